@@ -1,0 +1,15 @@
+#!/bin/sh
+# Install the Debian packages luoshi needs when they are missing (fresh Debian, as root).
+# Idempotent and quiet when everything is there already.
+set -e
+need=""
+command -v make >/dev/null 2>&1 || need="$need make"
+python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv python3-pip"
+if [ -n "$need" ]; then
+  if [ "$(id -u)" != 0 ]; then
+    echo "bootstrap: missing:$need (install them, or run as root)" >&2; exit 1
+  fi
+  echo "bootstrap: installing$need" >&2
+  apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $need >/dev/null
+fi

@@ -1,0 +1,40 @@
+"""luoshi (落实): from a government work report to a tracked delivery plan.
+
+The pure stages, callable from a notebook::
+
+    import luoshi
+    doc = luoshi.read("report.txt")
+    outline = luoshi.outline(doc)
+    figures = luoshi.extract(doc)
+"""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+from .errors import InputError, LuoshiError
+from .ingest import Document, read, read_text
+
+__version__ = "0.1.0"
+__all__ = ["read", "read_text", "outline", "extract", "sample_path", "Document",
+           "InputError", "LuoshiError"]
+
+
+def outline(doc: Document):
+    """The outline (parts, sections, paragraphs, items, sentences) of a Document."""
+    from .outline import build
+
+    return build(doc)
+
+
+def extract(doc: Document, outline_=None):
+    """Every figure of a Document (see FIGURES.md), in document order."""
+    from .extract import extract_figures
+
+    return extract_figures(doc, outline_)
+
+
+def sample_path(name: str = "liaoning-2024.txt") -> Path:
+    """Path of a bundled sample report."""
+    return Path(str(resources.files("luoshi") / "data" / "samples" / name))

@@ -1,0 +1,88 @@
+"""The ``luoshi`` command line: parses arguments, calls one library function, prints the result.
+
+Machine output goes to stdout (JSON Lines for --format jsonl), messages to stderr.
+Exit codes: 0 success, 1 failure of the work, 2 bad input or usage.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from . import __version__
+from .errors import LuoshiError
+
+
+def _fail(err: LuoshiError) -> None:
+    click.echo(f"luoshi: error: {err}", err=True)
+    sys.exit(2)
+
+
+def _resolve(path: str) -> str:
+    """``sample`` (or ``sample:NAME``) names a bundled report."""
+    from . import sample_path
+
+    if path == "sample":
+        return str(sample_path())
+    if path.startswith("sample:"):
+        return str(sample_path(path.split(":", 1)[1]))
+    return path
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="luoshi")
+def main() -> None:
+    """luoshi (落实): turn a government work report into a trackable delivery plan.
+
+    FILE may be `sample` for the bundled 2024 Liaoning report.
+    """
+
+
+@main.command("outline")
+@click.argument("file")
+@click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree", show_default=True)
+@click.option("--sentences/--no-sentences", default=False, help="Show sentences in the tree (json always has them).")
+def outline_cmd(file: str, fmt: str, sentences: bool) -> None:
+    """The outline and metadata of a report."""
+    from . import outline, read
+    from .outline.render import render_tree
+
+    try:
+        doc = read(_resolve(file))
+    except LuoshiError as e:
+        _fail(e)
+    ol = outline(doc)
+    if fmt == "json":
+        out = {"doc": doc.id, "format": doc.format, "encoding": doc.encoding,
+               "traditional": doc.traditional, "length": len(doc.original),
+               "metadata": ol.metadata, "outline": ol.root.to_dict()}
+        click.echo(json.dumps(out, ensure_ascii=False, indent=1))
+    else:
+        click.echo(render_tree(doc, ol, sentences=sentences))
+
+
+@main.command("extract")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
+@click.option("--explain", is_flag=True, help="Add the rule that produced each figure.")
+def extract_cmd(files: tuple[str, ...], fmt: str, explain: bool) -> None:
+    """Every figure of each report (indicator, value, unit, qualifier, role, year, region)."""
+    from . import extract, read
+    from .extract.render import render
+
+    docs = []
+    for f in files:  # read everything first: a bad file fails before any output
+        try:
+            docs.append(read(_resolve(f)))
+        except LuoshiError as e:
+            _fail(e)
+    rows = []
+    for doc in docs:
+        rows.extend(fig.to_dict(explain=explain) for fig in extract(doc))
+    click.echo(render(rows, fmt), nl=False)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

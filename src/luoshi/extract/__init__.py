@@ -1,0 +1,3 @@
+"""Figure extraction (placeholder)."""
+def extract_figures(doc, outline=None):
+    return []

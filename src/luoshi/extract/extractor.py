@@ -1,0 +1,113 @@
+"""Walk a document's sentences, read their figures, and give each its role, year and section."""
+
+from __future__ import annotations
+
+import re
+
+from ..ingest.document import Document
+from ..ingest.normalize import to_simplified_label
+from .figures import YEAR, DocContext, W, sentence_figures
+from .model import Figure
+
+SENT_END = re.compile(r"[。！？!?；;]+[”’」』)）]*")
+PART_YEAR = re.compile(r"(20\d\d|19\d\d)年")
+
+
+def _context(doc: Document, ol) -> DocContext:
+    md = ol.metadata if ol is not None else {}
+    review, plan = md.get("review_year"), md.get("plan_year")
+    if ol is not None and (review is None or plan is None):
+        for part in ol.parts:
+            m = PART_YEAR.search(part.title)
+            role = _part_role(part)
+            if m and role == "review" and review is None:
+                review = int(m.group(1))
+            elif m and role == "plan" and plan is None:
+                plan = int(m.group(1))
+    if review is None and plan is not None:
+        review = plan - 1
+    if plan is None and review is not None:
+        plan = review + 1
+    return DocContext(doc.id, md.get("region"), review, plan, md.get("kind"))
+
+
+def _part_role(part) -> str:
+    role = part.flags.get("role") if part is not None else None
+    if role:
+        return role
+    title = part.title if part is not None else ""
+    if re.search(r"回顾|执行情况|过去|成绩", title):
+        return "review"
+    return "plan"
+
+
+def _sentences(doc: Document, ol) -> list[tuple[int, int]]:
+    if ol is not None:
+        spans = [(s.nstart, s.nend) for s in ol.sentences()]
+        if spans:
+            return spans
+    spans, pos, text = [], 0, doc.text
+    for m in SENT_END.finditer(text):
+        spans.append((pos, m.end()))
+        pos = m.end()
+    if pos < len(text):
+        spans.append((pos, len(text)))
+    return spans
+
+
+def _role_and_year(text: str, s0: int, qpos: int, base_role: str, ctx: DocContext) -> tuple[str, int | None, str]:
+    """Role and year of a figure from its part and the words of its sentence before it."""
+    w = W()
+    before = text[s0:qpos]
+    role, why = base_role, "part"
+    if any(x in before for x in w["estimate_words"]):
+        role, why = "estimate", "预计"
+    elif base_role == "target" and any(x in before for x in w["actual_words"]):
+        role, why = "actual", "去年"
+    year = ctx.review_year if role in ("actual", "estimate") else ctx.plan_year
+    if role == "estimate" and base_role == "target":
+        year = ctx.review_year
+    years = [int(m.group(1)) for m in YEAR.finditer(before)]
+    if years:
+        y = years[-1]
+        if role == "target" and ctx.plan_year and y >= ctx.plan_year:
+            year, why = y, why + ", explicit year"
+        elif role != "target" and (ctx.review_year is None or y <= ctx.review_year):
+            year, why = y, why + ", explicit year"
+        elif role == "actual" and ctx.review_year and y > ctx.review_year:
+            role, year, why = "target", y, "future year"
+    return role, year, why
+
+
+def extract_figures(doc: Document, ol=None) -> list[Figure]:
+    """Every figure of ``doc`` in document order."""
+    if ol is None:
+        from ..outline import build
+
+        ol = build(doc)
+    ctx = _context(doc, ol)
+    region = ctx.region
+    text = doc.text
+    out: list[Figure] = []
+    for s0, s1 in _sentences(doc, ol):
+        if not any(ch.isdigit() or ch in "一二两三四五六七八九十百千万亿" for ch in text[s0:s1]):
+            continue
+        path = ol.path_at(s0) if ol is not None else []
+        part = next((n for n in path if n.kind == "part"), None)
+        prole = _part_role(part) if part is not None else ("review" if ctx.kind == "bulletin" else "plan")
+        base_role = "actual" if prole == "review" else "target"
+        section = " / ".join(n.title for n in path if n.kind in ("part", "section", "paragraph") and n.title)
+        for d in sentence_figures(text, s0, s1, base_role, None, ctx, prole == "plan"):
+            role, year, why = _role_and_year(text, s0, d.q.start, base_role, ctx)
+            a, b = doc.to_original(d.span_start, d.span_end)
+            ind = to_simplified_label(d.indicator.strip()) if doc.traditional else d.indicator.strip()
+            reg = d.region or region
+            if reg and doc.traditional:
+                reg = to_simplified_label(reg)
+            out.append(Figure(
+                doc=doc.id, text=doc.original[a:b], indicator=ind, measure=d.measure,
+                value=d.value, unit=to_simplified_label(d.q.unit) if doc.traditional else d.q.unit,
+                comparator=d.comparator, role=role, year=year, region=reg, start=a, end=b,
+                section=section, value_max=d.q.value_max,
+                rule="; ".join(d.rule + [f"role: {why}"]), nstart=d.span_start, nend=d.span_end))
+    return out

@@ -1,0 +1,531 @@
+"""From quantities to figures: read the words around each number of a sentence.
+
+For each sentence the extractor finds the quantities (``quantities.py``), drops the ones that
+are dates, ordinals, names or descriptive magnitudes, and then, clause by clause, reads for each
+remaining number: the indicator (the words before it, or after it for 建设41个特色产业发展优势区),
+the predicate (增长/下降/提高到/控制在…), the qualifier (约, 以上, 左右…), the place named, and
+the role and year from the part of the report and the sentence. Enumerations ("分别增长4.3%和
+7.9%", "新增A 10家、B 20家") give one figure per number with the indicator completed for each.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from ..ingest.normalize import to_simplified_label
+from .lexicon import lexicon
+from .places import leading_places, region_words
+from .quantities import Quantity, find_quantities
+
+CLAUSE_SEP = set(",;:，；：")
+OPEN = {"“": "”", "《": "》", "「": "」", "『": "』", "(": ")", "（": "）", "[": "]", "‘": "’"}
+QUOTES = {"“", "《", "「", "『", "‘"}
+HAN = re.compile(r"[\u4e00-\u9fff]")
+YEAR = re.compile(r"(?:到|至|在|于|截至|截止)?(20\d\d|19\d\d)年(?!代)")
+
+
+@dataclass
+class DocContext:
+    doc_id: str
+    region: str | None
+    review_year: int | None
+    plan_year: int | None
+    kind: str | None = None
+
+
+@dataclass
+class Draft:
+    """A figure being read: positions are normalised offsets."""
+
+    q: Quantity
+    ind_start: int
+    ind_end: int
+    indicator: str
+    measure: str = "amount"
+    value: float = 0.0
+    comparator: str = "eq"
+    span_start: int = 0
+    span_end: int = 0
+    region: str | None = None
+    rule: list[str] = field(default_factory=list)
+
+
+# ---------------------------------------------------------------- word lists
+
+
+@lru_cache(maxsize=1)
+def W() -> dict:
+    w = dict(lexicon().words)
+    w["_qb"] = lexicon().qualifier_before()
+    w["_qa"] = lexicon().qualifier_after()
+    w["_classifier"] = set(lexicon().units["classifier"])
+    w["_label_re"] = [re.compile(p) for p in w["label_patterns"]]
+    # words stripped from the end of an indicator phrase, longest first, with what they say
+    tail: list[tuple[str, str]] = []
+    for c, ws in w["qualifier_before"].items():
+        tail += [(x, "q:" + c) for x in ws]
+    tail += [(x, "level") for x in w["level_verbs"]]
+    tail += [(x, "up") for x in w["growth_up"]]
+    tail += [(x, "down") for x in w["growth_down"]]
+    tail += [(x, "resp") for x in w["respectively"]]
+    tail += [(x, "suffix") for x in w["indicator_strip_suffix"]]
+    tail += [(x, "target") for x in ("力争", "确保", "争取")]
+    w["_tail"] = sorted(tail, key=lambda x: -len(x[0]))
+    w["_prefix"] = sorted(set(w["indicator_strip_prefix"]) | set(region_words()), key=len, reverse=True)
+    w["_verbs"] = sorted(w["verb_prefix"], key=len, reverse=True)
+    return w
+
+
+# ---------------------------------------------------------------- sentence structure
+
+
+def _masks(text: str, s0: int, s1: int) -> tuple[list[int], list[bool]]:
+    """Clause boundaries (positions of separators outside brackets) and an in-quote mask."""
+    seps: list[int] = []
+    inq = [False] * (s1 - s0)
+    stack: list[str] = []
+    for i in range(s0, s1):
+        ch = text[i]
+        if stack and ch == OPEN[stack[-1]]:
+            stack.pop()
+            continue
+        if ch in OPEN and not (ch == "“" and stack and stack[-1] == "“"):
+            stack.append(ch)
+            continue
+        if any(o in QUOTES for o in stack):
+            inq[i - s0] = True
+        if ch in CLAUSE_SEP and not stack:
+            seps.append(i)
+    return seps, inq
+
+
+def _strip_tail(phrase: str) -> tuple[str, list[str]]:
+    """Strip predicate and qualifier words from the end of the words before a number."""
+    said: list[str] = []
+    w = W()
+    changed = True
+    first = True
+    while changed and phrase:
+        changed = False
+        for word, what in w["_tail"]:
+            if len(word) == 1 and not first and what == "level":
+                continue
+            if phrase.endswith(word) and len(phrase) >= len(word):
+                # keep 增加值, 增长率 …: a word glued to a noun char is not a predicate
+                phrase = phrase[: -len(word)]
+                said.append(what + "=" + word)
+                changed = True
+                break
+        first = False
+    return phrase, said
+
+
+def _strip_head(phrase: str) -> tuple[str, int]:
+    """Drop connectives, region words and modal words at the start; returns (phrase, chars cut)."""
+    cut = 0
+    changed = True
+    while changed and phrase:
+        changed = False
+        m = re.match(r"[、和及与\s]+|以及", phrase)
+        if m:
+            phrase, cut, changed = phrase[m.end():], cut + m.end(), True
+            continue
+        for word in W()["_prefix"]:
+            if phrase.startswith(word) and len(phrase) > len(word):
+                phrase, cut, changed = phrase[len(word):], cut + len(word), True
+                break
+    return phrase, cut
+
+
+def _trim_list_head(phrase: str) -> int:
+    """In 'A、B、C“新三样”产品出口' or 'A、B等产品', the indicator starts after the list."""
+    if "、" not in phrase:
+        return 0
+    last = phrase.rfind("、")
+    rest = phrase[last + 1:]
+    k = rest.find("等")
+    if 0 < k < len(rest) - 1:
+        return last + 1 + k + 1
+    q = rest.find("“")
+    if q > 0:
+        return last + 1 + q
+    return 0
+
+
+def _starts_with_verb(phrase: str) -> str | None:
+    for v in W()["_verbs"]:
+        if phrase.startswith(v):
+            return v
+    return None
+
+
+def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
+    """'城镇和农村居民人均可支配收入', 2 → ['城镇居民人均可支配收入', '农村居民人均可支配收入']."""
+    parts = re.split(r"、|和|及|与", phrase)
+    if len(parts) != n or any(not p for p in parts):
+        return None
+    last = parts[-1]
+    out = []
+    for p in parts[:-1]:
+        if len(p) < len(last):
+            # a short modifier borrows the head of the last conjunct: 刑事 + (治安)警情
+            out.append(p + last[len(p):])
+        else:
+            out.append(p)
+    out.append(last)
+    return out
+
+
+# ---------------------------------------------------------------- filters
+
+
+def _not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clause_end: int) -> str | None:
+    """Why this quantity is not a figure, or None."""
+    w = W()
+    if inq[q.start - s0]:
+        return "in quotes (a name)"
+    before = text[max(s0, q.start - 2):q.start]
+    if before.endswith("第") or before.endswith("前") and q.chinese:
+        return "ordinal"
+    after = text[q.end:min(s1, q.end + 6)]
+    if after.startswith(("级", "号", "型", "期间", "年", "周年")) or re.match(r"强(?:企业|榜|县|市|镇|区|$)", after):
+        return "descriptive or label"
+    if re.match(r"\s?[:：]\s?\d", after) or re.search(r"\d\s?[:：]\s?$", text[max(s0, q.start - 3):q.start]):
+        return "ratio"
+    if q.chinese:
+        if q.value == 1 and not q.bare_magnitude and not before.endswith(("至少", "每")):
+            return "一: an article, not a count"
+        if q.unit in lexicon().units["not_after_chinese_numeral"]:
+            return "Chinese numeral with an idiom classifier"
+        for noun in w["nonfigure_nouns_after"]:
+            if after.startswith(noun):
+                return "abstract count (方面, 环节…)"
+    if q.bare_magnitude or q.kind == "magnitude":
+        # 超百个 and 突破3万亿 are figures; 千亿产业集群, 百万千瓦机组 are descriptions
+        quals = tuple(x for x, _ in w["_qb"]) + ("达到", "达", "跨过", "跨越", "跨入", "迈上", "迈过")
+        nxt = text[q.end:q.end + 2]
+        ends = q.end >= clause_end or not HAN.match(nxt[:1]) or nxt in ("以上", "左右", "大关", "台阶", "规模", "城市")
+        if q.kind == "magnitude" and not q.chinese and ends:
+            return None
+        if not (ends and (before.endswith(quals) or q.kind != "magnitude")):
+            if not before.endswith(quals) or not ends:
+                return "descriptive magnitude"
+    tail = text[q.start:clause_end]
+    for rx in w["_label_re"]:
+        if rx.search(tail[: len(text[q.start:q.end]) + 10]):
+            return "label (a named programme)"
+    for name in w["names"]:
+        k = text.find(name, max(s0, q.start - len(name)), q.end + len(name))
+        if k != -1 and k <= q.start < k + len(name):
+            return "a name (" + name + ")"
+    return None
+
+
+# ---------------------------------------------------------------- the reader
+
+
+def _qualifier_after(text: str, pos: int, end: int) -> tuple[str | None, int]:
+    rest = text[pos:end]
+    for word, comp in W()["_qa"]:
+        if rest.startswith(word):
+            if word in ("多", "余") and HAN.match(rest[1:2] or "") and rest[1:2] not in "万亿":
+                continue
+            return comp, pos + len(word)
+    return None, pos
+
+
+def _qualifier_before(said: list[str]) -> str | None:
+    for s in said:
+        what, _, word = s.partition("=")
+        if what.startswith("q:"):
+            return what[2:]
+    return None
+
+
+def sentence_figures(text: str, s0: int, s1: int, role: str, year: int | None, ctx: DocContext,
+                     plan_part: bool) -> list[Draft]:
+    """Read the figures of one sentence text[s0:s1] (normalised offsets)."""
+    w = W()
+    seps, inq = _masks(text, s0, s1)
+    bounds = [s0] + [p + 1 for p in seps] + [s1]
+
+    def clause_of(pos: int) -> tuple[int, int]:
+        for a, b in zip(bounds, bounds[1:]):
+            if a <= pos < b:
+                return a, b
+        return s0, s1
+
+    quants = []
+    for q in find_quantities(text, s0, s1):
+        c0, c1 = clause_of(q.start)
+        why = _not_a_figure(text, q, s0, s1, inq, c1)
+        if why is None:
+            quants.append(q)
+
+    drafts: list[Draft] = []
+    prev: Draft | None = None
+    item_start = s0
+    last_clause = None
+    sentence_region = _sentence_region(text, s0, s1)
+    pending_resp: list[Draft] = []
+    resp_phrase: tuple[int, int, str] | None = None
+    for q in quants:
+        c0, c1 = clause_of(q.start)
+        if last_clause != c0:
+            item_start = c0
+            last_clause = c0
+            if pending_resp:
+                _resolve_respectively(pending_resp, resp_phrase)
+                pending_resp, resp_phrase = [], None
+        comp_after, q_end = _qualifier_after(text, q.end, c1)
+        raw_pre = text[item_start:q.start]
+        pre = raw_pre
+        lead_ws = len(pre) - len(pre.lstrip())
+        pre = pre.strip()
+        head_stripped, cut = _strip_head(pre)
+        ind_start = item_start + lead_ws + cut
+        phrase, said = _strip_tail(head_stripped)
+        d = Draft(q, ind_start, ind_start + len(phrase), phrase)
+        d.value = q.value
+        comp_before = _qualifier_before(said)
+        verbs = [s.split("=")[0] for s in said]
+        # ---- continuation of an enumeration: '…分别增长4.3%和7.9%'
+        is_cont = prev is not None and "number-first" not in prev.rule and re.fullmatch(r"\s*(?:和|、|及|与|以及)\s*", raw_pre or "x") is not None \
+            and prev.q.unit[-1:] == q.unit[-1:]
+        if is_cont and prev is not None:
+            d.indicator, d.ind_start, d.ind_end = prev.indicator, prev.ind_start, prev.ind_end
+            d.measure = prev.measure
+            d.comparator = comp_after or ("eq" if prev.comparator in ("range",) else prev.comparator)
+            d.value = -q.value if prev.value < 0 else q.value
+            d.span_start = prev.span_start
+            d.rule.append("enumeration")
+            pending_resp.append(d)
+            for p in pending_resp[:-1]:
+                pass
+        else:
+            # ---- number first: '建设41个特色产业发展优势区', '4家企业入选…'
+            after_phrase = _after_phrase(text, q_end, c1, inq, s0)
+            verb_only = not phrase or _starts_with_verb(phrase) == phrase or phrase.endswith("等") \
+                or (len(phrase) <= 2 and q.kind == "classifier")
+            if after_phrase and (q.kind == "classifier" or not phrase) and verb_only:
+                a0, a1 = after_phrase
+                noun = text[a0:a1]
+                if phrase.endswith("等"):
+                    phrase = ""
+                d.indicator = (phrase + noun) if phrase and q.kind != "classifier" else noun
+                if phrase and q.kind != "classifier":
+                    d.ind_start = ind_start
+                else:
+                    d.ind_start = a0
+                d.ind_end = a1
+                d.rule.append("number-first")
+                q_end = max(q_end, a1)
+            elif after_phrase and phrase and q.kind == "classifier":
+                a0, a1 = after_phrase
+                d.indicator = phrase + text[a0:a1]
+                d.ind_end = a1
+                q_end = max(q_end, a1)
+                d.rule.append("subject+number+object")
+            elif after_phrase and phrase and q.kind != "classifier" and len(phrase) <= 2:
+                a0, a1 = after_phrase
+                d.indicator = phrase + text[a0:a1]
+                d.ind_end = a1
+                q_end = max(q_end, a1)
+                d.rule.append("verb+object")
+            else:
+                d.rule.append("indicator-first")
+            # ---- list head: 'A、B、C“新三样”产品出口'
+            k = _trim_list_head(d.indicator)
+            if k:
+                d.indicator = d.indicator[k:]
+                d.ind_start += k
+            # ---- the measure and the sign
+            d.measure, d.value, d.indicator = _measure(q, verbs, said, d.indicator, text[c0:q.start])
+            d.comparator = "range" if q.value_max is not None else (comp_before or comp_after or "eq")
+            if comp_before and comp_after and comp_after != comp_before:
+                d.comparator = comp_after if comp_before in ("le",) and comp_after == "le" else comp_after
+            if q.inner_qualifier:
+                d.comparator = "gt"
+            d.span_start = d.ind_start
+            if "resp" in verbs:
+                pending_resp = [d]
+                resp_phrase = (d.ind_start, d.ind_end, d.indicator)
+                d.rule.append("respectively")
+            else:
+                if pending_resp:
+                    _resolve_respectively(pending_resp, resp_phrase)
+                pending_resp, resp_phrase = [], None
+            # ---- an empty or generic indicator borrows from the figure before it
+            bare = d.indicator.strip("“”\"' ")
+            if (not bare or bare in w["generic_indicators"]) and prev is not None:
+                d.indicator = prev.indicator + bare if bare else prev.indicator
+                d.span_start = min(prev.span_start, d.ind_start)
+                d.rule.append("inherited indicator")
+            elif not bare:
+                back = _previous_clause_object(text, bounds, c0)
+                if back:
+                    d.indicator = back[2]
+                    d.span_start = back[0]
+                    d.rule.append("indicator from previous clause")
+            elif len(bare) <= 2 and prev is None and c0 > s0:
+                back = _previous_clause_object(text, bounds, c0)
+                if back:
+                    d.indicator = back[2] + bare
+                    d.span_start = back[0]
+                    d.rule.append("verb with object from previous clause")
+        # ---- region: a place named at the head of the indicator, the clause or the sentence
+        places, pcut = leading_places(d.indicator)
+        if places:
+            d.region = places[0]
+            d.indicator = d.indicator[pcut:].lstrip("、和及与的")
+            if len(places) > 1:
+                d.rule.append("places:" + "|".join(places))
+        elif prev is not None and d.rule and d.rule[0] == "enumeration":
+            d.region = prev.region
+        d.span_start = min(d.span_start, q.start)
+        d.span_end = q_end
+        if prev is not None and "number-first" in d.rule and "number-first" in prev.rule \
+                and re.fullmatch(r"\s*(?:和|、|及|与)\s*", text[prev.span_end:q.start] or "x") \
+                and len(prev.indicator) <= 3 and len(d.indicator) > len(prev.indicator) + 2:
+            # '2个团队和3名个人获评…': the first short noun shares the predicate of the last
+            prev.indicator += d.indicator[len(prev.indicator):]
+            prev.rule.append("shared predicate")
+        drafts.append(d)
+        prev = d
+        item_start = q_end
+    if pending_resp:
+        _resolve_respectively(pending_resp, resp_phrase)
+    for d in drafts:
+        if d.region is None and sentence_region:
+            d.region = sentence_region
+    return drafts
+
+
+def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int) -> tuple[int, int] | None:
+    """The noun phrase after a quantity: up to the clause end or the next listed quantity."""
+    i = pos
+    while i < end and text[i] in " \t":
+        i += 1
+    if i >= end or not (HAN.match(text[i]) or text[i] in "“《\"" or text[i].isalnum()):
+        return None
+    if text.startswith(("以上", "左右", "以内", "以下", "的", "之", "以", "为", "是", "和", "、", "同比", "增长", "下降", "比"), i):
+        return None
+    j = i
+    while j < end:
+        ch = text[j]
+        if ch in "、和及与" and not inq[j - s0] and _number_follows(text, j + 1, end):
+            break
+        if ch in "。;,":
+            break
+        j += 1
+    phrase = text[i:j].rstrip()
+    for tail in ("建设", "等", "工作"):
+        if phrase.endswith(tail) and len(phrase) > len(tail) + 1:
+            phrase = phrase[: -len(tail)]
+    if not phrase:
+        return None
+    return i, i + len(phrase)
+
+
+def _number_follows(text: str, i: int, end: int) -> bool:
+    return bool(re.match(r"\s?(?:\d|[一二两三四五六七八九十百千]+[个家项所处条名位座件台套列])", text[i:min(end, i + 6)]))
+
+
+def _previous_clause_object(text: str, bounds: list[int], c0: int) -> tuple[int, int, str] | None:
+    """The object of the clause before: '实施…等废弃矿山复绿行动，治理14.8万亩' → 废弃矿山复绿行动."""
+    k = bounds.index(c0) if c0 in bounds else -1
+    if k <= 0:
+        return None
+    a, b = bounds[k - 1], c0 - 1
+    seg = text[a:b]
+    cut = max(seg.rfind("等"), seg.rfind("、"))
+    start = a + cut + 1 if cut >= 0 else a
+    phrase = text[start:b]
+    v = _starts_with_verb(phrase)
+    if v:
+        start += len(v)
+        phrase = phrase[len(v):]
+    if not phrase or len(phrase) > 12:
+        phrase = phrase[-8:]
+        start = b - len(phrase)
+    return (start, b, phrase) if phrase else None
+
+
+def _measure(q: Quantity, verbs: list[str], said: list[str], indicator: str, clause_pre: str) -> tuple[str, float, str]:
+    w = W()
+    down = "down" in verbs
+    up = "up" in verbs
+    level = "level" in verbs
+    value = q.value
+    if q.kind == "points":
+        return "pp", -value if down else value, indicator
+    if q.kind == "percent":
+        if level and not (up or down) or any(s in ("level=提高到", "level=降至", "level=达到") for s in said):
+            return "share", value, indicator
+        for noun in w["growth_nouns"]:
+            if indicator.endswith(noun) and len(indicator) > len(noun):
+                neg = noun == "降幅"
+                return "growth", -value if neg else value, indicator[: -len(noun)]
+        if up or down:
+            return "growth", -value if down else value, indicator
+        if "同比" in clause_pre or "比上年" in clause_pre or "较上年" in clause_pre:
+            return "growth", value, indicator
+        return "share", value, indicator
+    if q.kind == "times":
+        if up or down:
+            return "growth", -value if down else value, indicator
+        return "amount", value, indicator
+    if down and said and said[0].startswith("down="):
+        return "amount", -value, indicator
+    return "amount", value, indicator
+
+
+def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | None) -> None:
+    """Give each number of '…A和B分别增长x%和y%' its own indicator and place."""
+    if not group or phrase is None:
+        return
+    for d in group:  # each figure of the list is read from the whole list
+        d.span_start = min(x.span_start for x in group)
+        d.span_end = max(x.span_end for x in group)
+    n = len(group)
+    ind = group[0].indicator
+    places, pcut = leading_places(ind)
+    if len(places) == n:
+        rest = ind[pcut:].lstrip("、和及与的")
+        for d, p in zip(group, places):
+            d.region, d.indicator = p, rest
+        return
+    region = places[0] if places else None
+    if places:
+        ind = ind[pcut:]
+    contractions = {"城乡": ("城市", "农村"), "中小学": ("中学", "小学"), "进出口": ("进口", "出口")}
+    for word, expand in contractions.items():
+        if ind.startswith(word) and n == len(expand):
+            for d, e in zip(group, expand):
+                d.indicator = e + ind[len(word):]
+                d.region = d.region or region
+            return
+    split = _split_conjuncts(ind, n)
+    if split:
+        for d, s in zip(group, split):
+            d.indicator = s
+            d.region = d.region or region
+    else:
+        for d in group:
+            d.indicator = ind
+            d.region = d.region or region
+
+
+def _sentence_region(text: str, s0: int, s1: int) -> str | None:
+    """A place that opens the sentence ('辽西承接…', '《沈阳都市圈发展规划》获批实施，…')."""
+    head = text[s0:s1].lstrip(" 《“")
+    for v in W()["place_verbs"]:
+        if head.startswith(v):
+            head = head[len(v):]
+            break
+    places, cut = leading_places(head)
+    if len(places) == 1:
+        return places[0]
+    return None

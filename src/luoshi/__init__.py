@@ -4,8 +4,8 @@ The pure stages, callable from a notebook::
 
     import luoshi
     doc = luoshi.read("report.txt")
-    outline = luoshi.outline(doc)
-    figures = luoshi.extract(doc)
+    outline = luoshi.build_outline(doc)
+    figures = luoshi.extract_figures(doc)
 """
 
 from __future__ import annotations
@@ -17,22 +17,22 @@ from .errors import InputError, LuoshiError
 from .ingest import Document, read, read_text
 
 __version__ = "0.1.0"
-__all__ = ["read", "read_text", "outline", "extract", "sample_path", "Document",
+__all__ = ["read", "read_text", "build_outline", "extract_figures", "sample_path", "Document",
            "InputError", "LuoshiError"]
 
 
-def outline(doc: Document):
+def build_outline(doc: Document):
     """The outline (parts, sections, paragraphs, items, sentences) of a Document."""
     from .outline import build
 
     return build(doc)
 
 
-def extract(doc: Document, outline_=None):
+def extract_figures(doc: Document, outline=None):
     """Every figure of a Document (see FIGURES.md), in document order."""
-    from .extract import extract_figures
+    from .extract import extract_figures as _extract
 
-    return extract_figures(doc, outline_)
+    return _extract(doc, outline)
 
 
 def sample_path(name: str = "liaoning-2024.txt") -> Path:

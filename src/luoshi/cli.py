@@ -46,14 +46,14 @@ def main() -> None:
 @click.option("--sentences/--no-sentences", default=False, help="Show sentences in the tree (json always has them).")
 def outline_cmd(file: str, fmt: str, sentences: bool) -> None:
     """The outline and metadata of a report."""
-    from . import outline, read
+    from . import build_outline, read
     from .outline.render import render_tree
 
     try:
         doc = read(_resolve(file))
     except LuoshiError as e:
         _fail(e)
-    ol = outline(doc)
+    ol = build_outline(doc)
     if fmt == "json":
         out = {"doc": doc.id, "format": doc.format, "encoding": doc.encoding,
                "traditional": doc.traditional, "length": len(doc.original),
@@ -69,7 +69,7 @@ def outline_cmd(file: str, fmt: str, sentences: bool) -> None:
 @click.option("--explain", is_flag=True, help="Add the rule that produced each figure.")
 def extract_cmd(files: tuple[str, ...], fmt: str, explain: bool) -> None:
     """Every figure of each report (indicator, value, unit, qualifier, role, year, region)."""
-    from . import extract, read
+    from . import extract_figures, read
     from .extract.render import render
 
     docs = []
@@ -80,7 +80,7 @@ def extract_cmd(files: tuple[str, ...], fmt: str, explain: bool) -> None:
             _fail(e)
     rows = []
     for doc in docs:
-        rows.extend(fig.to_dict(explain=explain) for fig in extract(doc))
+        rows.extend(fig.to_dict(explain=explain) for fig in extract_figures(doc))
     click.echo(render(rows, fmt), nl=False)
 
 

@@ -62,8 +62,14 @@ def _role_and_year(text: str, s0: int, qpos: int, base_role: str, ctx: DocContex
     role, why = base_role, "part"
     if any(x in before for x in w["estimate_words"]):
         role, why = "estimate", "预计"
-    elif base_role == "target" and any(x in before for x in w["actual_words"]):
-        role, why = "actual", "去年"
+    elif any(x in before for x in w["actual_words"]):
+        clause = re.split(r"[,;:，；：]", before)[-1]
+        if any(x in clause for x in w["target_in_review"]):
+            role, why = "target", "上年目标"
+            years = [int(m.group(1)) for m in YEAR.finditer(before)]
+            return role, ctx.review_year, why
+        if base_role == "target":
+            role, why = "actual", "去年"
     year = ctx.review_year if role in ("actual", "estimate") else ctx.plan_year
     if role == "estimate" and base_role == "target":
         year = ctx.review_year

@@ -128,7 +128,7 @@ def _strip_head(phrase: str) -> tuple[str, int]:
     changed = True
     while changed and phrase:
         changed = False
-        m = re.match(r"[、和及与\s]+|以及", phrase)
+        m = re.match(r"[、和及与\s(（]+|以及", phrase)
         if m:
             phrase, cut, changed = phrase[m.end():], cut + m.end(), True
             continue
@@ -490,7 +490,7 @@ def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | Non
         d.span_start = min(x.span_start for x in group)
         d.span_end = max(x.span_end for x in group)
     n = len(group)
-    ind = group[0].indicator
+    ind = phrase[2]
     places, pcut = leading_places(ind)
     if len(places) == n:
         rest = ind[pcut:].lstrip("、和及与的")

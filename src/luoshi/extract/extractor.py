@@ -10,6 +10,7 @@ from .figures import YEAR, DocContext, W, sentence_figures
 from .model import Figure
 
 SENT_END = re.compile(r"[。！？!?；;]+[”’」』)）]*")
+HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿]")
 PART_YEAR = re.compile(r"(20\d\d|19\d\d)年")
 
 
@@ -96,7 +97,7 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
     text = doc.text
     out: list[Figure] = []
     for s0, s1 in _sentences(doc, ol):
-        if not any(ch.isdigit() or ch in "一二两三四五六七八九十百千万亿" for ch in text[s0:s1]):
+        if not HAS_NUMBER.search(text, s0, s1):
             continue
         path = ol.path_at(s0) if ol is not None else []
         part = next((n for n in path if n.kind == "part"), None)

@@ -62,6 +62,7 @@ def W() -> dict:
     w["_qa"] = lexicon().qualifier_after()
     w["_classifier"] = set(lexicon().units["classifier"])
     w["_label_re"] = [re.compile(p) for p in w["label_patterns"]]
+    w["_names_re"] = re.compile("|".join(map(re.escape, sorted(w["names"], key=len, reverse=True))))
     # words stripped from the end of an indicator phrase, longest first, with what they say
     tail: list[tuple[str, str]] = []
     for c, ws in w["qualifier_before"].items():
@@ -81,8 +82,14 @@ def W() -> dict:
 # ---------------------------------------------------------------- sentence structure
 
 
+BRACKETS = re.compile("[" + re.escape("".join(OPEN)) + "]")
+SEPARATORS = re.compile("[" + re.escape("".join(CLAUSE_SEP)) + "]")
+
+
 def _masks(text: str, s0: int, s1: int) -> tuple[list[int], list[bool]]:
     """Clause boundaries (positions of separators outside brackets) and an in-quote mask."""
+    if not BRACKETS.search(text, s0, s1):
+        return [m.start() for m in SEPARATORS.finditer(text, s0, s1)], [False] * (s1 - s0)
     seps: list[int] = []
     inq = [False] * (s1 - s0)
     stack: list[str] = []
@@ -101,24 +108,32 @@ def _masks(text: str, s0: int, s1: int) -> tuple[list[int], list[bool]]:
     return seps, inq
 
 
+@lru_cache(maxsize=1)
+def _tail_re() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
+    """One regex for any tail word at the end of a phrase; the alternation is longest first."""
+    kinds = {word: what for word, what in reversed(W()["_tail"])}
+    words = [x for x, _ in W()["_tail"]]
+    multi = [x for x in words if len(x) > 1 or kinds[x] != "level"]
+    return (re.compile("(?:" + "|".join(map(re.escape, words)) + ")$"),
+            re.compile("(?:" + "|".join(map(re.escape, multi)) + ")$"), kinds)
+
+
 def _strip_tail(phrase: str) -> tuple[str, list[str]]:
-    """Strip predicate and qualifier words from the end of the words before a number."""
+    """Strip predicate and qualifier words from the end of the words before a number.
+
+    Single-character level verbs (达, 为, 占) are stripped only right before the number.
+    """
     said: list[str] = []
-    w = W()
-    changed = True
-    first = True
-    while changed and phrase:
-        changed = False
-        for word, what in w["_tail"]:
-            if len(word) == 1 and not first and what == "level":
-                continue
-            if phrase.endswith(word) and len(phrase) >= len(word):
-                # keep 增加值, 增长率 …: a word glued to a noun char is not a predicate
-                phrase = phrase[: -len(word)]
-                said.append(what + "=" + word)
-                changed = True
-                break
-        first = False
+    any_re, multi_re, kinds = _tail_re()
+    rx = any_re
+    while phrase:
+        m = rx.search(phrase)
+        if not m:
+            break
+        word = m.group(0)
+        phrase = phrase[: m.start()]
+        said.append(kinds[word] + "=" + word)
+        rx = multi_re
     return phrase, said
 
 
@@ -216,10 +231,9 @@ def _not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], cla
     for rx in w["_label_re"]:
         if rx.search(tail[: len(text[q.start:q.end]) + 10]):
             return "label (a named programme)"
-    for name in w["names"]:
-        k = text.find(name, max(s0, q.start - len(name)), q.end + len(name))
-        if k != -1 and k <= q.start < k + len(name):
-            return "a name (" + name + ")"
+    for m in w["_names_re"].finditer(text, max(s0, q.start - 8), min(s1, q.end + 8)):
+        if m.start() <= q.start < m.end():
+            return "a name (" + m.group(0) + ")"
     return None
 
 
@@ -248,6 +262,9 @@ def sentence_figures(text: str, s0: int, s1: int, role: str, year: int | None, c
                      plan_part: bool) -> list[Draft]:
     """Read the figures of one sentence text[s0:s1] (normalised offsets)."""
     w = W()
+    found = find_quantities(text, s0, s1)
+    if not found:
+        return []
     seps, inq = _masks(text, s0, s1)
     bounds = [s0] + [p + 1 for p in seps] + [s1]
 
@@ -258,7 +275,7 @@ def sentence_figures(text: str, s0: int, s1: int, role: str, year: int | None, c
         return s0, s1
 
     quants = []
-    for q in find_quantities(text, s0, s1):
+    for q in found:
         c0, c1 = clause_of(q.start)
         why = _not_a_figure(text, q, s0, s1, inq, c1)
         if why is None:

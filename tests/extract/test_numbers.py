@@ -1,0 +1,58 @@
+"""Numbers as written: Arabic with separators, Chinese numerals, mixed."""
+
+import pytest
+
+from luoshi.extract.numbers import parse_arabic, parse_chinese
+from luoshi.extract.quantities import find_quantities
+
+CHINESE = [("一千五百", 1500), ("两", 2), ("三十万", 300000), ("百", 100), ("十", 10),
+           ("二十一", 21), ("一万二千", 12000), ("三千五百万", 35000000), ("二〇二四", 2024),
+           ("一亿二千万", 120000000), ("两千", 2000), ("零", 0)]
+
+
+@pytest.mark.parametrize("text,value", CHINESE)
+def test_chinese_numerals(text, value):
+    assert parse_chinese(text) == value
+
+
+def test_not_a_numeral():
+    assert parse_chinese("二十大x") is None
+    assert parse_chinese("") is None
+
+
+@pytest.mark.parametrize("text,value", [("1,234.5", 1234.5), ("32612.7", 32612.7), ("7", 7)])
+def test_arabic(text, value):
+    assert parse_arabic(text) == value
+
+
+QUANTITIES = [
+    ("增长5.3%", [(5.3, "%")]),
+    ("47.9万人", [(47.9, "万人")]),
+    ("3万亿", [(3, "万亿")]),
+    ("超百个", [(100, "个")]),
+    ("两项", [(2, "项")]),
+    ("40余万名", [(40, "万名")]),
+    ("三十万人", [(30, "万人")]),
+    ("1.5万户", [(1.5, "万户")]),
+    ("12.5亿元", [(12.5, "亿元")]),
+    ("500 亿斤", [(500, "亿斤")]),
+    ("提高0.5个百分点", [(0.5, "个百分点")]),
+    ("增长1.7倍", [(1.7, "倍")]),
+    ("32.4微克/立方米", [(32.4, "微克/立方米")]),
+    ("5000万千瓦", [(5000, "万千瓦")]),
+    ("2023年", []),
+    ("5G", []),
+    ("PM2.5", []),
+    ("2021-2025年", []),
+]
+
+
+@pytest.mark.parametrize("text,expected", QUANTITIES)
+def test_quantities(text, expected):
+    got = [(q.value, q.unit) for q in find_quantities(text)]
+    assert got == expected
+
+
+def test_range():
+    (q,) = find_quantities("7.5%—8%")
+    assert (q.value, q.value_max, q.unit) == (7.5, 8, "%")

@@ -1,46 +1,301 @@
-"""Build the outline tree from a Document's normalised text (placeholder: parts, sections, sentences)."""
+"""Build the outline tree of a report from its normalised text.
+
+The tree, from the top (``level`` is the depth: document 0, then 1, 2 …)::
+
+    document
+      paragraph   header lines (flags {"header": "title"|"date"|"speaker"|"salutation"}) and
+                  the preamble before the first heading ("现在，我代表省人民政府向大会报告工作…")
+      part        一、… / 第一部分 — title is the heading as written; flags {"role": review|plan|other}
+        section   (一)… — title is the heading sentence as written, up to its first 。
+          paragraph  every other paragraph: *themed* when it opens with a short lead sentence
+                     ("推动有效投资持续增长。"): title = the lead, flags {"themed": True};
+                     otherwise a plain paragraph with title "" (a renderer shows its first words)
+            item     一是…二是… / (1)… found inside the paragraph
+          item    a paragraph opening with 一要/一是/第一,/1./(1)/①, title = its first sentence
+      paragraph   the closing address after the last part ("各位代表，…"), flags {"closing": True}
+
+A lead may also stand on a line of its own with no stop ("推动有效投资持续增长" then the body):
+the two lines make one themed paragraph. A "(三)" or "五、" that does not continue its numbering
+is text, not a heading.
+
+Every paragraph of the body is a node, so ``Outline.path_at`` ends in the paragraph or item
+holding a position (in the section or part itself for the text of its heading paragraph). Sentences are the leaves: they tile the text of their paragraph, item,
+part or section heading; a heading's own sentence (marker stripped) carries {"heading": True}.
+The text of the paragraph that opens a section ("(一)全力以赴稳增长，…。面对…") hangs as sentences
+directly under the section.
+
+Sections whose whole body is their heading paragraph (the review style of many reports): when
+every section of a part but the last is one paragraph, the paragraphs after the last one belong
+to the part, not to that section ("一年来，我们扎实做好国防动员…").
+
+Flags: {"main_targets": True} on the paragraph (or section) of 主要预期目标, {"general_requirements":
+True} on the 总体要求 paragraph; word lists in data/outline.toml.
+"""
 
 from __future__ import annotations
 
 import re
 
 from ..ingest.document import Document
-from .meta import read_metadata
+from .lexicon import lexicon, part_role
+from .meta import header_lines, read_metadata
 from .model import Node, Outline
+from .text import (INLINE, ITEM_STYLES, LINE_END, PART, SECTION, STRIP_MARKER, Para, cn_int,
+                   first_sentence_end, is_heading_line, paragraphs, sentences)
 
-PART = re.compile(r"^[ \t]*([一二三四五六七八九十]+)、(.*)$", re.M)
-SECTION = re.compile(r"^[ \t]*\(([一二三四五六七八九十]+)\)(.*)$", re.M)
-SENT_END = re.compile(r"[。！？；!?;]+[”’」』)]*")
-
-
-def _node(doc: Document, kind: str, title: str, level: int, ns: int, ne: int) -> Node:
-    s, e = doc.to_original(ns, ne)
-    return Node(kind, title, level, s, e, ns, ne)
+LEAD_MAX = 30  # a themed paragraph's lead sentence is short …
+LEAD_BAN = re.compile(r"[,，:：;；]")  # … and a single clause
+_BREAK = re.compile(r"[ \t\u3000\xa0]*\r?\n[ \t\u3000\xa0]*")
 
 
-def _sentences(doc: Document, ns: int, ne: int, level: int) -> list[Node]:
-    out = []
-    text = doc.text
-    pos = ns
-    while pos < ne:
-        m = SENT_END.search(text, pos, ne)
-        end = m.end() if m else ne
-        seg = text[pos:end]
-        lead = len(seg) - len(seg.lstrip())
-        trail = len(seg) - len(seg.rstrip())
-        if seg.strip():
-            out.append(_node(doc, "sentence", "", level, pos + lead, end - trail))
-        pos = end
-    return out
+class _Builder:
+    """Walks the paragraphs once, keeping a stack of open containers."""
+
+    def __init__(self, doc: Document, md: dict):
+        self.doc, self.text, self.md = doc, doc.text, md
+        self.root = Node("document", "", 0, 0, len(doc.original), 0, len(doc.text))
+        self.stack: list[Node] = [self.root]
+        self.last_num: dict[tuple[int, str], int] = {}  # (id(container), style) -> last number
+        self.item_style: dict[int, str] = {}  # id(item) -> style
+        self.open_items: set[int] = set()  # items that are a heading line: later paragraphs go in
+        self.head_end: dict[int, int] = {}  # id(section) -> end of its heading paragraph
+        lines = [len(p) for p in self.text.split("\n") if len(p.strip()) >= 20]
+        self.width = float(sorted(lines)[len(lines) // 2]) if lines else 40.0
+
+    # -- nodes ---------------------------------------------------------------------------
+    def node(self, kind: str, ns: int, ne: int, title: tuple[int, int] | None = None,
+             **flags) -> Node:
+        s, e = self.doc.to_original(ns, ne)
+        t = ""
+        if title and title[1] > title[0]:
+            t = _BREAK.sub("", self.doc.original_span(*title)).strip()
+        return Node(kind, t, 0, s, e, ns, ne, flags={k: v for k, v in flags.items() if v})
+
+    def add_sentences(self, parent: Node, a: int, b: int, **flags) -> None:
+        for s, e in sentences(self.text, a, b):
+            parent.children.append(self.node("sentence", s, e, **flags))
+
+    def fill(self, parent: Node, a: int, b: int) -> None:
+        """Sentences of text[a:b], grouped under inline items (一是…二是…) when there are any."""
+        marks = self.inline_items(a, b)
+        if not marks:
+            self.add_sentences(parent, a, b)
+            return
+        self.add_sentences(parent, a, marks[0])
+        for k, s in enumerate(marks):
+            e = marks[k + 1] if k + 1 < len(marks) else b
+            while e > s and self.text[e - 1] in " \t\n\u3000":
+                e -= 1
+            item = self.node("item", s, e, (s, first_sentence_end(self.text, s, e, "。!?！？;；")))
+            self.add_sentences(item, s, e)
+            parent.children.append(item)
+
+    def inline_items(self, a: int, b: int) -> list[int]:
+        """Starts of an enumeration 1, 2, … inside text[a:b] (at least two), else []."""
+        cands = []
+        for m in INLINE.finditer(self.text, a, b):
+            j = m.start()
+            while j > a and self.text[j - 1] in " \t\u3000":
+                j -= 1
+            if j > a and self.text[j - 1] not in "。;:!?,":
+                continue
+            cands.append(("paren" if m.group(2) else "cn", cn_int(m.group(1) or m.group(2)), m.start()))
+        for k, (style, n, _) in enumerate(cands):
+            if n != 1:
+                continue
+            seq, want = [cands[k][2]], 2
+            for st, n2, pos in cands[k + 1:]:
+                if st == style and n2 == want:
+                    seq.append(pos)
+                    want += 1
+            if len(seq) >= 2:
+                return seq
+        return []
+
+    # -- containers ----------------------------------------------------------------------
+    def accept(self, container: Node, style: str, n: int | None) -> bool:
+        last = self.last_num.get((id(container), style), 0)
+        if n is not None and n == last + 1:
+            self.last_num[(id(container), style)] = n
+            return True
+        return False
+
+    def role(self) -> str | None:
+        part = next((n for n in reversed(self.stack) if n.kind == "part"), None)
+        return part.flags.get("role") if part else None
+
+    def heading(self, kind: str, p: Para, m: re.Match, parent: Node) -> Node:
+        tend = first_sentence_end(self.text, m.end(), p.ne)
+        node = self.node(kind, p.ns, p.ne, (p.ns, tend))
+        ntitle = self.text[p.ns:tend]
+        if kind == "part":
+            node.flags["role"] = part_role(ntitle, self.md.get("review_year"), self.md.get("plan_year"))
+        role = node.flags["role"] if kind == "part" else self.role()
+        for flag, words in lexicon().heading_flags.items():
+            if role != "review" and any(w in ntitle for w in words):
+                node.flags[flag] = True
+        if tend > m.end():
+            node.children.append(self.node("sentence", m.end(), tend, heading=True))
+        self.fill(node, tend, p.ne)
+        parent.children.append(node)
+        self.stack.append(node)
+        return node
+
+    def paragraph(self, p: Para, lead_line: Para | None = None) -> Node:
+        """A plain or themed paragraph (``lead_line``: its lead on a line of its own)."""
+        text = self.text
+        ns = lead_line.ns if lead_line else p.ns
+        flags: dict = {}
+        if lead_line:
+            title = (lead_line.ns, lead_line.ne)
+        else:
+            sents = sentences(text, p.ns, p.ne)
+            a, b = sents[0] if sents else (p.ns, p.ns)
+            themed = (len(sents) > 1 and text[b - 1] == "。" and 4 <= b - a <= LEAD_MAX
+                      and not LEAD_BAN.search(text, a, b - 1)
+                      and not text.startswith(lexicon().closing, a))
+            title = (a, b) if themed else None
+        if title:
+            flags["themed"] = True
+        if self.role() != "review":
+            for flag, rx in lexicon().paragraph_flags.items():
+                if rx.search(text, p.ns, min(p.ne, p.ns + 120)):
+                    flags[flag] = True
+        node = self.node("paragraph", ns, p.ne, title, **flags)
+        if lead_line:
+            self.add_sentences(node, lead_line.ns, lead_line.ne)
+        self.fill(node, p.ns, p.ne)
+        return node
+
+    def body_parent(self) -> Node:
+        """Where a plain paragraph goes: closed items (one paragraph each) end before it."""
+        while self.stack[-1].kind == "item" and id(self.stack[-1]) not in self.open_items:
+            self.stack.pop()
+        return self.stack[-1]
+
+    def item_start(self, p: Para) -> tuple[str, int, re.Match] | None:
+        for style, rx in ITEM_STYLES.items():
+            m = rx.match(self.text, p.ns)
+            if m:
+                return style, cn_int(m.group(1)) or 0, m
+        return None
+
+    def item(self, p: Para, style: str, n: int, m: re.Match) -> bool:
+        """Open an item if (style, n) continues an enumeration; False when it does not."""
+        if style in ("yao", "shi") and self.inline_items(p.ns, p.ne):
+            return False  # "一是…;二是…" in one paragraph: a paragraph with inline items
+        for k in range(len(self.stack) - 1, 0, -1):
+            it = self.stack[k]
+            if it.kind == "item" and self.item_style.get(id(it)) == style:
+                if not self.accept(self.stack[k - 1], style, n):
+                    return False
+                del self.stack[k:]
+                parent = self.stack[-1]
+                break
+        else:
+            parent = self.stack[-1]
+            if not self.accept(parent, style, n):
+                return False
+        s = m.end() if style in STRIP_MARKER else p.ns
+        node = self.node("item", p.ns, p.ne, (p.ns, first_sentence_end(self.text, p.ns, p.ne, "。!?！？;；")))
+        self.fill(node, s, p.ne)
+        parent.children.append(node)
+        self.stack.append(node)
+        self.item_style[id(node)] = style
+        if is_heading_line(self.text, p.ns, p.ne, self.width):
+            self.open_items.add(id(node))
+        return True
+
+    # -- the walk ------------------------------------------------------------------------
+    def run(self) -> Node:
+        text = self.text
+        heads = {h.ns: h.kind for h in header_lines(text)}
+        paras = paragraphs(text, set(heads))
+        closing = self.closing_index(paras)
+        i = 0
+        while i < len(paras):
+            p = paras[i]
+            i += 1
+            if p.ns in heads or (closing is not None and i - 1 >= closing):
+                flags = {"header": heads.get(p.ns), "closing": i - 1 == closing}
+                node = self.node("paragraph", p.ns, p.ne, **flags)
+                self.add_sentences(node, p.ns, p.ne)
+                self.root.children.append(node)
+                continue
+            m = PART.match(text, p.ns)
+            if m and self.accept(self.root, "part", cn_int(m.group(1) or m.group(2))):
+                self.stack = [self.root]
+                self.heading("part", p, m, self.root)
+                continue
+            m = SECTION.match(text, p.ns)
+            group = next((n for n in reversed(self.stack) if n.kind == "part"), self.root)
+            if m and self.accept(group, "section", cn_int(m.group(1))):
+                while self.stack[-1] is not group:
+                    self.stack.pop()
+                sec = self.heading("section", p, m, group)
+                self.head_end[id(sec)] = p.ne
+                continue
+            it = self.item_start(p)
+            if it and self.item(p, *it):
+                continue
+            parent = self.body_parent()
+            nxt = paras[i] if i < len(paras) else None
+            if (nxt is not None and len(self.stack) > 1 and p.ne == p.first_line_end
+                    and p.ne - p.ns <= LEAD_MAX and text[p.ne - 1] not in LINE_END
+                    and not LEAD_BAN.search(text, p.ns, p.ne)
+                    and not self.item_start(p)
+                    and not PART.match(text, nxt.ns) and not SECTION.match(text, nxt.ns)
+                    and not self.item_start(nxt) and i != closing):
+                parent.children.append(self.paragraph(nxt, lead_line=p))
+                i += 1
+                continue
+            parent.children.append(self.paragraph(p))
+        self.settle_sections(self.root)
+        for part in self.root.children:
+            if part.kind == "part":
+                self.settle_sections(part)
+        _finish(self.doc, self.root, 0)
+        return self.root
+
+    def closing_index(self, paras: list[Para]) -> int | None:
+        """The closing address: one of the last three paragraphs, after the last part heading."""
+        text, words = self.text, lexicon().closing
+        last_part = max((k for k, p in enumerate(paras) if PART.match(text, p.ns)), default=None)
+        if last_part is None:
+            return None
+        for k in range(max(last_part + 1, len(paras) - 3), len(paras)):
+            if text.startswith(words, paras[k].ns):
+                return k
+        return None
+
+    def settle_sections(self, group: Node) -> None:
+        """One-paragraph sections: what follows the last one belongs to the group (see module doc)."""
+        secs = [c for c in group.children if c.kind == "section"]
+        if len(secs) < 2:
+            return
+        def later(sec: Node) -> list[Node]:
+            end = self.head_end.get(id(sec), sec.nend)
+            return [c for c in sec.children if c.nstart > end]
+        if any(later(s) for s in secs[:-1]):
+            return
+        moved = later(secs[-1])
+        if moved and group.children[-1] is secs[-1]:
+            secs[-1].children = [c for c in secs[-1].children if c not in moved]
+            group.children.extend(moved)
+
+
+def _finish(doc: Document, node: Node, level: int) -> None:
+    """Levels by depth; a container ends where its last child ends; original offsets."""
+    node.level = level
+    for c in node.children:
+        _finish(doc, c, level + 1)
+    if node.kind != "document":
+        if node.children:
+            node.nend = max(node.nend, max(c.nend for c in node.children))
+        node.start, node.end = doc.to_original(node.nstart, node.nend)
 
 
 def build(doc: Document) -> Outline:
-    text = doc.text
-    root = _node(doc, "document", "", 0, 0, len(text))
-    parts = list(PART.finditer(text))
-    for i, m in enumerate(parts):
-        ne = parts[i + 1].start() if i + 1 < len(parts) else len(text)
-        part = _node(doc, "part", m.group(0).strip(), 1, m.start(), ne)
-        root.children.append(part)
-        part.children.extend(_sentences(doc, m.end(), ne, 2))
-    return Outline(root, read_metadata(doc))
+    """The outline and metadata of a Document."""
+    md = read_metadata(doc)
+    return Outline(_Builder(doc, md).run(), md)

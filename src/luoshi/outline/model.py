@@ -16,9 +16,12 @@ class Node:
     ``start``/``end`` are offsets into the document's *original* text; ``nstart``/``nend`` the
     same span in the normalised text (what the analysis stages work on). ``title`` is the
     heading as written (a part or section title, a themed paragraph's lead sentence, an item's
-    opening words); sentences carry no title. ``flags`` holds markers such as
-    ``"main_targets"`` (the paragraph of 主要预期目标) and the role of a part
-    (``"review"`` / ``"plan"`` / ``"other"``).
+    opening sentence); sentences and plain paragraphs carry no title. ``flags`` holds markers such
+    as ``"main_targets"`` (the paragraph of 主要预期目标), ``"themed"`` (a paragraph with a lead
+    sentence), ``"heading"`` (the sentence of a part or section heading), ``"header"`` and
+    ``"closing"`` (lines of the document header and the closing address) and the role of a part
+    (``"role"``: ``"review"`` / ``"plan"`` / ``"other"``). ``level`` is the depth in the tree
+    (document 0).
     """
 
     kind: str
@@ -38,7 +41,7 @@ class Node:
 
     def to_dict(self, *, sentences: bool = True) -> dict:
         d = {"kind": self.kind, "title": self.title, "level": self.level,
-             "start": self.start, "end": self.end}
+             "start": self.start, "end": self.end, "nstart": self.nstart, "nend": self.nend}
         if self.flags:
             d["flags"] = dict(self.flags)
         kids = [c for c in self.children if sentences or c.kind != "sentence"]
@@ -78,3 +81,12 @@ class Outline:
 
     def sentences(self) -> list[Node]:
         return self.nodes("sentence")
+
+    def part_at(self, npos: int) -> Node | None:
+        """The part containing normalised ``npos`` (None in the header, preamble or closing)."""
+        return next((n for n in self.path_at(npos) if n.kind == "part"), None)
+
+    def role_at(self, npos: int) -> str | None:
+        """``review`` / ``plan`` / ``other`` of the part containing ``npos``, else None."""
+        part = self.part_at(npos)
+        return part.flags.get("role") if part else None

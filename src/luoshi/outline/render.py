@@ -1,31 +1,49 @@
-"""Render an outline as an indented tree for the terminal."""
+"""Render an outline as an indented tree for the terminal.
+
+One line a node: a mark for its kind, its title as written (a plain paragraph, which has no
+title, shows its first words in 〈〉), its flags, and its span in the original text.
+"""
 
 from __future__ import annotations
 
-from ..ingest.document import Document
-from .model import Outline
+import re
 
-LABEL = {"part": "", "section": "", "paragraph": "¶ ", "item": "• ", "sentence": "· "}
+from ..ingest.document import Document
+from .model import Node, Outline
+
+MARK = {"part": "", "section": "", "paragraph": "¶ ", "item": "• ", "sentence": "· "}
+META_KEYS = ("title", "kind", "region", "level", "review_year", "plan_year", "date", "speaker")
+
+
+def _label(doc: Document, n: Node, width: int) -> str:
+    if n.title:
+        text, fmt = n.title, "{}"
+    else:
+        text, fmt = doc.original[n.start:n.end], ("{}" if n.kind == "sentence" else "〈{}〉")
+    text = " ".join(re.sub(r"\s*\n\s*", "", text).split())
+    if len(text) > width:
+        text = text[: width - 1] + "…"
+    return fmt.format(text)
+
+
+def _flags(n: Node) -> str:
+    return "".join(f" [{k}]" if v is True else f" [{k}={v}]" for k, v in n.flags.items())
 
 
 def render_tree(doc: Document, ol: Outline, *, sentences: bool = False, width: int = 60) -> str:
+    """Metadata, then the nodes (sentences only when asked) with their original offsets."""
     md = ol.metadata
     lines = [f"{doc.id}  [{doc.format}{', ' + doc.encoding if doc.encoding else ''}"
              f"{', traditional' if doc.traditional else ''}]  {len(doc.original)} chars"]
-    for key in ("title", "region", "level", "review_year", "plan_year", "date", "speaker"):
-        lines.append(f"  {key}: {md.get(key)}")
+    lines += [f"  {key}: {md.get(key)}" for key in META_KEYS]
     lines.append("")
 
-    def walk(node, depth):
+    def walk(node: Node, depth: int) -> None:
         for c in node.children:
             if c.kind == "sentence" and not sentences:
                 continue
-            title = c.title or doc.original[c.start:c.end]
-            title = title.replace("\n", " ").strip()
-            if len(title) > width:
-                title = title[: width - 1] + "…"
-            flags = "".join(f" [{k}]" if v is True else f" [{k}={v}]" for k, v in c.flags.items())
-            lines.append(f"{'  ' * depth}{LABEL.get(c.kind, '')}{title}{flags}  ({c.start}-{c.end})")
+            lines.append(f"{'  ' * depth}{MARK.get(c.kind, '')}{_label(doc, c, width)}"
+                         f"{_flags(c)}  ({c.start}-{c.end})")
             walk(c, depth + 1)
 
     walk(ol.root, 0)

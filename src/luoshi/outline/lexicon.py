@@ -1,0 +1,71 @@
+"""The word lists of data/outline.toml, loaded once and compiled.
+
+Kept as data so that a new genre's wording (another kind of report, another office title) is a
+line in the TOML file, not a branch in the code.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    part_roles: dict[str, tuple[str, ...]]
+    paragraph_flags: dict[str, re.Pattern]
+    heading_flags: dict[str, tuple[str, ...]]
+    kinds: dict[str, tuple[str, ...]]
+    review_years: tuple[re.Pattern, ...]
+    plan_years: tuple[re.Pattern, ...]
+    salutations: tuple[str, ...]
+    speaker_roles: tuple[str, ...]
+    org_suffixes: tuple[str, ...]
+    closing: tuple[str, ...]
+    national: tuple[str, ...]
+    national_name: str
+    suffixes: tuple[tuple[str, str], ...]
+    followers: tuple[str, ...]
+    role_levels: tuple[tuple[str, str], ...]
+    provinces: frozenset[str]
+
+
+@lru_cache(maxsize=1)
+def lexicon() -> Lexicon:
+    raw = tomllib.loads((resources.files("luoshi") / "data" / "outline.toml").read_text("utf-8"))
+    hd, rg, yr = raw["header"], raw["regions"], raw["years"]
+    return Lexicon(
+        part_roles={k: tuple(v) for k, v in raw["part_roles"].items()},
+        paragraph_flags={k: re.compile("|".join(v)) for k, v in raw["paragraph_flags"].items()},
+        heading_flags={k: tuple(v) for k, v in raw["heading_flags"].items()},
+        kinds={k: tuple(v) for k, v in raw["kinds"].items()},
+        review_years=tuple(re.compile(p) for p in yr["review"]),
+        plan_years=tuple(re.compile(p) for p in yr["plan"]),
+        salutations=tuple(hd["salutations"]),
+        speaker_roles=tuple(hd["speaker_roles"]),
+        org_suffixes=tuple(hd["org_suffixes"]),
+        closing=tuple(hd["closing"]),
+        national=tuple(rg["national"]),
+        national_name=rg["national_name"],
+        suffixes=tuple((s, lv) for s, lv in rg["suffixes"]),
+        followers=tuple(rg["followers"]),
+        role_levels=tuple((r, lv) for r, lv in rg["role_levels"]),
+        provinces=frozenset(rg["provinces"]),
+    )
+
+
+def part_role(title: str, review_year: int | None = None, plan_year: int | None = None) -> str:
+    """review / plan / other for a part title (normalised text); years break a tie of no words."""
+    lx = lexicon()
+    for role, words in lx.part_roles.items():
+        if any(w in title for w in words):
+            return role
+    years = {int(y) for y in re.findall(r"(\d{4})年", title)}
+    if review_year in years:
+        return "review"
+    if plan_year in years:
+        return "plan"
+    return "other"

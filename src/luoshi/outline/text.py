@@ -1,0 +1,232 @@
+"""Text helpers of the outline: paragraphs, sentences, Chinese numerals, heading markers.
+
+Everything works on the normalised text (``Document.text``) and returns spans into it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+SPACE = " \t\u3000\xa0"
+# A line ending in one of these ends its paragraph even in text wrapped at a fixed width.
+LINE_END = set("。!?:;！？：；”’」』…")
+SENT_END = set("。!?;！？；")
+CUT_END = set("0123456789,，、;；(（“‘《")  # a line ending so is cut mid-sentence
+CUT_START = set(",，。、;；:：!！?？)）”’》%")  # a line opening so continues the one before
+CLAUSE = re.compile(r"[,，;；]")
+PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "（": "）", "[": "]", "【": "】",
+         "《": "》", "〔": "〕", "{": "}"}
+CLOSERS = {v: k for k, v in PAIRS.items()}
+TOKEN = re.compile(r'[“”‘’「」『』()（）\[\]【】《》〔〕{}"。!?;！？；]')
+
+CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+             "七": 7, "八": 8, "九": 9}
+CN = "一二三四五六七八九十"
+
+# Heading markers at the start of a paragraph. Group 1 is the number.
+PART = re.compile(rf"(?:([{CN}]+)、|第([{CN}]+)部分[\s、:,.]*)")
+SECTION = re.compile(rf"\(([{CN}]+)\)[\s、.]*")
+# Item markers: style name -> regex. Chinese ordinals (一要, 一是, 第一,) stay in the sentence;
+# the numeric ones (1. (1) ①) are stripped from it.
+ITEM_STYLES: dict[str, re.Pattern] = {
+    "yao": re.compile(rf"([{CN}]+)要(?=[\u4e00-\u9fff])"),
+    "shi": re.compile(rf"([{CN}]+)是(?=[\u4e00-\u9fff“])"),
+    "di": re.compile(rf"第([{CN}]+)(?=[,、:])"),
+    "dot": re.compile(r"(\d{1,2})[.、](?!\d)\s*"),
+    "paren": re.compile(r"\((\d{1,2})\)\s*"),
+    "circled": re.compile(r"([\u2460-\u2473])\s*"),
+}
+STRIP_MARKER = {"dot", "paren", "circled"}
+# Inline items: these markers, when they follow a clause end ("…。一是…;二是…"), count.
+INLINE = re.compile(rf"([{CN}]+)[是要](?=[\u4e00-\u9fff“])|\((\d{{1,2}})\)")
+
+
+def cn_int(s: str) -> int | None:
+    """'二十三' -> 23, '二〇二四' -> 2024, '12' -> 12, '⑤' -> 5."""
+    if not s:
+        return None
+    if s.isdigit() and s.isascii():
+        return int(s)
+    if len(s) == 1 and "\u2460" <= s <= "\u2473":
+        return ord(s) - 0x245F
+    if "十" not in s and "百" not in s:
+        digits = [CN_DIGITS.get(c) for c in s]
+        if None in digits:
+            return None
+        return int("".join(map(str, digits)))
+    total, cur = 0, 0
+    for c in s:
+        if c in CN_DIGITS:
+            cur = CN_DIGITS[c]
+        elif c == "十":
+            total += (cur or 1) * 10
+            cur = 0
+        elif c == "百":
+            total += (cur or 1) * 100
+            cur = 0
+        else:
+            return None
+    return total + cur
+
+
+@dataclass
+class Para:
+    """A paragraph: its stripped span in the normalised text, and how it was laid out."""
+
+    ns: int
+    ne: int
+    first_line_end: int  # end of its first line (a heading on its own line is one line)
+
+
+def _lines(text: str) -> list[tuple[int, int]]:
+    """Stripped spans of the lines, (s, s) for a blank line."""
+    out, pos = [], 0
+    for line in text.split("\n"):
+        a = pos + len(line) - len(line.lstrip(SPACE))
+        b = pos + len(line.rstrip(SPACE))
+        out.append((a, max(a, b)))
+        pos += len(line) + 1
+    return out
+
+
+def is_heading_line(text: str, s: int, e: int, width: float) -> bool:
+    """A short line opening with a part/section/item marker and not ending a sentence."""
+    return e - s < 0.75 * width and text[e - 1] not in LINE_END and starts_heading(text, s)
+
+
+def starts_heading(text: str, s: int) -> bool:
+    """Does a part, section or item marker open the text at ``s``?"""
+    return bool(PART.match(text, s) or SECTION.match(text, s)
+                or any(p.match(text, s) for p in ITEM_STYLES.values()))
+
+
+def paragraphs(text: str, alone: frozenset[int] | set[int] = frozenset()) -> list[Para]:
+    """Split normalised text into paragraphs.
+
+    One line is one paragraph, unless a line is plainly cut in the middle of a sentence (it
+    holds a comma and does not end a sentence, ends in a digit or a comma, or the next line opens
+    with a closing mark): then it runs on into the next line. Text wrapped at a fixed width (many
+    long lines not ending a sentence, as from PDF or some HTML) runs on at every near-full line;
+    where paragraphs are marked there — by indenting their first line, or by blank lines between
+    them — a full line ending in 。 runs on too unless the next line is indented; where they are
+    not, it runs on only when quite full (a paragraph's last line seldom fills the width).
+
+    Never running on: across a blank line, into a line opening with a heading marker, from a
+    heading line, from or into a line whose start is in ``alone`` (the header lines).
+    """
+    lines = _lines(text)
+    body = [(s, e) for s, e in lines if e > s]
+    long_ = [e - s for s, e in body if e - s >= 20]
+    open_ = sorted(e - s for s, e in body if e - s >= 20 and text[e - 1] not in LINE_END)
+    wrapped = len(open_) >= 3 and len(open_) >= 0.3 * max(1, len(long_))
+    width = float(open_[len(open_) // 2]) if open_ else 40.0
+    indented = {s for s, e in body if s > 0 and text[s - 1] in SPACE}
+    uses_indent = 0.05 * len(body) < len(indented) < 0.9 * len(body)
+    blocks = sum(1 for k, (s, e) in enumerate(lines) if e > s and (k == 0 or lines[k - 1][1] == lines[k - 1][0]))
+    uses_blank = blocks >= 3 and len(body) >= 1.5 * blocks
+
+    def runs_on(a: int, b: int, s: int) -> bool:
+        """Does line [a, b) run on into the line starting at s?"""
+        if (a in alone or s in alone or starts_heading(text, s) or text.startswith("—", a)
+                or (uses_indent and s in indented)):
+            return False
+        full = b - a >= 0.75 * width
+        if starts_heading(text, a) and (not wrapped or not full) and text[b - 1] not in LINE_END:
+            return False  # a heading on its own line
+        if text[b - 1] not in LINE_END:
+            return (wrapped and full) or text[b - 1] in CUT_END or text[s] in CUT_START \
+                or bool(CLAUSE.search(text, a, b))
+        return wrapped and full and (uses_indent or uses_blank or b - a >= width)
+
+    out: list[Para] = []
+    cur: Para | None = None
+    prev: tuple[int, int] | None = None
+    for s, e in lines:
+        if e == s:
+            cur, prev = None, None
+            continue
+        if cur is not None and prev is not None and runs_on(prev[0], prev[1], s):
+            cur.ne = e
+        else:
+            cur = Para(s, e, e)
+            out.append(cur)
+        prev = (s, e)
+    return out
+
+
+def _matched(text: str, ns: int, ne: int) -> set[int]:
+    """Positions of brackets and quotes that have a partner within [ns, ne)."""
+    stack: list[tuple[str, int]] = []
+    ok: set[int] = set()
+    dq: int | None = None
+    for m in TOKEN.finditer(text, ns, ne):
+        c, i = m.group(), m.start()
+        if c in PAIRS:
+            stack.append((c, i))
+        elif c in CLOSERS:
+            for k in range(len(stack) - 1, -1, -1):
+                if stack[k][0] == CLOSERS[c]:
+                    ok.add(stack[k][1])
+                    ok.add(i)
+                    del stack[k:]
+                    break
+        elif c == '"':
+            if dq is None:
+                dq = i
+            else:
+                ok.update((dq, i))
+                dq = None
+    return ok
+
+
+def sentences(text: str, ns: int, ne: int) -> list[tuple[int, int]]:
+    """Sentence spans of text[ns:ne]: split after 。！？；, never inside quotes or brackets.
+
+    Brackets and quotes count only when closed within the span, so one stray quote does not
+    glue the rest of a paragraph into one sentence. A quote ending its own sentence (“…。”)
+    ends the outer sentence too.
+    """
+    ok = _matched(text, ns, ne)
+    out: list[tuple[int, int]] = []
+    depth, start, dq_open = 0, ns, False
+    for m in TOKEN.finditer(text, ns, ne):
+        c, i = m.group(), m.start()
+        if i < start:
+            continue
+        if i not in ok and c not in SENT_END:
+            continue
+        if c in PAIRS or (c == '"' and not dq_open):
+            depth += 1
+            dq_open = dq_open or c == '"'
+        elif c in CLOSERS or c == '"':
+            depth -= 1
+            dq_open = dq_open and c != '"'
+            if depth == 0 and text[i - 1] in SENT_END:
+                out.append((start, i + 1))
+                start = i + 1
+        elif depth == 0:
+            end = i + 1
+            while end < ne and text[end] in SENT_END:
+                end += 1
+            out.append((start, end))
+            start = end
+    if start < ne:
+        out.append((start, ne))
+    res = []
+    for a, b in out:
+        while a < b and text[a] in SPACE + "\n":
+            a += 1
+        while b > a and text[b - 1] in SPACE + "\n":
+            b -= 1
+        if b > a:
+            res.append((a, b))
+    return res
+
+
+def first_sentence_end(text: str, ns: int, ne: int, ends: str = "。!?！？") -> int:
+    """End of the first sentence closed by one of ``ends`` (outside brackets), else ``ne``."""
+    for a, b in sentences(text, ns, ne):
+        if text[b - 1] in ends or (b - a >= 2 and text[b - 2] in ends):
+            return b
+    return ne

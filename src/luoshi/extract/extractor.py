@@ -63,7 +63,7 @@ def _role_and_year(text: str, s0: int, qpos: int, base_role: str, ctx: DocContex
     role, why = base_role, "part"
     if any(x in before for x in w["estimate_words"]):
         role, why = "estimate", "预计"
-    elif any(x in before for x in w["actual_words"]):
+    elif any(x in _drop_bases(before, w) for x in w["actual_words"]):
         clause = re.split(r"[,;:，；：]", before)[-1]
         if any(x in clause for x in w["target_in_review"]):
             role, why = "target", "上年目标"
@@ -86,6 +86,13 @@ def _role_and_year(text: str, s0: int, qpos: int, base_role: str, ctx: DocContex
     return role, year, why
 
 
+def _drop_bases(text: str, w: dict) -> str:
+    """'比上年提高1个百分点' compares with last year; it does not report last year."""
+    for base in w["comparison_bases"]:
+        text = text.replace(base, "")
+    return text
+
+
 def extract_figures(doc: Document, ol=None) -> list[Figure]:
     """Every figure of ``doc`` in document order."""
     if ol is None:
@@ -101,7 +108,9 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
             continue
         path = ol.path_at(s0) if ol is not None else []
         part = next((n for n in path if n.kind == "part"), None)
-        prole = _part_role(part) if part is not None else ("review" if ctx.kind == "bulletin" else "plan")
+        prole = _part_role(part) if part is not None else "plan"
+        if ctx.kind == "bulletin":  # a statistical bulletin reports results only
+            prole = "review"
         base_role = "actual" if prole == "review" else "target"
         section = " / ".join(n.title for n in path if n.kind in ("part", "section", "paragraph") and n.title)
         for d in sentence_figures(text, s0, s1, base_role, None, ctx, prole == "plan"):

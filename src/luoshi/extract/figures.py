@@ -205,6 +205,9 @@ def _not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], cla
     if before.endswith("第") or before.endswith("前") and q.chinese:
         return "ordinal"
     after = text[q.end:min(s1, q.end + 6)]
+    if q.kind in ("measure", "magnitude") and re.match(r"(?:及以上|以上|以下|及以下)[\u4e00-\u9fff]", after) \
+            and not re.match(r"(?:及以上|以上|以下|及以下)(?:的|和|或|等)", after):
+        return "threshold of a category (亿元以上项目)"
     if after.startswith(("级", "号", "型", "期间", "年", "周年")) or re.match(r"强(?:企业|榜|县|市|镇|区|$)", after):
         return "descriptive or label"
     if re.match(r"\s?[:：]\s?\d", after) or re.search(r"\d\s?[:：]\s?$", text[max(s0, q.start - 3):q.start]):

@@ -10,6 +10,7 @@ from .figures import YEAR, DocContext, W, sentence_figures
 from .model import Figure
 
 SENT_END = re.compile(r"[。！？!?；;]+[”’」』)）]*")
+REGION_WORDS = re.compile(r"全省|全市|全区|全县|全州|全旗|我省|我市|我区|我县|本省|本市|全年")
 HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿]")
 PART_YEAR = re.compile(r"(20\d\d|19\d\d)年")
 
@@ -116,7 +117,8 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
         for d in sentence_figures(text, s0, s1, base_role, None, ctx, prole == "plan"):
             role, year, why = _role_and_year(text, s0, d.q.start, base_role, ctx)
             a, b = doc.to_original(d.span_start, d.span_end)
-            ind = to_simplified_label(d.indicator.strip()) if doc.traditional else d.indicator.strip()
+            ind = REGION_WORDS.sub("", d.indicator).strip() or d.indicator.strip()
+            ind = to_simplified_label(ind) if doc.traditional else ind
             reg = d.region or region
             if reg and doc.traditional:
                 reg = to_simplified_label(reg)

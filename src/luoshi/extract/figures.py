@@ -16,7 +16,7 @@ from functools import lru_cache
 
 from ..ingest.normalize import to_simplified_label
 from .lexicon import lexicon
-from .places import leading_places, region_words
+from .places import leading_places, region_words, strip_place_verb
 from .quantities import Quantity, find_quantities
 
 CLAUSE_SEP = set(",;:，；：")
@@ -182,6 +182,11 @@ def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
     if len(parts) != n or any(not p for p in parts):
         return None
     last = parts[-1]
+    first = parts[0]
+    if len(first) >= len(last) + 3:
+        # '生产安全事故起数、死亡人数': later conjuncts share the head of the first
+        head = first[:-2]
+        return [first] + [p if p.startswith(head) else head + p for p in parts[1:]]
     out = []
     for p in parts[:-1]:
         if len(p) < len(last):
@@ -290,6 +295,7 @@ def sentence_figures(text: str, s0: int, s1: int, role: str, year: int | None, c
     last_clause = None
     sentence_region = _sentence_region(text, s0, s1)
     pending_resp: list[Draft] = []
+    extra: list[Draft] = []
     resp_phrase: tuple[int, int, str] | None = None
     for q in quants:
         c0, c1 = clause_of(q.start)
@@ -302,6 +308,11 @@ def sentence_figures(text: str, s0: int, s1: int, role: str, year: int | None, c
         comp_after, q_end = _qualifier_after(text, q.end, c1)
         raw_pre = text[item_start:q.start]
         pre = raw_pre
+        if item_start > c0 and not re.fullmatch(r"\s*(?:和|、|及|与|以及)\s*", raw_pre):
+            k = max(pre.rfind("、"), pre.rfind("和"))
+            if k > 0:  # '4%左右安排、比上年提高1个百分点': the item starts after the 、
+                item_start += k + 1
+                pre = pre[k + 1:]
         lead_ws = len(pre) - len(pre.lstrip())
         pre = pre.strip()
         head_stripped, cut = _strip_head(pre)
@@ -370,6 +381,7 @@ def sentence_figures(text: str, s0: int, s1: int, role: str, year: int | None, c
                 d.comparator = "gt"
             d.span_start = d.ind_start
             if "resp" in verbs:
+                d.rule.append(f"prior:{len(drafts)}")
                 pending_resp = [d]
                 resp_phrase = (d.ind_start, d.ind_end, d.indicator)
                 d.rule.append("respectively")
@@ -396,16 +408,25 @@ def sentence_figures(text: str, s0: int, s1: int, role: str, year: int | None, c
                     d.span_start = back[0]
                     d.rule.append("verb with object from previous clause")
         # ---- region: a place named at the head of the indicator, the clause or the sentence
-        places, pcut = leading_places(d.indicator)
+        vcut = strip_place_verb(d.indicator)
+        places, pcut = leading_places(d.indicator[vcut:], loose=vcut > 0)
         if places:
+            pcut += vcut
             d.region = places[0]
             d.indicator = d.indicator[pcut:].lstrip("、和及与的")
             if len(places) > 1:
                 d.rule.append("places:" + "|".join(places))
+                if any(x in _said_text(said) for x in w["each_words"]) and "respectively" not in d.rule:
+                    for p in places[1:]:  # '宜都市、枝江市…均突破800亿元': one figure per place
+                        twin = Draft(d.q, d.ind_start, d.ind_end, d.indicator, d.measure, d.value,
+                                     d.comparator, d.span_start, d.span_end, p, d.rule + ["each place"])
+                        extra.append(twin)
         elif prev is not None and d.rule and d.rule[0] == "enumeration":
             d.region = prev.region
         d.span_start = min(d.span_start, q.start)
         d.span_end = q_end
+        for twin in extra:
+            twin.span_start, twin.span_end = d.span_start, d.span_end
         if prev is not None and "number-first" in d.rule and "number-first" in prev.rule \
                 and re.fullmatch(r"\s*(?:和|、|及|与)\s*", text[prev.span_end:q.start] or "x") \
                 and len(prev.indicator) <= 3 and len(d.indicator) > len(prev.indicator) + 2:
@@ -413,14 +434,32 @@ def sentence_figures(text: str, s0: int, s1: int, role: str, year: int | None, c
             prev.indicator += d.indicator[len(prev.indicator):]
             prev.rule.append("shared predicate")
         drafts.append(d)
+        drafts.extend(extra)
+        extra = []
         prev = d
         item_start = q_end
     if pending_resp:
         _resolve_respectively(pending_resp, resp_phrase)
+    _respectively_over_prior(drafts)
+    _complete_list_items(drafts, text)
     for d in drafts:
         if d.region is None and sentence_region:
             d.region = sentence_region
     return drafts
+
+
+def _said_text(said: list[str]) -> str:
+    return "".join(x.partition("=")[2] for x in said)
+
+
+def _verb_head(phrase: str) -> str:
+    """The verbs that open a phrase: '新建改扩建幼儿园' → '新建改扩建'."""
+    pos = 0
+    while True:
+        v = _starts_with_verb(phrase[pos:])
+        if not v:
+            return phrase[:pos]
+        pos += len(v)
 
 
 def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int) -> tuple[int, int] | None:
@@ -520,8 +559,8 @@ def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | Non
     region = places[0] if places else None
     if places:
         ind = ind[pcut:]
-    contractions = {"城乡": ("城市", "农村"), "中小学": ("中学", "小学"), "进出口": ("进口", "出口")}
-    for word, expand in contractions.items():
+    contractions = W()["contractions"]
+    for word, expand in sorted(contractions.items(), key=lambda x: -len(x[0])):
         if ind.startswith(word) and n == len(expand):
             for d, e in zip(group, expand):
                 d.indicator = e + ind[len(word):]
@@ -536,6 +575,49 @@ def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | Non
         for d in group:
             d.indicator = ind
             d.region = d.region or region
+
+
+def _respectively_over_prior(drafts: list[Draft]) -> None:
+    """'A 37215元和B 21830元，分别增长4.6%和6.9%': a 分别 list with no words of its own
+    takes the indicators of the figures just before it, one by one."""
+    for i, d in enumerate(drafts):
+        tag = next((r for r in d.rule if r.startswith("prior:")), None)
+        if tag is None or "inherited indicator" not in d.rule and d.indicator.strip():
+            continue
+        group = [x for x in drafts[i:] if x is d or ("enumeration" in x.rule and x.span_start == d.span_start)]
+        n = len(group)
+        before = [x for x in drafts[:i] if "number-first" not in x.rule][-n:]
+        if n < 2 or len(before) != n:
+            continue
+        for g, b in zip(group, before):
+            g.indicator, g.region = b.indicator, b.region or g.region
+            g.span_start = min(g.span_start, before[0].span_start)
+            g.rule.append("respectively over the figures before")
+
+
+def _complete_list_items(drafts: list[Draft], text: str) -> None:
+    """'新建改扩建幼儿园3所、中小学5所': a later list item shares the verb of the first;
+    '…3.8万件，按时办结率99.6%': a short rate or a subjectless head takes the subject before it."""
+    w = W()
+    for a, b in zip(drafts, drafts[1:]):
+        if "indicator-first" not in b.rule or "indicator-first" not in a.rule:
+            continue
+        gap = text[a.span_end:b.ind_start]
+        verb = _verb_head(a.indicator)
+        if re.fullmatch(r"\s*[、和及与]\s*", gap) and verb and not _verb_head(b.indicator) \
+                and len(verb) < len(a.indicator):
+            b.indicator = verb + b.indicator
+            b.rule.append("shares the verb of the list")
+            continue
+        ind = b.indicator
+        subjectless = any(ind.startswith(h) for h in w["subjectless_heads"]) or \
+            (len(ind) <= 5 and ind.endswith(tuple(w["subjectless_rates"])))
+        if subjectless and re.fullmatch(r"\s*[,;，；]\s*", gap) and a.indicator:
+            subject = a.indicator[len(_verb_head(a.indicator)):] or a.indicator
+            if subject not in ind:
+                b.indicator = subject + ind
+                b.span_start = min(b.span_start, a.span_start)
+                b.rule.append("subject of the clause before")
 
 
 def _sentence_region(text: str, s0: int, s1: int) -> str | None:

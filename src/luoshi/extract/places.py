@@ -33,28 +33,66 @@ def _head_re() -> re.Pattern:
     return re.compile(rf"(?:{one})(?:[\u4e00-\u9fff]{{0,6}}?{AREA_SUFFIX})?")
 
 
+@lru_cache(maxsize=1)
+def _suffix_re() -> re.Pattern:
+    """A county-level name by its form: a two-character stem + 市/县/区/旗 (诸暨市, 宝应县)."""
+    return re.compile(r"[\u4e00-\u9fff]{2}(?:市|县|区|旗)(?![场域级属辖直])")
+
+
+def _suffix_name(phrase: str, pos: int) -> str | None:
+    m = _suffix_re().match(phrase, pos)
+    if not m:
+        return None
+    stem = m.group(0)[:2]
+    stop = set(lexicon().words.get("place_suffix_stoplist", []))
+    if stem in stop or m.group(0)[1:] in stop or any(ch in "的和与及、在了是为各全本该我" for ch in stem):
+        return None
+    return m.group(0)
+
+
 def region_words() -> list[str]:
     return lexicon().places.get("region_words", []) or ["全省", "全市", "全区", "全县", "全国", "我省", "我市"]
 
 
-def leading_places(phrase: str) -> tuple[list[str], int]:
+def strip_place_verb(phrase: str) -> int:
+    """Length of a leading 支持/推动… that introduces a place ('支持江都区…')."""
+    for v in lexicon().words.get("place_verbs", []):
+        if phrase.startswith(v):
+            return len(v)
+    return 0
+
+
+def leading_places(phrase: str, loose: bool = False) -> tuple[list[str], int]:
     """Places listed at the start of ``phrase`` and where the rest begins.
 
     '沈阳、大连地区生产总值' → (['沈阳', '大连'], 5). A single place must be followed by
-    something (a phrase that is only a place name is not a region marker).
+    something (a phrase that is only a place name is not a region marker). A name known only
+    by its form (宝应县) counts in a list of places, or alone when ``loose`` (after 支持…).
     """
     found: list[str] = []
     pos = 0
     rx = _head_re()
+
+    def at(i: int) -> str | None:
+        m = rx.match(phrase, i)
+        known = m.group(0) if m else None
+        by_form = _suffix_name(phrase, i)
+        if by_form and (known is None or len(by_form) > len(known)):
+            # a form-only name counts in a list of places, or before a known place
+            nxt = re.match(r"、|和|及|与", phrase[i + len(by_form):])
+            if known or loose or (nxt and (rx.match(phrase, i + len(by_form) + nxt.end())
+                                  or _suffix_name(phrase, i + len(by_form) + nxt.end()))) or found:
+                return by_form
+        return known
+
     while True:
-        m = rx.match(phrase, pos)
-        if not m:
+        name = at(pos)
+        if not name:
             break
-        name = m.group(0)
         found.append(name)
-        pos = m.end()
+        pos += len(name)
         sep = re.match(r"、|和|及|与|,", phrase[pos:])
-        if sep and rx.match(phrase, pos + sep.end()):
+        if sep and at(pos + sep.end()):
             pos += sep.end()
             continue
         break

@@ -62,13 +62,12 @@ def _role_and_year(text: str, s0: int, qpos: int, base_role: str, ctx: DocContex
     w = W()
     before = text[s0:qpos]
     role, why = base_role, "part"
-    if any(x in before for x in w["estimate_words"]):
+    if w["_estimate_re"].search(before):
         role, why = "estimate", "预计"
-    elif any(x in _drop_bases(before, w) for x in w["actual_words"]):
+    elif w["_actual_re"].search(_drop_bases(before, w)):
         clause = re.split(r"[,;:，；：]", before)[-1]
-        if any(x in clause for x in w["target_in_review"]):
+        if w["_target_in_review_re"].search(clause):
             role, why = "target", "上年目标"
-            years = [int(m.group(1)) for m in YEAR.finditer(before)]
             return role, ctx.review_year, why
         if base_role == "target":
             role, why = "actual", "去年"
@@ -89,9 +88,7 @@ def _role_and_year(text: str, s0: int, qpos: int, base_role: str, ctx: DocContex
 
 def _drop_bases(text: str, w: dict) -> str:
     """'比上年提高1个百分点' compares with last year; it does not report last year."""
-    for base in w["comparison_bases"]:
-        text = text.replace(base, "")
-    return text
+    return w["_bases_re"].sub("", text)
 
 
 def extract_figures(doc: Document, ol=None) -> list[Figure]:

@@ -76,6 +76,13 @@ def W() -> dict:
     w["_tail"] = sorted(tail, key=lambda x: -len(x[0]))
     w["_prefix"] = sorted(set(w["indicator_strip_prefix"]) | set(region_words()), key=len, reverse=True)
     w["_verbs"] = sorted(w["verb_prefix"], key=len, reverse=True)
+    w["_prefix_re"] = re.compile(r"[、和及与\s(（]+|以及|(?:" + "|".join(map(re.escape, w["_prefix"])) + r")(?=.)")
+    w["_verb_re"] = re.compile("|".join(map(re.escape, w["_verbs"])))
+    rx = lambda words: re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))  # noqa: E731
+    w["_estimate_re"] = rx(w["estimate_words"])
+    w["_actual_re"] = rx(w["actual_words"])
+    w["_target_in_review_re"] = rx(w["target_in_review"])
+    w["_bases_re"] = rx(w["comparison_bases"])
     return w
 
 
@@ -139,18 +146,13 @@ def _strip_tail(phrase: str) -> tuple[str, list[str]]:
 
 def _strip_head(phrase: str) -> tuple[str, int]:
     """Drop connectives, region words and modal words at the start; returns (phrase, chars cut)."""
+    rx = W()["_prefix_re"]
     cut = 0
-    changed = True
-    while changed and phrase:
-        changed = False
-        m = re.match(r"[、和及与\s(（]+|以及", phrase)
-        if m:
-            phrase, cut, changed = phrase[m.end():], cut + m.end(), True
-            continue
-        for word in W()["_prefix"]:
-            if phrase.startswith(word) and len(phrase) > len(word):
-                phrase, cut, changed = phrase[len(word):], cut + len(word), True
-                break
+    while phrase:
+        m = rx.match(phrase)
+        if not m or not m.end():
+            break
+        phrase, cut = phrase[m.end():], cut + m.end()
     return phrase, cut
 
 
@@ -170,10 +172,8 @@ def _trim_list_head(phrase: str) -> int:
 
 
 def _starts_with_verb(phrase: str) -> str | None:
-    for v in W()["_verbs"]:
-        if phrase.startswith(v):
-            return v
-    return None
+    m = W()["_verb_re"].match(phrase)
+    return m.group(0) if m else None
 
 
 def _split_conjuncts(phrase: str, n: int) -> list[str] | None:

@@ -1,6 +1,7 @@
 """Read a report file (txt, docx, pdf, html) into a Document.
 
-Public surface: ``read``, ``read_text``, ``Document``, ``MAX_BYTES``.
+Public surface: ``read``, ``read_text``, ``Document``, ``size_limit``, ``MAX_BYTES``, ``SUPPORTED``.
+Every failure a user can cause raises ``InputError`` (file + reason), never a traceback.
 """
 
 from __future__ import annotations
@@ -8,15 +9,29 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..errors import InputError
+from ..errors import InputError, LuoshiError
 from .document import Document
 from .normalize import normalize
 from .readers import READERS
 
-__all__ = ["Document", "read", "read_text", "MAX_BYTES", "SUPPORTED"]
+__all__ = ["Document", "read", "read_text", "size_limit", "MAX_BYTES", "SUPPORTED"]
 
-MAX_BYTES = int(os.environ.get("LUOSHI_MAX_BYTES", 20 * 1024 * 1024))
+MAX_BYTES = 20 * 1024 * 1024
 SUPPORTED = tuple(sorted(READERS))
+
+
+def size_limit() -> int:
+    """The size limit: env LUOSHI_MAX_BYTES (read on each call, so it can change), else 20 MB."""
+    raw = os.environ.get("LUOSHI_MAX_BYTES", "").strip()
+    if not raw:
+        return MAX_BYTES
+    try:
+        value = int(raw)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise LuoshiError(f"LUOSHI_MAX_BYTES must be a whole number of bytes, not {raw!r}")
+    return value
 
 
 def read_text(original: str, doc_id: str = "document", *, fmt: str = "txt",
@@ -30,18 +45,26 @@ def read_text(original: str, doc_id: str = "document", *, fmt: str = "txt",
 
 
 def read(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
-    """Read one file. Raises InputError (file + reason) for anything that is not a readable report."""
+    """Read one file. Raises InputError (file + reason) for anything that is not a readable report.
+
+    Checks run cheapest first and before reading a byte: existence, kind of file, extension,
+    size (``max_bytes``, else env LUOSHI_MAX_BYTES, else 20 MB).
+    """
     p = Path(path)
-    limit = MAX_BYTES if max_bytes is None else max_bytes
-    ext = p.suffix.lower()
-    if ext not in READERS:
-        raise InputError(p, f"unsupported file type {ext or '(none)'}; use one of {', '.join(SUPPORTED)}")
+    limit = size_limit() if max_bytes is None else max_bytes
     try:
+        if p.is_dir():
+            raise InputError(p, "is a directory, not a file")
         size = p.stat().st_size
         if not p.is_file():
             raise InputError(p, "not a regular file")
+        ext = p.suffix.lower()
+        if ext not in READERS:
+            hint = "; save it as .docx" if ext in (".doc", ".wps", ".rtf", ".odt") else ""
+            raise InputError(p, f"unsupported file type {ext or '(no extension)'}{hint}; "
+                                f"use one of {', '.join(SUPPORTED)}")
         if size > limit:
-            raise InputError(p, f"file too large ({size} bytes; the limit is {limit})")
+            raise InputError(p, f"file too large ({size} bytes; the limit is {limit}, set LUOSHI_MAX_BYTES to change it)")
         data = p.read_bytes()
     except InputError:
         raise
@@ -49,9 +72,11 @@ def read(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
         raise InputError(p, "no such file") from None
     except PermissionError:
         raise InputError(p, "permission denied") from None
-    except OSError as e:
-        raise InputError(p, f"cannot read: {e.strerror or e}") from None
+    except (OSError, ValueError) as e:  # ValueError: a NUL in the path
+        reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+        raise InputError(p, f"cannot read: {reason}") from None
     if not data.strip():
         raise InputError(p, "empty file")
     original, encoding = READERS[ext](data, p)
     return read_text(original, p.stem, fmt=ext.lstrip("."), source=str(p), encoding=encoding)
+

@@ -28,7 +28,11 @@ class Document:
     metadata: dict = field(default_factory=dict)
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
-        """Map a normalised span [start, end) to the original text."""
+        """Map a normalised span [start, end) to (a, b) with ``original[a:b]`` its exact source.
+
+        Characters dropped by normalisation inside the span (debris, a CR) are part of the
+        original span; ones just outside it are not.
+        """
         if end <= start:
             o = self.offsets[start]
             return o, o
@@ -39,5 +43,6 @@ class Document:
         return bisect_right(self.offsets, pos - 1, 0, len(self.text))
 
     def original_span(self, start: int, end: int) -> str:
+        """The original text of normalised text[start:end]."""
         a, b = self.to_original(start, end)
         return self.original[a:b]

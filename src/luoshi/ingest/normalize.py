@@ -1,7 +1,8 @@
 """Normalise report text for analysis while keeping every position traceable.
 
-Each normalised character remembers the original position it came from, so a span found in
-normalised text maps back to the exact original span (see ``Document.to_original``).
+Every step is 1:1 or a deletion, so each normalised character remembers the original
+position it came from, and a span found in normalised text maps back to the exact original
+span (see ``Document.to_original``). Nothing is ever inserted.
 """
 
 from __future__ import annotations
@@ -9,38 +10,74 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-# Debris left by converters: Word bookmarks, comment anchors, zero-width characters.
+# Debris left by converters: Word bookmarks/comment anchors, zero-width and control characters.
 DEBRIS = re.compile(
-    r"\[(?:bookmark|_?GoBack|comment)[^\]\n]{0,80}\]"
-    r"|[\u200b\u200c\u200d\u2060\ufeff\u00ad]"
+    r"\[(?i:bookmark|_?GoBack|comment)[^\]\n]{0,80}\]"
+    r"|[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f]"
 )
 
-# Full-width forms folded to ASCII. Chinese punctuation that has no ASCII twin with the same
-# role (、。「」《》) is left alone; ，；：！？（） fold to ASCII — the splitter and extractor accept both.
+# Full-width forms folded to ASCII. Chinese punctuation with no ASCII twin of the same role
+# (、。「」《》) is left alone; ，；：！？（） fold to ASCII — the splitter and extractor accept both.
 _FOLD = {c: chr(c - 0xFEE0) for c in range(0xFF01, 0xFF5F)}
-_FOLD[0x3000] = " "
-_FOLD[0x00A0] = " "
-_FOLD[0x2002] = " "
-_FOLD[0x2003] = " "
+_FOLD.update({c: " " for c in (0x3000, 0x00A0, 0x202F, 0x205F, *range(0x2000, 0x200B))})
+_FOLD.update({c: "\n" for c in (0x0B, 0x0C, 0x85, 0x2028, 0x2029)})  # line breaks
+_FOLD.update({c: "\u00b7" for c in (0x30FB, 0xFF65, 0x2027)})  # one interpunct (山海有情·天辽地宁)
+_FOLD.update({0xFFE0: "\u00a2", 0xFFE1: "\u00a3", 0xFFE2: "\u00ac", 0xFFE3: "\u00af",
+              0xFFE4: "\u00a6", 0xFFE5: "\u00a5", 0xFFE6: "\u20a9"})
 _FOLD_TABLE = str.maketrans(_FOLD)
 
+# "100，200" stays full-width: folding would make it read as the number 100,200.
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 
-@lru_cache(maxsize=1)
-def _t2s():
+
+def fold(text: str) -> str:
+    """Fold full-width forms, odd spaces and line breaks (1:1, never changes the length)."""
+    return text.translate(_FOLD_TABLE)
+
+
+@lru_cache(maxsize=4)
+def _cc(config: str = "t2s"):
     import opencc
 
-    return opencc.OpenCC("t2s")
+    return opencc.OpenCC(config)
+
+
+def _t2s():
+    return _cc("t2s")
+
+
+@lru_cache(maxsize=65536)
+def t2s_char(ch: str) -> str:
+    """One character traditional → simplified; unchanged when OpenCC would change the length.
+
+    Hong Kong and Taiwan variants that plain t2s does not know (衞) go through hk2s/tw2s.
+    """
+    for config in ("t2s", "hk2s", "tw2s"):
+        c = _cc(config).convert(ch)
+        if len(c) == 1 and c != ch:
+            return c
+    return ch
 
 
 def to_simplified(text: str) -> str:
-    """Traditional → simplified. Keeps length (falls back to per-character conversion)."""
-    conv = _t2s().convert(text)
-    if len(conv) == len(text):
-        return conv
-    out = []
-    for ch in text:
-        c = _t2s().convert(ch)
-        out.append(c if len(c) == 1 else ch)
+    """Traditional → simplified, keeping length and alignment.
+
+    OpenCC converts whole phrases (乾隆 keeps 乾, 乾燥 becomes 干燥), which is better than char by
+    char, but only aligned output is usable: any position where the phrase conversion is neither
+    the character itself nor its own conversion falls back to the per-character result.
+    """
+    out: list[str] = []
+    for line in text.splitlines(keepends=True):
+        conv = _t2s().convert(line)
+        if len(conv) != len(line):
+            out.extend(t2s_char(ch) for ch in line)
+            continue
+        for o, c in zip(line, conv):
+            if c == o and _t2s().convert(o) == o:
+                c = t2s_char(o)  # a variant t2s does not know, if any
+            elif c != o and c != t2s_char(o):
+                c = t2s_char(o)  # misaligned phrase conversion
+            out.append(c)
     return "".join(out)
 
 
@@ -51,13 +88,12 @@ def to_simplified_label(text: str | None) -> str | None:
     return _t2s().convert(text)
 
 
-_TRAD_PROBE = re.compile(r"[\u4e00-\u9fff]")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def looks_traditional(text: str, sample: int = 20000) -> bool:
     """True when converting to simplified changes a noticeable share of the Han characters."""
-    head = text[:sample]
-    han = _TRAD_PROBE.findall(head)
+    han = _HAN.findall(text[:sample])
     if len(han) < 20:
         return False
     conv = _t2s().convert("".join(han))
@@ -68,7 +104,9 @@ def looks_traditional(text: str, sample: int = 20000) -> bool:
 def normalize(original: str, *, simplify: bool | None = None) -> tuple[str, list[int], bool]:
     """Return (normalised text, offsets, traditional?).
 
-    ``offsets`` has ``len(text) + 1`` entries; the last is ``len(original)``.
+    ``offsets[i]`` is the position in ``original`` of ``text[i]``; there are ``len(text) + 1``
+    entries, strictly increasing, the last being ``len(original)``. ``simplify=None`` detects
+    traditional text; True/False forces the conversion on or off.
     """
     # 1. drop debris, recording kept positions
     keep: list[int] = []
@@ -81,19 +119,20 @@ def normalize(original: str, *, simplify: bool | None = None) -> tuple[str, list
     pieces.append(original[pos:])
     keep.extend(range(pos, len(original)))
     text = "".join(pieces)
-    # 2. CRLF / CR → LF (length-preserving: CR becomes LF, CRLF drops the CR)
-    if "\r" in text:
-        chars, kept = [], []
-        for i, ch in enumerate(text):
-            if ch == "\r":
-                if i + 1 < len(text) and text[i + 1] == "\n":
-                    continue
-                ch = "\n"
-            chars.append(ch)
-            kept.append(keep[i])
-        text, keep = "".join(chars), kept
-    # 3. fold full-width forms (1:1)
-    text = text.translate(_FOLD_TABLE)
+    # 2. CRLF → LF (drop the CR); a lone CR becomes LF
+    if "\r\n" in text:
+        drop = {m.start() for m in re.finditer("\r\n", text)}
+        keep = [k for i, k in enumerate(keep) if i not in drop]
+        text = text.replace("\r\n", "\n")
+    text = text.replace("\r", "\n")
+    # 3. fold full-width forms (1:1), except a comma between digits
+    text = fold(text)
+    restore = [m.start() for m in _DIGIT_COMMA.finditer(text) if original[keep[m.start()]] == "\uff0c"]
+    if restore:
+        chars = list(text)
+        for i in restore:
+            chars[i] = "\uff0c"
+        text = "".join(chars)
     # 4. traditional → simplified (1:1)
     trad = looks_traditional(text) if simplify is None else simplify
     if trad:

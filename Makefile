@@ -22,9 +22,19 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
+# Accuracy with the shared scorer: the example + plan-exec sample, then our regression corpus.
 score: $(STAMP)
-	$(BIN)/luoshi extract ../shared/seeds/*.txt ../shared/samples/*.txt --format jsonl > /tmp/luoshi-pred.jsonl
-	$(PY) ../shared/eval/score.py ../shared/gold /tmp/luoshi-pred.jsonl
+	$(BIN)/luoshi extract ../shared/seeds/*.txt ../shared/samples/*.txt --format jsonl > /tmp/luoshi-shared.jsonl
+	$(PY) ../shared/eval/score.py ../shared/gold /tmp/luoshi-shared.jsonl
+	$(BIN)/luoshi extract tests/corpus/*.txt --format jsonl > /tmp/luoshi-corpus.jsonl
+	$(PY) ../shared/eval/score.py tests/corpus/gold /tmp/luoshi-corpus.jsonl
+	@if [ -d tests/heldout/gold ]; then \
+	  $(BIN)/luoshi extract tests/heldout/*.txt --format jsonl > /tmp/luoshi-heldout.jsonl; \
+	  $(PY) ../shared/eval/score.py tests/heldout/gold /tmp/luoshi-heldout.jsonl; fi
+
+# Speed: reports per second on one core, and the peer library (pip install jionlp first).
+bench: $(STAMP)
+	$(BIN)/python bench/bench_extract.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info src/*.egg-info

@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 
 from ..ingest.document import Document
 from ..ingest.normalize import to_simplified_label
-from .figures import YEAR, DocContext, W, sentence_figures
+from .figures import YEAR, DocContext, Draft, W, ratio_drafts, sentence_figures
+from .quantities import Quantity
+from .tables import table_cells
 from .model import Figure
+from .quantities import find_quantities
 
 SENT_END = re.compile(r"[。！？!?；;]+[”’」』)）]*")
 REGION_WORDS = re.compile(r"全省|全市|全区|全县|全州|全旗|我省|我市|我区|我县|本省|本市|全年")
-HAS_NUMBER = re.compile(r"[0-9一二两三四五六七八九十百千万亿]")
 PART_YEAR = re.compile(r"(20\d\d|19\d\d)年")
 
 
@@ -101,9 +104,31 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
     region = ctx.region
     text = doc.text
     out: list[Figure] = []
+    cells, table_rows = table_cells(text)
+    quantities = [q for q in find_quantities(text)  # one pass over the text, then by sentence
+                  if not any(a <= q.start < b for a, b in table_rows)]
+    qstarts = [q.start for q in quantities]
+    by_sentence: list[tuple[int, int, list[Draft]]] = []
     for s0, s1 in _sentences(doc, ol):
-        if not HAS_NUMBER.search(text, s0, s1):
-            continue
+        i = bisect_left(qstarts, s0)
+        found = []
+        while i < len(quantities) and quantities[i].start < s1:
+            if quantities[i].end <= s1:
+                found.append(quantities[i])
+            i += 1
+        drafts = sentence_figures(text, s0, s1, found) if found else []
+        if ":" in text[s0:s1] or "：" in text[s0:s1]:
+            drafts += ratio_drafts(text, s0, s1)
+        if drafts:
+            by_sentence.append((s0, s1, drafts))
+    for c in cells:
+        q = Quantity(c.start, c.end, c.value, c.unit, "percent" if c.unit == "%" else "measure", False, False)
+        d = Draft(q, c.row_start, c.row_start + len(c.label), c.label + c.column, c.measure, c.value,
+                  "eq", c.row_start, c.end)
+        d.rule.append("table cell")
+        by_sentence.append((c.row_start, c.end, [d]))
+    by_sentence.sort(key=lambda x: x[0])
+    for s0, s1, drafts in by_sentence:
         path = ol.path_at(s0) if ol is not None else []
         part = next((n for n in path if n.kind == "part"), None)
         prole = _part_role(part) if part is not None else "plan"
@@ -111,7 +136,7 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
             prole = "review"
         base_role = "actual" if prole == "review" else "target"
         section = " / ".join(n.title for n in path if n.kind in ("part", "section", "paragraph") and n.title)
-        for d in sentence_figures(text, s0, s1, base_role, None, ctx, prole == "plan"):
+        for d in drafts:
             role, year, why = _role_and_year(text, s0, d.q.start, base_role, ctx)
             a, b = doc.to_original(d.span_start, d.span_end)
             ind = REGION_WORDS.sub("", d.indicator).strip() or d.indicator.strip()

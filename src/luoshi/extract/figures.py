@@ -266,11 +266,14 @@ def _qualifier_before(said: list[str]) -> str | None:
     return None
 
 
-def sentence_figures(text: str, s0: int, s1: int, role: str, year: int | None, ctx: DocContext,
-                     plan_part: bool) -> list[Draft]:
-    """Read the figures of one sentence text[s0:s1] (normalised offsets)."""
+def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None = None) -> list[Draft]:
+    """Read the figures of one sentence text[s0:s1] (normalised offsets).
+
+    ``found``: the sentence's quantities when the caller scanned the whole text already.
+    """
     w = W()
-    found = find_quantities(text, s0, s1)
+    if found is None:
+        found = find_quantities(text, s0, s1)
     if not found:
         return []
     seps, inq = _masks(text, s0, s1)
@@ -575,6 +578,30 @@ def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | Non
         for d in group:
             d.indicator = ind
             d.region = d.region or region
+
+
+RATIO = re.compile(r"(\d+(?:\.\d+)?)(?:\s?[:：]\s?\d+(?:\.\d+)?){2,}")
+
+
+def ratio_drafts(text: str, s0: int, s1: int) -> list[Draft]:
+    """'三次产业结构为3.4:47.8:48.8': one share per part, where the data names the parts."""
+    out: list[Draft] = []
+    for m in RATIO.finditer(text, s0, s1):
+        before = text[max(s0, m.start() - 12):m.start()]
+        for key, names in W()["ratio_structures"].items():
+            if key in before:
+                nums = list(re.finditer(r"\d+(?:\.\d+)?", m.group(0)))
+                if len(nums) != len(names):
+                    break
+                k = text.rfind(key, s0, m.start())
+                for num, name in zip(nums, names):
+                    a = m.start() + num.start()
+                    q = Quantity(a, a + len(num.group(0)), float(num.group(0)), "%", "percent", False, False)
+                    d = Draft(q, k, k + len(key), name, "share", q.value, "eq", k, m.end())
+                    d.rule.append("ratio structure")
+                    out.append(d)
+                break
+    return out
 
 
 def _respectively_over_prior(drafts: list[Draft]) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicon import alt, lexicon
+from .lexicon import lexicon
 
 # suffixes that make a named area a region of its own: 辽东绿色经济区, 沈阳都市圈, 金普新区
 AREA_SUFFIX = r"(?:都市圈|经济区|经济带|城市群|示范区|新区|自贸区|自贸试验区|片区|开发区|高新区)"
@@ -26,11 +26,39 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(names), frozenset(ambiguous)
 
 
+class _HeadMatcher:
+    """Longest known place name at a position, then an optional area suffix (…经济区).
+
+    A dict from first character to names (longest first) instead of one regex alternation of
+    a thousand names: the regex engine would try every alternative at every call.
+    """
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.by_first: dict[str, list[str]] = {}
+        for n in sorted(names, key=len, reverse=True):
+            self.by_first.setdefault(n[0], []).append(n)
+        self.suffix = re.compile(rf"[\u4e00-\u9fff]{{0,6}}?{AREA_SUFFIX}")
+
+    def match(self, phrase: str, pos: int = 0) -> "_Match | None":
+        for n in self.by_first.get(phrase[pos:pos + 1], ()):
+            if phrase.startswith(n, pos):
+                end = pos + len(n)
+                m = self.suffix.match(phrase, end)
+                return _Match(phrase[pos:m.end() if m else end])
+        return None
+
+
+class _Match:
+    def __init__(self, text: str) -> None:
+        self.text = text
+
+    def group(self, _: int = 0) -> str:
+        return self.text
+
+
 @lru_cache(maxsize=1)
-def _head_re() -> re.Pattern:
-    names, _ = _names()
-    one = f"(?:{alt(names)})" if names else "(?!)"
-    return re.compile(rf"(?:{one})(?:[\u4e00-\u9fff]{{0,6}}?{AREA_SUFFIX})?")
+def _head_re() -> _HeadMatcher:
+    return _HeadMatcher(_names()[0])
 
 
 @lru_cache(maxsize=1)

@@ -36,10 +36,13 @@ def _pattern() -> re.Pattern:
     unit = alt(u["points"] + u["percent"] + u["times"] + u["measure"] + u["classifier"])
     mag = alt(u["magnitudes"])
     num = f"(?:{ARABIC})"
+    # atomic number groups and a lookahead for a unit or magnitude: most numerals in a report
+    # (二十大, 2023年, 一批) fail here, inside the regex engine, at no cost to Python
     return re.compile(
         rf"(?<![A-Za-z0-9.\-_/#])"
-        rf"(?:(?P<ar>{num})|(?P<cn>{CN}))"
+        rf"(?:(?P<ar>(?>{num}))|(?P<cn>[{CN_CHARS}]++))"
         rf"(?:[ \t]?(?P<pct1>%)?[ \t]?(?P<sep>-|—{{1,2}}|–|~|～|至|到)[ \t]?(?P<ar2>{num}))?"
+        rf"(?=[ \t\n]?(?:余|多)?[ \t\n]?(?:{mag}|{unit}))"
         rf"(?P<yu>余|多)?"
         rf"[ \t\n]?(?P<mag>{mag})?"
         rf"(?P<yu2>余|多)?"

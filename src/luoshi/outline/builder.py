@@ -298,4 +298,8 @@ def _finish(doc: Document, node: Node, level: int) -> None:
 def build(doc: Document) -> Outline:
     """The outline and metadata of a Document."""
     md = read_metadata(doc)
-    return Outline(_Builder(doc, md).run(), md)
+    sentences.cache_clear()  # the sentence memo serves one build (a paragraph is split twice)
+    try:
+        return Outline(_Builder(doc, md).run(), md)
+    finally:
+        sentences.cache_clear()

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 SPACE = " \t\u3000\xa0"
 # A line ending in one of these ends its paragraph even in text wrapped at a fixed width.
@@ -180,7 +181,8 @@ def _matched(text: str, ns: int, ne: int) -> set[int]:
     return ok
 
 
-def sentences(text: str, ns: int, ne: int) -> list[tuple[int, int]]:
+@lru_cache(maxsize=8192)
+def sentences(text: str, ns: int, ne: int) -> tuple[tuple[int, int], ...]:
     """Sentence spans of text[ns:ne]: split after 。！？；, never inside quotes or brackets.
 
     Brackets and quotes count only when closed within the span, so one stray quote does not
@@ -221,7 +223,7 @@ def sentences(text: str, ns: int, ne: int) -> list[tuple[int, int]]:
             b -= 1
         if b > a:
             res.append((a, b))
-    return res
+    return tuple(res)
 
 
 def first_sentence_end(text: str, ns: int, ne: int, ends: str = "。!?！？") -> int:

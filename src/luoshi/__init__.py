@@ -29,10 +29,12 @@ def build_outline(doc: Document):
 
 
 def extract_figures(doc: Document, outline=None):
-    """Every figure of a Document (see FIGURES.md), in document order."""
+    """Every figure of a Document (see FIGURES.md), in document order, each linked to its
+    canonical indicator where the catalogue knows it (``figure.canonical``)."""
     from .extract import extract_figures as _extract
+    from .link import annotate
 
-    return _extract(doc, outline)
+    return annotate(_extract(doc, outline))
 
 
 def sample_path(name: str = "liaoning-2024.txt") -> Path:

@@ -42,8 +42,7 @@ class Figure:
              "section": self.section}
         if self.value_max is not None:
             d["value_max"] = fmt_number(self.value_max)
-        if self.canonical is not None:
-            d["canonical"] = self.canonical
+        d["canonical"] = self.canonical
         if explain:
             d["rule"] = self.rule
         return d

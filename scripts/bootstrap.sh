@@ -5,6 +5,11 @@ set -e
 need=""
 command -v make >/dev/null 2>&1 || need="$need make"
 python3 -c 'import ensurepip, venv' >/dev/null 2>&1 || need="$need python3-venv python3-pip"
+# PostgreSQL for the storage tests: a server on 127.0.0.1:5432, else the binaries to start one.
+if ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 &&
+   ! python3 -c 'import socket; socket.create_connection(("127.0.0.1", 5432), 1).close()' >/dev/null 2>&1; then
+  need="$need postgresql"
+fi
 if [ -n "$need" ]; then
   if [ "$(id -u)" != 0 ]; then
     echo "bootstrap: missing:$need (install them, or run as root)" >&2; exit 1

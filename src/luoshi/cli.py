@@ -84,5 +84,65 @@ def extract_cmd(files: tuple[str, ...], fmt: str, explain: bool) -> None:
     click.echo(render(rows, fmt), nl=False)
 
 
+@main.command("import")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--db", "db_url", metavar="URL", default=None,
+              help="Database URL [default: env LUOSHI_DATABASE_URL, else sqlite:///luoshi.db].")
+def import_cmd(files: tuple[str, ...], db_url: str | None) -> None:
+    """Import reports into the database: one JSON line per file on stdout.
+
+    Status is `imported`, `unchanged` (same bytes already there) or `replaced` (a new version of
+    a report: the old one is kept as history). A bad file is reported and skipped; the exit code
+    is 2 at the end if any file was bad.
+    """
+    from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+
+    from . import store
+    from .services.importer import import_file
+
+    try:
+        url = store.resolve_url(db_url)
+        sessions = store.open(url)
+    except ArgumentError as e:
+        click.echo(f"luoshi: error: database URL: {e}", err=True)
+        sys.exit(2)
+    except ImportError as e:  # a dialect whose driver is not installed (mysql://…)
+        click.echo(f"luoshi: error: database URL {url.render_as_string()}: driver not installed ({e.name})",
+                   err=True)
+        sys.exit(2)
+    except SQLAlchemyError as e:
+        reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+        click.echo(f"luoshi: error: cannot open {url.render_as_string()}: {reason}", err=True)
+        sys.exit(1)
+    counts = {"imported": 0, "replaced": 0, "unchanged": 0}
+    bad = failed = 0
+    try:
+        for f in files:
+            try:
+                r = import_file(sessions, _resolve(f))
+            except LuoshiError as e:
+                click.echo(f"luoshi: error: {e}", err=True)
+                bad += 1
+                continue
+            except SQLAlchemyError as e:
+                reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+                click.echo(f"luoshi: error: {f}: database: {reason}", err=True)
+                failed += 1
+                continue
+            counts[r.status] += 1
+            click.echo(json.dumps({"file": f, "status": r.status, "report_id": r.report_id,
+                                   "region": r.region, "year": r.year, "figures": r.figures,
+                                   "version": r.version}, ensure_ascii=False))
+    finally:
+        store.close(sessions)
+    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
+    click.echo(f"luoshi: {summary}, {bad + failed} failed ({len(files)} files) in {url.render_as_string()}",
+               err=True)
+    if bad:
+        sys.exit(2)
+    if failed:
+        sys.exit(1)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -1,0 +1,126 @@
+"""Engines and migrations: one URL in, an upgraded database and a session factory out.
+
+SQLite gets WAL (readers don't block the importer), foreign keys ON (SQLite ignores them
+otherwise) and explicit BEGIN (pysqlite's implicit transactions would let a read and the
+write that depends on it run in different transactions); write_transaction begins IMMEDIATE.
+Migrations live inside the package and run through Alembic's API, so an installed luoshi
+upgrades any database it opens.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+DEFAULT_URL = "sqlite:///luoshi.db"
+ENV_URL = "LUOSHI_DATABASE_URL"
+MIGRATIONS = Path(__file__).with_name("migrations")
+
+
+def resolve_url(url: str | URL | None = None) -> URL:
+    """The database URL: the argument, else env LUOSHI_DATABASE_URL, else ``sqlite:///luoshi.db``.
+
+    ``postgresql://`` and ``postgres://`` mean psycopg 3, the driver luoshi installs.
+    """
+    raw = url if url is not None else (os.environ.get(ENV_URL, "").strip() or DEFAULT_URL)
+    u = make_url(raw)
+    if u.drivername in ("postgresql", "postgres"):
+        u = u.set(drivername="postgresql+psycopg")
+    return u
+
+
+def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
+    dbapi_conn.isolation_level = None  # we emit BEGIN ourselves, see _sqlite_begin
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA journal_mode=WAL")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.close()
+
+
+WRITE = "luoshi_write"  # execution option: this transaction will write (see write_transaction)
+
+
+def _sqlite_begin(conn: Any) -> None:
+    conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE) else "BEGIN")
+
+
+def create(url: str | URL | None = None, **kw: Any) -> Engine:
+    """An engine for ``url`` (see resolve_url), not yet migrated."""
+    u = resolve_url(url)
+    engine = create_engine(u, **kw)
+    if u.get_backend_name() == "sqlite":
+        event.listen(engine, "connect", _sqlite_pragmas)
+        event.listen(engine, "begin", _sqlite_begin)
+    return engine
+
+
+def alembic_config(engine: Engine | None = None):
+    """Alembic's config for the migrations shipped in the package (no alembic.ini needed)."""
+    from alembic.config import Config
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS).replace("%", "%%"))
+    cfg.set_main_option("path_separator", "os")
+    if engine is not None:
+        cfg.attributes["engine"] = engine
+    return cfg
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Bring the schema to ``revision`` (head by default); a no-op when it is there already."""
+    from alembic import command
+
+    command.upgrade(alembic_config(engine), revision)
+
+
+def open(url: str | URL | None = None, *, migrate: bool = True, **kw: Any) -> sessionmaker[Session]:
+    """Open the database at ``url`` (see resolve_url), upgrade it to head, return a session factory.
+
+    The engine is ``factory.kw["bind"]``; ``close(factory)`` disposes of it.
+    """
+    engine = create(url, **kw)
+    try:
+        if migrate:
+            upgrade(engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session in one transaction that commits on exit and rolls back on an exception.
+
+    On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a transaction that reads and
+    then writes would otherwise fail with "database is locked" when another writer got in
+    between, instead of waiting its turn.
+    """
+    with factory.begin() as session:
+        session.connection(execution_options={WRITE: True})
+        yield session
+
+
+def lock(session: Session, name: str) -> None:
+    """Hold a lock on ``name`` until the session's transaction ends, so that writers of the same
+    thing (one report's versions) take turns: a PostgreSQL advisory lock; on SQLite the
+    write_transaction already holds the database's write lock."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:n, 0))"), {"n": name})
+
+
+def engine_of(factory: sessionmaker[Session]) -> Engine:
+    return factory.kw["bind"]
+
+
+def close(factory: sessionmaker[Session]) -> None:
+    """Release the connections of a factory made by ``open``."""
+    engine_of(factory).dispose()

@@ -29,9 +29,7 @@ def counts(sessions) -> tuple[int, int, int]:
 def figures_of(path: Path) -> list:
     """The figures of a file as the importer sees them (linked when luoshi.link is there)."""
     doc = luoshi.read(path)
-    figs = luoshi.extract_figures(doc, luoshi.build_outline(doc))
-    importer._annotate(figs)
-    return figs
+    return luoshi.extract_figures(doc, luoshi.build_outline(doc))
 
 
 def expected(path: Path) -> tuple[int, int]:
@@ -196,13 +194,14 @@ def test_overrides_and_incomplete_keys(sessions, tmp_path):
 
 
 def test_canonical_from_link_when_present(sessions, monkeypatch):
-    """When luoshi.link exists its annotate() fills canonical, which is stored and queryable."""
+    """luoshi.link's annotate() fills canonical (through extract_figures); it is stored and queryable."""
     fake = types.ModuleType("luoshi.link")
 
     def annotate(figures):
+        figures = list(figures)
         for f in figures:
-            if f.indicator == "地区生产总值":
-                f.canonical = "gdp"
+            f.canonical = "gdp" if f.indicator == "地区生产总值" else None
+        return figures
 
     fake.annotate = annotate
     monkeypatch.setitem(sys.modules, "luoshi.link", fake)

@@ -1,4 +1,4 @@
-"""Import a report file into the store: read, outline, extract, link, then one transaction.
+"""Import a report file into the store: read, outline, extract (and link), then one transaction.
 
 Re-importing bytes already stored for the same report is a no-op; new bytes for the same report
 (same doc key) become its next version, and the previous one stops being current in the same
@@ -65,17 +65,6 @@ def _metadata(found: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> 
     return meta
 
 
-def _annotate(figures: list[Figure]) -> None:
-    """Set ``canonical`` through the indicator catalogue, when that package is there."""
-    try:
-        from ..link import annotate
-    except ImportError as e:  # no link package yet (or no annotate in it): leave canonical None
-        if (e.name or "").startswith(f"{__package__.rsplit('.', 1)[0]}.link"):
-            return
-        raise
-    annotate(figures)
-
-
 def _add_outline(report: Report, outline: Outline) -> dict[int, ReportNode]:
     """Rows for every outline node (pre-order); returns them by ``id()`` of the Node."""
     rows: dict[int, ReportNode] = {}
@@ -116,8 +105,7 @@ def _parse(path: Path, overrides: Mapping[str, Any] | None) -> _Parsed:
     doc = read(path)
     sha = hashlib.sha256(path.read_bytes()).hexdigest()
     outline = build_outline(doc)
-    figures = extract_figures(doc, outline)
-    _annotate(figures)
+    figures = extract_figures(doc, outline)  # linked: canonical set by luoshi.link
     meta = _metadata(outline.metadata, overrides)
     return _Parsed(doc, outline, figures, sha, meta, doc_key(meta, doc.id))
 

@@ -18,6 +18,8 @@ setup: $(STAMP)
 run: $(STAMP)
 	$(BIN)/luoshi outline sample
 	$(BIN)/luoshi extract sample --format table
+	$(BIN)/luoshi import sample sample:ln-2024-plan-exec.txt
+	$(BIN)/luoshi compare
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -84,25 +84,16 @@ def extract_cmd(files: tuple[str, ...], fmt: str, explain: bool) -> None:
     click.echo(render(rows, fmt), nl=False)
 
 
-@main.command("import")
-@click.argument("files", nargs=-1, required=True)
-@click.option("--db", "db_url", metavar="URL", default=None,
-              help="Database URL [default: env LUOSHI_DATABASE_URL, else sqlite:///luoshi.db].")
-def import_cmd(files: tuple[str, ...], db_url: str | None) -> None:
-    """Import reports into the database: one JSON line per file on stdout.
-
-    Status is `imported`, `unchanged` (same bytes already there) or `replaced` (a new version of
-    a report: the old one is kept as history). A bad file is reported and skipped; the exit code
-    is 2 at the end if any file was bad.
-    """
+def _open_db(db_url: str | None):
+    """(url, session factory) or exit: 2 for a bad URL or missing driver, 1 if it cannot open."""
     from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 
     from . import store
-    from .services.importer import import_file
 
+    url = None
     try:
         url = store.resolve_url(db_url)
-        sessions = store.open(url)
+        return url, store.open(url)
     except ArgumentError as e:
         click.echo(f"luoshi: error: database URL: {e}", err=True)
         sys.exit(2)
@@ -114,6 +105,25 @@ def import_cmd(files: tuple[str, ...], db_url: str | None) -> None:
         reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
         click.echo(f"luoshi: error: cannot open {url.render_as_string()}: {reason}", err=True)
         sys.exit(1)
+
+
+@main.command("import")
+@click.argument("files", nargs=-1, required=True)
+@click.option("--db", "db_url", metavar="URL", default=None,
+              help="Database URL [default: env LUOSHI_DATABASE_URL, else sqlite:///luoshi.db].")
+def import_cmd(files: tuple[str, ...], db_url: str | None) -> None:
+    """Import reports into the database: one JSON line per file on stdout.
+
+    Status is `imported`, `unchanged` (same bytes already there) or `replaced` (a new version of
+    a report: the old one is kept as history). A bad file is reported and skipped; the exit code
+    is 2 at the end if any file was bad.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from . import store
+    from .services.importer import import_file
+
+    url, sessions = _open_db(db_url)
     counts = {"imported": 0, "replaced": 0, "unchanged": 0}
     bad = failed = 0
     try:
@@ -146,3 +156,41 @@ def import_cmd(files: tuple[str, ...], db_url: str | None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
+
+
+@main.command("compare")
+@click.option("--db", "db_url", metavar="URL", default=None,
+              help="Database URL [default: env LUOSHI_DATABASE_URL, else sqlite:///luoshi.db].")
+@click.option("--indicator", metavar="ID", help="Canonical indicator id (gdp, grain_output …).")
+@click.option("--region", metavar="R", help="Region (辽宁省 or 辽宁).")
+@click.option("--year", type=int, metavar="Y", help="The target year.")
+@click.option("--across-regions", is_flag=True, help="One indicator and year in every region (needs --indicator and --year).")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "xlsx"]), default="table", show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file (required for xlsx).")
+def compare_cmd(db_url, indicator, region, year, across_regions, fmt, out) -> None:
+    """Targets against actuals: target, actual, verdict, gap and the sources of both numbers."""
+    from . import store
+    from .services.compare import across_regions as across, compare
+    from .services.render import render_comparisons
+
+    if across_regions and not (indicator and year):
+        click.echo("luoshi: error: --across-regions needs --indicator and --year", err=True)
+        sys.exit(2)
+    if fmt == "xlsx" and not out:
+        click.echo("luoshi: error: --format xlsx needs --out FILE", err=True)
+        sys.exit(2)
+    _, sessions = _open_db(db_url)
+    try:
+        with sessions() as session:
+            rows = (across(session, indicator=indicator, year=year) if across_regions
+                    else compare(session, indicator=indicator, region=region, year=year))
+    finally:
+        store.close(sessions)
+    data = render_comparisons(rows, fmt)
+    if out:
+        mode = "wb" if isinstance(data, bytes) else "w"
+        with open(out, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:
+            fh.write(data)
+        click.echo(f"luoshi: {len(rows)} rows written to {out}", err=True)
+    else:
+        click.echo(data, nl=False)

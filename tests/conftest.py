@@ -1,4 +1,4 @@
-"""Every storage test runs twice: on SQLite (a temp file) and on PostgreSQL (a schema of its own
+"""Database fixtures shared by every test package. Every storage test runs twice: on SQLite (a temp file) and on PostgreSQL (a schema of its own
 in a database created for this test session and dropped at its end).
 
 PostgreSQL comes from ``luoshi.store.testing``: the server at LUOSHI_TEST_DATABASE_URL (default
@@ -20,7 +20,7 @@ from luoshi import store
 from luoshi.store import testing
 
 CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+SHARED = Path(__file__).resolve().parents[2] / "shared"
 
 
 def unavailable(reason: str) -> None:

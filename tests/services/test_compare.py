@@ -1,0 +1,108 @@
+"""`luoshi compare`: the example's 2024 targets judged against the bundled 2024 actuals, on
+SQLite and PostgreSQL; the 2023 actuals joined to 2023 targets once a 2023 report is imported."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from luoshi import sample_path
+from luoshi.cli import main
+from luoshi.services.compare import compare
+from luoshi.services.importer import import_file
+
+PLAN_EXEC = sample_path("ln-2024-plan-exec.txt")
+
+# A 2023 work report of the same province, composed for the test: its 2023 targets are judged
+# by the 2023 actuals of the example (the 2024 report's review part).
+REPORT_2023 = """2023年辽宁省政府工作报告
+——2023年1月13日在辽宁省第十四届人民代表大会第一次会议上
+省长 李乐成
+各位代表：
+　　一、2022年工作回顾
+　　过去一年，全省地区生产总值增长2.1%，一般公共预算收入增长2.4%。
+　　二、2023年工作安排
+　　今年全省经济社会发展的主要预期目标是：地区生产总值增长5%以上，一般公共预算收入增长5%，固定资产投资增长10%以上，城镇新增就业45万人，粮食产量稳定在500亿斤以上。
+"""
+
+
+def _by_indicator(rows, year):
+    return {(r.canonical, r.measure): r for r in rows if r.year == year}
+
+
+def test_example_2024_targets_judged(sessions):
+    import_file(sessions, sample_path())
+    import_file(sessions, PLAN_EXEC)
+    with sessions() as s:
+        rows = compare(s)
+    got = _by_indicator(rows, 2024)
+    gdp = got[("gdp", "growth")]
+    assert (gdp.verdict, round(gdp.gap, 6), gdp.gap_unit) == ("missed", -0.4, "个百分点")
+    assert gdp.target_source.doc == "liaoning-2024" and gdp.actual_source.doc == "ln-2024-plan-exec"
+    original = sample_path().read_text(encoding="utf-8")
+    assert original[gdp.target_source.start:gdp.target_source.end] == gdp.target_source.text
+    assert got[("grain_output", "amount")].verdict == "met"
+    jobs = got[("urban_new_jobs", "amount")]
+    assert (jobs.verdict, round(jobs.gap, 6)) == ("met", 2.6)
+    assert got[("budget_revenue", "growth")].verdict == "met"
+    assert got[("surveyed_unemployment", "share")].verdict == "no_data"
+    income = [r for r in rows if r.measure == "rule" and "同步" in r.indicator]
+    assert income and income[0].verdict in ("met", "missed")
+    assert [r for r in rows if r.measure == "rule" and "能耗" in r.indicator][0].verdict == "needs_judgement"
+
+
+def test_2023_targets_joined_to_2023_actuals(sessions, tmp_path):
+    f = tmp_path / "liaoning-2023.txt"
+    f.write_text(REPORT_2023, encoding="utf-8")
+    import_file(sessions, f)
+    import_file(sessions, sample_path())
+    with sessions() as s:
+        got = _by_indicator(compare(s, year=2023), 2023)
+    gdp = got[("gdp", "growth")]
+    assert (gdp.target_value, gdp.target_comparator, gdp.actual_value, gdp.verdict) == (5, "ge", 5.3, "met")
+    assert gdp.actual_source.doc == "liaoning-2024"
+    assert got[("budget_revenue", "growth")].verdict == "met"  # 9.1 against 5
+    assert got[("fixed_asset_investment", "growth")].verdict == "missed"  # 4 against 10
+    assert got[("urban_new_jobs", "amount")].verdict == "met"  # 47.9万 against 45万
+
+
+def test_filters(sessions):
+    import_file(sessions, sample_path())
+    import_file(sessions, PLAN_EXEC)
+    with sessions() as s:
+        assert {r.canonical for r in compare(s, indicator="gdp")} == {"gdp"}
+        assert compare(s, region="吉林省") == []
+        assert all(r.year == 2024 for r in compare(s, year=2024))
+        assert {r.region for r in compare(s, region="辽宁")} == {"辽宁省"}
+
+
+def test_cli_formats(db_url, tmp_path):
+    runner = CliRunner()
+    r = runner.invoke(main, ["import", "sample", "sample:ln-2024-plan-exec.txt", "--db", db_url])
+    assert r.exit_code == 0, r.output
+    r = runner.invoke(main, ["compare", "--db", db_url, "--format", "jsonl", "--indicator", "gdp"])
+    assert r.exit_code == 0, r.output
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    row = next(x for x in rows if x["year"] == 2024 and x["measure"] == "growth")
+    for key in ("indicator", "canonical", "region", "year", "target_value", "target_unit",
+                "target_comparator", "actual_value", "actual_unit", "verdict", "gap",
+                "target_source", "actual_source"):
+        assert key in row
+    assert row["verdict"] == "missed" and row["actual_value"] == 5.1
+    r = runner.invoke(main, ["compare", "--db", db_url])
+    assert "未完成" in r.stdout and "地区生产总值" in r.stdout
+    r = runner.invoke(main, ["compare", "--db", db_url, "--format", "csv"])
+    assert any(x["verdict"] == "met" for x in csv.DictReader(io.StringIO(r.stdout)))
+    out = tmp_path / "c.xlsx"
+    r = runner.invoke(main, ["compare", "--db", db_url, "--format", "xlsx", "--out", str(out)])
+    assert r.exit_code == 0, r.output
+    ws = load_workbook(out).active
+    assert ws["A1"].value == "indicator" and ws.max_row > 5
+    r = runner.invoke(main, ["compare", "--db", db_url, "--across-regions", "--indicator", "gdp", "--year", "2024"])
+    assert r.exit_code == 0 and "辽宁省" in r.stdout
+    r = runner.invoke(main, ["compare", "--db", db_url, "--across-regions"])
+    assert r.exit_code == 2

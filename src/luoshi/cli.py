@@ -194,3 +194,16 @@ def compare_cmd(db_url, indicator, region, year, across_regions, fmt, out) -> No
         click.echo(f"luoshi: {len(rows)} rows written to {out}", err=True)
     else:
         click.echo(data, nl=False)
+
+
+def _register(*names: str) -> None:
+    """Add the ``command`` of each ``luoshi.commands.NAME`` module that exists."""
+    from importlib import import_module
+    from importlib.util import find_spec
+
+    for name in names:
+        if find_spec(f"luoshi.commands.{name}") is not None:
+            main.add_command(import_module(f"luoshi.commands.{name}").command)
+
+
+_register("plan", "assign", "panel")

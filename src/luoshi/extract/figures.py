@@ -93,25 +93,37 @@ BRACKETS = re.compile("[" + re.escape("".join(OPEN)) + "]")
 SEPARATORS = re.compile("[" + re.escape("".join(CLAUSE_SEP)) + "]")
 
 
+TOKENS = re.compile("[" + re.escape("".join(OPEN) + "".join(set(OPEN.values())) + "".join(CLAUSE_SEP)) + "]")
+CLOSE = set(OPEN.values())
+
+
 def _masks(text: str, s0: int, s1: int) -> tuple[list[int], list[bool]]:
-    """Clause boundaries (positions of separators outside brackets) and an in-quote mask."""
+    """Clause boundaries (positions of separators outside brackets) and an in-quote mask.
+
+    Only brackets and separators are visited (a regex finds them); a quote's inside is marked
+    by slices, not character by character.
+    """
     if not BRACKETS.search(text, s0, s1):
         return [m.start() for m in SEPARATORS.finditer(text, s0, s1)], [False] * (s1 - s0)
     seps: list[int] = []
     inq = [False] * (s1 - s0)
-    stack: list[str] = []
-    for i in range(s0, s1):
-        ch = text[i]
-        if stack and ch == OPEN[stack[-1]]:
-            stack.pop()
+    stack: list[tuple[str, int]] = []
+    for m in TOKENS.finditer(text, s0, s1):
+        ch, i = m.group(), m.start()
+        if stack and ch == OPEN[stack[-1][0]]:
+            o, at = stack.pop()
+            if o in QUOTES and not any(x in QUOTES for x, _ in stack):
+                inq[at + 1 - s0:i - s0] = [True] * (i - at - 1)
             continue
-        if ch in OPEN and not (ch == "“" and stack and stack[-1] == "“"):
-            stack.append(ch)
+        if ch in OPEN and not (ch == "“" and stack and stack[-1][0] == "“"):
+            stack.append((ch, i))
             continue
-        if any(o in QUOTES for o in stack):
-            inq[i - s0] = True
         if ch in CLAUSE_SEP and not stack:
             seps.append(i)
+    for o, at in stack:  # an unclosed quote runs to the end of the sentence
+        if o in QUOTES:
+            inq[at + 1 - s0:] = [True] * (s1 - at - 1)
+            break
     return seps, inq
 
 
@@ -296,7 +308,6 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     prev: Draft | None = None
     item_start = s0
     last_clause = None
-    sentence_region = _sentence_region(text, s0, s1)
     pending_resp: list[Draft] = []
     extra: list[Draft] = []
     resp_phrase: tuple[int, int, str] | None = None
@@ -445,9 +456,11 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         _resolve_respectively(pending_resp, resp_phrase)
     _respectively_over_prior(drafts)
     _complete_list_items(drafts, text)
-    for d in drafts:
-        if d.region is None and sentence_region:
-            d.region = sentence_region
+    if any(d.region is None for d in drafts):
+        sentence_region = _sentence_region(text, s0, s1)
+        for d in drafts:
+            if d.region is None and sentence_region:
+                d.region = sentence_region
     return drafts
 
 

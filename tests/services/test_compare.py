@@ -106,3 +106,24 @@ def test_cli_formats(db_url, tmp_path):
     assert r.exit_code == 0 and "辽宁省" in r.stdout
     r = runner.invoke(main, ["compare", "--db", db_url, "--across-regions"])
     assert r.exit_code == 2
+
+
+BULLETIN_2024 = """辽宁省2024年国民经济和社会发展统计公报
+辽宁省统计局
+2025年3月10日
+一、综合
+　　初步核算，全年全省地区生产总值32612.7亿元，比上年增长5.1%。全年固定资产投资比上年增长5.2%。
+"""
+
+
+def test_two_sources_prefer_the_official_and_show_both(sessions, tmp_path):
+    f = tmp_path / "liaoning-2024-bulletin.txt"
+    f.write_text(BULLETIN_2024, encoding="utf-8")
+    for p in (sample_path(), PLAN_EXEC, f):
+        import_file(sessions, p)
+    with sessions() as s:
+        got = _by_indicator(compare(s, year=2024), 2024)
+    fai = got[("fixed_asset_investment", "growth")]
+    assert fai.actual_value == 5.2 and fai.actual_source.doc == "liaoning-2024-bulletin"
+    assert [o.doc for o in fai.other_actuals] == ["ln-2024-plan-exec"]
+    assert [o.value for o in fai.other_actuals] == [5.3]

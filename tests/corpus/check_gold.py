@@ -1,9 +1,9 @@
 #!/usr/bin/env python3
 """Check the regression corpus gold against its documents and the FIGURES.md contract.
 
-usage: python3 tests/corpus/check_gold.py [--uncovered]
+usage: python3 tests/corpus/check_gold.py [DIR] [--uncovered]
 
-For every tests/corpus/gold/NAME.jsonl: NAME.txt exists; each row has the contract fields
+DIR is a corpus folder (default: this one; tests/heldout is another). For every DIR/gold/NAME.jsonl: NAME.txt exists; each row has the contract fields
 with valid values; `doc` is NAME; `text` is an exact substring of NAME.txt; the value's
 digits appear in `text` (NFKC-folded) unless the number is written in Chinese numerals;
 `value_max` is present exactly for ranges. Exits 1 on any error.
@@ -38,16 +38,16 @@ def number_forms(v):
     return {f for f in forms if "e" not in f}
 
 
-def check(uncovered=False):
+def check(uncovered=False, root=HERE):
     errors, warnings = [], []
-    gold_dir = HERE / "gold"
+    gold_dir = root / "gold"
     files = sorted(gold_dir.glob("*.jsonl"))
     if not files:
         errors.append("no gold files")
     total = 0
     for gf in files:
         name = gf.stem
-        txt = HERE / f"{name}.txt"
+        txt = root / f"{name}.txt"
         if not txt.exists():
             errors.append(f"{gf.name}: no {txt.name}")
             continue
@@ -136,4 +136,5 @@ def check(uncovered=False):
 
 
 if __name__ == "__main__":
-    sys.exit(check("--uncovered" in sys.argv[1:]))
+    dirs = [a for a in sys.argv[1:] if not a.startswith("--")]
+    sys.exit(check("--uncovered" in sys.argv[1:], Path(dirs[0]).resolve() if dirs else HERE))

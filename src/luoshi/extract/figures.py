@@ -309,7 +309,6 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     item_start = s0
     last_clause = None
     pending_resp: list[Draft] = []
-    extra: list[Draft] = []
     resp_phrase: tuple[int, int, str] | None = None
     for q in quants:
         c0, c1 = clause_of(q.start)
@@ -347,40 +346,8 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
             d.span_start = prev.span_start
             d.rule.append("enumeration")
             pending_resp.append(d)
-            for p in pending_resp[:-1]:
-                pass
         else:
-            # ---- number first: '建设41个特色产业发展优势区', '4家企业入选…'
-            after_phrase = _after_phrase(text, q_end, c1, inq, s0)
-            verb_only = not phrase or _starts_with_verb(phrase) == phrase or phrase.endswith("等") \
-                or (len(phrase) <= 2 and q.kind == "classifier")
-            if after_phrase and (q.kind == "classifier" or not phrase) and verb_only:
-                a0, a1 = after_phrase
-                noun = text[a0:a1]
-                if phrase.endswith("等"):
-                    phrase = ""
-                d.indicator = (phrase + noun) if phrase and q.kind != "classifier" else noun
-                if phrase and q.kind != "classifier":
-                    d.ind_start = ind_start
-                else:
-                    d.ind_start = a0
-                d.ind_end = a1
-                d.rule.append("number-first")
-                q_end = max(q_end, a1)
-            elif after_phrase and phrase and q.kind == "classifier":
-                a0, a1 = after_phrase
-                d.indicator = phrase + text[a0:a1]
-                d.ind_end = a1
-                q_end = max(q_end, a1)
-                d.rule.append("subject+number+object")
-            elif after_phrase and phrase and q.kind != "classifier" and len(phrase) <= 2:
-                a0, a1 = after_phrase
-                d.indicator = phrase + text[a0:a1]
-                d.ind_end = a1
-                q_end = max(q_end, a1)
-                d.rule.append("verb+object")
-            else:
-                d.rule.append("indicator-first")
+            q_end = _read_indicator(d, text, phrase, ind_start, q_end, c1, inq, s0)
             # ---- list head: 'A、B、C“新三样”产品出口'
             k = _trim_list_head(d.indicator)
             if k:
@@ -388,9 +355,8 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 d.ind_start += k
             # ---- the measure and the sign
             d.measure, d.value, d.indicator = _measure(q, verbs, said, d.indicator, text[c0:q.start])
-            d.comparator = "range" if q.value_max is not None else (comp_before or comp_after or "eq")
-            if comp_before and comp_after and comp_after != comp_before:
-                d.comparator = comp_after if comp_before in ("le",) and comp_after == "le" else comp_after
+            # the words after the number (以上, 左右) bound it more closely than those before
+            d.comparator = "range" if q.value_max is not None else (comp_after or comp_before or "eq")
             if q.inner_qualifier:
                 d.comparator = "gt"
             d.span_start = d.ind_start
@@ -403,40 +369,8 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 if pending_resp:
                     _resolve_respectively(pending_resp, resp_phrase)
                 pending_resp, resp_phrase = [], None
-            # ---- an empty or generic indicator borrows from the figure before it
-            bare = d.indicator.strip("“”\"' ")
-            if (not bare or bare in w["generic_indicators"]) and prev is not None:
-                d.indicator = prev.indicator + bare if bare else prev.indicator
-                d.span_start = min(prev.span_start, d.ind_start)
-                d.rule.append("inherited indicator")
-            elif not bare:
-                back = _previous_clause_object(text, bounds, c0)
-                if back:
-                    d.indicator = back[2]
-                    d.span_start = back[0]
-                    d.rule.append("indicator from previous clause")
-            elif len(bare) <= 2 and prev is None and c0 > s0:
-                back = _previous_clause_object(text, bounds, c0)
-                if back:
-                    d.indicator = back[2] + bare
-                    d.span_start = back[0]
-                    d.rule.append("verb with object from previous clause")
-        # ---- region: a place named at the head of the indicator, the clause or the sentence
-        vcut = strip_place_verb(d.indicator)
-        places, pcut = leading_places(d.indicator[vcut:], loose=vcut > 0)
-        if places:
-            pcut += vcut
-            d.region = places[0]
-            d.indicator = d.indicator[pcut:].lstrip("、和及与的")
-            if len(places) > 1:
-                d.rule.append("places:" + "|".join(places))
-                if any(x in _said_text(said) for x in w["each_words"]) and "respectively" not in d.rule:
-                    for p in places[1:]:  # '宜都市、枝江市…均突破800亿元': one figure per place
-                        twin = Draft(d.q, d.ind_start, d.ind_end, d.indicator, d.measure, d.value,
-                                     d.comparator, d.span_start, d.span_end, p, d.rule + ["each place"])
-                        extra.append(twin)
-        elif prev is not None and d.rule and d.rule[0] == "enumeration":
-            d.region = prev.region
+            _borrow_indicator(d, prev, text, bounds, c0, s0)
+        extra = _place(d, prev, said)
         d.span_start = min(d.span_start, q.start)
         d.span_end = q_end
         for twin in extra:
@@ -449,7 +383,6 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
             prev.rule.append("shared predicate")
         drafts.append(d)
         drafts.extend(extra)
-        extra = []
         prev = d
         item_start = q_end
     if pending_resp:
@@ -462,6 +395,77 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
             if d.region is None and sentence_region:
                 d.region = sentence_region
     return drafts
+
+
+def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int, c1: int,
+                    inq: list[bool], s0: int) -> int:
+    """Where the indicator is: before the number (indicator-first), after it ('建设41个特色产业
+    发展优势区', '4家企业入选…': number-first), or both ('投入4.8亿元给予人才支持'). Returns the
+    end of what the figure spans."""
+    q = d.q
+    after = _after_phrase(text, q_end, c1, inq, s0)
+    if after is None:
+        d.rule.append("indicator-first")
+        return q_end
+    a0, a1 = after
+    verb_only = not phrase or _starts_with_verb(phrase) == phrase or phrase.endswith("等") \
+        or (len(phrase) <= 2 and q.kind == "classifier")
+    if (q.kind == "classifier" or not phrase) and verb_only:
+        if phrase.endswith("等"):  # 'A、B、C等5个国家农业产业强镇': the list names examples
+            phrase = ""
+        keep_verb = bool(phrase) and q.kind != "classifier"
+        d.indicator = phrase + text[a0:a1] if keep_verb else text[a0:a1]
+        d.ind_start = ind_start if keep_verb else a0
+        d.rule.append("number-first")
+    elif q.kind == "classifier" and phrase:
+        d.indicator = phrase + text[a0:a1]
+        d.rule.append("subject+number+object")
+    elif phrase and len(phrase) <= 2:
+        d.indicator = phrase + text[a0:a1]
+        d.rule.append("verb+object")
+    else:
+        d.rule.append("indicator-first")
+        return q_end
+    d.ind_end = a1
+    return max(q_end, a1)
+
+
+def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int], c0: int, s0: int) -> None:
+    """An empty or generic indicator ('同比增长9.4%', '总量突破3万亿', '治理14.8万亩') borrows
+    from the figure before it, or from the object of the clause before."""
+    bare = d.indicator.strip("“”\"' ")
+    if (not bare or bare in W()["generic_indicators"]) and prev is not None:
+        d.indicator = prev.indicator + bare if bare else prev.indicator
+        d.span_start = min(prev.span_start, d.ind_start)
+        d.rule.append("inherited indicator")
+        return
+    if bare and (len(bare) > 2 or prev is not None or c0 <= s0):
+        return
+    back = _previous_clause_object(text, bounds, c0)
+    if back:
+        d.indicator = back[2] + bare
+        d.span_start = back[0]
+        d.rule.append("indicator from previous clause" if not bare else "verb with object from previous clause")
+
+
+def _place(d: Draft, prev: Draft | None, said: list[str]) -> list[Draft]:
+    """The region named at the head of the indicator ('沈阳、大连地区生产总值', '支持江都区…');
+    '宜都市、枝江市…均突破800亿元' gives one more figure per further place (returned)."""
+    vcut = strip_place_verb(d.indicator)
+    places, pcut = leading_places(d.indicator[vcut:], loose=vcut > 0)
+    if not places:
+        if prev is not None and d.rule and d.rule[0] == "enumeration":
+            d.region = prev.region
+        return []
+    d.region = places[0]
+    d.indicator = d.indicator[pcut + vcut:].lstrip("、和及与的")
+    if len(places) < 2:
+        return []
+    d.rule.append("places:" + "|".join(places))
+    if "respectively" in d.rule or not any(x in _said_text(said) for x in W()["each_words"]):
+        return []
+    return [Draft(d.q, d.ind_start, d.ind_end, d.indicator, d.measure, d.value, d.comparator,
+                  d.span_start, d.span_end, p, d.rule + ["each place"]) for p in places[1:]]
 
 
 def _said_text(said: list[str]) -> str:

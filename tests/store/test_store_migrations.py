@@ -14,7 +14,10 @@ from luoshi import store
 from luoshi.store import Base, Report, ReportNode
 from luoshi.store.db import MIGRATIONS, alembic_config
 
-TABLES = {"reports", "outline_nodes", "figures"}
+TABLES = {"reports", "outline_nodes", "figures",
+          # 0002, delivery tracking (tests/track/test_track_models.py tests them further)
+          "departments", "tasks", "task_revisions", "assignments", "milestones", "progress_updates",
+          "ratings", "users", "api_tokens", "audit_log"}
 
 
 def head() -> str:

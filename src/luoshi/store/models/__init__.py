@@ -1,10 +1,19 @@
-"""Table models, one module per concern (reports + outline, figures; tasks, progress and users
-will get their own modules). Importing this package registers every table on ``Base.metadata``."""
+"""Table models, one module per concern (reports + outline, figures; departments; tasks and
+their revisions, assignments and milestones; progress and ratings; users and tokens; the audit
+log). Importing this package registers every table on ``Base.metadata``."""
 
 from __future__ import annotations
 
+from .appendonly import AppendOnlyError
+from .audit import AuditEntry
 from .base import Base
+from .departments import Department
 from .figures import ReportFigure
+from .progress import ProgressUpdate, Rating
 from .reports import Report, ReportNode
+from .tasks import Assignment, Milestone, Task, TaskRevision
+from .users import ApiToken, User
 
-__all__ = ["Base", "Report", "ReportNode", "ReportFigure"]
+__all__ = ["Base", "Report", "ReportNode", "ReportFigure", "Department", "Task", "TaskRevision",
+           "Assignment", "Milestone", "ProgressUpdate", "Rating", "User", "ApiToken", "AuditEntry",
+           "AppendOnlyError"]

@@ -1,0 +1,89 @@
+"""``luoshi plan``: the draft 分工方案 of a report's plan part."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+FORMATS = ["table", "jsonl", "xlsx", "docx"]
+
+
+def _fail(msg: str, code: int = 2) -> None:
+    click.echo(f"luoshi: error: {msg}", err=True)
+    sys.exit(code)
+
+
+@click.command("plan")
+@click.argument("file")
+@click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
+@click.option("--out", "out", metavar="PATH", default=None,
+              help="Write here [default: stdout for table/jsonl, DOC-分工方案.xlsx/.docx].")
+@click.option("--edits", "edits_path", metavar="PATH", default=None,
+              help="JSON file of changes made by hand: applied to the draft, and written by --set.")
+@click.option("--set", "sets", nargs=2, multiple=True, metavar="ITEM FIELD=VALUE",
+              help="Record a change for task ITEM (its number or key) in --edits, e.g. "
+                   "--set 3 lead_units=省财政厅,省税务局. Fields: lead_units, resp_units, "
+                   "lead_leader, deadline (YYYY-MM-DD), deadline_text, kind.")
+@click.option("--departments", "departments", metavar="PATH", default=None,
+              help="Department catalogue for the suggestions [default: the bundled one].")
+@click.option("--no-suggest", is_flag=True, help="Leave 牵头单位/责任单位 empty (no suggestions).")
+def command(file: str, fmt: str, out: str | None, edits_path: str | None,
+            sets: tuple[tuple[str, str], ...], departments: str | None, no_suggest: bool) -> None:
+    """The draft 分工方案 (division-of-labour plan) of a report: numbered tasks with
+    牵头领导 (blank), 牵头单位, 责任单位 and 完成时限 suggested for each."""
+    from .. import build_outline, extract_figures, read
+    from ..cli import _resolve
+    from ..errors import LuoshiError
+    from ..plan import export
+    from ..plan.draft import SuggestionsUnavailable, draft_plan
+    from ..plan.edits import find_task, load_edits, parse_assignment, record, save_edits
+
+    if sets and not edits_path:
+        _fail("--set needs --edits PATH (the file that keeps the change)")
+    try:
+        doc = read(_resolve(file))
+        edits = load_edits(edits_path) if edits_path else None
+        outline = build_outline(doc)
+        figures = extract_figures(doc, outline)
+        tasks = draft_plan(doc, outline, figures, departments=departments, edits=edits,
+                           suggest=not no_suggest)
+        if sets:
+            for item, assignment in sets:
+                name, value = parse_assignment(assignment)
+                task = find_task(tasks, item)
+                record(edits, task, name, value)
+                shown = "、".join(value) if isinstance(value, list) else value
+                click.echo(f"luoshi: task {task.number} ({task.key}): {name} = {shown}", err=True)
+            save_edits(edits_path, edits)
+    except SuggestionsUnavailable as e:
+        _fail(str(e), 1)
+    except LuoshiError as e:  # a bad file, a bad edit
+        _fail(str(e))
+    if edits is not None:
+        known = {t.key for t in tasks}
+        orphans = [k for k in edits.tasks if k not in known]
+        if orphans:
+            click.echo(f"luoshi: warning: {len(orphans)} edit(s) match no task of this report: "
+                       + ", ".join(orphans), err=True)
+
+    meta = outline.metadata or {}
+    if fmt in ("xlsx", "docx"):
+        path = Path(out) if out else Path(f"{doc.id}-分工方案.{fmt}")
+        writer = export.write_xlsx if fmt == "xlsx" else export.write_docx
+        try:
+            writer(tasks, path, meta)
+        except OSError as e:
+            _fail(f"cannot write {path}: {e}", 1)
+        click.echo(f"luoshi: wrote {len(tasks)} tasks to {path}", err=True)
+        return
+    text = export.render_jsonl(tasks) if fmt == "jsonl" else export.render_text(tasks, meta)
+    if out:
+        try:
+            Path(out).write_text(text, encoding="utf-8")
+        except OSError as e:
+            _fail(f"cannot write {out}: {e}", 1)
+        click.echo(f"luoshi: wrote {len(tasks)} tasks to {out}", err=True)
+    else:
+        click.echo(text, nl=False)

@@ -1,0 +1,61 @@
+"""The draft 分工方案: tasks, a department suggestion for each, then a person's edits."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..errors import LuoshiError
+from ..ingest import Document
+from ..outline.model import Outline
+from .edits import Edits, apply_edits
+from .model import Task
+from .tasks import build_tasks
+
+
+class SuggestionsUnavailable(LuoshiError):
+    """Department suggestions were asked for but luoshi.plan.assign cannot be imported."""
+
+
+def _assign():
+    """The suggestion engine, imported late: it lives in its own module (and may be missing)."""
+    try:
+        from . import assign
+    except ImportError as e:
+        raise SuggestionsUnavailable(
+            f"department suggestions need luoshi.plan.assign, which cannot be imported ({e}); "
+            "draw the plan without them (--no-suggest)") from e
+    return assign
+
+
+def suggest_units(tasks: list[Task], figures: list, departments=None) -> None:
+    """Fill lead/responsible units, confidence and reasons of each task from the catalogue.
+
+    ``departments`` is a loaded catalogue, a path to one, or None for the bundled one.
+    """
+    assign = _assign()
+    if departments is None or isinstance(departments, (str, Path)):
+        departments = assign.load_departments(str(departments) if departments else None)
+    by_id = {f.id: f for f in figures}
+    for t in tasks:
+        s = assign.suggest(t.text, figures=[by_id[i] for i in t.figures if i in by_id],
+                           places=list(t.places), departments=departments)
+        t.lead_units = list(s.lead_units)
+        t.resp_units = list(s.resp_units)
+        t.confidence = float(s.confidence)
+        t.reasons = list(s.reasons)
+
+
+def draft_plan(doc: Document, outline: Outline | None = None, figures: list | None = None,
+               departments=None, edits: Edits | None = None, suggest: bool = True) -> list[Task]:
+    """The tasks of the report's plan part, numbered, each with suggested lead and responsible
+    units (unless ``suggest`` is False), with ``edits`` applied last so a person's choice wins.
+    Pure: reads nothing but the catalogue, writes nothing."""
+    from .. import build_outline, extract_figures
+
+    outline = outline if outline is not None else build_outline(doc)
+    figures = figures if figures is not None else extract_figures(doc, outline)
+    tasks = build_tasks(doc, outline, figures)
+    if suggest:
+        suggest_units(tasks, figures, departments)
+    apply_edits(tasks, edits)
+    return tasks

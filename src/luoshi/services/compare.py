@@ -11,19 +11,35 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import lru_cache
 
 from sqlalchemy.orm import Session
 
 from .. import link
 from ..store import Report, ReportFigure, current_figures, current_reports
 
-_REGION_SUFFIX = re.compile(r"(省|市|自治区|特别行政区|壮族|回族|维吾尔|地区|盟|县|区|旗)+$")
+@lru_cache(maxsize=1)
+def _full_names() -> dict[str, str]:
+    """Short name → full name for every place whose short name is unambiguous (辽宁 → 辽宁省);
+    吉林 names a province and a city, so it maps to neither."""
+    from ..extract.lexicon import lexicon
+
+    places = lexicon().places
+    seen: dict[str, set[str]] = {}
+    for key in ("provinces", "cities"):
+        for e in places.get(key, []):
+            shorts = e.get("short")
+            for short in ([shorts] if isinstance(shorts, str) else shorts or []):
+                if short and len(short) >= 2:
+                    seen.setdefault(short, set()).add(e["name"])
+    ambiguous = set(places.get("ambiguous_short", []))
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k not in ambiguous}
 
 
 def region_key(region: str | None) -> str:
-    """'辽宁省' and '辽宁' are one place; '全国' stays '全国'."""
+    """One key per place: '辽宁' and '辽宁省' agree; '吉林省' and '吉林市' stay apart."""
     r = (region or "").strip()
-    return _REGION_SUFFIX.sub("", r) or r
+    return _full_names().get(r, r)
 
 
 @dataclass
@@ -125,6 +141,7 @@ def _qualitative(session: Session, reports: dict[int, Report], *, region: str | 
     import luoshi
 
     out: list[Comparison] = []
+    by_year: dict[int, list] = {}  # actual figures of a year, fetched once
     for r in reports.values():
         if r.plan_year is None or (year is not None and r.plan_year != year):
             continue
@@ -135,8 +152,10 @@ def _qualitative(session: Session, reports: dict[int, Report], *, region: str | 
         found = link.qualitative_targets(doc, ol)
         if not found:
             continue
-        actuals = [a.to_figure() for role in ("actual", "estimate")
-                   for a in current_figures(session, year=r.plan_year, role=role)
+        if r.plan_year not in by_year:
+            by_year[r.plan_year] = [a for role in ("actual", "estimate")
+                                    for a in current_figures(session, year=r.plan_year, role=role)]
+        actuals = [a.to_figure() for a in by_year[r.plan_year]
                    if a.report_id != r.id and region_key(a.region) == region_key(r.region)]
         index = link.index_actuals(actuals, region=None, year=r.plan_year)
         for q in found:

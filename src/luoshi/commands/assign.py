@@ -1,0 +1,43 @@
+"""``luoshi assign``: the unit suggestion for one task, for a person drafting a plan by hand."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+
+@click.command("assign")
+@click.argument("text")
+@click.option("--departments", "departments", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Units catalogue (JSON) of another region [default: the bundled Liaoning one].")
+@click.option("--place", "places", multiple=True, metavar="NAME",
+              help="A place the task concerns (repeatable); places named in TEXT are found anyway.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def command(text: str, departments: str | None, places: tuple[str, ...], fmt: str) -> None:
+    """Suggest lead and responsible units for TASK TEXT, with a confidence and the reasons.
+
+    The figures in TEXT are linked to the indicator catalogue, so an indicator's owner counts
+    (地区生产总值 → 省发展改革委). Deterministic: the same text always gives the same answer.
+    """
+    from ..errors import LuoshiError
+    from ..plan.assign import indicators_in, load_departments, suggest
+
+    if not text.strip():
+        click.echo("luoshi: error: TASK TEXT is empty", err=True)
+        sys.exit(2)
+    try:
+        deps = load_departments(departments)
+    except LuoshiError as e:
+        click.echo(f"luoshi: error: {e}", err=True)
+        sys.exit(2)
+    s = suggest(text, figures=indicators_in(text), places=places, departments=deps)
+    if fmt == "json":
+        click.echo(json.dumps(s.to_dict(), ensure_ascii=False))
+        return
+    click.echo(f"牵头单位: {'、'.join(s.lead_units) or '—'}")
+    click.echo(f"责任单位: {'、'.join(s.resp_units) or '—'}")
+    click.echo(f"confidence: {s.confidence:.2f}")
+    for r in s.reasons:
+        click.echo(f"  - {r}")

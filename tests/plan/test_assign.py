@@ -253,7 +253,7 @@ def test_another_region_catalogue(tmp_path):
     ({"units": []}, "non-empty \"units\""),
     ({"units": [{"remit": ["a"]}]}, "no name"),
     ({"units": [{"name": "甲"}, {"name": "甲"}]}, "listed twice"),
-    ({"units": [{"name": "甲", "kind": "party"}]}, "kind must be"),
+    ({"units": [{"name": "甲", "kind": "club"}]}, "kind must be"),
     ({"units": [{"name": "甲", "remit": [["a", -1]]}]}, "remit entries"),
     ({"units": [{"name": "甲", "places": "沈阳"}]}, "places must be"),
 ])

@@ -11,7 +11,7 @@ Catalogue schema (``data/departments/liaoning.json``; another region's file has 
      "units": [
        {"name": "省发展改革委",              # short name as written in plans (required, unique)
         "full_name": "辽宁省发展和改革委员会",  # optional
-        "kind": "department",             # department|special|affiliated|managed|central|local
+        "kind": "department",             # department|special|affiliated|managed|central|local|party|mass
         "parent": "省发展改革委",            # optional: the department that manages it
         "aliases": ["…"],                 # optional: other names of the unit
         "weight": 1.0,                    # optional multiplier (central units < 1: they assist)
@@ -41,7 +41,7 @@ from typing import Any, Iterable
 
 from ..errors import InputError
 
-KINDS = ("department", "special", "affiliated", "managed", "central", "local")
+KINDS = ("department", "special", "affiliated", "managed", "central", "local", "party", "mass")
 INDICATOR_SCORE = 8.0       # an owned indicator outweighs a few generic remit words
 CO_LEAD = 0.8               # a second unit within 80% of the top one co-leads
 RESP_SHARE = 0.3            # units scoring ≥ 30% of the top one are responsible

@@ -5,7 +5,8 @@
 * **evidence** — whether the numbers bear it out. A numeric target gets a *trajectory*: from a
   baseline at the start of the plan year to the target at the deadline, linear, or piecewise
   through the milestones when there are any. The baseline is the previous year's actual when
-  known; else 0 for amounts, and the target itself for rates (a year-to-date growth rate is
+  known, for rates and stocks (``starts_from_last_year``); else 0 for amounts — flows such as
+  grain output or new jobs count afresh each year — and the target itself for rates (a year-to-date growth rate is
   read against the annual target all year). A ceiling (以内/低于, or an indicator where less
   is better) is flat at its bound. The
   latest actual — a reported current value, or an imported report's actual — is compared with
@@ -26,7 +27,7 @@ from __future__ import annotations
 import datetime as dt
 import tomllib
 from bisect import bisect_right
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -62,6 +63,7 @@ class Settings:
     percent_off_track: float = 25
     scale: str = "five"
     silent_days: int = 30
+    stock_indicators: tuple[str, ...] = ()
     raw_definitions: dict[str, dict[str, dict[str, str]]] = field(default_factory=dict, hash=False)
 
 
@@ -83,6 +85,7 @@ def load_settings(text: str) -> Settings:
         percent_off_track=float(e.get("percent_off_track", d.percent_off_track)),
         scale=scale,
         silent_days=int(raw.get("reminders", {}).get("silent_days", d.silent_days)),
+        stock_indicators=tuple(e.get("stock_indicators", ())),
         raw_definitions=raw.get("definitions", {}))
 
 
@@ -101,14 +104,20 @@ def definitions(cfg: Settings | None = None, scale: str | None = None) -> dict[s
     """Every status value of every axis with its labels and definitions; ``confidence`` on the
     given scale (default: the configured one). Settings named in braces are filled in."""
     cfg = cfg or settings()
-    values = {k: _num(v) for k, v in asdict(cfg).items() if isinstance(v, (int, float))}
+    return {axis: dict(v) for axis, v in _definitions(cfg, scale or cfg.scale).items()}
+
+
+@lru_cache(maxsize=16)
+def _definitions(cfg: Settings, scale: str) -> dict[str, dict[str, Definition]]:
+    values = {f.name: _num(getattr(cfg, f.name)) for f in fields(cfg)
+              if isinstance(getattr(cfg, f.name), (int, float))}
     values |= {"amount_at_risk_pct": _num(cfg.amount_at_risk * 100),
                "amount_off_track_pct": _num(cfg.amount_off_track * 100)}
     wanted = {"reported": REPORTED, "evidence": EVIDENCE, "schedule": SCHEDULE,
-              "confidence": ("unrated", *SCALES[scale or cfg.scale])}
+              "confidence": ("unrated", *SCALES[scale])}
     out: dict[str, dict[str, Definition]] = {}
     for axis, codes in wanted.items():
-        table = cfg.raw_definitions.get(f"confidence_{scale or cfg.scale}" if axis == "confidence" else axis, {})
+        table = cfg.raw_definitions.get(f"confidence_{scale}" if axis == "confidence" else axis, {})
         out[axis] = {}
         for code in codes:
             d = table.get(code)
@@ -277,6 +286,13 @@ def _aim(t: Target) -> tuple[float, str, str]:
     if t.comparator == "range" and vmax is not None:
         value = max(value, vmax) if down else min(value, vmax)
     return value, unit, "down" if down else "up"
+
+
+def starts_from_last_year(target: Target, canonical: str | None, cfg: Settings | None = None) -> bool:
+    """Whether the previous year's actual is the baseline: for rates and stocks, not for flows
+    (an amount counted afresh each year starts at 0); see tracking.toml."""
+    cfg = cfg or settings()
+    return _is_rate(target) or (canonical is not None and canonical in cfg.stock_indicators)
 
 
 def trajectory(facts: Facts, start: dt.date, end: dt.date) -> list[tuple[dt.date, float]]:

@@ -1,0 +1,332 @@
+"""Reading the tracker: a task's status on every axis, its history, roll-ups of a report by
+section and department, and reminders per department. Nothing here writes.
+
+The status engine (``status.evaluate``) gets the task's facts as of ``today``: the current
+target (revisions in force), milestones, updates, the latest rating, the actual of the plan year
+from any other imported report (chosen as ``luoshi compare`` chooses it) and, for rates and
+stocks, the previous year's actual as the baseline.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..link import indicator
+from ..store import (ProgressUpdate, Rating, Report, ReportFigure, Task, User,
+                     current_figures, current_reports)
+from . import audit
+from .progress import RatingInfo, UpdateInfo, _update_infos, ratings, updates
+from .status import (AXES, SCALES, Actual, Definition, Facts, Judgement, Settings, Status, Target,
+                     Update, definitions, evaluate, settings, starts_from_last_year)
+from .tasks import RevisionInfo, TaskInfo, info, load_tasks, revisions
+
+
+@dataclass(frozen=True)
+class TaskStatus:
+    task: TaskInfo
+    status: Status
+    latest_update: UpdateInfo | None
+    rating: RatingInfo | None
+    definitions: dict[str, dict[str, Definition]]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"task": self.task.to_dict(), "status": self.status.to_dict(),
+                "latest_update": self.latest_update.to_dict() if self.latest_update else None,
+                "rating": audit.plain(asdict(self.rating)) if self.rating else None,
+                "definitions": {a: {c: asdict(d) for c, d in v.items()} for a, v in self.definitions.items()}}
+
+
+@dataclass(frozen=True)
+class TaskHistory:
+    """The original task and everything after it: revisions (with the original kept beside
+    them), every update and every rating, each oldest first."""
+
+    task: TaskInfo
+    revisions: list[RevisionInfo]
+    updates: list[UpdateInfo]
+    ratings: list[RatingInfo]
+
+
+@dataclass(frozen=True)
+class Rollup:
+    """Counts of tasks per value of each axis, for one scope (a section, a department, all)."""
+
+    scope: str  # report | section | department
+    name: str
+    tasks: int
+    counts: dict[str, dict[str, int]]
+    department_id: int | None = None
+
+
+@dataclass(frozen=True)
+class Rollups:
+    report_id: int
+    today: dt.date
+    whole: Rollup
+    by_section: list[Rollup]
+    by_department: list[Rollup]
+
+
+@dataclass(frozen=True)
+class ReminderItem:
+    task_id: int
+    report_id: int
+    number: int
+    text: str
+    deadline: dt.date | None
+    days: int  # days left (due soon), past the deadline (overdue), or since the last update (silent)
+    last_update: dt.date | None
+    role: str  # the department's role: lead | responsible
+
+
+@dataclass(frozen=True)
+class DepartmentReminders:
+    department_id: int | None  # None: tasks no department is assigned to
+    department: str
+    due_soon: list[ReminderItem] = field(default_factory=list)
+    overdue: list[ReminderItem] = field(default_factory=list)
+    silent: list[ReminderItem] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return audit.plain(asdict(self))
+
+
+# ---------------------------------------------------------------- facts
+
+def _region_key(region: str | None) -> str:
+    from ..services.compare import region_key
+
+    return region_key(region)
+
+
+class _Actuals:
+    """Actuals of current reports by (canonical, measure, region, year), fetched once per
+    (canonical, year) and chosen among as ``luoshi compare`` chooses."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+        self.reports: dict[int, Report] | None = None
+        self.rows: dict[tuple[str, int], list[ReportFigure]] = {}
+
+    def pick(self, canonical: str, measure: str | None, region: str | None, year: int,
+             exclude_report: int | None) -> tuple[ReportFigure, Report] | None:
+        from ..services.compare import _pick
+
+        if self.reports is None:
+            self.reports = {r.id: r for r in current_reports(self.session)}
+        if (canonical, year) not in self.rows:
+            self.rows[(canonical, year)] = [f for role in ("actual", "estimate")
+                                            for f in current_figures(self.session, canonical=canonical,
+                                                                     year=year, role=role)]
+        key = _region_key(region)
+        cands = [f for f in self.rows[(canonical, year)]
+                 if f.measure == measure and _region_key(f.region) == key and f.report_id != exclude_report]
+        chosen, _others = _pick(cands, self.reports)
+        return (chosen, self.reports[chosen.report_id]) if chosen is not None else None
+
+
+def _target(ti: TaskInfo) -> Target | None:
+    t = ti.target
+    if t is None or t.value is None:
+        return None
+    ind = indicator(t.canonical) if t.canonical else None
+    return Target(value=t.value, unit=t.unit or "", measure=t.measure or "amount",
+                  comparator=t.comparator or "eq", value_max=t.value_max,
+                  direction=ind.direction if ind else "up")
+
+
+def _facts_many(session: Session, tasks: list[Task], today: dt.date, *, with_actuals: bool = True,
+                cfg: Settings | None = None) -> dict[int, tuple[Facts, TaskInfo, list[ProgressUpdate], Rating | None]]:
+    ids = [t.id for t in tasks]
+    ups: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    rts: dict[int, Rating] = {}
+    if ids:
+        for u in session.scalars(select(ProgressUpdate).where(ProgressUpdate.task_id.in_(ids))
+                                 .order_by(ProgressUpdate.reported_on, ProgressUpdate.id)):
+            ups[u.task_id].append(u)
+        for r in session.scalars(select(Rating).where(Rating.task_id.in_(ids)).order_by(Rating.id)):
+            rts[r.task_id] = r  # append-only: the last one wins
+    raters = dict(session.execute(select(User.id, User.username).where(
+        User.id.in_({r.user_id for r in rts.values() if r.user_id}))).all()) if rts else {}
+    actuals = _Actuals(session)
+    out = {}
+    for t in tasks:
+        ti = info(t, today)
+        target = _target(ti)
+        year = ti.plan_year
+        found: tuple[Actual, ...] = ()
+        baseline = t.baseline
+        if with_actuals and target is not None and ti.target.canonical and year:
+            hit = actuals.pick(ti.target.canonical, ti.target.measure, ti.region, year, t.report_id)
+            if hit:
+                f, rep = hit
+                found = (Actual(dt.date(year, 12, 31), f.value, f.unit, rep.doc),)
+            if baseline is None and starts_from_last_year(target, ti.target.canonical, cfg):
+                prev = actuals.pick(ti.target.canonical, ti.target.measure, ti.region, year - 1, None)
+                if prev:
+                    from ..link import convert
+
+                    try:
+                        baseline = convert(prev[0].value, prev[0].unit, target.unit, ti.target.canonical)
+                    except ValueError:
+                        baseline = None
+        r = rts.get(t.id)
+        facts = Facts(
+            plan_year=year, deadline=ti.deadline, target=target,
+            canonical=ti.target.canonical if ti.target else None, baseline=baseline,
+            milestones=tuple((m.date, m.expected) for m in ti.milestones),
+            updates=tuple(Update(u.reported_on, u.status, u.percent, u.value, u.unit, u.id) for u in ups[t.id]),
+            actuals=found,
+            rating=Judgement(r.level, r.scale, r.reason, r.created_at.date() if r.created_at else None,
+                             raters.get(r.user_id)) if r else None)
+        out[t.id] = (facts, ti, ups[t.id], r)
+    return out
+
+
+# ---------------------------------------------------------------- status, history
+
+def _status_of(session: Session, facts: Facts, ti: TaskInfo, ups: list[ProgressUpdate], r: Rating | None,
+               today: dt.date, cfg: Settings) -> TaskStatus:
+    st = evaluate(facts, today, cfg)
+    seen = [u for u in ups if u.reported_on <= today]
+    latest = _update_infos(session, [seen[-1]])[0] if seen else None
+    rating = None
+    if r is not None:
+        rating = RatingInfo(r.id, r.task_id, r.level, r.scale, r.reason,
+                            facts.rating.by if facts.rating else None, r.created_at)
+    scale = r.scale if r is not None and r.scale in SCALES else cfg.scale
+    return TaskStatus(ti, st, latest, rating, definitions(cfg, scale))
+
+
+def task_status(session: Session, task_id: int, *, today: dt.date | None = None,
+                cfg: Settings | None = None) -> TaskStatus:
+    """Every axis of one task on ``today``, each with its definition, plus the definitions of
+    every value (so an interface can show all statuses and what they mean)."""
+    from .tasks import _load
+
+    today = today or dt.date.today()
+    cfg = cfg or settings()
+    task = _load(session, task_id)
+    facts, ti, ups, r = _facts_many(session, [task], today, cfg=cfg)[task.id]
+    return _status_of(session, facts, ti, ups, r, today, cfg)
+
+
+def statuses(session: Session, *, report_id: int | None = None, department: int | str | None = None,
+             today: dt.date | None = None, cfg: Settings | None = None) -> list[TaskStatus]:
+    """The status of many tasks at once (a report's, or a department's)."""
+    today = today or dt.date.today()
+    cfg = cfg or settings()
+    tasks = load_tasks(session, report_id=report_id, department=department)
+    facts = _facts_many(session, tasks, today, cfg=cfg)
+    return [_status_of(session, *facts[t.id], today, cfg) for t in tasks]
+
+
+def history(session: Session, task_id: int, *, as_of: dt.date | None = None) -> TaskHistory:
+    from .tasks import _load
+
+    task = _load(session, task_id)
+    return TaskHistory(info(task, as_of), revisions(session, task_id), updates(session, task_id),
+                       ratings(session, task_id))
+
+
+# ---------------------------------------------------------------- roll-ups
+
+def _empty_counts(cfg: Settings) -> dict[str, dict[str, int]]:
+    defs = definitions(cfg)
+    return {a: {c: 0 for c in defs[a]} for a in AXES}
+
+
+def _count(into: dict[str, dict[str, int]], st: Status) -> None:
+    for a in AXES:
+        code = getattr(st, a).code
+        into[a][code] = into[a].get(code, 0) + 1
+
+
+def rollups(session: Session, report_id: int, *, today: dt.date | None = None,
+            cfg: Settings | None = None) -> Rollups:
+    """Counts per axis value for the whole report, per top-level section (in report order) and
+    per department (a task counts for every department assigned to it, lead or responsible)."""
+    today = today or dt.date.today()
+    cfg = cfg or settings()
+    if session.get(Report, report_id) is None:
+        from .errors import NotFound
+
+        raise NotFound(f"no report {report_id}")
+    sts = statuses(session, report_id=report_id, today=today, cfg=cfg)
+    whole = _empty_counts(cfg)
+    sections: dict[str, dict[str, dict[str, int]]] = {}
+    section_n: dict[str, int] = defaultdict(int)
+    deps: dict[int, dict[str, dict[str, int]]] = {}
+    dep_n: dict[int, int] = defaultdict(int)
+    dep_names: dict[int, str] = {}
+    for ts in sts:
+        _count(whole, ts.status)
+        sec = ts.task.section.split(" / ")[0] if ts.task.section else ""
+        _count(sections.setdefault(sec, _empty_counts(cfg)), ts.status)
+        section_n[sec] += 1
+        for d in {a.department_id: a.department for a in ts.task.assignments}.items():
+            dep_names[d[0]] = d[1]
+            _count(deps.setdefault(d[0], _empty_counts(cfg)), ts.status)
+            dep_n[d[0]] += 1
+    return Rollups(
+        report_id, today, Rollup("report", str(report_id), len(sts), whole),
+        [Rollup("section", s, section_n[s], c) for s, c in sections.items()],
+        [Rollup("department", dep_names[d], dep_n[d], deps[d], d) for d in sorted(deps)])
+
+
+# ---------------------------------------------------------------- reminders
+
+def reminders(session: Session, *, department: int | str | None = None, days: int | None = None,
+              silent_days: int | None = None, today: dt.date | None = None,
+              report_id: int | None = None) -> list[DepartmentReminders]:
+    """Per department: its tasks due within ``days`` (default: tracking.toml's due-soon window),
+    overdue, and without any update for ``silent_days`` (default: tracking.toml) — counted from
+    the task's latest update, else from 1 January of the plan year. Completed tasks are left out."""
+    today = today or dt.date.today()
+    cfg = settings()
+    days = cfg.due_soon_days if days is None else days
+    silent_days = cfg.silent_days if silent_days is None else silent_days
+    cfg = replace(cfg, due_soon_days=days)
+    tasks = load_tasks(session, report_id=report_id, department=department)
+    only = None
+    if department is not None:
+        from . import departments
+
+        only = departments.find(session, department).id
+    facts = _facts_many(session, tasks, today, with_actuals=False, cfg=cfg)
+    groups: dict[int | None, DepartmentReminders] = {}
+    for t in tasks:
+        f, ti, ups, _r = facts[t.id]
+        st = evaluate(f, today, cfg)
+        if st.completed_on is not None:
+            continue
+        seen = [u.reported_on for u in ups if u.reported_on <= today]
+        last = max(seen) if seen else None
+        since = last or (dt.date(ti.plan_year, 1, 1) if ti.plan_year else None)
+        silent = since is not None and (today - since).days >= silent_days
+        code = st.schedule.code
+        if code not in ("due_soon", "overdue") and not silent:
+            continue
+        roles = [(a.department_id, a.department, a.role) for a in ti.assignments] or [(None, "未分配", "")]
+        for dep_id, name, role in roles:
+            if only is not None and dep_id != only:
+                continue
+            g = groups.setdefault(dep_id, DepartmentReminders(dep_id, name))
+            if any(x.task_id == t.id for x in g.due_soon + g.overdue + g.silent):
+                continue  # lead and responsible both: one reminder
+            def item(n: int) -> ReminderItem:
+                return ReminderItem(t.id, t.report_id, t.number, ti.text, st.deadline, n, last, role)
+            if code == "due_soon":
+                g.due_soon.append(item((st.deadline - today).days))
+            elif code == "overdue":
+                g.overdue.append(item((today - st.deadline).days))
+            if silent:
+                g.silent.append(item((today - since).days))
+    named = sorted((g for k, g in groups.items() if k is not None), key=lambda g: g.department_id)
+    return named + ([groups[None]] if None in groups else [])

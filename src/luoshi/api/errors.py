@@ -1,0 +1,95 @@
+"""One JSON shape for every error: ``{"error": {"code", "message", "detail"}}`` (see the
+package docstring), installed over FastAPI's own handlers so validation errors, unknown routes
+and wrong methods look the same as the services' refusals."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from ..errors import InputError
+from ..track.audit import plain
+from ..track.errors import Conflict, Forbidden, Invalid, NotFound
+
+log = logging.getLogger("luoshi.api")
+
+CODES = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 404: "not_found",
+         405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "unsupported_media_type",
+         422: "invalid", 429: "too_many_requests", 500: "internal", 503: "unavailable"}
+
+
+class ApiError(Exception):
+    """Raise anywhere in a route to answer with this status and error body."""
+
+    def __init__(self, status: int, code: str, message: str, detail: Any = None,
+                 headers: dict[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status, self.code, self.message, self.detail = status, code, message, detail
+        self.headers = headers
+
+
+def error_response(status: int, code: str, message: str, detail: Any = None,
+                   headers: dict[str, str] | None = None) -> JSONResponse:
+    body = {"error": {"code": code, "message": message, "detail": jsonable_encoder(plain(detail))}}
+    return JSONResponse(body, status_code=status, headers=headers)
+
+
+def unauthorized(message: str = "authentication required: send Authorization: Bearer <token>") -> ApiError:
+    return ApiError(401, "unauthorized", message, headers={"WWW-Authenticate": "Bearer"})
+
+
+def install(app: FastAPI) -> None:
+    """Register the handlers on ``app``."""
+
+    @app.exception_handler(ApiError)
+    async def _api(_r: Request, e: ApiError) -> JSONResponse:
+        return error_response(e.status, e.code, e.message, e.detail, e.headers)
+
+    @app.exception_handler(NotFound)
+    async def _nf(_r: Request, e: NotFound) -> JSONResponse:
+        return error_response(404, "not_found", str(e))
+
+    @app.exception_handler(Forbidden)
+    async def _fb(_r: Request, e: Forbidden) -> JSONResponse:
+        return error_response(403, "forbidden", str(e))
+
+    @app.exception_handler(Invalid)
+    async def _inv(_r: Request, e: Invalid) -> JSONResponse:
+        return error_response(422, "invalid", str(e))
+
+    @app.exception_handler(Conflict)
+    async def _cf(_r: Request, e: Conflict) -> JSONResponse:
+        return error_response(409, "conflict", str(e), {
+            "task_id": e.task_id, "expected": e.expected, "actual": e.actual,
+            "rejected": e.rejected, "current": e.current})
+
+    @app.exception_handler(InputError)
+    async def _bad_file(_r: Request, e: InputError) -> JSONResponse:
+        return error_response(400, "bad_file", e.reason, {"file": e.path, "reason": e.reason})
+
+    @app.exception_handler(RequestValidationError)
+    async def _val(_r: Request, e: RequestValidationError) -> JSONResponse:
+        errs = [{"loc": list(x.get("loc", ())), "msg": x.get("msg", ""), "type": x.get("type", "")}
+                for x in e.errors()]
+        first = errs[0] if errs else {"loc": [], "msg": "invalid request"}
+        where = ".".join(str(p) for p in first["loc"])
+        return error_response(422, "invalid", f"{where}: {first['msg']}" if where else first["msg"], errs)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def _http(_r: Request, e: StarletteHTTPException) -> JSONResponse:
+        code = CODES.get(e.status_code, "error")
+        msg = e.detail if isinstance(e.detail, str) else code.replace("_", " ")
+        if e.status_code == 404 and msg == "Not Found":
+            msg = "no such route"
+        return error_response(e.status_code, code, msg, None, getattr(e, "headers", None))
+
+    @app.exception_handler(Exception)
+    async def _any(r: Request, e: Exception) -> JSONResponse:
+        log.exception("unhandled error on %s %s", r.method, r.url.path)
+        return error_response(500, "internal", "internal error; the server log has the details")

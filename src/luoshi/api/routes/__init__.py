@@ -1,0 +1,12 @@
+"""The routes of ``/api/v1``, one module per area; each route parses its input, calls one
+service function in one transaction and renders the result."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from . import meta, reads, reports, tasks, users
+
+router = APIRouter()
+for _m in (meta, reports, tasks, reads, users):
+    router.include_router(_m.router)

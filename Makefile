@@ -16,10 +16,9 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/luoshi outline sample
-	$(BIN)/luoshi extract sample --format table
 	$(BIN)/luoshi import sample sample:ln-2024-plan-exec.txt
 	$(BIN)/luoshi compare
+	$(BIN)/luoshi demo
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -1,0 +1,29 @@
+"""Chinese words the pages show for codes: roles, kinds, verdicts, comparators, measures."""
+
+from __future__ import annotations
+
+from ..services.render import COMPARATOR_ZH, VERDICT_ZH
+
+ROLES_ZH = {"admin": "管理员", "supervisor": "督查室", "reporter": "报送单位", "viewer": "查阅"}
+ASSIGN_ZH = {"lead": "牵头单位", "responsible": "责任单位"}
+FIGURE_ROLE_ZH = {"target": "目标", "actual": "实际", "estimate": "预计", "baseline": "基数",
+                  "plan": "计划", "other": "其他"}
+MEASURE_ZH = {"growth": "增长", "share": "比重", "pp": "百分点变化", "amount": "总量", "rule": "规则"}
+VERDICT_DEF = {
+    "met": "实际值达到目标（按 verdicts.toml 的规则与容差判定）。",
+    "missed": "实际值未达到目标，差距超出容差。",
+    "no_data": "资料库中尚无该指标当年的实际值。",
+    "needs_judgement": "定性目标，没有可自动判定的规则，需人工判断。",
+}
+STATUS_ZH = {"not_started": "未启动", "in_progress": "推进中", "completed": "已完成"}
+AXES_ZH = {"reported": "报送状态", "evidence": "进度判断", "schedule": "时限", "confidence": "督查评价"}
+ACTION_ZH = {"create": "创建", "assign": "分配", "unassign": "取消分配", "report": "报送进展",
+             "rate": "评价", "revise": "调整", "set_milestones": "设定节点", "disable": "停用",
+             "revoke": "吊销"}
+ENTITY_ZH = {"task": "任务", "assignment": "分工", "progress_update": "进展", "rating": "评价",
+             "task_revision": "调整", "department": "单位", "user": "用户", "api_token": "令牌"}
+KIND_ZH = {"target": "目标", "action": "工作", "project": "项目", "reform": "改革", "policy": "政策",
+           "service": "民生服务", "safety": "安全", "ecology": "生态", "opening": "开放"}
+
+__all__ = ["ROLES_ZH", "ASSIGN_ZH", "FIGURE_ROLE_ZH", "MEASURE_ZH", "VERDICT_ZH", "VERDICT_DEF",
+           "COMPARATOR_ZH", "STATUS_ZH", "AXES_ZH", "ACTION_ZH", "ENTITY_ZH", "KIND_ZH"]

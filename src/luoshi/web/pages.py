@@ -1,0 +1,524 @@
+"""What each page shows, gathered from the services (compare, track, the store): plain data
+for the templates, no HTML. Views parse the request, call one of these, render."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ..link import indicator as indicator_info
+from ..services.compare import Comparison, across_regions, compare, region_key
+from ..store import AuditEntry, Report, ReportFigure, ReportNode, Task, current_reports
+from ..track import services as S
+from ..track.status import Facts, Target, definitions, effective_deadline, plan_start, trajectory
+from . import labels as L
+from .reader import Span, markup
+from .svg import Bar, bars, num
+from .svg import trajectory as trajectory_chart
+
+PER_PAGE = 25
+MAIN = "主要预期目标"
+
+
+# ---------------------------------------------------------------- reports
+
+def reports(s: Session) -> list[Report]:
+    return current_reports(s)
+
+
+def choose_report(s: Session, report_id: int | None = None) -> Report | None:
+    """The report a page is about: the one asked for, else the newest current report that has
+    tasks, else the newest current report."""
+    if report_id is not None:
+        r = s.get(Report, report_id)
+        if r is None:
+            raise S.NotFound(f"没有编号为 {report_id} 的报告")
+        return r
+    with_tasks = set(s.scalars(select(Task.report_id).distinct()))
+    cur = sorted(current_reports(s), key=lambda r: (r.id in with_tasks, r.plan_year or 0, r.id))
+    return cur[-1] if cur else None
+
+
+def report_label(r: Report) -> str:
+    return r.title or f"{r.region or ''}{r.plan_year or ''} {r.source}"
+
+
+def status_definitions() -> dict[str, Any]:
+    """Every status value of every axis with its label and definition (for the legend)."""
+    return definitions()
+
+
+# ---------------------------------------------------------------- overview
+
+@dataclass
+class Card:
+    indicator: str
+    target: str
+    actual: str
+    verdict: str
+    verdict_zh: str
+    verdict_def: str
+    gap: str
+    source: str
+    source_report: int | None
+    source_figure: int | None
+    target_figure: int | None
+    task_id: int | None
+    status: S.TaskStatus | None
+
+
+def _main_node(s: Session, report_id: int) -> ReportNode | None:
+    for n in s.scalars(select(ReportNode).where(ReportNode.report_id == report_id,
+                                                ReportNode.kind == "paragraph")):
+        if (n.flags or {}).get("main_targets"):
+            return n
+    return None
+
+
+def _target_text(c: Comparison) -> str:
+    if c.target_comparator == "rule":
+        return "定性目标"
+    v = num(c.target_value) + (f"–{num(c.target_value_max)}" if c.target_value_max is not None else "")
+    return f"{L.MEASURE_ZH.get(c.measure, '') if c.measure == 'growth' else ''}{v}{c.target_unit}" \
+           f"{L.COMPARATOR_ZH.get(c.target_comparator, '')}"
+
+
+def _actual_text(c: Comparison) -> str:
+    if c.actual_value is not None:
+        return f"{num(c.actual_value)}{c.actual_unit or ''}"
+    if c.target_comparator == "rule" and c.verdict in ("met", "missed"):
+        return rule_numbers(c.rule) or "见规则"
+    return "—"
+
+
+def rule_numbers(rule: str) -> str:
+    """The numbers a qualitative rule compared, with the indicators' Chinese names:
+    'disposable_income 4.9% vs gdp 5.1%' → '居民人均可支配收入 4.9%，地区生产总值 5.1%'."""
+    m = re.search(r";\s*([a-z_]+) (-?[\d.]+%?) vs ([a-z_]+) (-?[\d.]+%?)\s*$", rule or "")
+    if not m:
+        return ""
+    name = lambda i: getattr(indicator_info(i), "zh", "") or i  # noqa: E731
+    return f"{name(m.group(1))} {m.group(2)}，{name(m.group(3))} {m.group(4)}"
+
+
+def _gap_text(c: Comparison) -> str:
+    if c.gap is None:
+        return ""
+    sign = "+" if c.gap > 0 else ""
+    return f"{sign}{num(round(c.gap, 2))}{c.gap_unit}"
+
+
+def _figure_at(s: Session, report_id: int, start: int) -> int | None:
+    return s.scalar(select(ReportFigure.id).where(ReportFigure.report_id == report_id,
+                                                  ReportFigure.start == start).limit(1))
+
+
+def cards(s: Session, report: Report, statuses: list[S.TaskStatus]) -> list[Card]:
+    """The main expected targets with their actuals and verdicts, in the report's order."""
+    node = _main_node(s, report.id)
+    if node is None:
+        return []
+    rows = [c for c in compare(s, region=report.region, year=report.plan_year)
+            if c.target_source.report_id == report.id and node.start <= c.target_source.start < node.end]
+    out = []
+    for c in rows:
+        st = next((t for t in statuses if t.task.start <= c.target_source.start < t.task.end), None)
+        a = c.actual_source
+        out.append(Card(c.indicator, _target_text(c), _actual_text(c), c.verdict,
+                        L.VERDICT_ZH.get(c.verdict, c.verdict), L.VERDICT_DEF.get(c.verdict, ""),
+                        _gap_text(c), (a.title or a.doc) if a else "", a.report_id if a else None,
+                        _figure_at(s, a.report_id, a.start) if a else None,
+                        _figure_at(s, report.id, c.target_source.start), st.task.id if st else None, st))
+    return out
+
+
+def history_charts(s: Session, report: Report, card_list: list[Card]) -> list[Any]:
+    """Targets against actuals over every year the library has, one small chart per indicator
+    of the main targets (units differ, so each has its own scale)."""
+    wanted = {c.target_source.start: c for c in compare(s, region=report.region, year=report.plan_year)
+              if c.target_source.report_id == report.id and c.canonical and c.target_value is not None}
+    out = []
+    for canon in dict.fromkeys(c.canonical for c in wanted.values()):
+        rows = [c for c in compare(s, indicator=canon, region=report.region) if c.target_value is not None]
+        years = sorted({c.year for c in rows if c.year})
+        groups = []
+        for y in years:
+            c = next(c for c in rows if c.year == y)
+            groups.append((f"{y}年", [Bar("目标", c.target_value, "bar-target"),
+                                      Bar("实际", c.actual_value, f"bar-actual v-{c.verdict}",
+                                          L.VERDICT_ZH.get(c.verdict, ""))]))
+        if groups and any(b.value is not None for _g, bs in groups for b in bs[1:]):
+            first = rows[0]
+            out.append(bars(groups, title=f"{first.indicator}：目标与实际", unit=first.target_unit,
+                            width=300, height=190))
+    return out
+
+
+@dataclass
+class Overview:
+    report: Report
+    cards: list[Card]
+    whole: S.Rollup
+    by_section: list[S.Rollup]
+    by_department: list[S.Rollup]
+    overdue: list[S.TaskStatus]
+    charts: list[Any]
+    axis: str
+    definitions: dict[str, Any]
+
+
+def overview(s: Session, report: Report, today: dt.date, axis: str = "reported") -> Overview:
+    sts = S.statuses(s, report_id=report.id, today=today)
+    roll = S.rollups(s, report.id, today=today)
+    cs = cards(s, report, sts)
+    overdue = [t for t in sts if t.status.schedule.code == "overdue"]
+    return Overview(report, cs, roll.whole, roll.by_section, roll.by_department, overdue,
+                    history_charts(s, report, cs), axis, definitions())
+
+
+# ---------------------------------------------------------------- reader
+
+@dataclass
+class Reader:
+    report: Report
+    html: Any
+    toc: list[tuple[int, int, str]]  # (node id, depth, title)
+    figures: int
+    tasks: int
+
+
+def reader(s: Session, report: Report, *, task_id: int | None = None, figure_id: int | None = None,
+           link: str = "") -> Reader:
+    """The original text with the outline as anchors, tasks and figures marked in place.
+    ``link`` prefixes the figure links (the public reader has its own)."""
+    nodes = list(s.scalars(select(ReportNode).where(ReportNode.report_id == report.id,
+                                                    ReportNode.kind != "sentence").order_by(ReportNode.ord)))
+    toc = []
+    points: dict[int, str] = {}
+    for n in nodes:
+        f = n.flags or {}
+        title = MAIN if f.get("main_targets") else n.title
+        if n.kind == "part" or n.kind == "section" or f.get("themed") or f.get("main_targets"):
+            depth = 1 if n.kind == "part" else 2 if n.kind == "section" or f.get("main_targets") else 3
+            toc.append((n.id, depth, title.rstrip("。")))
+            points[n.start] = points.get(n.start, "") + f'<span class="anchor" id="n-{n.id}"></span>'
+    spans: list[Span] = []
+    tasks = list(s.scalars(select(Task).where(Task.report_id == report.id)))
+    for t in tasks:
+        cls = "task task-on" if t.id == task_id else "task"
+        spans.append(Span(t.start, t.end, f'<span class="{cls}" id="t-{t.id}" data-task="{t.id}">',
+                          "</span>", 0))
+    figs = list(s.scalars(select(ReportFigure).where(ReportFigure.report_id == report.id)
+                          .order_by(ReportFigure.ord)))
+    for f in figs:
+        role = f.role if f.role in ("target", "actual", "estimate") else "other"
+        on = " fig-on" if f.id == figure_id else ""
+        spans.append(Span(f.start, f.end,
+                          f'<a class="fig fig-{role}{on}" id="f-{f.id}" data-fig="{f.id}" '
+                          f'href="{link}?fig={f.id}#f-{f.id}">', "</a>", 1))
+    return Reader(report, markup(report.original, spans, points), toc, len(figs), len(tasks))
+
+
+@dataclass
+class FigureDetail:
+    figure: ReportFigure
+    report: Report
+    role_zh: str
+    measure_zh: str
+    comparator_zh: str
+    indicator_name: str
+    tasks: list[Task]
+    comparisons: list[Comparison] = field(default_factory=list)
+
+
+def figure_detail(s: Session, figure_id: int) -> FigureDetail:
+    f = s.get(ReportFigure, figure_id)
+    if f is None:
+        raise S.NotFound(f"没有编号为 {figure_id} 的数字")
+    fid = f.to_figure().id
+    holders = [t for t in s.scalars(select(Task).where(Task.report_id == f.report_id).order_by(Task.number))
+               if fid in (t.figure_ids or []) or t.figure_id == f.id]
+    ind = indicator_info(f.canonical) if f.canonical else None
+    comps = []
+    if f.canonical and f.role == "target":
+        comps = [c for c in compare(s, indicator=f.canonical, region=f.region, year=f.year)
+                 if c.target_source.report_id == f.report_id and c.target_source.start == f.start]
+    return FigureDetail(f, f.report, L.FIGURE_ROLE_ZH.get(f.role, f.role), L.MEASURE_ZH.get(f.measure, f.measure),
+                        L.COMPARATOR_ZH.get(f.comparator, f.comparator) or "等于",
+                        getattr(ind, "zh", "") or "", holders, comps)
+
+
+# ---------------------------------------------------------------- board
+
+@dataclass
+class Filters:
+    section: str = ""
+    department: int | None = None
+    status: str = ""  # axis:code
+    kind: str = ""
+    due_by: dt.date | None = None
+    q: str = ""
+    sort: str = "number"
+    page: int = 1
+
+    def query(self, **over: Any) -> str:
+        from urllib.parse import urlencode
+
+        d = {"section": self.section, "department": self.department or "", "status": self.status,
+             "kind": self.kind, "due_by": self.due_by.isoformat() if self.due_by else "", "q": self.q,
+             "sort": self.sort, "page": self.page} | over
+        return urlencode({k: v for k, v in d.items() if v not in ("", None) and not (k == "sort" and v == "number")
+                          and not (k == "page" and v == 1)})
+
+
+SEVERITY = {"off_track": 0, "at_risk": 1, "unknown": 2, "on_track": 3}
+
+
+def filtered(sts: list[S.TaskStatus], f: Filters) -> list[S.TaskStatus]:
+    out = []
+    for t in sts:
+        task = t.task
+        if f.section and (task.section.split(" / ")[0] if task.section else "") != f.section:
+            continue
+        if f.department and f.department not in {a.department_id for a in task.assignments}:
+            continue
+        if f.status:
+            axis, _, code = f.status.partition(":")
+            if axis not in ("reported", "evidence", "schedule", "confidence") or getattr(t.status, axis).code != code:
+                continue
+        if f.kind and task.kind != f.kind:
+            continue
+        if f.due_by and (t.status.deadline is None or t.status.deadline > f.due_by):
+            continue
+        if f.q and f.q.strip().lower() not in task.text.lower():
+            continue
+        out.append(t)
+    keys = {"number": lambda t: (t.task.report_id, t.task.number),
+            "deadline": lambda t: (t.status.deadline or dt.date.max, t.task.number),
+            "evidence": lambda t: (SEVERITY.get(t.status.evidence.code, 9), t.task.number),
+            "updated": lambda t: (-(t.latest_update.reported_on.toordinal() if t.latest_update else 0),
+                                  t.task.number)}
+    return sorted(out, key=keys.get(f.sort, keys["number"]))
+
+
+@dataclass
+class Board:
+    report: Report
+    rows: list[S.TaskStatus]
+    total: int
+    page: int
+    pages: int
+    filters: Filters
+    sections: list[str]
+    departments: list[S.DepartmentInfo]
+    kinds: list[str]
+    definitions: dict[str, Any]
+
+
+def board(s: Session, report: Report, f: Filters, today: dt.date) -> Board:
+    sts = S.statuses(s, report_id=report.id, today=today)
+    rows = filtered(sts, f)
+    pages = max(1, math.ceil(len(rows) / PER_PAGE))
+    page = min(max(f.page, 1), pages)
+    sections = list(dict.fromkeys(t.task.section.split(" / ")[0] for t in sts if t.task.section))
+    kinds = sorted(Counter(t.task.kind for t in sts))
+    used = {a.department_id for t in sts for a in t.task.assignments}
+    deps = [d for d in S.list_departments(s) if d.id in used]
+    return Board(report, rows[(page - 1) * PER_PAGE: page * PER_PAGE], len(rows), page, pages, f,
+                 sections, deps, kinds, definitions())
+
+
+def view_rows(s: Session, report: Report, f: Filters, today: dt.date) -> list[S.TaskStatus]:
+    """Every task of the board's current view (all pages), for the export."""
+    return filtered(S.statuses(s, report_id=report.id, today=today), f)
+
+
+# ---------------------------------------------------------------- task page
+
+@dataclass
+class TaskPage:
+    status: S.TaskStatus
+    history: S.TaskHistory
+    report: Report
+    context_before: str
+    context_after: str
+    figures: list[ReportFigure]
+    chart: Any
+    audit: list[AuditEntry]
+    may_report: bool
+
+
+def _target_of(ti: S.TaskInfo) -> Target | None:
+    t = ti.target
+    if t is None or t.value is None:
+        return None
+    ind = indicator_info(t.canonical) if t.canonical else None
+    return Target(value=t.value, unit=t.unit or "", measure=t.measure or "amount",
+                  comparator=t.comparator or "eq", value_max=t.value_max,
+                  direction=getattr(ind, "direction", "up") if ind else "up")
+
+
+def task_chart(ts: S.TaskStatus, hist: S.TaskHistory) -> Any:
+    """The trajectory of a numeric target with the reported values and the latest actual."""
+    ti = ts.task
+    target = _target_of(ti)
+    if target is None:
+        return None
+    facts = Facts(plan_year=ti.plan_year, deadline=ti.deadline, target=target,
+                  canonical=ti.target.canonical if ti.target else None, baseline=ti.baseline,
+                  milestones=tuple((m.date, m.expected) for m in ti.milestones))
+    end = effective_deadline(facts)
+    start = plan_start(facts, end)
+    if start is None or end is None:
+        return None
+    points = trajectory(facts, start, end)
+    obs = [(u.reported_on, u.value, f"报送（{u.department or u.by or ''}）") for u in hist.updates
+           if u.value is not None and (u.unit or target.unit) == target.unit]
+    n = ts.status.numbers
+    if n.basis == "value" and n.source not in (None, "update") and n.as_of and n.actual is not None:
+        obs.append((n.as_of, n.actual, f"统计（{n.source}）"))
+    return trajectory_chart(points, obs, title=f"{ti.target.indicator or ''}：目标轨迹与实际",
+                            unit=target.unit, today=ts.status.today)
+
+
+def _audit(s: Session, task_id: int) -> list[AuditEntry]:
+    ents = list(s.scalars(select(AuditEntry).where(AuditEntry.entity.in_(
+        ("task", "assignment", "progress_update", "rating", "task_revision"))).order_by(AuditEntry.id)))
+    def mine(e: AuditEntry) -> bool:
+        if e.entity == "task":
+            return e.entity_id == str(task_id)
+        return any(isinstance(x, dict) and x.get("task_id") == task_id for x in (e.before, e.after))
+    return [e for e in ents if mine(e)]
+
+
+def task_page(s: Session, task_id: int, actor: S.Actor | None, today: dt.date) -> TaskPage:
+    ts = S.task_status(s, task_id, today=today)
+    hist = S.history(s, task_id, as_of=today)
+    report = s.get(Report, ts.task.report_id)
+    text = report.original
+    a, b = ts.task.start, ts.task.end
+    before = text[max(0, a - 160):a]
+    after = text[b:b + 160]
+    figs = list(s.scalars(select(ReportFigure).where(ReportFigure.report_id == report.id,
+                                                     ReportFigure.start >= a, ReportFigure.end <= b)
+                          .order_by(ReportFigure.ord)))
+    return TaskPage(ts, hist, report, before[before.rfind("\n") + 1:].lstrip("\u3000 "), after.split("\n")[0], figs,
+                    task_chart(ts, hist), _audit(s, task_id), may_report(actor, ts.task))
+
+
+def may_report(actor: S.Actor | None, task: S.TaskInfo) -> bool:
+    if actor is None:
+        return False
+    if actor.role in ("admin", "supervisor"):
+        return True
+    return actor.role == "reporter" and actor.department_id in {a.department_id for a in task.assignments}
+
+
+# ---------------------------------------------------------------- compare
+
+@dataclass
+class ComparePage:
+    rows: list[Comparison]
+    indicators: list[tuple[str, str]]
+    regions: list[str]
+    years: list[int]
+    indicator: str
+    region: str
+    year: int | None
+    across: bool
+    chart: Any
+
+
+def _choices(s: Session) -> tuple[list[tuple[str, str]], list[str], list[int]]:
+    rows = s.execute(select(ReportFigure.canonical, ReportFigure.indicator, ReportFigure.region, ReportFigure.year)
+                     .join(Report).where(Report.is_current, ReportFigure.role == "target",
+                                         ReportFigure.canonical.is_not(None))).all()
+    inds: dict[str, str] = {}
+    for canon, name, _r, _y in rows:
+        ind = indicator_info(canon)
+        inds.setdefault(canon, getattr(ind, "zh", "") or name)
+    regions = sorted({region_key(r) for _c, _n, r, _y in rows if r})
+    years = sorted({y for *_x, y in rows if y}, reverse=True)
+    return sorted(inds.items(), key=lambda kv: kv[1]), regions, years
+
+
+def compare_page(s: Session, *, indicator: str = "", region: str = "", year: int | None = None,
+                 across: bool = False) -> ComparePage:
+    inds, regions, years = _choices(s)
+    chart = None
+    if across and indicator and year:
+        rows = across_regions(s, indicator=indicator, year=year)
+        groups = [(r.region or "—", [Bar("目标", r.target_value, "bar-target"),
+                                      Bar("实际", r.actual_value, f"bar-actual v-{r.verdict}",
+                                          L.VERDICT_ZH.get(r.verdict, ""))]) for r in rows]
+        if rows:
+            chart = bars(groups, title=f"{rows[0].indicator} {year}年：各地区目标与实际",
+                         unit=rows[0].target_unit)
+    else:
+        rows = compare(s, indicator=indicator or None, region=region or None, year=year)
+    return ComparePage(rows, inds, regions, years, indicator, region, year, across, chart)
+
+
+# ---------------------------------------------------------------- department view
+
+@dataclass
+class MyTasks:
+    department: str
+    rows: list[S.TaskStatus]
+    definitions: dict[str, Any]
+
+
+def my_tasks(s: Session, actor: S.Actor, today: dt.date) -> MyTasks:
+    if actor.department_id is None:
+        return MyTasks("", [], definitions())
+    dep = next((d for d in S.list_departments(s) if d.id == actor.department_id), None)
+    rows = S.statuses(s, department=actor.department_id, today=today)
+    order = {"overdue": 0, "due_soon": 1, "not_due": 2, "no_deadline": 3, "done_late": 4, "done_on_time": 5}
+    rows.sort(key=lambda t: (order.get(t.status.schedule.code, 9), t.task.report_id, t.task.number))
+    return MyTasks(dep.name if dep else "", rows, definitions())
+
+
+def num_text(x: float | None) -> str:
+    return num(x)
+
+
+def _gap_words(gap: float, unit: str) -> str:
+    u = "个百分点" if unit == "%" else unit
+    return f"{'+' if gap > 0 else ''}{num(round(gap, 2))}{u}"
+
+
+def detail(ts: S.TaskStatus, axis: str) -> str:
+    """Why an axis has its value, in Chinese, from the numbers the engine worked with."""
+    st = ts.status
+    if axis == "reported":
+        u = ts.latest_update
+        return f"最近一次报送：{u.reported_on}（{u.department or u.by or ''}）" if u else ""
+    if axis == "evidence":
+        n = st.numbers
+        if n.basis == "value" and n.actual is not None and n.expected is not None:
+            src = "报送" if n.source == "update" else f"统计，{n.source}"
+            return (f"{n.as_of} 实际 {num(n.actual)}{n.unit}（{src}），按进度应达 {num(round(n.expected, 2))}{n.unit}，"
+                    f"差 {_gap_words(n.gap or 0.0, n.unit)}")
+        if n.basis == "percent" and n.actual is not None and n.expected is not None:
+            return f"{n.as_of} 报完成 {num(n.actual)}%，按时间应完成 {num(round(n.expected, 1))}%"
+        return ""
+    if axis == "schedule":
+        d = st.deadline
+        if d is None:
+            return ""
+        if st.completed_on:
+            return f"{st.completed_on} 报完成，时限 {d}"
+        days = (d - st.today).days
+        return f"已超过时限 {-days} 天（{d}）" if days < 0 else f"距时限 {days} 天（{d}）"
+    if axis == "confidence" and ts.rating:
+        r = ts.rating
+        when = r.created_at.date().isoformat() if r.created_at else ""
+        return f"{r.by or ''} {when} 评价：{r.reason}"
+    return ""

@@ -1,0 +1,227 @@
+"""The pages through the TestClient (no browser): what each role sees and may do, the session
+cookie, CSRF, security headers, escaping, the login limit, exports."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from fastapi import FastAPI, Request
+from fastapi.testclient import TestClient
+
+from luoshi.web.security import COOKIE, WebMiddleware
+
+PASSWORD = "correct horse battery"  # as tests/web/conftest.py seeds them
+ACCOUNTS = {"admin": "admin", "duban": "supervisor", "fgw": "reporter", "czt": "reporter", "kan": "viewer"}
+
+TEN_TARGETS = [("地区生产总值", "5.5%"), ("一般公共预算收入", "5%"), ("规模以上工业增加值", "5.5%"),
+               ("固定资产投资", "10%"), ("社会消费品零售总额", "8%"), ("进出口总额", "6%"),
+               ("城镇新增就业", "46万人"), ("城镇调查失业率", "5.5%"), ("居民消费价格", "3%"),
+               ("粮食产量", "500亿斤")]
+
+
+def login(c: TestClient, user: str, password: str = PASSWORD, **kw):
+    token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
+    return c.post("/login", data={"username": user, "password": password, "csrf": token}, **kw)
+
+
+def client(app, user: str | None = None, **kw) -> TestClient:
+    c = TestClient(app, **kw)
+    if user:
+        r = login(c, user, follow_redirects=False)
+        assert r.status_code == 303, r.text
+    return c
+
+
+def csrf(c: TestClient, url: str = "/tasks") -> str:
+    m = re.search(r'name="csrf" value="([^"]+)"', c.get(url).text)
+    assert m
+    return m.group(1)
+
+
+def task_id(c: TestClient, number: int) -> int:
+    m = re.search(rf'<td>{number}</td>\s*<td class="tasktext"><a href="/tasks/(\d+)"', c.get("/tasks").text)
+    assert m, f"task {number} not on the first page"
+    return int(m.group(1))
+
+
+def test_login_page_headers_and_language(app):
+    r = client(app).get("/login")
+    assert r.status_code == 200 and '<html lang="zh-CN">' in r.text
+    csp = r.headers["content-security-policy"]
+    assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
+    assert r.headers["x-content-type-options"] == "nosniff"
+    assert "<script>" not in r.text and 'src="/static/app.js"' in r.text  # no inline script
+
+
+def test_anonymous_is_sent_to_login_or_public(seeded, make_app):
+    r = client(make_app(seeded[1])).get("/tasks", follow_redirects=False)
+    assert r.status_code == 303 and r.headers["location"].startswith("/login?next=/tasks")
+    assert client(make_app(seeded[1])).get("/public").status_code == 404
+    pub = client(make_app(seeded[1], public=True))
+    assert pub.get("/", follow_redirects=False).headers["location"] == "/public"
+    page = pub.get("/public").text
+    assert "地区生产总值" in page and "责任单位尚未报送任何进展" in page  # statuses with definitions
+    assert "上半年增速低于目标" not in page  # the rating's reason is internal
+    assert "消费恢复偏慢" not in pub.get("/public").text  # so are the departments' narratives
+
+
+def test_session_cookie_flags(app):
+    c = TestClient(app)
+    r = c.post("/login", data={"username": "kan", "password": PASSWORD}, follow_redirects=False)
+    assert r.status_code == 403  # the login form's token is needed too
+    r = login(c, "kan", follow_redirects=False)
+    cookie = r.headers["set-cookie"]
+    assert cookie.startswith(f"{COOKIE}=") and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" not in cookie
+    r = login(TestClient(app, base_url="https://testserver"), "kan", follow_redirects=False)
+    assert "Secure" in r.headers["set-cookie"]
+
+
+def test_wrong_password_then_rate_limited(app):
+    c = client(app)
+    for _ in range(5):
+        r = login(c, "duban", "wrong password")
+        assert r.status_code == 401 and "用户名或密码不正确" in r.text
+    r = login(c, "duban")
+    assert r.status_code == 429 and "登录失败次数过多" in r.text
+
+
+@pytest.mark.parametrize("user", list(ACCOUNTS))
+def test_overview_shows_the_ten_targets_to_every_role(app, user):
+    page = client(app, user).get("/").text
+    cards = re.findall(r'<li class="card[^"]*">\s*<h3>([^<]+)</h3>\s*<p class="kv"><span>目标</span>'
+                       r'<strong class="target-value">([^<]+)</strong>', page)
+    for name, value in TEN_TARGETS:
+        assert any(n == name and value in v for n, v in cards), (name, value, cards)
+    assert "5.1%" in page and "未完成" in page  # GDP's actual and verdict
+    assert ("/import" in page) == (ACCOUNTS[user] in ("admin", "supervisor"))
+
+
+def test_reader_marks_figures_and_shows_details(app):
+    c = client(app, "kan")
+    page = c.get("/reports/1").text
+    m = re.search(r'<a class="fig fig-target" id="f-(\d+)" data-fig="\d+" href="\?fig=\d+#f-\d+">地区生产总值增长5.5%左右</a>', page)
+    assert m and 'class="fig fig-actual"' in page and 'href="#n-' in page
+    detail = c.get(f"/figures/{m.group(1)}").text
+    assert "地区生产总值" in detail and "5.5%" in detail and "目标" in detail and "/tasks/" in detail
+
+
+def test_board_filters_sorts_and_exports(app):
+    c = client(app, "kan")
+    all_ = c.get("/tasks").text
+    assert "共 194 项任务" in all_
+    done = c.get("/tasks", params={"status": "reported:completed"}).text
+    assert "共 1 项任务" in done and "一般公共预算收入增长5%" in done
+    found = c.get("/tasks", params={"q": "粮食"}).text
+    assert "粮食产量500亿斤左右" in found and "地区生产总值增长" not in found
+    x = c.get("/tasks/export.xlsx", params={"q": "粮食"})
+    from openpyxl import load_workbook
+
+    ws = load_workbook(io.BytesIO(x.content)).active
+    rows = list(ws.iter_rows(values_only=True))
+    assert rows[0][:2] == ("序号", "任务") and all("粮食" in r[1] for r in rows[1:]) and len(rows) > 1
+    assert 'name="task"' not in all_  # a viewer is not offered the bulk assignment
+
+
+def test_csrf_and_roles_on_bulk_assign(app):
+    sup = client(app, "duban")
+    tid = task_id(sup, 12)
+    r = sup.post("/tasks/assign", data={"task": tid, "department": "省财政厅", "role": "responsible"})
+    assert r.status_code == 403 and "安全校验" in r.text  # no token
+    r = sup.post("/tasks/assign", data={"task": tid, "department": "省财政厅", "role": "responsible",
+                                        "csrf": csrf(sup), "back": "/tasks"})
+    assert r.status_code == 200 and "已将 1 项任务分配" in r.text
+    assert "省财政厅" in sup.get(f"/tasks/{tid}").text
+    rep = client(app, "czt")
+    r = rep.post("/tasks/assign", data={"task": tid, "department": "省财政厅", "role": "lead", "csrf": csrf(rep)})
+    assert r.status_code == 403 and "无权" in r.text
+
+
+def test_progress_is_checked_on_the_server(app):
+    c = client(app, "fgw")
+    tid = task_id(c, 1)
+    token = csrf(c, f"/tasks/{tid}")
+    r = c.post(f"/tasks/{tid}/progress", data={"csrf": token, "reported_on": "2024-07-01", "status": "in_progress",
+                                                "percent": "140", "narrative": ""})
+    assert r.status_code == 422 and "完成度应在 0 到 100 之间" in r.text and "请填写进展情况" in r.text
+    r = c.post(f"/tasks/{tid}/progress", data={"csrf": token, "reported_on": "2099-01-01", "status": "in_progress",
+                                                "narrative": "x"})
+    assert r.status_code == 422 and "报送日期不能晚于今天" in r.text
+    other = client(app, "czt")
+    r = other.post(f"/tasks/{tid}/progress", data={"csrf": csrf(other), "reported_on": "2024-07-01",
+                                                    "status": "in_progress", "narrative": "越权"})
+    assert r.status_code == 403
+    assert 'action="/tasks/%d/progress"' % tid not in other.get(f"/tasks/{tid}").text
+
+
+def test_imported_text_is_escaped(app, tmp_path):
+    c = client(app, "admin")
+    evil = ('2031年某省政府工作报告\n\n二、2031年工作安排\n'
+            '<script>alert("x")</script>地区生产总值增长6%左右，"引号"与\'单引号\'与&amp;。\n')
+    r = c.post("/import", data={"csrf": csrf(c, "/import")},
+               files={"file": ("某省2031年政府工作报告.txt", evil.encode("utf-8"), "text/plain")})
+    assert r.status_code == 200, r.text
+    assert "<script>alert" not in r.text and "确认导入" in r.text
+    token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+    r = c.post("/import/confirm", data={"csrf": csrf(c, "/import"), "token": token, "tasks": "1"})
+    assert r.status_code == 200 and "已导入" in r.text
+    assert "<script>alert" not in r.text and '&lt;script&gt;alert("x")&lt;/script&gt;' in r.text
+
+
+def test_import_refuses_what_it_cannot_read(app):
+    c = client(app, "duban")
+    r = c.post("/import", data={"csrf": csrf(c, "/import")},
+               files={"file": ("x.exe", b"MZ\x00\x01", "application/octet-stream")})
+    assert r.status_code == 422 and "不支持的文件类型" in r.text
+    r = c.post("/import", data={"csrf": csrf(c, "/import")},
+               files={"file": ("broken.docx", b"not a zip", "application/octet-stream")})
+    assert r.status_code == 422 and "无法读取该文件" in r.text
+    assert client(app, "fgw").get("/import").status_code == 403
+
+
+def test_exports(app):
+    from docx import Document
+    from openpyxl import load_workbook
+
+    c = client(app, "kan")
+    x = c.get("/exports/plan.xlsx", params={"report": 1})
+    assert x.status_code == 200 and "attachment" in x.headers["content-disposition"]
+    rows = list(load_workbook(io.BytesIO(x.content)).active.iter_rows(values_only=True))
+    assert rows[1][1] == "地区生产总值增长5.5%左右" and "省发展改革委" in rows[1][4]
+    assert Document(io.BytesIO(c.get("/exports/plan.docx?report=1").content)).tables
+    assert c.get("/exports/figures.csv?report=1").text.lstrip("\ufeff").startswith("id,")
+    assert len(c.get("/exports/tasks.json?report=1").json()) == 194
+    b = c.get("/bulletin?report=1").text
+    assert "督查通报" in b and 'href="/static/print.css"' in b
+
+
+def test_compare_and_across_regions(app):
+    c = client(app, "kan")
+    page = c.get("/compare", params={"indicator": "gdp"}).text
+    assert "5.1%" in page and "未完成" in page
+    across = c.get("/compare", params={"indicator": "gdp", "year": 2024, "across": "1"}).text
+    assert "<svg" in across and "辽宁省" in across
+
+
+def test_api_write_needs_the_csrf_header_with_a_cookie():
+    """The session middleware lends the actor to a non-page POST only with X-CSRF-Token."""
+    app = FastAPI()
+
+    @app.post("/api/thing")
+    def thing(request: Request) -> dict:
+        a = getattr(request.state, "actor", None)
+        return {"actor": a.username if a else None}
+
+    @app.get("/me")
+    def me(request: Request) -> dict:
+        request.session.update(uid=1, u="duban", r="supervisor", csrf="tok")
+        return {}
+
+    app.add_middleware(WebMiddleware, secret="s" * 32, is_web_path=lambda p: not p.startswith("/api"))
+    c = TestClient(app)
+    c.get("/me")
+    assert c.post("/api/thing").json() == {"actor": None}
+    assert c.post("/api/thing", headers={"X-CSRF-Token": "nope"}).json() == {"actor": None}
+    assert c.post("/api/thing", headers={"X-CSRF-Token": "tok"}).json() == {"actor": "duban"}

@@ -117,6 +117,10 @@ def test_reader_figure_details(login, live_server):
     assert panel.locator("a[href^='/tasks/']").count() >= 1
     page.click("nav.toc a:has-text('主要预期目标')")
     shot(page, "02-reader")
+    page.locator("span.task", has_text="深入实施15项重大工程").dispatch_event("click")
+    panel.locator("a[href^='/tasks/']", has_text="打开任务页").click()
+    page.wait_for_url(re.compile(r"/tasks/\d+$"))
+    assert "深入实施15项重大工程" in page.inner_text("blockquote.context")
     assert not page.errors, page.errors
 
 

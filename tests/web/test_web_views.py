@@ -53,6 +53,7 @@ def test_login_page_headers_and_language(app):
     assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp and "unsafe-inline" not in csp
     assert r.headers["x-content-type-options"] == "nosniff"
     assert "<script>" not in r.text and 'src="/static/app.js"' in r.text  # no inline script
+    assert client(app).head("/login").status_code == 200
 
 
 def test_anonymous_is_sent_to_login_or_public(seeded, make_app):

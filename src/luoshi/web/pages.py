@@ -213,8 +213,8 @@ def reader(s: Session, report: Report, *, task_id: int | None = None, figure_id:
     tasks = list(s.scalars(select(Task).where(Task.report_id == report.id)))
     for t in tasks:
         cls = "task task-on" if t.id == task_id else "task"
-        spans.append(Span(t.start, t.end, f'<span class="{cls}" id="t-{t.id}" data-task="{t.id}">',
-                          "</span>", 0))
+        spans.append(Span(t.start, t.end, f'<span class="{cls}" id="t-{t.id}" data-task="{t.id}" '
+                                          f'data-number="{t.number}">', "</span>", 0))
     figs = list(s.scalars(select(ReportFigure).where(ReportFigure.report_id == report.id)
                           .order_by(ReportFigure.ord)))
     for f in figs:

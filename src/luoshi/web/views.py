@@ -183,7 +183,7 @@ def _int(v: Any) -> int | None:
 
 # ---------------------------------------------------------------- login
 
-@router.get("/login")
+@router.api_route("/login", methods=["GET", "HEAD"])
 @page
 def login_form(request: Request) -> Response:
     return render(request, "login.html", next=_safe_next(request.query_params.get("next")), error="")
@@ -237,7 +237,7 @@ async def logout(request: Request) -> Response:
 
 # ---------------------------------------------------------------- overview
 
-@router.get("/")
+@router.api_route("/", methods=["GET", "HEAD"])
 @page
 def overview(request: Request) -> Response:
     if getattr(request.state, "actor", None) is None and web(request).public:
@@ -257,7 +257,7 @@ def overview(request: Request) -> Response:
 
 # ---------------------------------------------------------------- reader
 
-@router.get("/reports/{report_id}")
+@router.api_route("/reports/{report_id}", methods=["GET", "HEAD"])
 @page
 def report_reader(request: Request, report_id: int) -> Response:
     def go(s: Session) -> Response:
@@ -273,7 +273,7 @@ def report_reader(request: Request, report_id: int) -> Response:
     return read(request, go)
 
 
-@router.get("/reports")
+@router.api_route("/reports", methods=["GET", "HEAD"])
 @page
 def reports_index(request: Request) -> Response:
     def go(s: Session) -> Response:
@@ -282,7 +282,7 @@ def reports_index(request: Request) -> Response:
     return read(request, go)
 
 
-@router.get("/figures/{figure_id}")
+@router.api_route("/figures/{figure_id}", methods=["GET", "HEAD"])
 @page
 def figure(request: Request, figure_id: int) -> Response:
     """The fields of one figure and the tasks that hold it (a fragment for the reader's panel)."""
@@ -306,7 +306,7 @@ def _filters(request: Request) -> P.Filters:
                      q=q.get("q", "")[:100], sort=q.get("sort", "number"), page=_int(q.get("page")) or 1)
 
 
-@router.get("/tasks")
+@router.api_route("/tasks", methods=["GET", "HEAD"])
 @page
 def task_board(request: Request) -> Response:
     def go(s: Session) -> Response:
@@ -319,7 +319,7 @@ def task_board(request: Request) -> Response:
     return read(request, go)
 
 
-@router.get("/tasks/export.xlsx")
+@router.api_route("/tasks/export.xlsx", methods=["GET", "HEAD"])
 @page
 def board_export(request: Request) -> Response:
     def go(s: Session) -> Response:
@@ -357,7 +357,7 @@ async def bulk_assign(request: Request) -> Response:
 
 # ---------------------------------------------------------------- task page
 
-@router.get("/tasks/{task_id}")
+@router.api_route("/tasks/{task_id}", methods=["GET", "HEAD"])
 @page
 def task_detail(request: Request, task_id: int) -> Response:
     def go(s: Session) -> Response:
@@ -469,7 +469,7 @@ async def post_rating(request: Request, task_id: int) -> Response:
 
 # ---------------------------------------------------------------- department view
 
-@router.get("/my")
+@router.api_route("/my", methods=["GET", "HEAD"])
 @page
 def my_tasks(request: Request) -> Response:
     def go(s: Session) -> Response:
@@ -482,7 +482,7 @@ def my_tasks(request: Request) -> Response:
 
 # ---------------------------------------------------------------- compare
 
-@router.get("/compare")
+@router.api_route("/compare", methods=["GET", "HEAD"])
 @page
 def compare_view(request: Request) -> Response:
     q = request.query_params
@@ -512,7 +512,7 @@ def _clean_name(name: str) -> str:
     return re.sub(r"[^\w.\-（）()\u4e00-\u9fff]", "_", name)[:120]
 
 
-@router.get("/import")
+@router.api_route("/import", methods=["GET", "HEAD"])
 @page
 def import_form(request: Request) -> Response:
     def go(s: Session) -> Response:
@@ -609,7 +609,7 @@ async def import_confirm(request: Request) -> Response:
 
 # ---------------------------------------------------------------- exports
 
-@router.get("/exports")
+@router.api_route("/exports", methods=["GET", "HEAD"])
 @page
 def exports(request: Request) -> Response:
     def go(s: Session) -> Response:
@@ -642,7 +642,7 @@ def _file(data: bytes, media: str, filename: str) -> Response:
         "content-disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
-@router.get("/exports/plan.{fmt}")
+@router.api_route("/exports/plan.{fmt}", methods=["GET", "HEAD"])
 @page
 def export_plan(request: Request, fmt: str) -> Response:
     from ..plan.export import write_docx, write_xlsx
@@ -700,7 +700,7 @@ def _xlsx(rows: list[dict[str, Any]], title: str, filename: str) -> Response:
     return _file(buf.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename)
 
 
-@router.get("/exports/{what}.{fmt}")
+@router.api_route("/exports/{what}.{fmt}", methods=["GET", "HEAD"])
 @page
 def export_data(request: Request, what: str, fmt: str) -> Response:
     """CSV or JSON of a report's figures or tasks (with their statuses)."""
@@ -730,7 +730,7 @@ def export_data(request: Request, what: str, fmt: str) -> Response:
     return read(request, go)
 
 
-@router.get("/bulletin")
+@router.api_route("/bulletin", methods=["GET", "HEAD"])
 @page
 def bulletin(request: Request) -> Response:
     """The printable supervision bulletin (督查通报): counts, targets, overdue and off-track tasks."""
@@ -753,7 +753,7 @@ def _public(request: Request) -> None:
         raise S.NotFound("公开页面未启用")
 
 
-@router.get("/public")
+@router.api_route("/public", methods=["GET", "HEAD"])
 @page
 def public_index(request: Request) -> Response:
     _public(request)
@@ -769,7 +769,7 @@ def public_index(request: Request) -> Response:
     return read(request, go)
 
 
-@router.get("/public/reports/{report_id}")
+@router.api_route("/public/reports/{report_id}", methods=["GET", "HEAD"])
 @page
 def public_reader(request: Request, report_id: int) -> Response:
     _public(request)
@@ -783,20 +783,20 @@ def public_reader(request: Request, report_id: int) -> Response:
     return read(request, go)
 
 
-@router.get("/public/figures/{figure_id}")
+@router.api_route("/public/figures/{figure_id}", methods=["GET", "HEAD"])
 @page
 def public_figure(request: Request, figure_id: int) -> Response:
     _public(request)
     return read(request, lambda s: render(request, "figure.html", d=P.figure_detail(s, figure_id), public=True))
 
 
-@router.get("/statuses")
+@router.api_route("/statuses", methods=["GET", "HEAD"])
 @page
 def status_legend(request: Request) -> Response:
     """Every status with its definition (public: the words are no secret)."""
     return render(request, "statuses.html", defs=P.status_definitions())
 
 
-@router.get("/healthz", include_in_schema=False)
+@router.api_route("/healthz", methods=["GET", "HEAD"])
 def healthz() -> JSONResponse:
     return JSONResponse({"ok": True})

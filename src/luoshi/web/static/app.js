@@ -12,8 +12,11 @@
     var panel = $("#panel");
     if (!text || !panel) return;
     var base = text.getAttribute("data-figure-base");
+    var tasks = text.hasAttribute("data-tasks");
     text.addEventListener("click", function (ev) {
       var a = ev.target.closest("a.fig");
+      var t = ev.target.closest("span.task");
+      if (!a && t && tasks) { showTask(t); return; }
       if (!a) return;
       ev.preventDefault();
       var id = a.getAttribute("data-fig");
@@ -28,6 +31,20 @@
         })
         .catch(function () { panel.textContent = "无法加载该数字的详情，请刷新页面重试。"; });
     });
+  }
+
+  /* a task's text clicked in the reader: the panel names it and links to its page */
+  function showTask(span) {
+    var panel = $("#panel");
+    var id = span.getAttribute("data-task");
+    $all("span.task-on").forEach(function (x) { x.classList.remove("task-on"); });
+    span.classList.add("task-on");
+    panel.innerHTML = "";
+    var h = document.createElement("h2"); h.textContent = "任务 " + span.getAttribute("data-number");
+    var p = document.createElement("p"); p.className = "quote"; p.textContent = span.textContent;
+    var a = document.createElement("a"); a.href = "/tasks/" + encodeURIComponent(id); a.textContent = "打开任务页（分工、进展、评价）";
+    panel.appendChild(h); panel.appendChild(p); panel.appendChild(a);
+    panel.focus({ preventScroll: true });
   }
 
   /* ---- task board: select every row of the page ---- */

@@ -331,3 +331,34 @@ def test_users_and_tokens(world):
         users = {u.username: u for u in S.list_users(s)}
         assert users["czt"].active is False and users["fgw"].department == "省发展改革委"
         assert s.scalars(select(store.User).where(store.User.username == "fgw")).one().password_hash.startswith("$argon2")
+
+
+def test_racing_writers_one_wins_the_other_conflicts(world):
+    """Two reporters send an update based on the same version at the same time: the task row
+    is locked for the check, so exactly one is stored and the other gets a Conflict."""
+    import threading
+
+    w, gdp = world, world.task(1)
+    barrier = threading.Barrier(2)
+    outcomes: list[str] = []
+
+    def write(who: S.Actor, text: str) -> None:
+        barrier.wait()
+        try:
+            with store.write_transaction(w.sessions) as s:
+                S.report_progress(s, gdp.id, progress(narrative=text), who, expected_version=1)
+            outcomes.append("stored")
+        except S.Conflict as e:
+            outcomes.append("conflict:" + e.rejected["narrative"])
+
+    threads = [threading.Thread(target=write, args=(who, text))
+               for who, text in ((w.a, "甲"), (w.supervisor, "乙"))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    assert sorted(o.split(":")[0] for o in outcomes) == ["conflict", "stored"]
+    with w.sessions() as s:
+        stored = [u.narrative for u in S.updates(s, gdp.id)]
+        assert len(stored) == 1 and s.get(Task, gdp.id).version == 2
+        assert outcomes[[o.startswith("conflict") for o in outcomes].index(True)].split(":")[1] != stored[0]

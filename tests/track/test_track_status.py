@@ -60,3 +60,11 @@ def test_status_serialises():
     d = st.evaluate(facts, dt.date(2024, 3, 1)).to_dict()
     json.dumps(d, ensure_ascii=False)
     assert d["today"] == "2024-03-01" and d["schedule"]["code"] == "not_due"
+
+
+def test_the_engine_needs_no_database():
+    import subprocess
+    import sys
+
+    code = "import sys, luoshi.track.status; assert 'sqlalchemy' not in sys.modules, 'sqlalchemy loaded'"
+    subprocess.run([sys.executable, "-c", code], check=True)

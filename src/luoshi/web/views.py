@@ -538,6 +538,7 @@ async def import_upload(request: Request) -> Response:
     if len(data) > limit:
         return render(request, "import.html", status=422, preview=None,
                       error=f"文件超过大小上限（{limit // 1_000_000} MB）。")
+    _sweep(web(request).uploads)
     token = secrets.token_urlsafe(18)
     folder = _upload_dir(request, token)
     folder.mkdir(parents=True, exist_ok=True)
@@ -548,6 +549,20 @@ async def import_upload(request: Request) -> Response:
         shutil.rmtree(folder, ignore_errors=True)
         return render(request, "import.html", status=422, preview=None, error=f"无法读取该文件：{e.reason}")
     return render(request, "import.html", preview=preview, token=token, name=name, error="")
+
+
+def _sweep(uploads: Path, max_age: float = 86400.0) -> None:
+    """Remove previews never confirmed, a day after their upload."""
+    import time
+
+    if not uploads.is_dir():
+        return
+    for d in uploads.iterdir():
+        try:
+            if d.is_dir() and time.time() - d.stat().st_mtime > max_age:
+                shutil.rmtree(d, ignore_errors=True)
+        except OSError:
+            pass
 
 
 def _preview(path: Path) -> dict[str, Any]:

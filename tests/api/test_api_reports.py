@@ -1,0 +1,70 @@
+"""Uploading reports: a good file is imported (and audited), a bad one is 400 with the reader's
+reason and imports nothing, an oversized one is 413; the public read-only mode."""
+
+from __future__ import annotations
+
+from fastapi.testclient import TestClient
+from sqlalchemy import func, select
+
+from luoshi import sample_path
+from luoshi.api.app import create_app
+from luoshi.api.settings import Settings
+from luoshi.store import AuditEntry, Report
+
+
+def count(sessions, model) -> int:
+    with sessions() as s:
+        return s.scalar(select(func.count()).select_from(model))
+
+
+def upload(client, token: str | None, name: str, data: bytes, **form):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return client.post("/api/v1/reports", headers=headers, files={"file": (name, data, "application/octet-stream")},
+                       data=form)
+
+
+def test_upload_good_bad_and_too_large(db_url, accounts):
+    app = create_app(db_url, settings=Settings(include_web=False, max_upload_bytes=200_000))
+    tokens, _ = accounts(app.state.sessions)
+    sup = tokens["supervisor"]
+    with TestClient(app) as c:
+        sample = sample_path().read_bytes()
+        r = upload(c, sup, "liaoning-2024.txt", sample)
+        assert r.status_code == 201, r.text
+        assert (r.json()["status"], r.json()["region"], r.json()["year"]) == ("imported", "辽宁省", 2024)
+        assert upload(c, sup, "liaoning-2024.txt", sample).json()["status"] == "unchanged"
+        before = (count(app.state.sessions, Report), count(app.state.sessions, AuditEntry))
+        for name, data, reason in [("empty.txt", b"", "empty"), ("bin.txt", bytes(range(256)) * 40, "binary"),
+                                   ("broken.docx", b"PK\x03\x04 not really a zip", "docx"),
+                                   ("report.exe", "政府工作报告".encode(), "type")]:
+            r = upload(c, sup, name, data)
+            assert r.status_code == 400, (name, r.text)
+            err = r.json()["error"]
+            assert err["code"] == "bad_file" and err["detail"]["reason"] == err["message"]
+            assert reason in err["message"].lower() or name.split(".")[-1] in err["message"], err
+        r = upload(c, sup, "huge.txt", "很长的报告。".encode() * 20_000)
+        assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+        r = c.post("/api/v1/reports", headers={"Authorization": f"Bearer {sup}", "Content-Length": "999999999"},
+                   content=b"x")
+        assert r.status_code == 413
+        assert (count(app.state.sessions, Report), count(app.state.sessions, AuditEntry)) == before
+        assert upload(c, tokens["reporter"], "liaoning-2024.txt", sample).status_code == 403
+        r = c.post("/api/v1/reports", headers={"Authorization": f"Bearer {sup}"})
+        assert r.status_code == 422 and r.json()["error"]["detail"][0]["loc"] == ["body", "file"]
+        r = upload(c, sup, "exec.txt", sample_path("ln-2024-plan-exec.txt").read_bytes(), region="辽宁省", year="2024")
+        assert r.status_code == 201 and r.json()["status"] == "imported"
+
+
+def test_public_read_only_mode(sqlite_url):
+    app = create_app(sqlite_url, settings=Settings(include_web=False, public_read=True))
+    with TestClient(app) as c:
+        assert c.get("/api/v1/reports").status_code == 200
+        assert c.get("/api/v1/me").json()["username"] == "anonymous"
+        assert c.get("/api/v1/users").status_code == 403
+        assert c.get("/api/v1/audit").status_code == 403
+        r = c.post("/api/v1/tokens", json={"name": "x"})
+        assert r.status_code == 401 and r.json()["error"]["code"] == "unauthorized"
+        assert upload(c, None, "a.txt", b"x").status_code == 401
+    closed = create_app(sqlite_url, settings=Settings(include_web=False))
+    with TestClient(closed) as c:
+        assert c.get("/api/v1/reports").status_code == 401

@@ -1,17 +1,20 @@
 #!/usr/bin/env python3
-"""Import speed: N variants of the bundled example imported into a fresh database.
+"""Import speed: N variants of the bundled example bulk-imported into a fresh database, then
+search latency over the library.
 
-usage: .venv/bin/python bench/bench_import.py [--n N] [--seed S] [--no-postgres]
+usage: .venv/bin/python bench/bench_import.py [--n N] [--workers 1,2] [--seed S] [--no-postgres]
 
 Writes N variants of the 2024 Liaoning report to a temp dir — the province swapped for another
 of data/places.json (辽宁省 → 吉林省, 辽宁 → 吉林), the years shifted back a year for each round
 through the provinces (so every variant is a report of its own: a new doc key, not a new
-version), and the decimals perturbed — then imports them one by one with
-``services.importer.import_file`` (read, outline, extract and link, one transaction each) into a
-fresh SQLite file, and into a throwaway database on the PostgreSQL server at
-postgres@127.0.0.1:5432 (env LUOSHI_TEST_DATABASE_URL overrides; trust auth) when one answers.
-Prints reports/s, figures/s, total and median time per report, and the database's size.
-Default N=200. The times are whole imports: parsing (read, outline, extract) and the write.
+version), and the decimals perturbed — then imports them with ``services.bulk.import_files``
+(parse in worker processes, one write transaction per report in this one) once per worker
+count into a fresh SQLite file, and with the most workers into a throwaway database on the
+PostgreSQL server at postgres@127.0.0.1:5432 (env LUOSHI_TEST_DATABASE_URL overrides; trust
+auth) when one answers. Prints reports/s, figures/s, the total, the database's size, and the
+search latency (p50/p95 over 20 Chinese queries, each run 5 times) on each final library.
+Default N=200. The times are whole runs: starting the workers, parsing (read, outline,
+extract, search rows) and writing.
 """
 
 from __future__ import annotations
@@ -22,7 +25,6 @@ import os
 import platform
 import random
 import re
-import statistics
 import sys
 import tempfile
 import time
@@ -30,11 +32,12 @@ from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 import luoshi
 from luoshi import store
-from luoshi.services.importer import import_file
+from luoshi.services import bulk
+from luoshi.services.search import search
 from luoshi.store import testing
 
 _YEAR = re.compile(r"(?<!\d)(20[0-4]\d)(?=\s*年)")
@@ -69,39 +72,52 @@ def write_variants(n: int, folder: Path, seed: int) -> list[Path]:
     return paths
 
 
-def run(url: str, files: list[Path], size: Callable[[], int]) -> dict[str, float]:
-    """Import every file into the (empty) database at ``url``; times and the final size."""
+QUERIES = ["老旧小区 改造", "营商环境", "地区生产总值", "粮食", "就业", "新质生产力", "乡村振兴",
+           "数字经济", "民营经济", "科技创新", "房地产", "养老服务", "生态环境 保护", "国有企业 改革",
+           "高质量发展", "招商引资", "城镇新增就业", "居民人均可支配收入", "一般公共预算收入", "碳达峰"]
+
+
+def run(url: str, files: list[Path], size: Callable[[], int], workers: int) -> dict[str, float]:
+    """Import every file into the (empty) database at ``url``; times, size, search latency."""
     factory = store.open(url)
-    times, figures = [], 0
     try:
+        items = bulk.plan((str(f), f) for f in files)
         t0 = time.perf_counter()
-        for f in files:
-            t = time.perf_counter()
-            r = import_file(factory, f)
-            times.append(time.perf_counter() - t)
-            if r.status != "imported":
-                raise SystemExit(f"{f.name}: {r.status} ({r.doc_key}); variants must be new reports")
-            figures += r.figures
+        summary = bulk.import_files(factory, items, workers=workers)
         total = time.perf_counter() - t0
+        if summary.counts["imported"] != len(files):
+            raise SystemExit(f"variants must all be new reports: {summary.counts} "
+                             f"{[o.error for o in summary.failures][:3]}")
+        with factory() as s:
+            figures = s.scalar(select(func.count()).select_from(store.ReportFigure)) or 0
+            latencies = []
+            for rnd in range(6):  # the first round warms the caches and is not counted
+                for q in QUERIES:
+                    t = time.perf_counter()
+                    search(s, q)
+                    if rnd:
+                        latencies.append(time.perf_counter() - t)
     finally:
         store.close(factory)
-    return {"reports": len(files), "figures": figures, "total_s": total,
+    latencies.sort()
+    return {"workers": workers, "reports": len(files), "figures": figures, "total_s": total,
             "reports_per_s": len(files) / total, "figures_per_s": figures / total,
-            "median_ms": statistics.median(times) * 1000, "db_bytes": size()}
+            "db_bytes": size(), "p50_ms": latencies[len(latencies) // 2] * 1000,
+            "p95_ms": latencies[int(len(latencies) * 0.95)] * 1000}
 
 
 def show(label: str, r: dict[str, float]) -> None:
-    print(f"{label:<11} {r['reports']:>5.0f} reports  {r['figures']:>6.0f} figures  "
-          f"{r['total_s']:>7.2f} s  {r['reports_per_s']:>6.2f} reports/s  "
-          f"{r['figures_per_s']:>7.0f} figures/s  median {r['median_ms']:>6.1f} ms/report  "
-          f"DB {r['db_bytes'] / 1e6:>6.1f} MB")
+    print(f"{label:<11} {r['workers']:>2.0f} workers {r['reports']:>5.0f} reports  {r['figures']:>7.0f} figures  "
+          f"{r['total_s']:>7.2f} s  {r['reports_per_s']:>6.1f} reports/s  {r['figures_per_s']:>6.0f} figures/s  "
+          f"DB {r['db_bytes'] / 1e6:>7.1f} MB  search p50 {r['p50_ms']:>6.1f} ms  p95 {r['p95_ms']:>6.1f} ms",
+          flush=True)
 
 
 def sqlite_size(path: Path) -> Callable[[], int]:
     return lambda: sum(p.stat().st_size for p in (path, Path(f"{path}-wal")) if p.exists())
 
 
-def bench_postgres(files: list[Path]) -> None:
+def bench_postgres(files: list[Path], workers: int) -> None:
     server = testing.configured_url()
     why = testing.problem(server)
     if why is not None:
@@ -118,25 +134,33 @@ def bench_postgres(files: list[Path]) -> None:
             finally:
                 engine.dispose()
 
-        show("postgresql", run(url, files, size))
+        show("postgresql", run(url, files, size, workers))
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--n", type=int, default=200, help="number of variants (default 200)")
     ap.add_argument("--seed", type=int, default=0, help="seed of the number perturbation")
+    ap.add_argument("--workers", default="1,2", help="worker counts to run, comma-separated (default 1,2)")
     ap.add_argument("--no-postgres", action="store_true", help="SQLite only")
     args = ap.parse_args(argv)
     if args.n < 1:
         ap.error("--n must be at least 1")
+    try:
+        counts = [int(w) for w in args.workers.split(",")]
+    except ValueError:
+        counts = []
+    if not counts or min(counts) < 1:
+        ap.error("--workers takes whole numbers >= 1, comma-separated")
     print(f"luoshi {luoshi.__version__}, Python {platform.python_version()}, {platform.machine()}, "
           f"{os.cpu_count()} CPUs; {args.n} variants of {luoshi.sample_path().name}")
     with tempfile.TemporaryDirectory(prefix="luoshi-bench-") as tmp:
         files = write_variants(args.n, Path(tmp), args.seed)
-        db = Path(tmp) / "bench.db"
-        show("sqlite", run(f"sqlite:///{db}", files, sqlite_size(db)))
+        for w in counts:
+            db = Path(tmp) / f"bench-{w}.db"
+            show("sqlite", run(f"sqlite:///{db}", files, sqlite_size(db), w))
         if not args.no_postgres:
-            bench_postgres(files)
+            bench_postgres(files, max(counts))
     return 0
 
 

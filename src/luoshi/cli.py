@@ -111,46 +111,80 @@ def _open_db(db_url: str | None):
 @click.argument("files", nargs=-1, required=True)
 @click.option("--db", "db_url", metavar="URL", default=None,
               help="Database URL [default: env LUOSHI_DATABASE_URL, else sqlite:///luoshi.db].")
-def import_cmd(files: tuple[str, ...], db_url: str | None) -> None:
-    """Import reports into the database: one JSON line per file on stdout.
+@click.option("-r", "--recursive", is_flag=True, help="Import the supported files below each DIR, not just in it.")
+@click.option("--workers", type=click.IntRange(1), default=None, metavar="N",
+              help="Processes parsing in parallel [default: the number of CPUs].")
+@click.option("--region", metavar="R", help="Region of every file (overrides the text and file name).")
+@click.option("--level", type=click.Choice(["national", "province", "city", "county", "district"]),
+              help="Level of every file.")
+@click.option("--year", type=int, metavar="Y", help="Plan year of every file.")
+@click.option("--manifest", type=click.Path(dir_okay=False), metavar="CSV",
+              help="Per-file metadata: columns file, region, level, year (paths relative to the CSV).")
+def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, workers: int | None,
+               region: str | None, level: str | None, year: int | None, manifest: str | None) -> None:
+    """Import reports (files or DIRs) into the database: one JSON line per file on stdout.
 
-    Status is `imported`, `unchanged` (same bytes already there) or `replaced` (a new version of
-    a report: the old one is kept as history). A bad file is reported and skipped; the exit code
-    is 2 at the end if any file was bad.
+    Status is `imported`, `replaced` (a new version of a report: the old one is kept as
+    history) or `unchanged` (the same bytes are already in the library, or earlier in this run:
+    skipped before parsing, so an interrupted run can simply be started again). Files are parsed
+    in parallel and written one transaction each. Metadata comes from the text, gaps from the
+    file name; --region/--level/--year override both, a --manifest row overrides those. A bad
+    file is reported and skipped; the exit code is 2 at the end if any file was bad, 1 if a
+    write failed, 130 if interrupted.
     """
-    from sqlalchemy.exc import SQLAlchemyError
+    import os
+    from pathlib import Path
+
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
     from . import store
-    from .services.importer import import_file
+    from .services import bulk
 
-    url, sessions = _open_db(db_url)
-    counts = {"imported": 0, "replaced": 0, "unchanged": 0}
-    bad = failed = 0
     try:
-        for f in files:
-            try:
-                r = import_file(sessions, _resolve(f))
-            except LuoshiError as e:
-                click.echo(f"luoshi: error: {e}", err=True)
-                bad += 1
-                continue
-            except SQLAlchemyError as e:
-                reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
-                click.echo(f"luoshi: error: {f}: database: {reason}", err=True)
-                failed += 1
-                continue
-            counts[r.status] += 1
-            click.echo(json.dumps({"file": f, "status": r.status, "report_id": r.report_id,
-                                   "region": r.region, "year": r.year, "figures": r.figures,
-                                   "version": r.version}, ensure_ascii=False))
+        rows = bulk.read_manifest(manifest) if manifest else None
+        flags = bulk.overrides_from({"region": region, "level": level, "year": year})
+    except LuoshiError as e:
+        _fail(e)
+    named = bulk.collect(((f, Path(_resolve(f))) for f in files), recursive=recursive)
+    items = bulk.plan(named, overrides=flags, manifest=rows)
+    url, sessions = _open_db(db_url)
+    console = Console(stderr=True)
+    progress = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
+                        TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),
+                        console=console, disable=not console.is_terminal, transient=True)
+
+    def show(o: bulk.Outcome) -> None:
+        progress.advance(task, 1)
+        progress.update(task, failed=len(summary_failed) + (o.status == "failed"))
+        if o.status == "failed":
+            summary_failed.append(o)
+            return
+        r = o.result
+        line = {"file": o.label, "status": o.status, "report_id": r.report_id, "region": r.region,
+                "year": r.year, "figures": r.figures, "version": r.version}
+        if o.duplicate_of:
+            line["duplicate_of"] = o.duplicate_of
+        click.echo(json.dumps(line, ensure_ascii=False))
+
+    summary_failed: list[bulk.Outcome] = []
+    try:
+        with progress:
+            task = progress.add_task("import", total=len(items), failed=0)
+            summary = bulk.import_files(sessions, items, workers=workers or os.cpu_count() or 1,
+                                        on_outcome=show)
     finally:
         store.close(sessions)
-    summary = ", ".join(f"{n} {k}" for k, n in counts.items())
-    click.echo(f"luoshi: {summary}, {bad + failed} failed ({len(files)} files) in {url.render_as_string()}",
-               err=True)
-    if bad:
+    for o in summary.failures:
+        click.echo(f"luoshi: error: {o.error}", err=True)
+    done = ", ".join(f"{n} {k}" for k, n in summary.counts.items())
+    stopped = f"; interrupted after {sum(summary.counts.values())}: run it again to go on" if summary.interrupted else ""
+    click.echo(f"luoshi: {done} ({summary.files} files) in {url.render_as_string()}{stopped}", err=True)
+    if summary.interrupted:
+        sys.exit(130)
+    if any(o.bad_input for o in summary.failures):
         sys.exit(2)
-    if failed:
+    if summary.failures:
         sys.exit(1)
 
 
@@ -206,4 +240,4 @@ def _register(*names: str) -> None:
             main.add_command(import_module(f"luoshi.commands.{name}").command)
 
 
-_register("plan", "assign", "panel", "user", "token", "remind", "tasks", "demo", "serve", "backup", "restore")
+_register("plan", "assign", "panel", "user", "token", "remind", "tasks", "demo", "serve", "backup", "restore", "search")

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.orm import object_session
 
 import luoshi
 from luoshi import store
@@ -135,14 +134,13 @@ def _third(tmp_path: Path) -> Path:
 
 
 def _failing_add_figures(monkeypatch):
-    real = importer._add_figures
+    real = importer._insert_figures
 
-    def boom(report, *args, **kw):
-        real(report, *args, **kw)
-        object_session(report).flush()  # the rows really reach the database before the failure
+    def boom(session, *args, **kw):
+        real(session, *args, **kw)  # Core inserts: the rows really reach the database first
         raise RuntimeError("injected failure")
 
-    monkeypatch.setattr(importer, "_add_figures", boom)
+    monkeypatch.setattr(importer, "_insert_figures", boom)
 
 
 def test_failure_on_first_import_leaves_nothing(sessions, monkeypatch):

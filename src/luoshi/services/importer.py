@@ -3,19 +3,28 @@
 Re-importing bytes already stored for the same report is a no-op; new bytes for the same report
 (same doc key) become its next version, and the previous one stops being current in the same
 transaction. Any failure leaves the database as it was.
+
+The work is split in two so that bulk import can parse in worker processes: ``prepare`` (pure,
+slow: read, outline, figures, search entries — a picklable ``Prepared``) and ``write`` (one
+transaction of bulk inserts). Rows are written with one driver executemany per table, not
+the ORM (the report row itself goes through Core), and outline/figure ids are allocated up front so that parent_id, node_id and the search index's
+ref_id are known before anything is sent (see ``allocate_ids``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import build_outline, extract_figures, read
@@ -23,7 +32,8 @@ from ..extract.model import Figure
 from ..ingest.document import Document
 from ..outline.model import Node, Outline
 from ..store.db import lock, write_transaction
-from ..store.models import Report, ReportFigure, ReportNode
+from ..store.models import Report, ReportFigure
+from . import search
 
 METADATA = ("title", "region", "level", "kind", "review_year", "plan_year", "date", "speaker")
 
@@ -54,8 +64,55 @@ def doc_key(meta: Mapping[str, Any], doc_id: str) -> str:
     return key
 
 
-def _metadata(found: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+@lru_cache(maxsize=1)
+def _place_names() -> list[tuple[str, str]]:
+    """(name as written, full name) of the gazetteer's provinces, cities and counties, longest
+    first; short names only where they are unambiguous."""
+    from ..extract.lexicon import lexicon
+
+    places = lexicon().places
+    ambiguous = set(places.get("ambiguous_short", []))
+    out: dict[str, str] = {}
+    for key in ("provinces", "cities", "counties_liaoning"):
+        for e in places.get(key, []):
+            out.setdefault(e["name"], e["name"])
+            shorts = e.get("short")
+            for s in [shorts] if isinstance(shorts, str) else shorts or []:
+                if s and len(s) >= 2 and s not in ambiguous:
+                    out.setdefault(s, e["name"])
+    return sorted(out.items(), key=lambda kv: -len(kv[0]))
+
+
+_NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
+
+
+def from_file_name(name: str) -> dict[str, Any]:
+    """Region, level and plan year read from a file name (广东省2024年政府工作报告.docx)."""
+    from ..outline.meta import region_level
+
+    stem = Path(name).stem
+    out: dict[str, Any] = {}
+    m = _NAME_YEAR.search(stem)
+    if m:
+        out["plan_year"] = int(m.group(1))
+    region = next((full for written, full in _place_names() if written in stem), None)
+    if region:
+        out["region"], out["level"] = region, region_level(region)
+    return out
+
+
+def _metadata(found: Mapping[str, Any], overrides: Mapping[str, Any] | None,
+              file_name: str | None = None) -> dict[str, Any]:
+    """The text's metadata; gaps (region, level, plan year) filled from the file name; then
+    the overrides."""
     meta = {k: found.get(k) for k in METADATA}
+    if file_name and any(meta[k] is None for k in ("region", "plan_year")):
+        guess = from_file_name(file_name)
+        if meta["region"] is None and "region" in guess:
+            meta["region"] = guess["region"]
+            meta["level"] = meta["level"] or guess["level"]
+        if meta["plan_year"] is None and "plan_year" in guess:
+            meta["plan_year"] = guess["plan_year"]
     for k, v in (overrides or {}).items():
         if k not in METADATA:
             raise ValueError(f"unknown metadata field {k!r}; use one of {', '.join(METADATA)}")
@@ -65,85 +122,166 @@ def _metadata(found: Mapping[str, Any], overrides: Mapping[str, Any] | None) -> 
     return meta
 
 
-def _add_outline(report: Report, outline: Outline) -> dict[int, ReportNode]:
-    """Rows for every outline node (pre-order); returns them by ``id()`` of the Node."""
-    rows: dict[int, ReportNode] = {}
+@dataclass
+class Prepared:
+    """Everything the write needs, computed outside any transaction; plain data, so it can
+    come back from a worker process.
 
-    def add(node: Node, parent: ReportNode | None) -> None:
-        row = ReportNode(ord=len(rows), kind=node.kind, title=node.title, level=node.level,
-                         start=node.start, end=node.end, nstart=node.nstart, nend=node.nend,
-                         flags=dict(node.flags), parent=parent)
-        rows[id(node)] = row
-        report.nodes.append(row)
+    Rows are tuples in the column order of NODE_COLUMNS, FIGURE_COLUMNS and
+    search.ENTRY_COLUMNS, JSON already serialised, ids left out: the writer's work is then one
+    executemany per table. ``nodes`` are in pre-order (their index is ``ord``) and start with
+    the index of their parent; ``figures`` start with the index of their node; ``entries`` with
+    the index of their node (sentences) or figure (figures).
+    """
+
+    source: str
+    sha256: str
+    key: str
+    meta: dict[str, Any]
+    doc: str
+    format: str
+    encoding: str | None
+    original: str
+    nodes: list[tuple] = field(default_factory=list)
+    figures: list[tuple] = field(default_factory=list)
+    entries: list[tuple] = field(default_factory=list)
+
+
+NODE_COLUMNS = ("kind", "title", "level", "start", "end", "nstart", "nend", "flags")
+FIGURE_COLUMNS = ReportFigure.FIELDS
+
+
+def _node_rows(outline: Outline) -> tuple[list[tuple], dict[int, int]]:
+    """Rows for every outline node in pre-order, and ``id(Node)`` → its index."""
+    rows: list[tuple] = []
+    index: dict[int, int] = {}
+
+    def add(node: Node, parent: int | None) -> None:
+        i = len(rows)
+        index[id(node)] = i
+        rows.append((parent, node.kind, node.title, node.level, node.start, node.end, node.nstart,
+                     node.nend, json.dumps(node.flags)))
         for child in node.children:
-            add(child, row)
+            add(child, i)
 
     add(outline.root, None)
+    return rows, index
+
+
+def _figure_rows(figures: list[Figure], outline: Outline, index: dict[int, int]) -> list[tuple]:
+    """Rows for the figures, each tied to the innermost non-sentence node holding it."""
+    rows = []
+    for fig in figures:
+        path = outline.path_at(fig.nstart)
+        values = [getattr(fig, f) for f in FIGURE_COLUMNS]
+        values[FIGURE_COLUMNS.index("notes")] = json.dumps(fig.notes)
+        rows.append((index.get(id(path[-1])) if path else None, *values))
     return rows
 
 
-def _add_figures(report: Report, figures: list[Figure], outline: Outline,
-                 nodes: dict[int, ReportNode]) -> None:
-    """Rows for the figures, each tied to the innermost non-sentence node holding it."""
-    for i, fig in enumerate(figures):
-        path = outline.path_at(fig.nstart)
-        node = nodes.get(id(path[-1])) if path else None
-        report.figures.append(ReportFigure.from_figure(fig, ord=i, node=node))
+def prepare(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = None, *,
+            source: str | None = None) -> Prepared:
+    """Read, outline and extract one file (the slow, pure part of an import).
 
-
-@dataclass
-class _Parsed:
-    doc: Document
-    outline: Outline
-    figures: list[Figure]
-    sha256: str
-    meta: dict[str, Any]
-    key: str
-
-
-def _parse(path: Path, overrides: Mapping[str, Any] | None) -> _Parsed:
-    doc = read(path)
-    sha = hashlib.sha256(path.read_bytes()).hexdigest()
+    Raises InputError for a file that is not a readable report.
+    """
+    p = Path(path)
+    doc: Document = read(p)
+    sha = hashlib.sha256(p.read_bytes()).hexdigest()
     outline = build_outline(doc)
     figures = extract_figures(doc, outline)  # linked: canonical set by luoshi.link
-    meta = _metadata(outline.metadata, overrides)
-    return _Parsed(doc, outline, figures, sha, meta, doc_key(meta, doc.id))
+    meta = _metadata(outline.metadata, overrides, p.name)
+    nodes, index = _node_rows(outline)
+    return Prepared(source=source or p.name, sha256=sha, key=doc_key(meta, doc.id), meta=meta,
+                    doc=doc.id, format=doc.format, encoding=doc.encoding, original=doc.original,
+                    nodes=nodes, figures=_figure_rows(figures, outline, index),
+                    entries=search.entries_for(doc, outline, figures, index))
 
 
-def _store(session: Session, p: _Parsed, source: str) -> ImportResult:
+def allocate_ids(session: Session, table: str, n: int) -> list[int]:
+    """``n`` fresh primary keys of ``table``, allocated before the insert.
+
+    PostgreSQL: one ``nextval`` per row from the table's sequence, in one statement (safe with
+    concurrent writers). SQLite: max(id)+1…, safe because write_transaction holds the database's
+    write lock (BEGIN IMMEDIATE) until commit. Chosen over inserting level by level with
+    RETURNING because it costs one round trip whatever the depth, and the ids also serve the
+    figures' node_id and the search index's ref_id.
+    """
+    if n == 0:
+        return []
+    if session.get_bind().dialect.name == "postgresql":
+        q = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
+        return [int(x) for x in session.scalars(q, {"t": table, "n": n})]
+    top = session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table}")) or 0
+    return list(range(top + 1, top + 1 + n))
+
+
+def executemany(session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
+    """INSERT ``rows`` (tuples in ``columns`` order) with the driver's executemany: no
+    per-row work in SQLAlchemy, which otherwise costs more than the database's own."""
+    if not rows:
+        return
+    conn = session.connection()
+    quote = conn.dialect.identifier_preparer.quote
+    mark = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    conn.exec_driver_sql(f"INSERT INTO {table} ({', '.join(map(quote, columns))}) "
+                         f"VALUES ({', '.join([mark] * len(columns))})", list(rows))
+
+
+def _insert_outline(session: Session, report_id: int, p: Prepared) -> list[int]:
+    ids = allocate_ids(session, "outline_nodes", len(p.nodes))
+    executemany(session, "outline_nodes", ("id", "report_id", "parent_id", "ord", *NODE_COLUMNS),
+                [(ids[i], report_id, None if n[0] is None else ids[n[0]], i, *n[1:])
+                 for i, n in enumerate(p.nodes)])
+    return ids
+
+
+def _insert_figures(session: Session, report_id: int, p: Prepared, node_ids: list[int]) -> list[int]:
+    ids = allocate_ids(session, "figures", len(p.figures))
+    executemany(session, "figures", ("id", "report_id", "node_id", "ord", *FIGURE_COLUMNS),
+                [(ids[i], report_id, None if f[0] is None else node_ids[f[0]], i, *f[1:])
+                 for i, f in enumerate(p.figures)])
+    return ids
+
+
+def _store(session: Session, p: Prepared) -> ImportResult:
     lock(session, f"report:{p.key}")  # concurrent imports of one report take turns
-    same = session.scalars(select(Report).where(Report.doc_key == p.key, Report.sha256 == p.sha256)
-                           .order_by(Report.version.desc()).limit(1)).first()
+    same = session.execute(select(Report.id, Report.version).where(
+        Report.doc_key == p.key, Report.sha256 == p.sha256).order_by(Report.version.desc()).limit(1)).first()
     if same is not None:
         n = session.scalar(select(func.count()).select_from(ReportFigure)
                            .where(ReportFigure.report_id == same.id)) or 0
-        return ImportResult("unchanged", same.id, n, same.version, same.doc_key, same.region,
-                            same.plan_year)
-    current = session.scalars(select(Report).where(Report.doc_key == p.key, Report.is_current)).first()
+        return ImportResult("unchanged", same.id, n, same.version, p.key, p.meta["region"],
+                            p.meta["plan_year"])
+    current = session.scalar(select(Report.id).where(Report.doc_key == p.key, Report.is_current))
     last = session.scalar(select(func.max(Report.version)).where(Report.doc_key == p.key)) or 0
-    if current is not None:
-        current.is_current = False
-        session.flush()  # before the insert: at most one current version per key
-    report = Report(doc_key=p.key, doc=p.doc.id, **p.meta, source=source, format=p.doc.format,
-                    encoding=p.doc.encoding, sha256=p.sha256, original=p.doc.original,
-                    version=last + 1, is_current=True, imported_at=dt.datetime.now(dt.UTC))
-    session.add(report)
-    nodes = _add_outline(report, p.outline)
-    _add_figures(report, p.figures, p.outline, nodes)
-    session.flush()
-    return ImportResult("replaced" if current is not None else "imported", report.id,
-                        len(p.figures), report.version, p.key, report.region, report.plan_year)
+    if current is not None:  # before the insert: at most one current version per key
+        session.execute(update(Report).where(Report.id == current).values(is_current=False))
+    report_id = session.scalar(insert(Report).returning(Report.id), {
+        "doc_key": p.key, "doc": p.doc, **p.meta, "source": p.source, "format": p.format,
+        "encoding": p.encoding, "sha256": p.sha256, "original": p.original, "version": last + 1,
+        "is_current": True, "imported_at": dt.datetime.now(dt.UTC)})
+    node_ids = _insert_outline(session, report_id, p)
+    figure_ids = _insert_figures(session, report_id, p, node_ids)
+    search.add_entries(session, report_id, p.entries, node_ids, figure_ids)
+    search.index_tasks(session, report_id)
+    return ImportResult("replaced" if current is not None else "imported", report_id,
+                        len(p.figures), last + 1, p.key, p.meta["region"], p.meta["plan_year"])
+
+
+def write(session_factory: sessionmaker[Session], prepared: Prepared) -> ImportResult:
+    """Store a prepared report in one transaction (see the module docstring)."""
+    with write_transaction(session_factory) as session:
+        return _store(session, prepared)
 
 
 def import_file(session_factory: sessionmaker[Session], path: str | os.PathLike[str], *,
                 overrides: Mapping[str, Any] | None = None) -> ImportResult:
     """Import one report file; see the module docstring for the versioning rules.
 
-    ``overrides`` replaces metadata read from the text (keys: title, region, level, kind,
-    review_year, plan_year, date, speaker), e.g. when the header does not name the region.
-    Raises InputError for a file that is not a readable report, before touching the database.
+    ``overrides`` replaces metadata read from the text or the file name (keys: title, region,
+    level, kind, review_year, plan_year, date, speaker), e.g. when the header does not name the
+    region. Raises InputError for a file that is not a readable report, before touching the
+    database.
     """
-    p = Path(path)
-    parsed = _parse(p, overrides)  # the slow, pure part runs outside any transaction
-    with write_transaction(session_factory) as session:
-        return _store(session, parsed, p.name)
+    return write(session_factory, prepare(path, overrides))

@@ -8,6 +8,7 @@ from sqlalchemy import Engine, text
 
 from luoshi.store.db import create
 from luoshi.store.models import Base
+from luoshi.store.models.search import include_name
 
 config = context.config
 target_metadata = Base.metadata
@@ -18,7 +19,7 @@ LOCK_KEY = 0x6C756F73
 
 def run_migrations_offline() -> None:
     context.configure(url=config.get_main_option("sqlalchemy.url"), target_metadata=target_metadata,
-                      literal_binds=True, render_as_batch=True)
+                      literal_binds=True, render_as_batch=True, include_name=include_name)
     with context.begin_transaction():
         context.run_migrations()
 
@@ -30,7 +31,7 @@ def run_migrations_online() -> None:
     try:
         with engine.connect() as conn:
             context.configure(connection=conn, target_metadata=target_metadata,
-                              render_as_batch=conn.dialect.name == "sqlite")
+                              render_as_batch=conn.dialect.name == "sqlite", include_name=include_name)
             with context.begin_transaction():
                 if conn.dialect.name == "postgresql":
                     conn.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": LOCK_KEY})

@@ -1,0 +1,305 @@
+"""Bulk import: many report files, parsed in worker processes, written by this one.
+
+Why this shape: parsing is pure CPU and parallelises; writing is one transaction per document
+in one process (SQLite has a single writer anyway), so a crash or Ctrl-C loses no finished
+document and leaves no half-written one. Files whose bytes are already in the library are
+skipped by their SHA-256 before any parsing, which makes a re-run idempotent and an
+interrupted run resumable: it does only what is left. Results come out in input order, so the
+order of versions of one report does not depend on which worker finished first.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..errors import InputError, LuoshiError
+from ..ingest import SUPPORTED, size_limit
+from ..store.models import Report, ReportFigure
+from . import importer
+from .importer import ImportResult, Prepared
+
+LEVELS = ("national", "province", "city", "county", "district")
+# fewer files than this are parsed in this process: starting a worker (a fresh interpreter that
+# imports luoshi) costs about a second, some 25 parses
+POOL_MIN = 16
+MANIFEST_COLUMNS = {"file", "region", "level", "year", *importer.METADATA}
+
+
+@dataclass(frozen=True)
+class Item:
+    """One file to import: ``label`` is how it was named (what the output shows)."""
+
+    label: str
+    path: Path
+    overrides: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Outcome:
+    label: str
+    status: str  # imported | replaced | unchanged | failed
+    result: ImportResult | None = None
+    error: str | None = None  # one line: the file and the reason
+    bad_input: bool = False  # the file is not a readable report (vs. a failure of the write)
+    duplicate_of: str | None = None  # same bytes as this earlier file of the run
+
+
+@dataclass
+class Summary:
+    counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
+        ("imported", "replaced", "unchanged", "failed"), 0))
+    failures: list[Outcome] = field(default_factory=list)
+    interrupted: bool = False
+    files: int = 0
+
+    def add(self, o: Outcome) -> None:
+        self.counts[o.status] += 1
+        if o.status == "failed":
+            self.failures.append(o)
+
+
+def collect(named: Iterable[tuple[str, Path]], *, recursive: bool = False) -> list[tuple[str, Path]]:
+    """Files to import: a directory stands for the supported files in it (below it with
+    ``recursive``), sorted; hidden files are left out. Plain files are kept as given."""
+    out: list[tuple[str, Path]] = []
+    for label, path in named:
+        if not path.is_dir():
+            out.append((label, path))
+            continue
+        found = path.rglob("*") if recursive else path.iterdir()
+        files = sorted(f for f in found if f.suffix.lower() in SUPPORTED and f.is_file()
+                       and not any(part.startswith(".") for part in f.relative_to(path).parts))
+        out += [(str(f), f) for f in files]
+    return out
+
+
+def read_manifest(path: str | os.PathLike[str]) -> dict[Path, dict[str, Any]]:
+    """A CSV manifest (columns: file, region, level, year — or any metadata field) as
+    resolved path → overrides. Paths are relative to the manifest; empty cells override nothing.
+    Raises LuoshiError naming the row for a bad one."""
+    p = Path(path)
+    try:
+        with p.open(encoding="utf-8-sig", newline="") as fh:
+            reader = csv.DictReader(fh)
+            rows = list(reader)
+            columns = {c.strip() for c in reader.fieldnames or []}
+    except (OSError, UnicodeDecodeError, csv.Error) as e:
+        raise LuoshiError(f"manifest {p}: {e}") from None
+    unknown = columns - MANIFEST_COLUMNS
+    if "file" not in columns or unknown:
+        raise LuoshiError(f"manifest {p}: needs a 'file' column" if "file" not in columns else
+                          f"manifest {p}: unknown column(s) {', '.join(sorted(unknown))}; use file, region, level, year")
+    out: dict[Path, dict[str, Any]] = {}
+    for n, raw in enumerate(rows, start=2):
+        row = {k.strip(): v for k, v in raw.items() if k}
+        if not (row.get("file") or "").strip():
+            continue
+        try:
+            meta = overrides_from({k: v for k, v in row.items() if k != "file"})
+        except ValueError as e:
+            raise LuoshiError(f"manifest {p}, line {n}: {e}") from None
+        out[(p.parent / row["file"].strip()).resolve()] = meta
+    return out
+
+
+def overrides_from(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Metadata overrides from flag or manifest values: blanks dropped, ``year`` is the plan
+    year, years are whole numbers and levels one of LEVELS."""
+    out: dict[str, Any] = {}
+    for k, v in values.items():
+        if v is None or (isinstance(v, str) and not v.strip()):
+            continue
+        v = v.strip() if isinstance(v, str) else v
+        k = "plan_year" if k == "year" else k
+        if k in ("plan_year", "review_year"):
+            try:
+                v = int(v)
+            except ValueError:
+                raise ValueError(f"{k.replace('plan_year', 'year')} must be a year, not {v!r}") from None
+        if k == "level" and v not in LEVELS:
+            raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {v!r}")
+        out[k] = v
+    return out
+
+
+def plan(named: Iterable[tuple[str, Path]], *, overrides: Mapping[str, Any] | None = None,
+         manifest: Mapping[Path, Mapping[str, Any]] | None = None) -> list[Item]:
+    """Items with their overrides: the flags', then the file's manifest row on top (a manifest
+    row matches by path, else by file name when only one row has that name)."""
+    manifest = manifest or {}
+    by_name: dict[str, list[Path]] = {}
+    for mp in manifest:
+        by_name.setdefault(mp.name, []).append(mp)
+    items = []
+    for label, path in named:
+        row = manifest.get(path.resolve())
+        if row is None and len(by_name.get(path.name, [])) == 1:
+            row = manifest[by_name[path.name][0]]
+        items.append(Item(label, path, {**(overrides or {}), **(row or {})}))
+    return items
+
+
+def _sha256(path: Path) -> str | None:
+    """The file's hash, or None when it cannot be read (``prepare`` then says why)."""
+    try:
+        if not path.is_file() or path.stat().st_size > size_limit():
+            return None
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except (OSError, LuoshiError):
+        return None
+
+
+def _known(factory: sessionmaker[Session], sha: str) -> ImportResult | None:
+    """The stored report with these bytes (the current version first), if any."""
+    with factory() as s:
+        r = s.execute(select(Report.id, Report.version, Report.doc_key, Report.region, Report.plan_year)
+                      .where(Report.sha256 == sha)
+                      .order_by(Report.is_current.desc(), Report.version.desc()).limit(1)).first()
+        if r is None:
+            return None
+        n = s.scalar(select(func.count()).select_from(ReportFigure).where(ReportFigure.report_id == r.id)) or 0
+        return ImportResult("unchanged", r.id, n, r.version, r.doc_key, r.region, r.plan_year)
+
+
+@dataclass
+class _Failed:
+    error: str
+    bad_input: bool
+
+
+def _prepare(path: str, overrides: Mapping[str, Any], source: str) -> Prepared | _Failed:
+    """Worker side: parse one file; failures come back as values (InputError does not pickle)."""
+    try:
+        return importer.prepare(path, overrides, source=source)
+    except InputError as e:
+        return _Failed(str(e), True)
+    except Exception as e:  # noqa: BLE001 - one bad file must not stop the others
+        return _Failed(f"{path}: {type(e).__name__}: {e}", False)
+
+
+def _ignore_sigint() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them once the current write is done."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+@dataclass
+class _Job:
+    item: Item
+    kind: str  # parse | known | duplicate
+    future: Future | None = None
+    known: ImportResult | None = None
+    first: str | None = None  # label of the earlier file with the same bytes
+    attempts: int = 1
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    import multiprocessing
+
+    # spawn: workers start clean (no copy of this process's database connections or threads)
+    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
+                               initializer=_ignore_sigint)
+
+
+def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, workers: int = 1,
+                 on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
+    """Import ``items`` (see ``plan``): parse in ``workers`` processes (in this one when 1 or
+    for fewer than POOL_MIN files), write here, one transaction each, and report each outcome
+    in input order.
+
+    Ctrl-C (KeyboardInterrupt) stops after rolling back the document being written; the summary
+    says ``interrupted`` and a re-run picks up where this one stopped.
+    """
+    summary = Summary(files=len(items))
+    pool = _pool(workers) if workers > 1 and len(items) >= POOL_MIN else None
+    window = 4 * workers if pool else 1
+    queue: deque[_Job] = deque()
+    seen: dict[str, str] = {}
+    done: dict[str, Outcome] = {}
+    todo = iter(items)
+
+    def dispatch(item: Item) -> _Job:
+        sha = _sha256(item.path)
+        if sha is not None:
+            if sha in seen:
+                return _Job(item, "duplicate", first=seen[sha])
+            seen[sha] = item.label
+            known = _known(factory, sha)
+            if known is not None:
+                return _Job(item, "known", known=known)
+        job = _Job(item, "parse")
+        if pool is not None:
+            job.future = pool.submit(_prepare, str(item.path), dict(item.overrides), item.path.name)
+        return job
+
+    def parsed(job: _Job) -> Prepared | _Failed:
+        nonlocal pool
+        while True:
+            if job.future is None:
+                return _prepare(str(job.item.path), dict(job.item.overrides), job.item.path.name)
+            try:
+                return job.future.result()
+            except BrokenProcessPool:  # a worker died (killed, crashed in a native library)
+                if job.attempts >= 2:
+                    return _Failed(f"{job.item.path}: the worker process parsing it died", False)
+                pool.shutdown(wait=False, cancel_futures=True)
+                pool = _pool(workers)
+                for j in (job, *queue):
+                    if j.kind == "parse":
+                        j.attempts += 1
+                        j.future = pool.submit(_prepare, str(j.item.path), dict(j.item.overrides),
+                                               j.item.path.name)
+
+    def finish(job: _Job) -> Outcome:
+        label = job.item.label
+        if job.kind == "known":
+            return Outcome(label, "unchanged", job.known)
+        if job.kind == "duplicate":
+            first = done.get(job.first or "")
+            if first is None or first.result is None:
+                return Outcome(label, "failed", error=f"{label}: same bytes as {job.first}, which failed",
+                               bad_input=bool(first and first.bad_input), duplicate_of=job.first)
+            return Outcome(label, "unchanged", first.result, duplicate_of=job.first)
+        p = parsed(job)
+        if isinstance(p, _Failed):
+            return Outcome(label, "failed", error=p.error, bad_input=p.bad_input)
+        try:
+            r = importer.write(factory, p)
+        except SQLAlchemyError as e:
+            reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+            return Outcome(label, "failed", error=f"{label}: database: {reason}")
+        except Exception as e:  # noqa: BLE001 - the transaction rolled back; go on with the others
+            return Outcome(label, "failed", error=f"{label}: {type(e).__name__}: {e}")
+        return Outcome(label, r.status, r)
+
+    try:
+        while True:
+            while len(queue) < window and (item := next(todo, None)) is not None:
+                queue.append(dispatch(item))
+            if not queue:
+                break
+            job = queue.popleft()
+            outcome = finish(job)
+            done[job.item.label] = outcome
+            summary.add(outcome)
+            if on_outcome is not None:
+                on_outcome(outcome)
+    except KeyboardInterrupt:
+        summary.interrupted = True
+    finally:
+        if pool is not None:
+            pool.shutdown(wait=True, cancel_futures=True)
+    return summary

@@ -1,0 +1,240 @@
+"""Chinese full-text search over the library: report sentences, figures and tasks.
+
+A query is words separated by spaces, all of which must occur (AND); each word is a substring
+match, so no word segmentation is needed. Query and text are normalised alike (full-width
+folded, traditional → simplified). SQLite uses its FTS5 trigram index for words of three
+characters or more and LIKE for shorter ones; PostgreSQL uses ILIKE, served by a pg_trgm GIN
+index. Both are exact substring tests, so both backends give the same hits, in the same order
+(newest plan year first, then report, then position), from current report versions only.
+
+The index is filled inside the import transaction (``add_entries``); tasks, owned by the
+tracking side, are (re)indexed with ``index_tasks(session, report_id)``.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from bisect import bisect_right
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import and_, case, delete, func, literal_column, or_, select, text
+from sqlalchemy.orm import Session
+
+from ..extract.model import Figure
+from ..ingest.document import Document
+from ..ingest.normalize import normalize
+from ..outline.model import Outline
+from ..store.models import Report, SearchEntry
+from ..store.models.search import FTS_TABLE
+
+KINDS = ("sentence", "figure", "task")
+SNIPPET = 60  # characters of context around the first match, on each side at most
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One match: where it is (``report_id`` and ``start``/``end`` offsets into the report's
+    original text, for the reader), what it is (``kind``, ``ref_id`` of the outline node, figure
+    or task) and the snippet with the matched words marked."""
+
+    kind: str
+    report_id: int
+    ref_id: int | None
+    start: int
+    end: int
+    text: str
+    snippet: str  # matches in 【】
+    snippet_html: str  # HTML-escaped, matches in <mark>
+    section: str
+    region: str | None
+    year: int | None
+    level: str | None
+    title: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def _tags(values: Iterable[str | None]) -> str:
+    vals = sorted({v for v in values if v})
+    return f" {' '.join(vals)} " if vals else ""
+
+
+ENTRY_COLUMNS = ("kind", "text", "section", "start", "end", "roles", "indicators")
+
+
+def entries_for(doc: Document, outline: Outline, figures: Sequence[Figure],
+                index: dict[int, int]) -> list[tuple]:
+    """Search rows of one parsed report: a row per sentence (with the roles and indicators of
+    the figures in it) and per figure, each ``(ref, *ENTRY_COLUMNS)``. ``ref`` is the node's
+    index (``index`` maps ``id(Node)`` to it) or the figure's position; the writer turns both
+    into ids."""
+    rows: list[tuple] = []
+    starts = [f.nstart for f in figures]  # figures come in text order
+
+    def walk(node, path: list[str]) -> None:
+        if node.kind == "sentence":
+            lo, hi = bisect_right(starts, node.nstart - 1), bisect_right(starts, node.nend - 1)
+            inside = figures[lo:hi]
+            rows.append((index[id(node)], "sentence", doc.text[node.nstart:node.nend], " / ".join(path),
+                         node.start, node.end, _tags(f.role for f in inside),
+                         _tags(f.canonical for f in inside)))
+            return
+        if node.kind in ("part", "section", "paragraph") and node.title:
+            path = [*path, node.title]
+        for c in node.children:
+            walk(c, path)
+
+    walk(outline.root, [])
+    for i, f in enumerate(figures):
+        t = doc.text[f.nstart:f.nend]
+        rows.append((i, "figure", t if f.indicator in t else f"{f.indicator} {t}", f.section, f.start,
+                     f.end, _tags([f.role]), _tags([f.canonical])))
+    return rows
+
+
+def add_entries(session: Session, report_id: int, entries: Sequence[tuple],
+                node_ids: Sequence[int], figure_ids: Sequence[int]) -> None:
+    """Insert a report's rows (from ``entries_for``) in the caller's transaction."""
+    _insert(session, [(report_id, (node_ids if e[1] == "sentence" else figure_ids)[e[0]], *e[1:])
+                      for e in entries])
+
+
+def _insert(session: Session, rows: list[tuple]) -> None:
+    """Rows ``(report_id, ref_id, *ENTRY_COLUMNS)`` into search_entries and, on SQLite, into
+    the FTS5 index: explicitly, because an FTS5 insert from a per-row trigger costs several
+    times more than one executemany."""
+    from .importer import allocate_ids, executemany
+
+    if not rows:
+        return
+    ids = allocate_ids(session, "search_entries", len(rows))
+    executemany(session, "search_entries", ("id", "report_id", "ref_id", *ENTRY_COLUMNS),
+                [(i, *r) for i, r in zip(ids, rows)])
+    if session.get_bind().dialect.name == "sqlite":
+        executemany(session, FTS_TABLE, ("rowid", "text"), [(i, r[3]) for i, r in zip(ids, rows)])
+
+
+def index_tasks(session: Session, report_id: int) -> int:
+    """(Re)index the tasks of one report, in the caller's transaction; returns how many.
+
+    For whoever writes tasks: call it after creating or editing a report's tasks. A task with a
+    target counts as role ``target`` for ``search(role=...)``.
+    """
+    from ..store.models import Task
+
+    old = select(SearchEntry.id).where(SearchEntry.report_id == report_id, SearchEntry.kind == "task")
+    if session.scalar(old.limit(1)) is not None:  # a DELETE touches the FTS5 table even for no rows
+        session.execute(delete(SearchEntry).where(SearchEntry.id.in_(old)))
+    tasks = session.execute(select(Task.id, Task.text, Task.section, Task.start, Task.end, Task.canonical,
+                                   Task.value).where(Task.report_id == report_id)).all()
+    _insert(session, [(report_id, t.id, "task", normalize(t.text)[0], t.section or "", t.start, t.end,
+                       _tags(["target"] if t.value is not None else []), _tags([t.canonical]))
+                      for t in tasks])
+    return len(tasks)
+
+
+def terms(query: str) -> list[str]:
+    """The words of a query, normalised like report text (always converted to simplified: a
+    few characters are too few to tell the script); duplicates dropped."""
+    words = normalize(query, simplify=True)[0].split() if query.strip() else []
+    return list(dict.fromkeys(words))
+
+
+def _like(word: str) -> str:
+    return "%" + re.sub(r"([\\%_])", r"\\\1", word) + "%"
+
+
+def _fts_phrase(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
+def search(session: Session, query: str, *, region: str | None = None, year: int | None = None,
+           level: str | None = None, role: str | None = None, indicator: str | None = None,
+           kind: str | None = None, limit: int = 20) -> list[Hit]:
+    """Hits for ``query`` (space = AND) in current reports, narrowed by the report's region
+    (辽宁 or 辽宁省), plan year and level, by a figure role (target, actual …) or canonical
+    indicator (figures, and sentences or tasks that hold one) and by kind."""
+    words = terms(query)
+    if not words:
+        return []
+    e, r = SearchEntry, Report
+    sqlite = session.get_bind().dialect.name == "sqlite"
+    conds = [r.is_current]
+    long = [w for w in words if len(w) >= 3]
+    if sqlite and long:  # the trigram index; shorter words are checked with LIKE on the rows
+        match = text(f"{FTS_TABLE} MATCH :q").bindparams(q=" AND ".join(_fts_phrase(w) for w in long))
+        conds.append(e.id.in_(select(literal_column("rowid")).select_from(text(FTS_TABLE)).where(match)))
+    for w in words:
+        if sqlite and len(w) >= 3:
+            continue
+        conds.append(e.text.like(_like(w), escape="\\") if sqlite else e.text.ilike(_like(w), escape="\\"))
+    if region is not None:
+        from .compare import region_key
+
+        conds.append(or_(r.region == region, r.region == region_key(region)))
+    for col, val in ((r.plan_year, year), (r.level, level), (e.kind, kind)):
+        if val is not None:
+            conds.append(col == val)
+    for col, val in ((e.roles, role), (e.indicators, indicator)):
+        if val is not None:
+            conds.append(col.like(_like(f" {val} "), escape="\\"))
+    order = case({k: i for i, k in enumerate(KINDS)}, value=e.kind, else_=len(KINDS))
+    original = func.substr(r.original, e.start + 1, e.end - e.start).label("original")
+    q = (select(e.kind, e.report_id, e.ref_id, e.start, e.end, e.text, original, e.section, r.region,
+                r.plan_year, r.level, r.title)
+         .join(r, r.id == e.report_id).where(and_(*conds))
+         .order_by(r.plan_year.desc().nulls_last(), e.report_id, e.start, order, e.id).limit(limit))
+    hits = []
+    for row in session.execute(q):
+        # show the original (traditional stays traditional) where it maps 1:1 onto the indexed
+        # text, which normalisation guarantees unless it dropped debris inside the span
+        shown = row.original if len(row.original) == len(row.text) else row.text
+        plain, marked = snippet(shown, words, _spans(row.text, words))
+        hits.append(Hit(row.kind, row.report_id, row.ref_id, row.start, row.end, shown, plain, marked,
+                        row.section, row.region, row.plan_year, row.level, row.title))
+    return hits
+
+
+def _spans(s: str, words: Sequence[str]) -> list[tuple[int, int]]:
+    """Where the words occur in ``s`` (case-insensitive), overlapping ones merged."""
+    low = s.lower()
+    found = []
+    for w in words:
+        wl, i = w.lower(), 0
+        while (i := low.find(wl, i)) >= 0:
+            found.append((i, i + len(wl)))
+            i += 1
+    merged: list[tuple[int, int]] = []
+    for a, b in sorted(found):
+        if merged and a <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(b, merged[-1][1]))
+        else:
+            merged.append((a, b))
+    return merged
+
+
+def snippet(s: str, words: Sequence[str], spans: list[tuple[int, int]] | None = None,
+            width: int = SNIPPET) -> tuple[str, str]:
+    """(text with matches in 【】, HTML-escaped text with matches in <mark>), cut to ``width``
+    characters either side of the first match with … where cut. ``spans`` (default: where the
+    words occur in ``s``) may come from the normalised twin of ``s``."""
+    spans = _spans(s, words) if spans is None else spans
+    lo = max(0, spans[0][0] - width) if spans else 0
+    hi = min(len(s), (spans[0][1] if spans else 0) + width)
+    hi = max(hi, min(len(s), lo + 2 * width))
+    plain, marked, pos = [], [], lo
+    for a, b in spans:
+        if b <= lo or a >= hi:
+            continue
+        a, b = max(a, lo), min(b, hi)
+        plain += [s[pos:a], "【", s[a:b], "】"]
+        marked += [html.escape(s[pos:a]), "<mark>", html.escape(s[a:b]), "</mark>"]
+        pos = b
+    plain.append(s[pos:hi])
+    marked.append(html.escape(s[pos:hi]))
+    pre, post = ("…" if lo > 0 else ""), ("…" if hi < len(s) else "")
+    return pre + "".join(plain) + post, pre + "".join(marked) + post

@@ -1,0 +1,240 @@
+"""Bulk import: folders (recursive), duplicates by content, bad files, a failure inside one
+document's transaction, interruption and resume, worker processes, metadata from the file name,
+flags and a manifest, and the CLI. Each database test runs on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+import luoshi
+from luoshi.cli import main
+from luoshi.errors import LuoshiError
+from luoshi.services import bulk, importer
+from luoshi.store import Report, ReportFigure, ReportNode, SearchEntry
+
+SAMPLE = luoshi.sample_path()
+PROVINCES = [("吉林省", "吉林"), ("河北省", "河北"), ("山西省", "山西"), ("江苏省", "江苏")]
+
+
+def variant(i: int) -> str:
+    """The example as another province's report: a report of its own."""
+    name, short = PROVINCES[i]
+    return SAMPLE.read_text("utf-8").replace("辽宁省", name).replace("辽宁", short)
+
+
+def folder(tmp_path: Path) -> Path:
+    """a/ with 3 reports, a copy of one under another name, an empty file, a corrupt docx, a
+    file of another type and a hidden file; a/sub/ with one more report."""
+    root = tmp_path / "a"
+    (root / "sub").mkdir(parents=True)
+    for i in range(3):
+        (root / f"r{i}.txt").write_text(variant(i), "utf-8")
+    (root / "r9-copy.txt").write_text(variant(0), "utf-8")
+    (root / "empty.txt").write_text("", "utf-8")
+    (root / "broken.docx").write_bytes(b"PK\x03\x04 not really a zip")
+    (root / "notes.csv").write_text("a,b\n", "utf-8")
+    (root / ".hidden.txt").write_text(variant(3), "utf-8")
+    (root / "sub" / "r3.txt").write_text(variant(3), "utf-8")
+    return root
+
+
+def counts(sessions) -> tuple[int, ...]:
+    with sessions() as s:
+        return tuple(s.scalar(select(func.count()).select_from(m))
+                     for m in (Report, ReportNode, ReportFigure, SearchEntry))
+
+
+def run(sessions, root: Path, *, recursive: bool = True, workers: int = 1, **kw) -> tuple[bulk.Summary, list]:
+    seen: list[bulk.Outcome] = []
+    items = bulk.plan(bulk.collect([(str(root), root)], recursive=recursive), **kw)
+    return bulk.import_files(sessions, items, workers=workers, on_outcome=seen.append), seen
+
+
+def test_folder_with_duplicates_and_bad_files(sessions, tmp_path):
+    root = folder(tmp_path)
+    names = [p.name for _, p in bulk.collect([(str(root), root)], recursive=True)]
+    assert names == ["broken.docx", "empty.txt", "r0.txt", "r1.txt", "r2.txt", "r9-copy.txt", "r3.txt"]
+    assert [p.name for _, p in bulk.collect([(str(root), root)])] == names[:-1]  # not below without -r
+    summary, seen = run(sessions, root)
+    assert summary.counts == {"imported": 4, "replaced": 0, "unchanged": 1, "failed": 2}
+    assert [Path(o.label).name for o in seen] == names  # input order
+    copy = next(o for o in seen if o.label.endswith("r9-copy.txt"))
+    assert copy.status == "unchanged" and copy.duplicate_of.endswith("r0.txt")
+    assert copy.result.report_id == next(o for o in seen if o.label.endswith("r0.txt")).result.report_id
+    errors = sorted(o.error for o in summary.failures)
+    assert errors[0].endswith("broken.docx: corrupt or unreadable .docx file") or "broken.docx" in errors[0]
+    assert errors[1].endswith("empty.txt: empty file")
+    assert all(o.bad_input for o in summary.failures)
+    with sessions() as s:
+        assert sorted(s.scalars(select(Report.region))) == ["吉林省", "山西省", "江苏省", "河北省"]
+    before = counts(sessions)
+    again, seen = run(sessions, root)  # idempotent: every report is skipped by its hash
+    assert again.counts == {"imported": 0, "replaced": 0, "unchanged": 5, "failed": 2}
+    assert counts(sessions) == before
+
+
+def test_a_failure_inside_a_transaction_leaves_nothing_of_that_file(sessions, tmp_path, monkeypatch):
+    root = folder(tmp_path)
+    real = importer._insert_figures
+
+    def boom(session, report_id, p, node_ids):
+        ids = real(session, report_id, p, node_ids)  # the rows reach the database, then it fails
+        if p.source == "r1.txt":
+            raise RuntimeError("disk on fire")
+        return ids
+
+    monkeypatch.setattr(importer, "_insert_figures", boom)
+    summary, seen = run(sessions, root)
+    assert summary.counts == {"imported": 3, "replaced": 0, "unchanged": 1, "failed": 3}
+    failed = next(o for o in seen if o.label.endswith("r1.txt"))
+    assert failed.status == "failed" and "disk on fire" in failed.error and not failed.bad_input
+    with sessions() as s:
+        assert "河北省" not in set(s.scalars(select(Report.region)))
+        n_nodes = len(luoshi.build_outline(luoshi.read(SAMPLE)).nodes())
+        assert s.scalar(select(func.count()).select_from(ReportNode)) == 3 * n_nodes  # no orphans
+    monkeypatch.undo()
+    summary, _ = run(sessions, root)
+    assert summary.counts["imported"] == 1  # the failed one, now; the others are skipped
+
+
+def test_interrupted_then_resumed(sessions, tmp_path, monkeypatch):
+    root = folder(tmp_path)
+    real = importer._insert_figures
+    calls = []
+
+    def ctrl_c_on_third(session, *args):
+        calls.append(1)
+        ids = real(session, *args)
+        if len(calls) == 3:
+            raise KeyboardInterrupt  # in the middle of the third document's transaction
+        return ids
+
+    monkeypatch.setattr(importer, "_insert_figures", ctrl_c_on_third)
+    summary, seen = run(sessions, root)
+    assert summary.interrupted
+    assert summary.counts == {"imported": 2, "replaced": 0, "unchanged": 0, "failed": 2}
+    with sessions() as s:
+        assert sorted(s.scalars(select(Report.region))) == ["吉林省", "河北省"]  # r2 rolled back
+    monkeypatch.undo()
+    summary, seen = run(sessions, root)
+    assert not summary.interrupted
+    assert {Path(o.label).name: o.status for o in seen} == {
+        "broken.docx": "failed", "empty.txt": "failed", "r0.txt": "unchanged", "r1.txt": "unchanged",
+        "r2.txt": "imported", "r9-copy.txt": "unchanged", "r3.txt": "imported"}
+    assert counts(sessions)[0] == 4
+
+
+def test_a_worker_interrupted_stops_the_run(sessions, tmp_path, monkeypatch):
+    """A KeyboardInterrupt out of parsing (inline here) ends the run like Ctrl-C."""
+    root = folder(tmp_path)
+    real = importer.prepare
+    calls = []
+
+    def prepare(*args, **kw):
+        calls.append(1)
+        if len(calls) == 5:  # broken, empty, r0, r1, then r2
+            raise KeyboardInterrupt
+        return real(*args, **kw)
+
+    monkeypatch.setattr(importer, "prepare", prepare)
+    summary, seen = run(sessions, root)
+    assert summary.interrupted and summary.counts["imported"] == 2
+
+
+def test_worker_processes_give_the_same_result(sessions, tmp_path, monkeypatch):
+    monkeypatch.setattr(bulk, "POOL_MIN", 2)
+    root = folder(tmp_path)
+    summary, seen = run(sessions, root, workers=2)
+    assert summary.counts == {"imported": 4, "replaced": 0, "unchanged": 1, "failed": 2}
+    assert [Path(o.label).name for o in seen] == [
+        "broken.docx", "empty.txt", "r0.txt", "r1.txt", "r2.txt", "r9-copy.txt", "r3.txt"]
+    with sessions() as s:
+        assert sorted(s.scalars(select(Report.region))) == ["吉林省", "山西省", "江苏省", "河北省"]
+        assert s.scalar(select(func.count()).select_from(ReportFigure)) == 4 * len(luoshi.extract_figures(luoshi.read(SAMPLE)))
+
+
+def anonymous(tmp_path: Path, name: str) -> Path:
+    """A report whose text names neither region nor year."""
+    p = tmp_path / name
+    p.write_text("政府工作报告\n各位代表：\n今年粮食产量增长2%，改造老旧小区100个。\n", "utf-8")
+    return p
+
+
+def test_metadata_from_file_name_flags_and_manifest(sessions, tmp_path):
+    d = tmp_path / "m"
+    d.mkdir()
+    a = anonymous(d, "广东省2023年政府工作报告.txt")  # file name only
+    b = anonymous(d, "b.txt")
+    b.write_text(b.read_text("utf-8") + "乙\n", "utf-8")
+    c = anonymous(d, "c.txt")
+    c.write_text(c.read_text("utf-8") + "丙\n", "utf-8")
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,region,level,year\nm/b.txt,大连市,city,2022\nm/c.txt,,,\n", "utf-8")
+    summary, seen = run(sessions, d, overrides=bulk.overrides_from({"year": "2021", "level": None}),
+                        manifest=bulk.read_manifest(manifest))
+    assert summary.counts["imported"] == 3
+    got = {Path(o.label).name: (o.result.region, o.result.year) for o in seen}
+    assert got == {"广东省2023年政府工作报告.txt": ("广东省", 2021),  # the flag beats the file name
+                   "b.txt": ("大连市", 2022),  # the manifest beats the flag
+                   "c.txt": (None, 2021)}  # empty cells override nothing
+    with sessions() as s:
+        levels = dict(s.execute(select(Report.source, Report.level)).all())
+    assert levels == {"广东省2023年政府工作报告.txt": "province", "b.txt": "city", "c.txt": None}
+    assert importer.from_file_name("2024-辽宁-政府工作报告.docx") == {
+        "plan_year": 2024, "region": "辽宁省", "level": "province"}
+    assert importer.from_file_name("沈阳市政府工作报告2025.pdf")["region"] == "沈阳市"
+    assert importer.from_file_name("report.txt") == {}
+
+
+def test_text_metadata_beats_the_file_name(sessions, tmp_path):
+    p = tmp_path / "广东省2019.txt"
+    p.write_text(SAMPLE.read_text("utf-8"), "utf-8")
+    r = importer.import_file(sessions, p)
+    assert (r.region, r.year) == ("辽宁省", 2024)
+
+
+def test_bad_manifests(tmp_path):
+    m = tmp_path / "m.csv"
+    for body, why in (("file,province\nx.txt,辽宁\n", "unknown column"), ("name\nx\n", "needs a 'file' column"),
+                      ("file,year\nx.txt,twenty\n", "line 2: year must be a year"),
+                      ("file,level\nx.txt,village\n", "level must be one of")):
+        m.write_text(body, "utf-8")
+        with pytest.raises(LuoshiError, match=why):
+            bulk.read_manifest(m)
+    with pytest.raises(LuoshiError, match="manifest"):
+        bulk.read_manifest(tmp_path / "missing.csv")
+
+
+def test_cli_folder(db_url, tmp_path):
+    root = folder(tmp_path)
+    r = CliRunner().invoke(main, ["import", str(root), "--recursive", "--workers", "1", "--db", db_url])
+    assert r.exit_code == 2, r.stderr  # bad files among them
+    rows = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [(Path(x["file"]).name, x["status"]) for x in rows] == [
+        ("r0.txt", "imported"), ("r1.txt", "imported"), ("r2.txt", "imported"), ("r9-copy.txt", "unchanged"),
+        ("r3.txt", "imported")]
+    assert rows[3]["duplicate_of"] == str(root / "r0.txt")
+    err = r.stderr.splitlines()
+    assert [x for x in err if x.startswith("luoshi: error:")] == [
+        f"luoshi: error: {root / 'broken.docx'}: " + err[0].split(": ", 3)[-1],
+        f"luoshi: error: {root / 'empty.txt'}: empty file"]
+    assert "4 imported, 0 replaced, 1 unchanged, 2 failed (7 files)" in err[-1]
+    r = CliRunner().invoke(main, ["import", str(root), "--db", db_url, "--region", "x", "--level", "town"])
+    assert r.exit_code == 2 and "town" in r.stderr
+    m = tmp_path / "m.csv"
+    m.write_text("file,color\n", "utf-8")
+    r = CliRunner().invoke(main, ["import", str(root), "--db", db_url, "--manifest", str(m)])
+    assert r.exit_code == 2 and "unknown column(s) color" in r.stderr
+
+
+def test_cli_interrupted_exit_code(sqlite_url, tmp_path, monkeypatch):
+    root = folder(tmp_path)
+    monkeypatch.setattr(importer, "write", lambda *a, **kw: (_ for _ in ()).throw(KeyboardInterrupt))
+    r = CliRunner().invoke(main, ["import", str(root), "-r", "--db", sqlite_url])
+    assert r.exit_code == 130
+    assert "interrupted after" in r.stderr and "run it again" in r.stderr

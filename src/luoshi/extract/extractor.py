@@ -7,7 +7,7 @@ from bisect import bisect_left
 
 from ..ingest.document import Document
 from ..ingest.normalize import to_simplified_label
-from .figures import YEAR, DocContext, Draft, W, ratio_drafts, sentence_figures
+from .figures import MAX_TEXT, DocContext, Draft, W, ratio_drafts, sentence_figures
 from .quantities import Quantity
 from .tables import table_cells
 from .model import Figure
@@ -16,6 +16,8 @@ from .quantities import find_quantities
 SENT_END = re.compile(r"[。！？!?；;]+[”’」』)）]*")
 REGION_WORDS = re.compile(r"全省|全市|全区|全县|全州|全旗|我省|我市|我区|我县|本省|本市|全年")
 PART_YEAR = re.compile(r"(20\d\d|19\d\d)年")
+_YEARS = re.compile(r"((?:20|19)\d\d)年(?!代)")  # YEAR's years without its prefix, 10 times faster
+LOOKBACK = 1000  # characters of a sentence read before a figure for its role and year
 
 
 def _context(doc: Document, ol) -> DocContext:
@@ -63,7 +65,9 @@ def _sentences(doc: Document, ol) -> list[tuple[int, int]]:
 def _role_and_year(text: str, s0: int, qpos: int, base_role: str, ctx: DocContext) -> tuple[str, int | None, str]:
     """Role and year of a figure from its part and the words of its sentence before it."""
     w = W()
-    before = text[s0:qpos]
+    # the words before it in its sentence; a real sentence is under 500 characters, and a bound
+    # keeps a line of 100,000 figures linear
+    before = text[max(s0, qpos - LOOKBACK):qpos]
     role, why = base_role, "part"
     if w["_estimate_re"].search(before):
         role, why = "estimate", "预计"
@@ -77,7 +81,7 @@ def _role_and_year(text: str, s0: int, qpos: int, base_role: str, ctx: DocContex
     year = ctx.review_year if role in ("actual", "estimate") else ctx.plan_year
     if role == "estimate" and base_role == "target":
         year = ctx.review_year
-    years = [int(m.group(1)) for m in YEAR.finditer(before)]
+    years = [int(y) for y in _YEARS.findall(before)]
     if years:
         y = years[-1]
         if role == "target" and ctx.plan_year and y >= ctx.plan_year:
@@ -138,6 +142,7 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
         section = " / ".join(n.title for n in path if n.kind in ("part", "section", "paragraph") and n.title)
         for d in drafts:
             role, year, why = _role_and_year(text, s0, d.q.start, base_role, ctx)
+            d.span_start = max(d.span_start, d.span_end - MAX_TEXT)  # see MAX_TEXT
             a, b = doc.to_original(d.span_start, d.span_end)
             ind = REGION_WORDS.sub("", d.indicator).strip() or d.indicator.strip()
             ind = to_simplified_label(ind) if doc.traditional else ind

@@ -11,6 +11,7 @@ the role and year from the part of the report and the sentence. Enumerations ("�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -23,6 +24,10 @@ CLAUSE_SEP = set(",;:，；：")
 OPEN = {"“": "”", "《": "》", "「": "」", "『": "』", "(": ")", "（": "）", "[": "]", "‘": "’"}
 QUOTES = {"“", "《", "「", "『", "‘"}
 HAN = re.compile(r"[\u4e00-\u9fff]")
+# An indicator, or the span of a figure, is never longer in a real report (longest seen: 53).
+# Chains that borrow from the figure before ('总量…，总量…') stop growing here, or a line of
+# 100,000 figures would hold 100,000 ever longer strings.
+MAX_TEXT = 200
 YEAR = re.compile(r"(?:到|至|在|于|截至|截止)?(20\d\d|19\d\d)年(?!代)")
 
 
@@ -292,10 +297,8 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     bounds = [s0] + [p + 1 for p in seps] + [s1]
 
     def clause_of(pos: int) -> tuple[int, int]:
-        for a, b in zip(bounds, bounds[1:]):
-            if a <= pos < b:
-                return a, b
-        return s0, s1
+        i = bisect_right(bounds, pos) - 1  # bisect: a sentence may hold 100,000 clauses
+        return (bounds[i], bounds[i + 1]) if 0 <= i < len(bounds) - 1 else (s0, s1)
 
     quants = []
     for q in found:
@@ -435,7 +438,7 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
     from the figure before it, or from the object of the clause before."""
     bare = d.indicator.strip("“”\"' ")
     if (not bare or bare in W()["generic_indicators"]) and prev is not None:
-        d.indicator = prev.indicator + bare if bare else prev.indicator
+        d.indicator = (prev.indicator + bare)[:MAX_TEXT] if bare else prev.indicator
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("inherited indicator")
         return
@@ -514,7 +517,8 @@ def _number_follows(text: str, i: int, end: int) -> bool:
 
 def _previous_clause_object(text: str, bounds: list[int], c0: int) -> tuple[int, int, str] | None:
     """The object of the clause before: '实施…等废弃矿山复绿行动，治理14.8万亩' → 废弃矿山复绿行动."""
-    k = bounds.index(c0) if c0 in bounds else -1
+    k = bisect_left(bounds, c0)
+    k = k if k < len(bounds) and bounds[k] == c0 else -1
     if k <= 0:
         return None
     a, b = bounds[k - 1], c0 - 1
@@ -659,7 +663,7 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
         if subjectless and re.fullmatch(r"\s*[,;，；]\s*", gap) and a.indicator:
             subject = a.indicator[len(_verb_head(a.indicator)):] or a.indicator
             if subject not in ind:
-                b.indicator = subject + ind
+                b.indicator = (subject + ind)[:MAX_TEXT]
                 b.span_start = min(b.span_start, a.span_start)
                 b.rule.append("subject of the clause before")
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Iterator
 
 # kinds, from the top: document > part > section > paragraph > item > sentence
@@ -50,6 +52,9 @@ class Node:
         return d
 
 
+_NSTART = attrgetter("nstart")
+
+
 @dataclass
 class Outline:
     """The outline of one document: a ``document`` root node plus metadata."""
@@ -65,15 +70,18 @@ class Outline:
         return [n for n in self.root.walk() if kind is None or n.kind == kind]
 
     def path_at(self, npos: int) -> list[Node]:
-        """Nodes (part, section, paragraph, item — not sentences) containing normalised ``npos``."""
+        """Nodes (part, section, paragraph, item — not sentences) containing normalised ``npos``.
+
+        Children are in order and do not overlap, so the only candidate is the last one starting
+        at or before ``npos``: a binary search, as a paragraph of one huge line can hold 100,000
+        sentences (a linear scan per figure made extraction quadratic).
+        """
         path: list[Node] = []
         node = self.root
         while True:
-            nxt = None
-            for c in node.children:
-                if c.kind != "sentence" and c.nstart <= npos < c.nend:
-                    nxt = c
-                    break
+            i = bisect_right(node.children, npos, key=_NSTART) - 1
+            c = node.children[i] if i >= 0 else None
+            nxt = c if c is not None and c.kind != "sentence" and c.nstart <= npos < c.nend else None
             if nxt is None:
                 return path
             path.append(nxt)

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from click.testing import CliRunner
 from fastapi.testclient import TestClient
 
 from luoshi.api.app import create_app
+from luoshi.api.settings import Settings
+from luoshi.cli import main
 
 
 def shape(r) -> dict:
@@ -14,7 +17,7 @@ def shape(r) -> dict:
 
 
 def test_error_shape_for_framework_errors(sqlite_url):
-    with TestClient(create_app(sqlite_url)) as c:
+    with TestClient(create_app(sqlite_url, settings=Settings(include_web=False))) as c:
         assert c.get("/api/v1/health").json()["ok"] is True
         assert shape(c.get("/no/such/route"))["code"] == "not_found"
         assert shape(c.get("/api/v1/nope"))["code"] == "not_found"
@@ -28,3 +31,36 @@ def test_error_shape_for_framework_errors(sqlite_url):
         assert c.get("/api/v1/openapi.json").json()["info"]["title"] == "luoshi"
         page = c.get("/api/v1/docs").text
         assert "/api/v1/openapi.json" in page and "http" not in page.replace("http-equiv", "")
+
+
+def test_validation_errors_share_the_shape(sqlite_url, accounts):
+    app = create_app(sqlite_url, settings=Settings(include_web=False))
+    tokens, _ = accounts(app.state.sessions)
+    with TestClient(app) as c:
+        h = {"Authorization": f"Bearer {tokens['admin']}"}
+        r = c.get("/api/v1/tasks", params={"limit": "many"}, headers=h)
+        err = shape(r)
+        assert r.status_code == 422 and err["code"] == "invalid" and err["detail"][0]["loc"] == ["query", "limit"]
+        r = c.post("/api/v1/users", json={"username": "x"}, headers=h)
+        assert r.status_code == 422 and {tuple(d["loc"]) for d in shape(r)["detail"]} >= {("body", "password")}
+        r = c.post("/api/v1/tasks/1/progress", content=b"{not json", headers={**h, "Content-Type": "application/json"})
+        assert r.status_code == 422 and shape(r)["code"] == "invalid"
+        r = c.post("/api/v1/tokens", json={"name": "x", "extra": 1}, headers=h)
+        assert r.status_code == 422  # unknown fields are refused, not ignored
+        r = c.get("/api/v1/me", headers={"Authorization": "Basic cm9vdDpyb290"})
+        assert r.status_code == 401 and "Bearer" in shape(r)["message"]
+
+
+def test_web_hook_and_serve_command(sqlite_url):
+    from importlib.util import find_spec
+
+    bare = create_app(sqlite_url, settings=Settings(include_web=False))
+    assert bare.state.sessions is not None and bare.state.include_web is False
+    with TestClient(bare) as c:
+        assert shape(c.get("/"))["code"] == "not_found"  # no pages without the web package
+    if find_spec("luoshi.web") is not None:
+        with TestClient(create_app(sqlite_url)) as c:  # luoshi.web.mount added its pages
+            assert c.get("/", follow_redirects=False).status_code != 404
+    got = CliRunner().invoke(main, ["serve", "--db", "nosuchdriver://x"])
+    assert got.exit_code == 2 and "database URL" in got.output
+    assert "--public-read" in CliRunner().invoke(main, ["serve", "--help"]).output

@@ -47,6 +47,12 @@ def test_upload_good_bad_and_too_large(db_url, accounts):
         r = c.post("/api/v1/reports", headers={"Authorization": f"Bearer {sup}", "Content-Length": "999999999"},
                    content=b"x")
         assert r.status_code == 413
+
+        def chunks():  # no Content-Length: cut off while it arrives
+            yield from (b"x" * 50_000 for _ in range(100))
+        r = c.post("/api/v1/reports", headers={"Authorization": f"Bearer {sup}",
+                                               "Content-Type": "multipart/form-data; boundary=b"}, content=chunks())
+        assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
         assert (count(app.state.sessions, Report), count(app.state.sessions, AuditEntry)) == before
         assert upload(c, tokens["reporter"], "liaoning-2024.txt", sample).status_code == 403
         r = c.post("/api/v1/reports", headers={"Authorization": f"Bearer {sup}"})

@@ -6,7 +6,8 @@ Stable surface (the web UI, ``luoshi.web``, builds on it):
     Opens (and migrates) the database at ``db_url`` (see ``luoshi.store.resolve_url``) and
     returns the app. ``settings`` is a ``luoshi.api.settings.Settings`` (public read-only mode,
     upload limit, ``include_web``). The OpenAPI document is ``/api/v1/openapi.json``, the docs
-    page ``/api/v1/docs`` (self-contained: no CDN; it renders the schema as plain text/JSON).
+    page ``/api/v1/docs`` (self-contained HTML, no script, no CDN: the routes of the schema
+    as a table). ``create_app(sessions=factory)`` uses a sessionmaker the caller owns instead.
 
 ``app.state.sessions``
     The SQLAlchemy ``sessionmaker`` of that database (read with ``with sessions() as s``, write
@@ -40,7 +41,39 @@ builds it; ``ApiError(status, code, message, detail)`` raised anywhere is render
 409 from a stale ``expected_version`` carries ``detail = {"task_id", "expected", "actual",
 "rejected": <what this write submitted, so no text is lost>, "current": <the latest state>}``.
 The track services' typed errors map to it directly (NotFound → 404, Forbidden → 403,
-Conflict → 409, Invalid → 422).
+Conflict → 409, Invalid → 422); a report file the reader refuses is 400 ``bad_file`` with
+``detail = {"file", "reason"}``; a body over the upload limit is 413 ``too_large``.
+
+Endpoints (all under ``/api/v1``; JSON; "any" = any signed-in role, or anonymous in public
+read-only mode; writes are authorised by the track services, so the rules are the CLI's):
+
+=========================================  =====================================================
+GET  /health, /me                          liveness (no auth); the caller
+GET  /reports · POST /reports              current reports (any) · upload a file, multipart
+                                           ``file`` (+ region, level, year) → import (admin,
+                                           supervisor)
+GET  /reports/{id}, /reports/{id}/outline  metadata; outline tree (``?sentences=true``)
+GET  /figures                              indicator|canonical, role, year, region, section,
+                                           report; limit/offset → {total, limit, offset, items}
+POST /reports/{id}/tasks                   tasks from the report's plan (admin, supervisor)
+GET  /reports/{id}/plan?format=xlsx|docx   the 分工方案 as a download (tracked tasks, else draft)
+GET  /reports/{id}/rollups?today=          counts per status value: report, sections, departments
+GET  /tasks                                report, section, department, reported/evidence/
+                                           schedule/confidence (repeatable), kind, deadline_from/
+                                           _to, q, sort (``-`` = descending), limit/offset, today
+GET  /tasks/{id}?today=                    task, status axes, definitions, latest update, rating,
+                                           history {revisions, updates, ratings}
+POST|PUT|DELETE /tasks/{id}/assignments    add · set the whole set · remove (admin, supervisor)
+PUT  /tasks/{id}/milestones                replace milestones (admin, supervisor)
+POST /tasks/{id}/progress                  ``expected_version`` required (null = unchecked);
+                                           reporters of an assigned department, admin, supervisor
+POST /tasks/{id}/ratings, /revisions       admin, supervisor
+GET  /reminders, /compare, /search         per department; targets vs actuals (``format=csv|
+                                           xlsx`` downloads); full-text search
+GET  /departments · GET /audit             any · admin, supervisor
+GET|POST /users · POST /users/{u}/disable  admin
+GET|POST /tokens · DELETE /tokens/{id}     own (admin: anyone's); the token is shown once
+=========================================  =====================================================
 """
 
 from __future__ import annotations

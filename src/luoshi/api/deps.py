@@ -48,7 +48,7 @@ def optional_actor(request: Request) -> Actor | None:
     revoked token is 401, not anonymous."""
     pre = getattr(request.state, "actor", None)
     if isinstance(pre, Actor):
-        if pre.id is not None and pre.username != "anonymous":
+        if pre.id is not None:
             with sessions_of(request)() as s:  # a session outlives a disabled account: not its access
                 user = s.get(User, pre.id)
                 if user is None or not user.active:

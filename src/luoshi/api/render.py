@@ -18,9 +18,9 @@ MEDIA = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sh
          "csv": "text/csv; charset=utf-8", "jsonl": "application/x-ndjson"}
 
 
-def download(data: bytes | str, filename: str, fmt: str) -> Response:
+def download(data: bytes | str, filename: str, fmt: str, ascii_name: str | None = None) -> Response:
     """An attachment; the Chinese file name in RFC 5987 form, an ASCII fallback beside it."""
-    ascii_name = filename.encode("ascii", "replace").decode().replace("?", "_")
+    ascii_name = ascii_name or filename.encode("ascii", "replace").decode().replace("?", "_")
     disposition = f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"
     body = data.encode("utf-8") if isinstance(data, str) else data
     return Response(body, media_type=MEDIA[fmt], headers={"Content-Disposition": disposition})
@@ -50,6 +50,7 @@ def _plan_tasks(session: Session, report: Report, today: dt.date | None) -> list
 
 
 def plan_file(session: Session, report: Report, fmt: str, today: dt.date | None) -> tuple[bytes, str]:
+    """The 分工方案 file and its (Chinese) name."""
     from ..plan import export
 
     tasks = _plan_tasks(session, report, today)

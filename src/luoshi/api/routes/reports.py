@@ -149,7 +149,7 @@ def export_plan(report_id: int, format: Literal["xlsx", "docx"] = "xlsx", today:
                 _actor: Actor = Depends(current_actor), s: Session = Depends(read_session)) -> Response:
     r = _get_report(s, report_id)
     data, name = plan_file(s, r, format, today)
-    return download(data, name, format)
+    return download(data, name, format, f"luoshi-plan-{report_id}.{format}")
 
 
 @router.get("/reports/{report_id}/rollups", summary="Counts of tasks per status value: whole report, by section, by department")

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -216,15 +216,16 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
 def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, workers: int = 1,
                  on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
-    """Import ``items`` (see ``plan``): parse in ``workers`` processes (in this one when 1 or
-    for fewer than POOL_MIN files), write here, one transaction each, and report each outcome
-    in input order.
+    """Import ``items`` (see ``plan``): parse in ``workers`` processes (in this one for fewer
+    than POOL_MIN files), write here, one transaction each, and report each outcome in input
+    order.
 
     Ctrl-C (KeyboardInterrupt) stops after rolling back the document being written; the summary
     says ``interrupted`` and a re-run picks up where this one stopped.
     """
     summary = Summary(files=len(items))
-    pool = _pool(workers) if workers > 1 and len(items) >= POOL_MIN else None
+    # even one worker pays: it parses the next file while this process writes the last one
+    pool = _pool(workers) if len(items) >= POOL_MIN else None
     window = 4 * workers if pool else 1
     queue: deque[_Job] = deque()
     seen: dict[str, str] = {}
@@ -302,4 +303,15 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+    if summary.counts["imported"] + summary.counts["replaced"] >= POOL_MIN:
+        _analyze(factory)
     return summary
+
+
+def _analyze(factory: sessionmaker[Session]) -> None:
+    """Fresh planner statistics after a large load: PostgreSQL otherwise plans searches for
+    the empty tables it last sampled (nested loops over every hit) until autovacuum comes by."""
+    with factory() as s:
+        if s.get_bind().dialect.name == "postgresql":
+            s.execute(text("ANALYZE reports, outline_nodes, figures, search_entries"))
+            s.commit()

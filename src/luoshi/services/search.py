@@ -2,9 +2,10 @@
 
 A query is words separated by spaces, all of which must occur (AND); each word is a substring
 match, so no word segmentation is needed. Query and text are normalised alike (full-width
-folded, traditional → simplified). SQLite uses its FTS5 trigram index for words of three
-characters or more and LIKE for shorter ones; PostgreSQL uses ILIKE, served by a pg_trgm GIN
-index. Both are exact substring tests, so both backends give the same hits, in the same order
+folded, traditional → simplified, lowercased — so matching ignores case and plain LIKE serves on
+both backends: PostgreSQL's ILIKE is several times slower). SQLite uses its FTS5 trigram index
+for words of three characters or more and LIKE for shorter ones; PostgreSQL uses LIKE, served by
+a pg_trgm GIN index. Both are exact substring tests, so both backends give the same hits, in the same order
 (newest plan year first, then report, then position), from current report versions only.
 
 The index is filled inside the import transaction (``add_entries``); tasks, owned by the
@@ -79,7 +80,7 @@ def entries_for(doc: Document, outline: Outline, figures: Sequence[Figure],
         if node.kind == "sentence":
             lo, hi = bisect_right(starts, node.nstart - 1), bisect_right(starts, node.nend - 1)
             inside = figures[lo:hi]
-            rows.append((index[id(node)], "sentence", doc.text[node.nstart:node.nend], " / ".join(path),
+            rows.append((index[id(node)], "sentence", doc.text[node.nstart:node.nend].lower(), " / ".join(path),
                          node.start, node.end, _tags(f.role for f in inside),
                          _tags(f.canonical for f in inside)))
             return
@@ -91,7 +92,7 @@ def entries_for(doc: Document, outline: Outline, figures: Sequence[Figure],
     walk(outline.root, [])
     for i, f in enumerate(figures):
         t = doc.text[f.nstart:f.nend]
-        rows.append((i, "figure", t if f.indicator in t else f"{f.indicator} {t}", f.section, f.start,
+        rows.append((i, "figure", (t if f.indicator in t else f"{f.indicator} {t}").lower(), f.section, f.start,
                      f.end, _tags([f.role]), _tags([f.canonical])))
     return rows
 
@@ -131,16 +132,16 @@ def index_tasks(session: Session, report_id: int) -> int:
         session.execute(delete(SearchEntry).where(SearchEntry.id.in_(old)))
     tasks = session.execute(select(Task.id, Task.text, Task.section, Task.start, Task.end, Task.canonical,
                                    Task.value).where(Task.report_id == report_id)).all()
-    _insert(session, [(report_id, t.id, "task", normalize(t.text)[0], t.section or "", t.start, t.end,
+    _insert(session, [(report_id, t.id, "task", normalize(t.text)[0].lower(), t.section or "", t.start, t.end,
                        _tags(["target"] if t.value is not None else []), _tags([t.canonical]))
                       for t in tasks])
     return len(tasks)
 
 
 def terms(query: str) -> list[str]:
-    """The words of a query, normalised like report text (always converted to simplified: a
-    few characters are too few to tell the script); duplicates dropped."""
-    words = normalize(query, simplify=True)[0].split() if query.strip() else []
+    """The words of a query, normalised and lowercased like the indexed text (always converted
+    to simplified: a few characters are too few to tell the script); duplicates dropped."""
+    words = normalize(query, simplify=True)[0].lower().split() if query.strip() else []
     return list(dict.fromkeys(words))
 
 
@@ -171,7 +172,7 @@ def search(session: Session, query: str, *, region: str | None = None, year: int
     for w in words:
         if sqlite and len(w) >= 3:
             continue
-        conds.append(e.text.like(_like(w), escape="\\") if sqlite else e.text.ilike(_like(w), escape="\\"))
+        conds.append(e.text.like(_like(w), escape="\\"))
     if region is not None:
         from .compare import region_key
 
@@ -183,11 +184,15 @@ def search(session: Session, query: str, *, region: str | None = None, year: int
         if val is not None:
             conds.append(col.like(_like(f" {val} "), escape="\\"))
     order = case({k: i for i, k in enumerate(KINDS)}, value=e.kind, else_=len(KINDS))
-    original = func.substr(r.original, e.start + 1, e.end - e.start).label("original")
-    q = (select(e.kind, e.report_id, e.ref_id, e.start, e.end, e.text, original, e.section, r.region,
-                r.plan_year, r.level, r.title)
-         .join(r, r.id == e.report_id).where(and_(*conds))
-         .order_by(r.plan_year.desc().nulls_last(), e.report_id, e.start, order, e.id).limit(limit))
+    top = (select(e.id, e.kind, e.report_id, e.ref_id, e.start, e.end, e.text, e.section, r.region,
+                  r.plan_year, r.level, r.title, order.label("kind_order"))
+           .join(r, r.id == e.report_id).where(and_(*conds))
+           .order_by(r.plan_year.desc().nulls_last(), e.report_id, e.start, order, e.id).limit(limit)
+           .subquery())
+    # the original's span only for the hits kept: reading a report's text is the costly part
+    original = func.substr(r.original, top.c.start + 1, top.c.end - top.c.start).label("original")
+    q = (select(top, original).join(r, r.id == top.c.report_id)
+         .order_by(top.c.plan_year.desc().nulls_last(), top.c.report_id, top.c.start, top.c.kind_order, top.c.id))
     hits = []
     for row in session.execute(q):
         # show the original (traditional stays traditional) where it maps 1:1 onto the indexed

@@ -1,5 +1,5 @@
 """The search index: one row per sentence, figure and task of a report, the text normalised
-(full-width folded, traditional → simplified) so that one query finds every script.
+(full-width folded, traditional → simplified, lowercased) so that one query finds every script.
 
 The rows are plain; the index over ``text`` is per backend and lives in the migration only:
 on SQLite an FTS5 table with the trigram tokenizer (``search_fts``, external content: rows are
@@ -26,7 +26,7 @@ class SearchEntry(Base):
     report_id: Mapped[int] = mapped_column(ForeignKey("reports.id", ondelete="CASCADE"), index=True)
     kind: Mapped[str] = mapped_column(String(10))  # sentence | figure | task
     ref_id: Mapped[int | None] = mapped_column(Integer)  # outline node, figure or task id
-    text: Mapped[str] = mapped_column(Text)  # normalised: what queries match
+    text: Mapped[str] = mapped_column(Text)  # normalised and lowercased: what queries match
     section: Mapped[str] = mapped_column(Text, default="")
     start: Mapped[int]  # offsets into the report's original text
     end: Mapped[int]

@@ -4,7 +4,7 @@ SQLite: an FTS5 table with the trigram tokenizer over ``search_entries.text`` (e
 content, so the text is stored once); needs SQLite >= 3.34. Inserts are indexed by the code that
 inserts (luoshi.services.search: far cheaper than a per-row trigger); deletes — including ON
 DELETE CASCADE from reports — and updates by triggers.
-PostgreSQL: the pg_trgm extension and a GIN trigram index, which serves ILIKE '%…%'.
+PostgreSQL: the pg_trgm extension and a GIN trigram index, which serves LIKE '%…%'.
 Reports imported before this revision are indexed here from their stored outline and figures.
 
 Revision ID: 0003
@@ -127,14 +127,14 @@ def _backfill(bind: sa.Connection) -> None:
                 continue
             inside = [f for f in figs if n.nstart <= f.nstart < n.nend]
             rows.append({"report_id": report_id, "kind": "sentence", "ref_id": n.id,
-                         "text": norm[n.nstart:n.nend], "section": section(n),
+                         "text": norm[n.nstart:n.nend].lower(), "section": section(n),
                          "start": n.start, "end": n.end,
                          "roles": _tags(f.role for f in inside),
                          "indicators": _tags(f.canonical for f in inside)})
         for f in figs:
             text = norm[f.nstart:f.nend]
             rows.append({"report_id": report_id, "kind": "figure", "ref_id": f.id,
-                         "text": text if f.indicator in text else f"{f.indicator} {text}",
+                         "text": (text if f.indicator in text else f"{f.indicator} {text}").lower(),
                          "section": f.section, "start": f.start, "end": f.end,
                          "roles": _tags([f.role]), "indicators": _tags([f.canonical])})
         if rows:

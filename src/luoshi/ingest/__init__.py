@@ -7,6 +7,7 @@ Every failure a user can cause raises ``InputError`` (file + reason), never a tr
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from ..errors import InputError, LuoshiError
@@ -32,6 +33,15 @@ def size_limit() -> int:
     if value < 0:
         raise LuoshiError(f"LUOSHI_MAX_BYTES must be a whole number of bytes, not {raw!r}")
     return value
+
+
+_UNSAFE = re.compile(r'[\x00-\x1f\x7f/\\:*?"<>|]')
+
+
+def safe_id(stem: str) -> str:
+    """A file's stem as a document id that is safe as a file name anywhere: no separators or
+    control characters, no leading dot (the stem of ``..txt`` is ``.``), at most 80 characters."""
+    return _UNSAFE.sub("_", stem).lstrip(". ")[:80].rstrip() or "document"
 
 
 def read_text(original: str, doc_id: str = "document", *, fmt: str = "txt",
@@ -78,5 +88,5 @@ def read(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
     if not data.strip():
         raise InputError(p, "empty file")
     original, encoding = READERS[ext](data, p)
-    return read_text(original, p.stem, fmt=ext.lstrip("."), source=str(p), encoding=encoding)
+    return read_text(original, safe_id(p.stem), fmt=ext.lstrip("."), source=str(p), encoding=encoding)
 

@@ -10,9 +10,12 @@ import codecs
 import html as htmllib
 import io
 import logging
+import os
 import re
 import zipfile
+import zlib
 from collections import Counter
+from itertools import islice
 from statistics import median
 from typing import Callable, NamedTuple
 
@@ -102,9 +105,33 @@ def read_txt(data: bytes, path: object) -> tuple[str, str | None]:
     return decode_text(data, path)
 
 
+def limit(name: str, default: int) -> int:
+    """A limit from env ``LUOSHI_<NAME>`` (read on each call), else ``default``."""
+    raw = os.environ.get(f"LUOSHI_{name}", "").strip()
+    return int(raw) if raw.isdigit() else default
+
+
 # -- docx -------------------------------------------------------------------------------------
 
-MAX_UNZIPPED = 512 * 1024 * 1024  # a zip bomb stops here, not in memory
+# A zip bomb stops at the zip directory, before anything is inflated. python-docx holds every
+# part in memory, and walking the XML costs ~2 s and ~20 MB per MB: a real report's XML is a
+# few MB, a 20 MB .docx of images unpacks to about its size.
+MAX_UNZIPPED = 100 * 1024 * 1024
+MAX_XML = 20 * 1024 * 1024
+
+
+def _repack(data: bytes) -> bytes:
+    """The package again, every part inflated in 1 MB pieces up to its declared size, stored.
+
+    zipfile's ``read()`` inflates up to 2 GB in one call before cutting to the declared size, so
+    a directory that lies (1 KB declared, gigabytes of data) would spike memory in python-docx.
+    """
+    buf = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as zf, zipfile.ZipFile(buf, "w") as out:
+        for info in zf.infolist():
+            with zf.open(info) as f:
+                out.writestr(info.filename, b"".join(iter(lambda: f.read(1 << 20), b"")))
+    return buf.getvalue()
 
 
 def read_docx(data: bytes, path: object) -> tuple[str, str | None]:
@@ -120,14 +147,17 @@ def read_docx(data: bytes, path: object) -> tuple[str, str | None]:
     names = {i.filename for i in infos}
     if "word/document.xml" not in names and "[Content_Types].xml" not in names:
         raise InputError(path, "a zip archive but not a Word .docx (no word/document.xml)")
-    if sum(i.file_size for i in infos) > MAX_UNZIPPED:
-        raise InputError(path, f"the .docx unpacks to more than {MAX_UNZIPPED} bytes")
+    total = sum(i.file_size for i in infos)
+    xml = sum(i.file_size for i in infos if i.filename.endswith((".xml", ".rels")))
+    for size, most, what in ((total, MAX_UNZIPPED, ""), (xml, MAX_XML, " of XML")):
+        if size > most:
+            raise InputError(path, f"the .docx unpacks to more than {most} bytes{what} ({size}): a zip bomb?")
     try:
         import docx
         from docx.table import Table
         from docx.text.paragraph import Paragraph
 
-        d = docx.Document(io.BytesIO(data))
+        d = docx.Document(io.BytesIO(_repack(data)))
         lines: list[str] = []
         stack = list(reversed(list(d.element.body.iterchildren())))
         while stack:  # iterative: content controls (w:sdt) can nest
@@ -176,6 +206,49 @@ HEADING = re.compile(
 SENT_END = re.compile(r"[。！？；：!?;:…][”’」』）)\"']*$")
 _CID = re.compile(r"\(cid:\d+\)")
 
+# pdfminer parses in pure Python and inflates streams whole: a small file can hold a million
+# pages, objects or a stream of gigabytes. Checked before parsing (bytes) and before the pages
+# are read; each limit can be set by env LUOSHI_MAX_PDF_PAGES / _OBJECTS / _INFLATED.
+MAX_PDF_PAGES = 1000
+MAX_PDF_OBJECTS = 100_000
+MAX_PDF_INFLATED = 256 * 1024 * 1024
+_SIZE = re.compile(rb"/Size\s+(\d{1,12})")
+_OBJSTM = re.compile(rb"/Type\s*/ObjStm")
+_N = re.compile(rb"/N\s+(\d{1,12})")
+_STREAM = re.compile(rb"(?<!end)stream\r?\n")
+
+
+def _inflated(data: bytes, budget: int) -> int:
+    """Bytes the Flate streams inflate to, counting stops past ``budget`` (bounded memory and
+    time: input is fed in pieces, output never exceeds the budget)."""
+    total, view = 0, memoryview(data)
+    for m in _STREAM.finditer(data):
+        z, pos = zlib.decompressobj(), m.end()
+        try:
+            while not z.eof and pos < len(data) and total <= budget:
+                total += len(z.decompress(view[pos:pos + 65536], budget + 1 - total))
+                while z.unconsumed_tail and total <= budget:
+                    total += len(z.decompress(z.unconsumed_tail, budget + 1 - total))
+                pos += 65536
+        except zlib.error:
+            pass  # not a Flate stream (an image), or its end
+        if total > budget:
+            break
+    return total
+
+
+def _check_pdf_size(data: bytes, path: object) -> None:
+    objects = max([int(n) for n in _SIZE.findall(data)] or [0])
+    objstm = sum(int(n.group(1)) for m in _OBJSTM.finditer(data)
+                 if (n := _N.search(data, max(0, m.start() - 300), m.end() + 300)))
+    headers = data.count(b"obj") - data.count(b"endobj")  # "12 0 obj", counted without a list
+    objects = max(objects, headers + objstm)
+    if objects > (most := limit("MAX_PDF_OBJECTS", MAX_PDF_OBJECTS)):
+        raise InputError(path, f"PDF has {objects} objects; the limit is {most} (LUOSHI_MAX_PDF_OBJECTS)")
+    budget = limit("MAX_PDF_INFLATED", MAX_PDF_INFLATED)
+    if _inflated(data, budget) > budget:
+        raise InputError(path, f"PDF streams inflate to more than {budget} bytes (LUOSHI_MAX_PDF_INFLATED)")
+
 
 def _pdf_lines(data: bytes, path: object) -> list[list[_Line]]:
     import pdfplumber
@@ -185,7 +258,13 @@ def _pdf_lines(data: bytes, path: object) -> list[list[_Line]]:
     log.setLevel(logging.CRITICAL + 1)  # pdfminer warns on stderr about harmless oddities
     try:
         pages: list[list[_Line]] = []
+        _check_pdf_size(data, path)
         with pdfplumber.open(io.BytesIO(data)) as pdf:
+            from pdfminer.pdfpage import PDFPage
+
+            most = limit("MAX_PDF_PAGES", MAX_PDF_PAGES)
+            if sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), most + 1)) > most:
+                raise InputError(path, f"PDF has more than {most} pages (LUOSHI_MAX_PDF_PAGES)")
             if not pdf.pages:
                 raise InputError(path, "PDF has no pages (corrupt?)")
             for n, page in enumerate(pdf.pages):

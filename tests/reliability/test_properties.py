@@ -26,7 +26,7 @@ from luoshi.ingest.readers import decode_text
 settings.register_profile("ci", max_examples=40, deadline=timedelta(seconds=5), database=None,
                           derandomize=True, print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-settings.register_profile("fuzz", max_examples=2000, deadline=timedelta(seconds=20),
+settings.register_profile("fuzz", max_examples=int(os.environ.get("LUOSHI_FUZZ_EXAMPLES", 2000)), deadline=timedelta(seconds=20),
                           print_blob=True,
                           suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 # applied per test, not loaded globally, so other tests' hypothesis settings stay their own
@@ -83,6 +83,8 @@ def test_decode_text(data):
 
 TAGS = ["p", "div", "span", "b", "table", "tr", "td", "li", "ul", "br", "script", "style", "nav",
         "article", "main", "header", "footer", "pre", "h1", "!--", "![CDATA[", "meta charset=gbk",
+        "meta charset=undefined", "meta charset=punycode", "meta charset=utf-7", "meta charset=rot13",
+        "meta charset=idna", "meta charset=utf-16",
         "a href='javascript:x()'", "p onclick='alert(1)'", "div class='menu'", "svg", "template"]
 
 

@@ -1,4 +1,14 @@
-"""What the property tests and the fuzzer found, kept as tests (each was fixed in the source).
+"""What the fuzzer, the property tests and sweeps found, kept as tests (each fixed in the source).
+
+Crashes (an exception other than InputError):
+
+- a .docx whose zip directory says "version needed to extract 6.4" (one flipped byte):
+  zipfile raised NotImplementedError;
+- an HTML page declaring ``<meta charset="undefined">`` (as broken page scripts write) or
+  "punycode" (a sweep of every codec name as the declared charset): the codec raised
+  UnicodeError, not the UnicodeDecodeError that was caught.
+
+Time and memory:
 
 1. One paragraph of 100,000 sentences (a 2 MB line): ``Outline.path_at`` scanned the children
    linearly for every figure — quadratic (17 s of a 22 s run). Now a binary search.
@@ -13,10 +23,15 @@ Each case would take minutes (or gigabytes) before the fix; here it must take se
 
 from __future__ import annotations
 
+import io
 import time
+import zipfile
+
+import pytest
 
 import luoshi
 from checks import check_figures, check_outline
+from luoshi.errors import InputError
 from luoshi.extract.figures import MAX_TEXT
 from luoshi.ingest import read_text
 
@@ -69,3 +84,31 @@ def test_borrowed_indicators_stop_growing():
         assert max(len(f.indicator) for f in figs) <= MAX_TEXT
         assert max(f.end - f.start for f in figs) <= MAX_TEXT
         check_figures(doc, figs)
+
+
+def test_docx_zip_version_too_new(tmp_path):
+    """Found by the fuzzer: one flipped byte, 'version needed to extract' 6.4 in the zip
+    directory, made zipfile raise NotImplementedError — a traceback instead of an InputError."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w") as zf:
+        zf.writestr("[Content_Types].xml", "<Types/>")
+        zf.writestr("word/document.xml", "<w:document/>")
+    data = bytearray(buf.getvalue())
+    data[data.index(b"PK\x01\x02") + 6] = 64  # version needed to extract: 6.4
+    p = tmp_path / "new.docx"
+    p.write_bytes(bytes(data))
+    with pytest.raises(InputError, match="not a zip archive"):
+        luoshi.read(p)
+
+
+@pytest.mark.parametrize("charset", ["undefined", "punycode", "idna", "rot13", "utf-7"])
+def test_html_odd_declared_charset(tmp_path, charset):
+    """A declared codec that fails with UnicodeError: the bytes decide instead."""
+    p = tmp_path / "page.html"
+    p.write_bytes(f'<html><head><meta charset="{charset}"></head><body><p>一、回顾\xff</p></body></html>'
+                  .encode("utf-8", "surrogateescape"))
+    try:
+        doc = luoshi.read(p)
+    except InputError:
+        return
+    assert "回顾" in doc.text

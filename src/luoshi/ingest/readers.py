@@ -142,8 +142,8 @@ def read_docx(data: bytes, path: object) -> tuple[str, str | None]:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise InputError(path, "not a .docx file (not a zip archive)") from None
+    except (zipfile.BadZipFile, NotImplementedError, ValueError, OSError):  # NotImplementedError:
+        raise InputError(path, "not a .docx file (not a zip archive)") from None  # zip version > 6.3
     names = {i.filename for i in infos}
     if "word/document.xml" not in names and "[Content_Types].xml" not in names:
         raise InputError(path, "a zip archive but not a Word .docx (no word/document.xml)")
@@ -395,7 +395,7 @@ def _decode_html(data: bytes, path: object) -> tuple[str, str]:
             enc = "gb18030" if enc in ("gb2312", "gbk", "gb_2312-80", "x-gbk") else enc
             try:
                 return data.decode(enc), enc
-            except (LookupError, UnicodeDecodeError):
+            except (LookupError, ValueError):  # ValueError: UnicodeError of "undefined", "punycode"
                 pass
     return decode_text(data, path)
 

@@ -20,7 +20,9 @@ TABLES = {"reports", "outline_nodes", "figures",
           "departments", "tasks", "task_revisions", "assignments", "milestones", "progress_updates",
           "ratings", "users", "api_tokens", "audit_log",
           # 0003, the search index (tests/services/test_search.py); SQLite adds its FTS5 tables
-          "search_entries"}
+          "search_entries",
+          # 0004, the publication decision (tests/track/test_publication.py)
+          "report_publications"}
 FTS5 = {"search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"}
 
 

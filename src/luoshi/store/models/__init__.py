@@ -1,6 +1,6 @@
 """Table models, one module per concern (reports + outline, figures; departments; tasks and
 their revisions, assignments and milestones; progress and ratings; users and tokens; the audit
-log; the search index). Importing this package registers every table on ``Base.metadata``."""
+log; the search index; what is published). Importing this package registers every table on ``Base.metadata``."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from .base import Base
 from .departments import Department
 from .figures import ReportFigure
 from .progress import ProgressUpdate, Rating
+from .publication import ReportPublication
 from .reports import Report, ReportNode
 from .search import SearchEntry
 from .tasks import Assignment, Milestone, Task, TaskRevision
@@ -17,4 +18,4 @@ from .users import ApiToken, User
 
 __all__ = ["Base", "Report", "ReportNode", "ReportFigure", "Department", "Task", "TaskRevision",
            "Assignment", "Milestone", "ProgressUpdate", "Rating", "User", "ApiToken", "AuditEntry",
-           "AppendOnlyError", "SearchEntry"]
+           "AppendOnlyError", "SearchEntry", "ReportPublication"]

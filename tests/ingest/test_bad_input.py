@@ -152,10 +152,11 @@ def test_permission_denied_simulated(tmp_path, monkeypatch):
     p = tmp_path / "locked.txt"
     p.write_text("一、工作回顾")
 
-    def deny(self):
+    def deny(self, *a, **kw):
         raise PermissionError(13, "Permission denied", str(self))
 
     monkeypatch.setattr(Path, "read_bytes", deny)
+    monkeypatch.setattr(Path, "open", deny)  # read() opens the file to read at most limit + 1 bytes
     expect(p, "permission denied")
 
 

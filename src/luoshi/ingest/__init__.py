@@ -6,6 +6,7 @@ Every failure a user can cause raises ``InputError`` (file + reason), never a tr
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 from pathlib import Path
@@ -58,7 +59,9 @@ def read(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
     """Read one file. Raises InputError (file + reason) for anything that is not a readable report.
 
     Checks run cheapest first and before reading a byte: existence, kind of file, extension,
-    size (``max_bytes``, else env LUOSHI_MAX_BYTES, else 20 MB).
+    size (``max_bytes``, else env LUOSHI_MAX_BYTES, else 20 MB). The size is checked again on
+    what is read, since at most limit + 1 bytes are read. ``Document.sha256`` is the hash of
+    exactly the bytes that were parsed.
     """
     p = Path(path)
     limit = size_limit() if max_bytes is None else max_bytes
@@ -75,7 +78,10 @@ def read(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
                                 f"use one of {', '.join(SUPPORTED)}")
         if size > limit:
             raise InputError(p, f"file too large ({size} bytes; the limit is {limit}, set LUOSHI_MAX_BYTES to change it)")
-        data = p.read_bytes()
+        with p.open("rb") as fh:  # stat may lie (a pipe, /proc) or the file may grow meanwhile:
+            data = fh.read(limit + 1)  # read one byte past the limit, never the whole of it
+        if len(data) > limit:
+            raise InputError(p, f"file too large (more than {limit} bytes; set LUOSHI_MAX_BYTES to change it)")
     except InputError:
         raise
     except FileNotFoundError:
@@ -88,5 +94,7 @@ def read(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
     if not data.strip():
         raise InputError(p, "empty file")
     original, encoding = READERS[ext](data, p)
-    return read_text(original, safe_id(p.stem), fmt=ext.lstrip("."), source=str(p), encoding=encoding)
+    doc = read_text(original, safe_id(p.stem), fmt=ext.lstrip("."), source=str(p), encoding=encoding)
+    doc.sha256 = hashlib.sha256(data).hexdigest()
+    return doc
 

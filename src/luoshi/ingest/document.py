@@ -26,6 +26,7 @@ class Document:
     encoding: str | None = None
     traditional: bool = False
     metadata: dict = field(default_factory=dict)
+    sha256: str | None = None  # of the file's bytes that were parsed (``read``); None from text
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span [start, end) to (a, b) with ``original[a:b]`` its exact source.

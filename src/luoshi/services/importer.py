@@ -187,7 +187,7 @@ def prepare(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = 
     """
     p = Path(path)
     doc: Document = read(p)
-    sha = hashlib.sha256(p.read_bytes()).hexdigest()
+    sha = doc.sha256 or hashlib.sha256(p.read_bytes()).hexdigest()  # the bytes parsed, read once
     outline = build_outline(doc)
     figures = extract_figures(doc, outline)  # linked: canonical set by luoshi.link
     meta = _metadata(outline.metadata, overrides, p.name)

@@ -25,6 +25,7 @@ def _requests(w) -> dict[str, dict]:
         "GET /api/v1/reports/{report_id}/plan": {"params": {"format": "xlsx"}},
         "GET /api/v1/search": {"params": {"q": "生产总值"}},
         "GET /api/v1/compare": {"params": {"indicator": "gdp"}},
+        "PUT /api/v1/reports/{report_id}/publication": {"json": {"ratings": True}},
         "POST /api/v1/reports": {"files": {"file": ("liaoning-2024.txt", sample, "text/plain")}},
         "POST /api/v1/tasks/{task_id}/assignments": {"json": {"departments": ["省发展改革委"], "role": "lead"}},
         "PUT /api/v1/tasks/{task_id}/assignments": {"json": {"lead": lead, "responsible": resp}},

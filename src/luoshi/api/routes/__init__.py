@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import meta, reads, reports, tasks, users
+from . import meta, publication, reads, reports, tasks, users
 
 router = APIRouter()
-for _m in (meta, reports, tasks, reads, users):
+for _m in (meta, reports, publication, tasks, reads, users):
     router.include_router(_m.router)

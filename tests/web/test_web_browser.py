@@ -298,3 +298,53 @@ def test_keyboard_reaches_the_navigation(login, live_server):
         page.keyboard.press("Tab")
         seen.add(page.evaluate("document.activeElement.getAttribute('href')"))
     assert {"/", "/reports", "/tasks", "/compare"} <= seen
+
+
+def test_supervisor_publishes_ratings_to_the_public_view(login, live_server, browser):
+    reason = "上半年增速低于目标"
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+    try:
+        anon = ctx.new_page()
+        anon.goto(live_server + "/public?report=1")
+        assert reason not in anon.inner_text("main") and anon.locator("th", has_text="督查评价").count() == 0
+        page = login("duban")
+        page.goto(live_server + "/?report=1")
+        form = page.locator("form.publication")
+        assert not form.locator("input[name=ratings]").is_checked()
+        form.locator("input[name=ratings]").check()
+        shot(page, "11-publication")
+        form.locator("button[type=submit]").click()
+        page.wait_for_url(re.compile(r"#publication$"))
+        assert "督查评价及理由" in page.inner_text(".flash")
+        assert page.locator("form.publication input[name=ratings]").is_checked()
+        anon.reload()
+        row = anon.locator("table.board tr", has_text="地区生产总值增长5.5%左右")
+        assert reason in row.inner_text() and anon.locator("th", has_text="督查评价").count() == 1
+        assert "消费恢复偏慢" not in anon.inner_text("main")  # progress notes not published
+        shot(anon, "11-public-with-ratings")
+        page.locator("form.publication input[name=ratings]").uncheck()  # withdraw again
+        page.locator("form.publication button[type=submit]").click()
+        page.wait_for_url(re.compile(r"#publication$"))
+        anon.reload()
+        assert reason not in anon.inner_text("main")
+        assert not page.errors, page.errors
+    finally:
+        ctx.close()
+
+
+def test_unknown_pages_answer_in_chinese(login, live_server, browser):
+    ctx = browser.new_context(locale="zh-CN")
+    try:
+        anon = ctx.new_page()
+        r = anon.goto(live_server + "/nosuchpage")
+        assert r.status == 404 and anon.inner_text("h1") == "页面不存在"
+        anon.click("main a:has-text('回到首页')")
+        anon.wait_for_url(re.compile(r"/public$"))
+        page = login("kan")
+        r = page.goto(live_server + "/tasks/999999")
+        assert r.status == 404 and page.inner_text("h1") == "页面不存在"
+        shot(page, "12-not-found")
+        r = page.goto(live_server + "/api/v1/nosuchroute")
+        assert r.status == 404 and r.json()["error"]["code"] == "not_found"
+    finally:
+        ctx.close()

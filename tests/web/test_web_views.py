@@ -226,3 +226,75 @@ def test_api_write_needs_the_csrf_header_with_a_cookie():
     assert c.post("/api/thing").json() == {"actor": None}
     assert c.post("/api/thing", headers={"X-CSRF-Token": "nope"}).json() == {"actor": None}
     assert c.post("/api/thing", headers={"X-CSRF-Token": "tok"}).json() == {"actor": "duban"}
+
+
+def test_error_pages_are_html_outside_the_api(app):
+    anon, kan = client(app), client(app, "kan")
+    for c, path in ((anon, "/nosuchpage"), (kan, "/nosuchpage"), (kan, "/tasks/999999"), (kan, "/static/nope.css")):
+        r = c.get(path)
+        assert r.status_code == 404 and r.headers["content-type"].startswith("text/html"), path
+        assert "<h1>页面不存在</h1>" in r.text and '<a href="/">回到首页</a>' in r.text, path
+        assert '<html lang="zh-CN">' in r.text and 'class="top"' in r.text  # the base template
+        assert r.headers["content-security-policy"]
+    assert "kan（查阅）" in kan.get("/nosuchpage").text  # still the signed-in page furniture
+    r = kan.get("/import")
+    assert r.status_code == 403 and "<h1>无权限</h1>" in r.text
+    r = kan.get("/logout")  # a form's route, asked with the wrong method
+    assert r.status_code == 405 and "text/html" in r.headers["content-type"] and "<h1>" in r.text
+    for path in ("/api/v1/nosuchroute", "/api/v1/tasks/999999", "/api/nothing"):
+        r = anon.get(path, headers={"Authorization": "Bearer nope"} if "tasks" in path else {})
+        assert r.headers["content-type"] == "application/json", path
+        assert set(r.json()["error"]) == {"code", "message", "detail"}, path
+    r = client(app, "admin").get("/api/v1/tasks/999999")
+    assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
+
+
+def test_a_crash_is_a_chinese_page_on_the_web_and_json_on_the_api(seeded, make_app):
+    app = make_app(seeded[1])
+
+    def boom() -> None:
+        raise RuntimeError("a bug")
+
+    app.add_api_route("/boom", boom)
+    app.add_api_route("/api/v1/boom", boom)
+    c = TestClient(app, raise_server_exceptions=False)
+    r = c.get("/boom")
+    assert r.status_code == 500 and "<h1>服务器错误</h1>" in r.text and '<a href="/">回到首页</a>' in r.text
+    assert "a bug" not in r.text and "Traceback" not in r.text
+    r = c.get("/api/v1/boom")
+    assert r.status_code == 500 and r.json()["error"]["code"] == "internal"
+
+
+def test_publication_is_decided_by_the_supervisor(seeded, make_app):
+    """Ratings and progress notes stay internal until a supervisor publishes them; a viewer is
+    neither offered the form nor allowed to post it."""
+    app = make_app(seeded[1], public=True)
+    anon, kan, sup = client(app), client(app, "kan"), client(app, "duban")
+    reason, note = "上半年增速低于目标", "上半年地区生产总值同比增长5.3%"
+    page = anon.get("/public?report=1").text
+    assert reason not in page and note not in page and "未经督查室发布" in page
+    assert 'action="/reports/1/publication"' not in kan.get("/?report=1").text
+    r = kan.post("/reports/1/publication", data={"csrf": csrf(kan), "ratings": "1", "notes": "1"})
+    assert r.status_code == 403 and "无权" in r.text
+    assert 'action="/reports/1/publication"' in sup.get("/?report=1").text
+    r = sup.post("/reports/1/publication", data={"ratings": "1"})
+    assert r.status_code == 403 and "安全校验" in r.text  # no CSRF token
+    assert reason not in anon.get("/public?report=1").text
+    try:
+        r = sup.post("/reports/1/publication", data={"csrf": csrf(sup), "ratings": "1"})
+        assert r.status_code == 200 and "公开页面现在显示：督查评价及理由" in r.text
+        assert re.search(r'name="ratings" value="1"\s+checked', r.text)
+        page = anon.get("/public?report=1").text
+        assert reason in page and note not in page and "<th>督查评价</th>" in page
+        sup.post("/reports/1/publication", data={"csrf": csrf(sup), "notes": "1"})
+        page = anon.get("/public?report=1").text
+        assert reason not in page and note in page
+        assert "消费恢复偏慢" not in page  # the problems a department reports stay internal
+        api = kan.get("/api/v1/reports/1/publication").json()
+        assert (api["ratings"], api["notes"], api["by"]) == (False, True, "duban")
+        audit = client(app, "admin").get("/api/v1/audit").json()
+        assert any(e["entity"] == "report_publication" and e["actor"] == "duban" for e in audit["items"])
+    finally:
+        sup.post("/reports/1/publication", data={"csrf": csrf(sup)})
+    page = anon.get("/public?report=1").text
+    assert reason not in page and note not in page

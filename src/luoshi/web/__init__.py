@@ -2,15 +2,16 @@
 the HTTP API's app by ``mount(app)`` (``luoshi.api.app.create_app`` calls it).
 
 ``mount`` adds the session middleware (signed cookie: HttpOnly, SameSite=Lax, Secure over HTTPS;
-the actor in ``request.state.actor``), security headers (a CSP without inline script), the pages
-and ``/static``. The secret comes from env LUOSHI_SECRET_KEY, else a key kept in the instance
+the actor in ``request.state.actor``), security headers (a CSP without inline script), the pages,
+``/static`` and HTML error pages in Chinese for every path outside ``/api/`` (which keeps the
+API's JSON errors). The secret comes from env LUOSHI_SECRET_KEY, else a key kept in the instance
 dir (``security.instance_dir``). The public read-only pages follow the API's ``public_read``
-setting (env LUOSHI_PUBLIC_READ) unless ``public`` is given.
+setting (env LUOSHI_PUBLIC_READ) unless ``public`` is given; what they show of ratings and
+progress notes is the supervision office's stored decision per report (``track.publication``).
 """
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -25,7 +26,6 @@ class WebState:
     limiter: Any  # security.LoginLimiter
     uploads: Path
     public: bool
-    public_ratings: bool
     max_bytes: int
 
 
@@ -47,25 +47,23 @@ def templates() -> Any:
     return env
 
 
-def mount(app: Any, *, public: bool | None = None, public_ratings: bool | None = None,
-          secret: str | None = None) -> None:
+def mount(app: Any, *, public: bool | None = None, secret: str | None = None) -> None:
     """Add the pages, static files and the session middleware to ``app`` (a FastAPI app with
     ``app.state.sessions``)."""
     from starlette.routing import Match
     from starlette.staticfiles import StaticFiles
 
     from .security import LoginLimiter, WebMiddleware, instance_dir, secret_key
-    from .views import router
+    from .views import install_error_pages, router
 
     settings = getattr(app.state, "settings", None)
     db_url = _db_url(app)
     if public is None:
         public = bool(getattr(settings, "public_read", False))
-    if public_ratings is None:
-        public_ratings = os.environ.get("LUOSHI_PUBLIC_RATINGS", "").lower() in ("1", "true", "yes", "on")
     app.state.web = WebState(templates(), LoginLimiter(), instance_dir(db_url) / "uploads", public,
-                             public_ratings, int(getattr(settings, "max_upload_bytes", 20_000_000)))
+                             int(getattr(settings, "max_upload_bytes", 20_000_000)))
     app.include_router(router)
+    install_error_pages(app)
     app.mount("/static", StaticFiles(directory=str(resources.files("luoshi.web") / "static")),
               name="web-static")
     routes = list(router.routes)

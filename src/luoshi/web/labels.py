@@ -19,9 +19,10 @@ STATUS_ZH = {"not_started": "未启动", "in_progress": "推进中", "completed"
 AXES_ZH = {"reported": "报送状态", "evidence": "进度判断", "schedule": "时限", "confidence": "督查评价"}
 ACTION_ZH = {"create": "创建", "assign": "分配", "unassign": "取消分配", "report": "报送进展",
              "rate": "评价", "revise": "调整", "set_milestones": "设定节点", "disable": "停用",
-             "revoke": "吊销"}
+             "revoke": "吊销", "publish": "公开设置"}
 ENTITY_ZH = {"task": "任务", "assignment": "分工", "progress_update": "进展", "rating": "评价",
-             "task_revision": "调整", "department": "单位", "user": "用户", "api_token": "令牌"}
+             "task_revision": "调整", "department": "单位", "user": "用户", "api_token": "令牌",
+             "report_publication": "公开发布"}
 KIND_ZH = {"target": "目标", "action": "工作", "project": "项目", "reform": "改革", "policy": "政策",
            "service": "民生服务", "safety": "安全", "ecology": "生态", "opening": "开放"}
 

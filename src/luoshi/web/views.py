@@ -10,6 +10,7 @@ import functools
 import inspect
 import io
 import json
+import logging
 import re
 import secrets
 import shutil
@@ -28,6 +29,7 @@ from .. import store
 from ..errors import InputError, LuoshiError
 from ..track import services as S
 from ..track.actor import MANAGERS, current
+from ..track.publication import publication, publish
 from . import labels as L
 from . import pages as P
 from .security import csrf_ok, csrf_token, login
@@ -44,7 +46,14 @@ class BadCsrf(Exception):
 
 
 CODES = {S.NotFound: 404, S.Forbidden: 403, S.Invalid: 422, S.Conflict: 409}
-TITLES = {404: "未找到", 403: "无权操作", 422: "输入有误", 409: "内容已被他人修改", 400: "无法处理"}
+TITLES = {404: "页面不存在", 403: "无权限", 422: "输入有误", 409: "内容已被他人修改", 400: "无法处理",
+          405: "不支持的请求方式", 413: "内容过大", 500: "服务器错误"}
+MESSAGES = {404: "您要找的页面不存在：地址可能有误，或内容已被删除。",
+            403: "当前账号无权访问这个页面。",
+            405: "这个页面不支持这种请求方式。",
+            413: "提交的内容超过了大小上限。",
+            500: "服务器处理请求时出错，详细信息已记入服务器日志。请稍后重试，或联系管理员。"}
+log = logging.getLogger("luoshi.web")
 
 
 # ---------------------------------------------------------------- helpers
@@ -99,7 +108,53 @@ def actor_of(request: Request, s: Session, *roles: str) -> S.Actor:
 
 
 def error_page(request: Request, status: int, message: str) -> HTMLResponse:
-    return render(request, "error.html", status=status, title=TITLES.get(status, "出错了"), message=message)
+    return render(request, "error.html", status=status, title=TITLES.get(status, "出错了"), message=message,
+                  code=status)
+
+
+def is_api_path(path: str) -> bool:
+    return path == "/api" or path.startswith("/api/")
+
+
+def status_page(request: Request, status: int, headers: dict[str, str] | None = None) -> Response:
+    """The HTML page of an error outside the views (unknown path, wrong method, a crash); falls
+    back to a bare page if the template itself cannot be rendered."""
+    message = MESSAGES.get(status, "请求无法完成。")
+    try:
+        resp: Response = error_page(request, status, message)
+    except Exception:  # noqa: BLE001 - the error page must not fail in its turn
+        log.exception("the error page for %s could not be rendered", status)
+        resp = HTMLResponse(f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>出错了</title>'
+                            f'<h1>{TITLES.get(status, "出错了")}</h1><p>{message}</p><p><a href="/">回到首页</a></p>',
+                            status_code=status)
+    for k, v in (headers or {}).items():
+        resp.headers[k] = v
+    return resp
+
+
+def install_error_pages(app: Any) -> None:
+    """HTML error pages in Chinese for the web's paths; ``/api/`` keeps the API's JSON errors
+    (the handlers already installed by ``luoshi.api.errors``, wrapped, not replaced)."""
+    from starlette.exceptions import HTTPException as StarletteHTTPException
+
+    api_http = app.exception_handlers.get(StarletteHTTPException)
+    api_any = app.exception_handlers.get(Exception)
+
+    async def http_error(request: Request, e: StarletteHTTPException) -> Response:
+        if is_api_path(request.url.path):
+            if api_http is not None:
+                return await api_http(request, e)
+            return JSONResponse({"detail": e.detail}, status_code=e.status_code, headers=e.headers)
+        return status_page(request, e.status_code, getattr(e, "headers", None))
+
+    async def server_error(request: Request, e: Exception) -> Response:
+        if is_api_path(request.url.path) and api_any is not None:
+            return await api_any(request, e)
+        log.exception("unhandled error on %s %s", request.method, request.url.path, exc_info=e)
+        return status_page(request, 500)
+
+    app.add_exception_handler(StarletteHTTPException, http_error)
+    app.add_exception_handler(Exception, server_error)
 
 
 def page(fn: Callable[..., Any]) -> Callable[..., Any]:
@@ -251,8 +306,27 @@ def overview(request: Request) -> Response:
         if report is None:
             return render(request, "empty.html")
         data = P.overview(s, report, today(request), axis)
-        return render(request, "overview.html", o=data, reports=P.reports(s), today=today(request))
+        return render(request, "overview.html", o=data, reports=P.reports(s), today=today(request),
+                      pub=publication(s, report.id))
     return read(request, go)
+
+
+@router.post("/reports/{report_id}/publication")
+@page
+async def post_publication(request: Request, report_id: int) -> Response:
+    """The supervisor's decision of what the public view shows: an unticked box withdraws."""
+    form = await form_of(request)
+    ratings, notes = form.get("ratings") == "1", form.get("notes") == "1"
+
+    def go() -> Response:
+        with store.write_transaction(sessions(request)) as s:
+            actor = actor_of(request, s, *MANAGERS)
+            publish(s, report_id, actor, ratings=ratings, notes=notes)
+        shown = "、".join(w for w, on in (("督查评价及理由", ratings), ("进展情况", notes)) if on)
+        flash(request, f"公开页面现在显示：{shown}。" if shown else "公开页面不显示督查评价和进展情况。")
+        return RedirectResponse(f"/?report={report_id}#publication", status_code=303)
+
+    return await run_in_threadpool(go)
 
 
 # ---------------------------------------------------------------- reader
@@ -779,7 +853,7 @@ def public_index(request: Request) -> Response:
             return render(request, "empty.html")
         data = P.overview(s, report, today(request))
         sts = S.statuses(s, report_id=report.id, today=today(request))
-        return render(request, "public.html", o=data, rows=sts, ratings=web(request).public_ratings,
+        return render(request, "public.html", o=data, rows=sts, pub=publication(s, report.id),
                       reports=P.reports(s), label=P.report_label)
     return read(request, go)
 

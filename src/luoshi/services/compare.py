@@ -5,18 +5,27 @@ the same canonical indicator, measure, region and year as achieved — the next 
 report, a plan-execution report or a statistical bulletin — the later, more official one first
 (``link.pick_actual``); the others are kept so a reader sees every source. Qualitative targets
 (居民人均可支配收入增长与经济增长基本同步) are judged by their rule where one is written.
+
+With thousands of reports in the library a comparison reads only what it needs: a region's
+figures through the (canonical, region, year, role) index under every name of the place, the
+reports those figures come from (not every report), and each report's qualitative targets once
+per process (they depend on its text alone, which never changes under a report id).
 """
 
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
+from typing import Any
 
-from sqlalchemy.orm import Session
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
 
 from .. import link
-from ..store import Report, ReportFigure, current_figures, current_reports
+from ..store import Report, ReportFigure
 
 @lru_cache(maxsize=1)
 def _full_names() -> dict[str, str]:
@@ -40,6 +49,40 @@ def region_key(region: str | None) -> str:
     """One key per place: '辽宁' and '辽宁省' agree; '吉林省' and '吉林市' stay apart."""
     r = (region or "").strip()
     return _full_names().get(r, r)
+
+
+def region_names(region: str) -> list[str]:
+    """Every name with the region key of ``region`` (辽宁 → [辽宁省, 辽宁]), for an indexed
+    ``region IN (...)`` instead of reading every region's rows and keying them in Python."""
+    key = region_key(region)
+    return sorted({key, region.strip(), *(short for short, full in _full_names().items() if full == key)})
+
+
+def _figures(session: Session, *, canonical: str | None = None, region: str | None = None,
+             year: int | None = None, role: str) -> list[ReportFigure]:
+    """Figures of current reports (as ``store.current_figures``), a region under any of its names."""
+    q = select(ReportFigure).join(Report).where(Report.is_current, ReportFigure.role == role)
+    if canonical is not None:
+        q = q.where(ReportFigure.canonical == canonical)
+    if year is not None:
+        q = q.where(ReportFigure.year == year)
+    if region is not None and region_key(region):
+        q = q.where(ReportFigure.region.in_(region_names(region)))
+    return list(session.scalars(q.order_by(ReportFigure.report_id, ReportFigure.ord)))
+
+
+class _Reports(dict):
+    """Report rows by id, read on first use (the large ``original`` deferred)."""
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def need(self, ids: set[int]) -> None:
+        missing = ids - self.keys()
+        if missing:
+            self.update((r.id, r) for r in self.session.scalars(
+                select(Report).where(Report.id.in_(missing)).options(defer(Report.original))))
 
 
 @dataclass
@@ -92,13 +135,14 @@ def _meta(r: Report) -> dict:
 def compare(session: Session, *, indicator: str | None = None, region: str | None = None,
             year: int | None = None, tolerance: float | None = None) -> list[Comparison]:
     """Every target (narrowed by indicator id, region and year) with its verdict."""
-    reports = {r.id: r for r in current_reports(session)}
-    targets = [f for f in current_figures(session, canonical=indicator, year=year, role="target")
+    targets = [f for f in _figures(session, canonical=indicator, region=region, year=year, role="target")
                if f.canonical and f.year is not None
                and (region is None or region_key(f.region) == region_key(region))]
     actual_rows = [f for role in ("actual", "estimate")
-                   for f in current_figures(session, canonical=indicator, year=year, role=role)
+                   for f in _figures(session, canonical=indicator, region=region, year=year, role=role)
                    if f.canonical]
+    reports = _Reports(session)
+    reports.need({f.report_id for f in targets} | {f.report_id for f in actual_rows})
     by_key: dict[tuple, list[ReportFigure]] = {}
     for f in actual_rows:
         by_key.setdefault((f.canonical, f.measure, region_key(f.region), f.year), []).append(f)
@@ -120,7 +164,7 @@ def compare(session: Session, *, indicator: str | None = None, region: str | Non
             actual_source=_source(chosen, reports[chosen.report_id]) if chosen else None,
             other_actuals=[_source(o, reports[o.report_id]) for o in others]))
     if indicator is None:
-        out.extend(_qualitative(session, reports, region=region, year=year))
+        out.extend(_qualitative(session, region=region, year=year))
     out.sort(key=lambda c: (c.year or 0, region_key(c.region), c.target_source.report_id,
                             c.target_source.start))
     return out
@@ -135,36 +179,67 @@ def _pick(cands: list[ReportFigure], reports: dict[int, Report]) -> tuple[Report
     return chosen.figure, [o.figure for o in others]
 
 
-def _qualitative(session: Session, reports: dict[int, Report], *, region: str | None,
-                 year: int | None) -> list[Comparison]:
-    """Targets without a number that a written rule can judge (income growth vs GDP growth)."""
+_QUALITATIVE: OrderedDict[tuple[int, str], list[tuple[Any, str]]] = OrderedDict()
+_QUALITATIVE_LOCK = threading.Lock()
+_QUALITATIVE_SIZE = 20000
+
+
+def _qualitative_targets(session: Session, reps: list[Report]) -> dict[int, list[tuple[Any, str]]]:
+    """Each report's qualitative targets with their normalised text, from the memo (keyed by
+    report id and content hash) or by reading the report — originals fetched in one query."""
     import luoshi
 
+    out: dict[int, list[tuple[Any, str]]] = {}
+    with _QUALITATIVE_LOCK:
+        for r in reps:
+            hit = _QUALITATIVE.get((r.id, r.sha256))
+            if hit is not None:
+                out[r.id] = hit
+    missing = [r for r in reps if r.id not in out]
+    if missing:
+        originals = dict(session.execute(select(Report.id, Report.original)
+                                         .where(Report.id.in_([r.id for r in missing]))).all())
+        for r in missing:
+            doc = luoshi.read_text(originals[r.id], r.doc)
+            found = link.qualitative_targets(doc, luoshi.build_outline(doc))
+            out[r.id] = [(q, doc.text[doc.to_normalised(q.start):doc.to_normalised(q.end)]) for q in found]
+        with _QUALITATIVE_LOCK:
+            for r in missing:
+                _QUALITATIVE[(r.id, r.sha256)] = out[r.id]
+            while len(_QUALITATIVE) > _QUALITATIVE_SIZE:
+                _QUALITATIVE.popitem(last=False)
+    return out
+
+
+def _qualitative(session: Session, *, region: str | None, year: int | None) -> list[Comparison]:
+    """Targets without a number that a written rule can judge (income growth vs GDP growth)."""
+    q = select(Report).where(Report.is_current, Report.plan_year.is_not(None)).options(defer(Report.original))
+    if year is not None:
+        q = q.where(Report.plan_year == year)
+    if region is not None and region_key(region):
+        q = q.where(Report.region.in_(region_names(region)))
+    reps = [r for r in session.scalars(q.order_by(Report.region, Report.plan_year, Report.id))
+            if region is None or region_key(r.region) == region_key(region)]
+    found_by = _qualitative_targets(session, reps)
     out: list[Comparison] = []
     by_year: dict[int, list] = {}  # actual figures of a year, fetched once
-    for r in reports.values():
-        if r.plan_year is None or (year is not None and r.plan_year != year):
-            continue
-        if region is not None and region_key(r.region) != region_key(region):
-            continue
-        doc = luoshi.read_text(r.original, r.doc)
-        ol = luoshi.build_outline(doc)
-        found = link.qualitative_targets(doc, ol)
+    for r in reps:
+        found = found_by[r.id]
         if not found:
             continue
         if r.plan_year not in by_year:
             by_year[r.plan_year] = [a for role in ("actual", "estimate")
-                                    for a in current_figures(session, year=r.plan_year, role=role)]
+                                    for a in _figures(session, year=r.plan_year, region=region, role=role)]
         actuals = [a.to_figure() for a in by_year[r.plan_year]
                    if a.report_id != r.id and region_key(a.region) == region_key(r.region)]
         index = link.index_actuals(actuals, region=None, year=r.plan_year)
-        for q in found:
-            v = link.judge_qualitative(doc.text[doc.to_normalised(q.start):doc.to_normalised(q.end)], index)
+        for qt, text in found:
+            v = link.judge_qualitative(text, index)
             if v is None:
                 continue
-            src = Source(r.id, r.doc, r.title, r.kind, q.start, q.end, q.text, 0.0, "", "target")
+            src = Source(r.id, r.doc, r.title, r.kind, qt.start, qt.end, qt.text, 0.0, "", "target")
             out.append(Comparison(
-                indicator=q.text, canonical=q.rule_id, region=r.region, year=r.plan_year,
+                indicator=qt.text, canonical=qt.rule_id, region=r.region, year=r.plan_year,
                 measure="rule", target_value=None, target_value_max=None, target_unit="",
                 target_comparator="rule", actual_value=None, actual_unit=None,
                 verdict=v.verdict, gap=v.gap, gap_unit=v.gap_unit, rule=v.rule,

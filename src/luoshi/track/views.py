@@ -5,21 +5,36 @@ The status engine (``status.evaluate``) gets the task's facts as of ``today``: t
 target (revisions in force), milestones, updates, the latest rating, the actual of the plan year
 from any other imported report (chosen as ``luoshi compare`` chooses it) and, for rates and
 stocks, the previous year's actual as the baseline.
+
+Statuses are computed once per report and reused (``StatusCache``): a page or an API read costs
+one cheap query for the report's *stamp* — (number of tasks, sum of their versions) for the
+report, (number, largest id) of the library's reports — instead of evaluating every task again.
+Every write to a task's tracking data (progress, rating, assignment, milestones, revision) bumps
+that task's version (the optimistic lock) in the same transaction, and every import adds a
+report row, so the stamp read from the database changes with every committed write, whichever
+process made it and in whatever order concurrent transactions commit; the date is part of the
+key (overdue depends on it). A session that has written in its open transaction reads uncached,
+so nothing uncommitted is ever shared.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+import threading
+import weakref
+from collections import OrderedDict, defaultdict
+from collections.abc import Callable, Hashable
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import Session, defer
 
 from ..link import indicator
-from ..store import (ProgressUpdate, Rating, Report, ReportFigure, Task, User,
-                     current_figures, current_reports)
+from ..store import (Assignment, ProgressUpdate, Rating, Report, ReportFigure, Task, User,
+                     current_figures)
+from ..store.db import WRITE
 from . import audit
 from .progress import RatingInfo, UpdateInfo, _update_infos, ratings, updates
 from .status import (AXES, SCALES, Actual, Definition, Facts, Judgement, Settings, Status, Target,
@@ -107,23 +122,26 @@ def _region_key(region: str | None) -> str:
 
 class _Actuals:
     """Actuals of current reports by (canonical, measure, region, year), fetched once per
-    (canonical, year) and chosen among as ``luoshi compare`` chooses."""
+    (canonical, year) and chosen among as ``luoshi compare`` chooses. Only the reports that
+    state one of them are read (not the whole library)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
-        self.reports: dict[int, Report] | None = None
+        self.reports: dict[int, Report] = {}
         self.rows: dict[tuple[str, int], list[ReportFigure]] = {}
 
     def pick(self, canonical: str, measure: str | None, region: str | None, year: int,
              exclude_report: int | None) -> tuple[ReportFigure, Report] | None:
         from ..services.compare import _pick
 
-        if self.reports is None:
-            self.reports = {r.id: r for r in current_reports(self.session)}
         if (canonical, year) not in self.rows:
-            self.rows[(canonical, year)] = [f for role in ("actual", "estimate")
-                                            for f in current_figures(self.session, canonical=canonical,
-                                                                     year=year, role=role)]
+            rows = [f for role in ("actual", "estimate")
+                    for f in current_figures(self.session, canonical=canonical, year=year, role=role)]
+            self.rows[(canonical, year)] = rows
+            missing = {f.report_id for f in rows} - self.reports.keys()
+            if missing:
+                self.reports.update((r.id, r) for r in self.session.scalars(
+                    select(Report).where(Report.id.in_(missing)).options(defer(Report.original))))
         key = _region_key(region)
         cands = [f for f in self.rows[(canonical, year)]
                  if f.measure == measure and _region_key(f.region) == key and f.report_id != exclude_report]
@@ -191,11 +209,9 @@ def _facts_many(session: Session, tasks: list[Task], today: dt.date, *, with_act
 
 # ---------------------------------------------------------------- status, history
 
-def _status_of(session: Session, facts: Facts, ti: TaskInfo, ups: list[ProgressUpdate], r: Rating | None,
-               today: dt.date, cfg: Settings) -> TaskStatus:
+def _status_of(facts: Facts, ti: TaskInfo, r: Rating | None, latest: UpdateInfo | None, today: dt.date,
+               cfg: Settings) -> TaskStatus:
     st = evaluate(facts, today, cfg)
-    seen = [u for u in ups if u.reported_on <= today]
-    latest = _update_infos(session, [seen[-1]])[0] if seen else None
     rating = None
     if r is not None:
         rating = RatingInfo(r.id, r.task_id, r.level, r.scale, r.reason,
@@ -204,27 +220,74 @@ def _status_of(session: Session, facts: Facts, ti: TaskInfo, ups: list[ProgressU
     return TaskStatus(ti, st, latest, rating, definitions(cfg, scale))
 
 
+def _compute(session: Session, tasks: list[Task], today: dt.date, cfg: Settings) -> list[TaskStatus]:
+    """The statuses of ``tasks``, uncached: one query per table, not per task."""
+    facts = _facts_many(session, tasks, today, cfg=cfg)
+    seen = {}
+    for t in tasks:
+        ups = [u for u in facts[t.id][2] if u.reported_on <= today]
+        if ups:
+            seen[t.id] = ups[-1]
+    latest = {u.task_id: u for u in _update_infos(session, list(seen.values()))} if seen else {}
+    return [_status_of(f, ti, r, latest.get(t.id), today, cfg)
+            for t in tasks for f, ti, _ups, r in (facts[t.id],)]
+
+
 def task_status(session: Session, task_id: int, *, today: dt.date | None = None,
                 cfg: Settings | None = None) -> TaskStatus:
     """Every axis of one task on ``today``, each with its definition, plus the definitions of
-    every value (so an interface can show all statuses and what they mean)."""
+    every value (so an interface can show all statuses and what they mean). Taken from its
+    report's cached statuses when they are current; else computed for this task alone (cheaper
+    than the whole report, which a list read will fill)."""
     from .tasks import _load
 
     today = today or dt.date.today()
     cfg = cfg or settings()
     task = _load(session, task_id)
-    facts, ti, ups, r = _facts_many(session, [task], today, cfg=cfg)[task.id]
-    return _status_of(session, facts, ti, ups, r, today, cfg)
+    if _cacheable(session):
+        stamp = _stamps(session, [task.report_id])[task.report_id]
+        hit = CACHE.peek(_engine(session), (task.report_id, today, cfg), stamp)
+        if hit is not None:
+            found = next((ts for ts in hit.statuses if ts.task.id == task_id), None)
+            if found is not None:
+                return found
+    return _compute(session, [task], today, cfg)[0]
 
 
 def statuses(session: Session, *, report_id: int | None = None, department: int | str | None = None,
              today: dt.date | None = None, cfg: Settings | None = None) -> list[TaskStatus]:
-    """The status of many tasks at once (a report's, or a department's)."""
+    """The status of many tasks at once (a report's, a department's, or all), by report then
+    number. Served from the per-report cache (see the module's docstring)."""
     today = today or dt.date.today()
     cfg = cfg or settings()
-    tasks = load_tasks(session, report_id=report_id, department=department)
-    facts = _facts_many(session, tasks, today, cfg=cfg)
-    return [_status_of(session, *facts[t.id], today, cfg) for t in tasks]
+    if not _cacheable(session):
+        return _compute(session, load_tasks(session, report_id=report_id, department=department), today, cfg)
+    wanted: dict[int, set[int]] | None = None
+    if department is not None:
+        from . import departments
+        from .errors import NotFound
+
+        dep = departments.find(session, department)
+        if dep is None:
+            raise NotFound(f"no department {department!r}")
+        q = select(Task.report_id, Task.id).where(
+            Task.id.in_(select(Assignment.task_id).where(Assignment.department_id == dep.id)))
+        if report_id is not None:
+            q = q.where(Task.report_id == report_id)
+        wanted = defaultdict(set)
+        for rid, tid in session.execute(q):
+            wanted[rid].add(tid)
+        reports = sorted(wanted)
+    elif report_id is not None:
+        reports = [report_id]
+    else:
+        reports = sorted(session.scalars(select(Task.report_id).distinct()))
+    stamps = _stamps(session, reports)
+    out: list[TaskStatus] = []
+    for rid in reports:
+        entry = _report_entry(session, rid, today, cfg, stamps[rid])
+        out.extend(entry.statuses if wanted is None else [ts for ts in entry.statuses if ts.task.id in wanted[rid]])
+    return out
 
 
 def history(session: Session, task_id: int, *, as_of: dt.date | None = None) -> TaskHistory:
@@ -258,7 +321,15 @@ def rollups(session: Session, report_id: int, *, today: dt.date | None = None,
         from .errors import NotFound
 
         raise NotFound(f"no report {report_id}")
-    sts = statuses(session, report_id=report_id, today=today, cfg=cfg)
+    if not _cacheable(session):
+        return _rollups(report_id, today, cfg, statuses(session, report_id=report_id, today=today, cfg=cfg))
+    entry = _report_entry(session, report_id, today, cfg, _stamps(session, [report_id])[report_id])
+    if entry.rollups is None:  # two threads may both count: the same answer, no harm
+        entry.rollups = _rollups(report_id, today, cfg, entry.statuses)
+    return entry.rollups
+
+
+def _rollups(report_id: int, today: dt.date, cfg: Settings, sts: list[TaskStatus]) -> Rollups:
     whole = _empty_counts(cfg)
     sections: dict[str, dict[str, dict[str, int]]] = {}
     section_n: dict[str, int] = defaultdict(int)
@@ -330,3 +401,120 @@ def reminders(session: Session, *, department: int | str | None = None, days: in
                 g.silent.append(item((today - since).days))
     named = sorted((g for k, g in groups.items() if k is not None), key=lambda g: g.department_id)
     return named + ([groups[None]] if None in groups else [])
+
+
+# ---------------------------------------------------------------- the status cache
+
+Stamp = tuple[Any, ...]
+
+
+@dataclass
+class _Entry:
+    statuses: list[TaskStatus]
+    rollups: Rollups | None = None
+
+
+class StatusCache:
+    """Per database engine, the statuses of a report on a date, valid while the report's stamp
+    (read from the database on every use) is unchanged. LRU-bounded; one thread computes a
+    missing entry while the others asking for it wait for that result instead of computing it
+    too (eight page loads after a write cost one computation, not eight)."""
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._engines: weakref.WeakKeyDictionary[Engine, OrderedDict[Hashable, tuple[Stamp, _Entry]]] = \
+            weakref.WeakKeyDictionary()
+        self._gates: dict[tuple[int, Hashable, Stamp], threading.Lock] = {}
+        self.hits = self.misses = 0
+
+    def peek(self, engine: Engine, key: Hashable, stamp: Stamp) -> _Entry | None:
+        with self._lock:
+            got = self._engines.get(engine, {}).get(key)
+            return got[1] if got is not None and got[0] == stamp else None
+
+    def get(self, engine: Engine, key: Hashable, stamp: Stamp, compute: Callable[[], list[TaskStatus]]) -> _Entry:
+        with self._lock:
+            entries = self._engines.setdefault(engine, OrderedDict())
+            got = entries.get(key)
+            if got is not None and got[0] == stamp:
+                entries.move_to_end(key)
+                self.hits += 1
+                return got[1]
+            gate = self._gates.setdefault((id(engine), key, stamp), threading.Lock())
+        with gate:
+            with self._lock:
+                got = entries.get(key)
+                if got is not None and got[0] == stamp:  # computed while we waited
+                    self.hits += 1
+                    return got[1]
+                self.misses += 1
+            try:
+                entry = _Entry(compute())
+                with self._lock:
+                    entries[key] = (stamp, entry)
+                    entries.move_to_end(key)
+                    while len(entries) > self.size:
+                        entries.popitem(last=False)
+            finally:
+                with self._lock:
+                    self._gates.pop((id(engine), key, stamp), None)
+        return entry
+
+    def clear(self) -> None:
+        with self._lock:
+            self._engines.clear()
+            self.hits = self.misses = 0
+
+
+CACHE = StatusCache()
+_WROTE = "luoshi_status_cache_wrote"
+
+
+def _engine(session: Session) -> Engine:
+    bind = session.get_bind()
+    return bind if isinstance(bind, Engine) else bind.engine
+
+
+def _cacheable(session: Session) -> bool:
+    """False inside a transaction that writes or has written: what it sees may never commit."""
+    if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
+        return False
+    return not session.connection().get_execution_options().get(WRITE)
+
+
+@event.listens_for(Session, "after_flush")
+def _flushed(session: Session, _ctx: Any) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _executed(state: Any) -> None:
+    if not state.is_select:
+        state.session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_WROTE, None)
+
+
+def _stamps(session: Session, report_ids: list[int]) -> dict[int, Stamp]:
+    """The stamp of each report: its tasks' count and sum of versions (every committed tracking
+    write adds one), with the library's report count and largest id (every import adds a row, and
+    an import may bring the actual a task is judged by). Two indexed aggregates."""
+    library = tuple(session.execute(select(func.count(Report.id), func.max(Report.id))).one())
+    per: dict[int, tuple[int, int]] = {rid: (0, 0) for rid in report_ids}
+    if report_ids:
+        q = select(Task.report_id, func.count(Task.id), func.coalesce(func.sum(Task.version), 0))
+        q = q.where(Task.report_id == report_ids[0]) if len(report_ids) == 1 else q.where(
+            Task.report_id.in_(report_ids))
+        for rid, n, versions in session.execute(q.group_by(Task.report_id)):
+            per[rid] = (int(n), int(versions))
+    return {rid: (*per[rid], *library) for rid in report_ids}
+
+
+def _report_entry(session: Session, report_id: int, today: dt.date, cfg: Settings, stamp: Stamp) -> _Entry:
+    return CACHE.get(_engine(session), (report_id, today, cfg), stamp,
+                     lambda: _compute(session, load_tasks(session, report_id=report_id), today, cfg))

@@ -1,0 +1,202 @@
+"""The status cache (luoshi.track.views.StatusCache) on SQLite and PostgreSQL: a second read is
+served from it, and every change that can move a status — a write through any tracking service,
+a write by another process, an import, another date — shows up on the very next read, equal to
+the uncached computation. A transaction that wrote (and may roll back) never fills it."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+import textwrap
+import types
+from dataclasses import dataclass
+
+import pytest
+from sqlalchemy import event
+
+from luoshi import sample_path, store
+from luoshi.services.importer import import_file
+from luoshi.track import services as S
+from luoshi.track import views
+from luoshi.track.services import ProgressInput
+from luoshi.track.status import settings
+from luoshi.track.tasks import load_tasks
+
+D = dt.date
+DAY = D(2024, 7, 1)
+
+
+@dataclass
+class Lib:
+    sessions: object
+    url: str
+    report_id: int
+    gdp: int  # task 1, GDP growth 5.5%左右, lead 省发展改革委
+    other: int  # task 2
+
+    def read(self, **kw):
+        with self.sessions() as s:
+            return plain(S.statuses(s, **{"report_id": self.report_id, "today": DAY, **kw}))
+
+    def uncached(self, *, today=DAY, **kw):
+        with self.sessions() as s:
+            tasks = load_tasks(s, **{"report_id": self.report_id, **kw})
+            return plain(views._compute(s, tasks, today, settings()))
+
+
+def plain(sts) -> list[dict]:
+    return [ts.to_dict() for ts in sts]
+
+
+@pytest.fixture
+def lib(sessions, db_url) -> Lib:
+    report = import_file(sessions, sample_path())
+    with store.write_transaction(sessions) as s:
+        made = S.tasks_from_report(s, report.report_id, S.SYSTEM)
+    by = {t.number: t.id for t in made.created}
+    return Lib(sessions, db_url, report.report_id, by[1], by[2])
+
+
+def write(lib: Lib, fn) -> None:
+    with store.write_transaction(lib.sessions) as s:
+        fn(s)
+
+
+def statements(sessions):
+    """Count the SQL statements the engine runs (BEGIN aside) while the context is open."""
+    seen: list[str] = []
+    engine = store.engine_of(sessions)
+
+    def on(_conn, _cur, sql, *_a):
+        if not sql.lstrip().upper().startswith("BEGIN"):
+            seen.append(sql)
+
+    class Counter:
+        def __enter__(self):
+            event.listen(engine, "before_cursor_execute", on)
+            return seen
+
+        def __exit__(self, *exc):
+            event.remove(engine, "before_cursor_execute", on)
+
+    return Counter()
+
+
+def gdp_of(rows: list[dict], task_id: int) -> dict:
+    return next(r for r in rows if r["task"]["id"] == task_id)
+
+
+def test_second_read_comes_from_the_cache_and_equals_the_computation(lib):
+    write(lib, lambda s: S.report_progress(s, lib.gdp, ProgressInput(D(2024, 3, 31), "in_progress", "一季度",
+                                                                    value=5.3, unit="%"), S.SYSTEM, None))
+    with statements(lib.sessions) as first:
+        a = lib.read()
+    with statements(lib.sessions) as second:
+        b = lib.read()
+    assert a == b == lib.uncached()
+    assert len(first) > 10
+    assert len(second) <= 2  # the stamp only: the report's tasks, the library's reports
+    with lib.sessions() as s:
+        assert plain([S.task_status(s, lib.gdp, today=DAY)]) == [gdp_of(a, lib.gdp)]
+        assert S.rollups(s, lib.report_id, today=DAY) == views._rollups(
+            lib.report_id, DAY, settings(), S.statuses(s, report_id=lib.report_id, today=DAY))
+        dep = S.statuses(s, department="省发展改革委", today=DAY)
+    assert plain(dep) == lib.uncached(department="省发展改革委")
+    assert lib.gdp in {r["task"]["id"] for r in plain(dep)} and len(dep) < len(a)
+
+
+WRITES = {
+    "progress": lambda lib, s: S.report_progress(
+        s, lib.gdp, ProgressInput(D(2024, 6, 30), "in_progress", "上半年", value=5.4, unit="%"), S.SYSTEM, None),
+    "rating": lambda lib, s: S.rate(s, lib.gdp, "red", "增速偏低", S.SYSTEM),
+    "assignment": lambda lib, s: S.assign(s, lib.gdp, ["省财政厅"], "responsible", S.SYSTEM),
+    "unassignment": lambda lib, s: S.unassign(s, lib.gdp, "省发展改革委", "lead", S.SYSTEM),
+    "milestones": lambda lib, s: S.set_milestones(s, lib.gdp, [(D(2024, 6, 30), 5.0)], S.SYSTEM),
+    "revision": lambda lib, s: S.revise_target(s, lib.gdp, D(2024, 5, 1), {"deadline": "2024-06-30"},
+                                               "省政府决定提前完成", S.SYSTEM),
+}
+
+
+@pytest.mark.parametrize("what", sorted(WRITES))
+def test_a_write_shows_on_the_next_read(lib, what):
+    before = lib.read()
+    lib.read()  # cached now
+    write(lib, lambda s: WRITES[what](lib, s))
+    after = lib.read()
+    assert after == lib.uncached()
+    assert gdp_of(after, lib.gdp) != gdp_of(before, lib.gdp)
+    assert [r for r in after if r["task"]["id"] != lib.gdp] == [r for r in before if r["task"]["id"] != lib.gdp]
+
+
+SCRIPT = textwrap.dedent("""
+    import datetime as dt, sys
+    from luoshi import store
+    from luoshi.track import services as S
+    sessions = store.open(sys.argv[1])
+    with store.write_transaction(sessions) as s:
+        S.report_progress(s, int(sys.argv[2]), S.ProgressInput(dt.date(2024, 6, 30), "completed", "另一进程",
+                                                                percent=100), S.SYSTEM, None)
+    store.close(sessions)
+""")
+
+
+def test_a_write_by_another_process_shows_on_the_next_read(lib):
+    before = lib.read()
+    assert gdp_of(before, lib.other)["status"]["reported"]["code"] == "no_update"
+    subprocess.run([sys.executable, "-c", SCRIPT, lib.url, str(lib.other)], check=True, timeout=120)
+    after = lib.read()
+    assert gdp_of(after, lib.other)["status"]["reported"]["code"] == "completed"
+    assert after == lib.uncached()
+
+
+def test_an_import_shows_on_the_next_read(lib):
+    day = D(2025, 2, 1)  # the plan-execution report's actual (GDP 5.1%, dated 2024-12-31) counts
+    before = lib.read(today=day)
+    assert gdp_of(before, lib.gdp)["status"]["evidence"]["code"] == "unknown"
+    import_file(lib.sessions, sample_path("ln-2024-plan-exec.txt"))
+    after = lib.read(today=day)
+    assert gdp_of(after, lib.gdp)["status"]["evidence"]["code"] == "at_risk"
+    assert after == lib.uncached(today=day)
+
+
+def test_another_date_is_another_entry(lib, monkeypatch):
+    june = lib.read(today=D(2024, 6, 1))
+    lib.read(today=D(2024, 6, 1))
+    jan = lib.read(today=D(2025, 1, 2))
+    assert {r["status"]["schedule"]["code"] for r in june} != {r["status"]["schedule"]["code"] for r in jan}
+    assert jan == lib.uncached(today=D(2025, 1, 2))
+    assert june == lib.uncached(today=D(2024, 6, 1))
+
+    # the implicit date too: the same read on the next day is judged on the next day
+    class Today(dt.date):
+        now = D(2024, 6, 1)
+
+        @classmethod
+        def today(cls):
+            return cls.now
+
+    monkeypatch.setattr(views, "dt", types.SimpleNamespace(date=Today, datetime=dt.datetime))
+    with lib.sessions() as s:
+        assert plain(S.statuses(s, report_id=lib.report_id)) == june
+    Today.now = D(2025, 1, 2)
+    with lib.sessions() as s:
+        assert plain(S.statuses(s, report_id=lib.report_id)) == jan
+
+
+def test_a_transaction_that_wrote_does_not_fill_the_cache(lib):
+    class Undo(Exception):
+        pass
+
+    with pytest.raises(Undo), store.write_transaction(lib.sessions) as s:
+        S.report_progress(s, lib.gdp, ProgressInput(D(2024, 6, 30), "completed", "未提交", percent=100),
+                          S.SYSTEM, None)
+        seen = plain(S.statuses(s, report_id=lib.report_id, today=DAY))
+        assert gdp_of(seen, lib.gdp)["status"]["reported"]["code"] == "completed"  # its own write
+        raise Undo
+    # a committed write that brings the task to the very same version as the undone one
+    write(lib, lambda s: S.rate(s, lib.gdp, "amber", "需关注", S.SYSTEM))
+    after = lib.read()
+    assert gdp_of(after, lib.gdp)["status"]["reported"]["code"] == "no_update"
+    assert gdp_of(after, lib.gdp)["status"]["confidence"]["code"] == "amber"
+    assert after == lib.uncached()

@@ -298,3 +298,16 @@ def test_publication_is_decided_by_the_supervisor(seeded, make_app):
         sup.post("/reports/1/publication", data={"csrf": csrf(sup)})
     page = anon.get("/public?report=1").text
     assert reason not in page and note not in page
+
+
+def test_import_preview_says_what_it_would_replace(app):
+    from luoshi import sample_path
+
+    c = client(app, "duban")
+    r = c.post("/import", data={"csrf": csrf(c, "/import")},
+               files={"file": ("liaoning-2024.txt", sample_path().read_bytes(), "text/plain")})
+    assert r.status_code == 200 and "内容完全相同" in r.text and "确认后不会重复导入" in r.text
+    shorter = sample_path().read_text("utf-8")[:3000].encode("utf-8")  # a new version of the same report
+    r = c.post("/import", data={"csrf": csrf(c, "/import")},
+               files={"file": ("辽宁省2024年政府工作报告.txt", shorter, "text/plain")})
+    assert r.status_code == 200 and "取代当前版本" in r.text and "194 项任务" in r.text

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ..link import indicator as indicator_info
@@ -44,6 +44,20 @@ def choose_report(s: Session, report_id: int | None = None) -> Report | None:
     with_tasks = set(s.scalars(select(Task.report_id).distinct()))
     cur = sorted(current_reports(s), key=lambda r: (r.id in with_tasks, r.plan_year or 0, r.id))
     return cur[-1] if cur else None
+
+
+def existing_version(s: Session, key: str | None, sha256: str | None) -> dict[str, Any] | None:
+    """What an upload with this doc key would meet: the same bytes already stored (a no-op), or
+    the current version it would replace, with its task count (for the import preview)."""
+    if not key:
+        return None
+    same = s.scalars(select(Report).where(Report.doc_key == key, Report.sha256 == sha256)).first() if sha256 else None
+    cur = s.scalars(select(Report).where(Report.doc_key == key, Report.is_current)).first()
+    if same is None and cur is None:
+        return None
+    r = same or cur
+    tasks = s.scalar(select(func.count()).select_from(Task).where(Task.report_id == r.id)) or 0
+    return {"report": r, "label": report_label(r), "same": same is not None, "tasks": tasks}
 
 
 def report_label(r: Report) -> str:

@@ -622,7 +622,8 @@ async def import_upload(request: Request) -> Response:
     except InputError as e:
         shutil.rmtree(folder, ignore_errors=True)
         return render(request, "import.html", status=422, preview=None, error=f"无法读取该文件：{e.reason}")
-    return render(request, "import.html", preview=preview, token=token, name=name, error="")
+    existing = read(request, lambda s: P.existing_version(s, preview["key"], preview["sha256"]))
+    return render(request, "import.html", preview=preview, token=token, name=name, error="", existing=existing)
 
 
 def _sweep(uploads: Path, max_age: float = 86400.0) -> None:
@@ -661,7 +662,9 @@ def _preview(path: Path) -> dict[str, Any]:
                 heads.append((depth, c.title))
                 walk(c, depth + 1)
     walk(ol.root, 0)
-    return {"meta": meta, "outline": heads, "figures": figs, "tasks": tasks, "format": doc.format,
+    key = importer.doc_key(meta, doc.id) if hasattr(importer, "doc_key") else None
+    return {"meta": meta, "outline": heads, "figures": figs, "tasks": tasks, "format": doc.format, "key": key,
+            "sha256": getattr(doc, "sha256", None),
             "traditional": getattr(doc, "traditional", False), "length": len(doc.original)}
 
 

@@ -348,3 +348,15 @@ def test_unknown_pages_answer_in_chinese(login, live_server, browser):
         assert r.status == 404 and r.json()["error"]["code"] == "not_found"
     finally:
         ctx.close()
+
+
+def test_an_upload_over_the_limit_is_refused_in_the_browser(login, live_server):
+    page = login("duban")
+    page.goto(live_server + "/import")
+    page.evaluate("document.querySelector('input[type=file]').setAttribute('data-max-bytes', '10')")
+    page.set_input_files("input[type=file]", files=[{"name": "r.txt", "mimeType": "text/plain",
+                                                     "buffer": "地区生产总值增长5%".encode("utf-8")}])
+    page.click("form#upload button[type=submit]")
+    assert "文件超过大小上限" in page.locator("form#upload .errors").inner_text()
+    assert page.url.endswith("/import") and page.locator("text=确认导入").count() == 0
+    assert not page.errors, page.errors

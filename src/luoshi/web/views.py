@@ -73,7 +73,7 @@ def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HT
     html = w.templates.get_template(template).render(
         request=request, actor=actor, role_zh=L.ROLES_ZH, csrf=csrf_token(request.session),
         public_enabled=w.public, flash=flash, L=L, num=P.num_text, path=request.url.path,
-        managers=MANAGERS, why_of=P.detail, **ctx)
+        managers=MANAGERS, why_of=P.detail, max_bytes=w.max_bytes, **ctx)
     return HTMLResponse(html, status_code=status)
 
 
@@ -611,7 +611,7 @@ async def import_upload(request: Request) -> Response:
     data = await upload.read(limit + 1)
     if len(data) > limit:
         return render(request, "import.html", status=422, preview=None,
-                      error=f"文件超过大小上限（{limit // 1_000_000} MB）。")
+                      error=f"文件超过大小上限（{limit / 1048576:.1f} MB）。")
     _sweep(web(request).uploads)
     token = secrets.token_urlsafe(18)
     folder = _upload_dir(request, token)

@@ -122,11 +122,27 @@
     });
   }
 
+  /* ---- import: a file over the size limit is refused before it is sent ---- */
+  function initUpload() {
+    var input = $("input[type=file][data-max-bytes]");
+    if (!input) return;
+    input.form.addEventListener("submit", function (ev) {
+      var max = Number(input.getAttribute("data-max-bytes"));
+      var f = input.files && input.files[0];
+      var box = $(".errors", input.form);
+      if (f && max && f.size > max) {
+        ev.preventDefault();
+        box.textContent = "文件超过大小上限（" + (max / 1048576).toFixed(1) + " MB），请选择较小的文件。";
+        box.hidden = false; box.setAttribute("tabindex", "-1"); box.focus();
+      } else if (box) { box.hidden = true; }
+    });
+  }
+
   function initPrint() {
     $all("[data-print]").forEach(function (b) { b.addEventListener("click", function () { window.print(); }); });
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    initReader(); initBoard(); initForms(); initPrint();
+    initReader(); initBoard(); initForms(); initUpload(); initPrint();
   });
 })();

@@ -261,6 +261,7 @@ def test_a_crash_is_a_chinese_page_on_the_web_and_json_on_the_api(seeded, make_a
     r = c.get("/boom")
     assert r.status_code == 500 and "<h1>服务器错误</h1>" in r.text and '<a href="/">回到首页</a>' in r.text
     assert "a bug" not in r.text and "Traceback" not in r.text
+    assert "frame-ancestors 'none'" in r.headers["content-security-policy"]
     r = c.get("/api/v1/boom")
     assert r.status_code == 500 and r.json()["error"]["code"] == "internal"
 

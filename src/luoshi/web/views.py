@@ -32,6 +32,7 @@ from ..track.actor import MANAGERS, current
 from ..track.publication import publication, publish
 from . import labels as L
 from . import pages as P
+from .security import HEADERS as SECURITY_HEADERS
 from .security import csrf_ok, csrf_token, login
 
 router = APIRouter(include_in_schema=False)
@@ -127,7 +128,7 @@ def status_page(request: Request, status: int, headers: dict[str, str] | None = 
         resp = HTMLResponse(f'<!doctype html><html lang="zh-CN"><meta charset="utf-8"><title>出错了</title>'
                             f'<h1>{TITLES.get(status, "出错了")}</h1><p>{message}</p><p><a href="/">回到首页</a></p>',
                             status_code=status)
-    for k, v in (headers or {}).items():
+    for k, v in {**SECURITY_HEADERS, **(headers or {})}.items():  # a 500 passes no middleware
         resp.headers[k] = v
     return resp
 

@@ -14,6 +14,7 @@ import csv
 import hashlib
 import os
 import signal
+import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -36,6 +37,10 @@ LEVELS = ("national", "province", "city", "county", "district")
 # fewer files than this are parsed in this process: starting a worker (a fresh interpreter that
 # imports luoshi) costs about a second, some 25 parses
 POOL_MIN = 16
+# parsed reports are written BATCH at a time (or what BATCH_SECONDS gathered) in one transaction:
+# on SQLite the commit and the search index's flush cost about what a report's rows do
+BATCH = 16
+BATCH_SECONDS = 1.0
 MANIFEST_COLUMNS = {"file", "region", "level", "year", *importer.METADATA}
 
 
@@ -217,16 +222,18 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, workers: int = 1,
                  on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
     """Import ``items`` (see ``plan``): parse in ``workers`` processes (in this one for fewer
-    than POOL_MIN files), write here, one transaction each, and report each outcome in input
-    order.
+    than POOL_MIN files), write here — up to BATCH reports a transaction, each report whole or
+    not at all; when a batch fails its reports are written one transaction each, so one bad
+    write fails only its own file — and report each outcome in input order, once written.
 
-    Ctrl-C (KeyboardInterrupt) stops after rolling back the document being written; the summary
-    says ``interrupted`` and a re-run picks up where this one stopped.
+    Ctrl-C (KeyboardInterrupt) stops after rolling back the batch being written (its reports
+    were not reported as imported); the summary says ``interrupted`` and a re-run picks up
+    where this one stopped.
     """
     summary = Summary(files=len(items))
     # even one worker pays: it parses the next file while this process writes the last one
     pool = _pool(workers) if len(items) >= POOL_MIN else None
-    window = 4 * workers if pool else 1
+    window = max(4 * workers, 2 * workers + BATCH)  # jobs dispatched ahead (parsing, with a pool)
     queue: deque[_Job] = deque()
     seen: dict[str, str] = {}
     done: dict[str, Outcome] = {}
@@ -264,7 +271,8 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
                         j.future = pool.submit(_prepare, str(j.item.path), dict(j.item.overrides),
                                                j.item.path.name)
 
-    def finish(job: _Job) -> Outcome:
+    def settle(job: _Job) -> Outcome | Prepared:
+        """The job's outcome when it needs no write, else what to write."""
         label = job.item.label
         if job.kind == "known":
             return Outcome(label, "unchanged", job.known)
@@ -277,6 +285,9 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
         p = parsed(job)
         if isinstance(p, _Failed):
             return Outcome(label, "failed", error=p.error, bad_input=p.bad_input)
+        return p
+
+    def write_one(label: str, p: Prepared) -> Outcome:
         try:
             r = importer.write(factory, p)
         except SQLAlchemyError as e:
@@ -286,6 +297,44 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
             return Outcome(label, "failed", error=f"{label}: {type(e).__name__}: {e}")
         return Outcome(label, r.status, r)
 
+    def emit(job: _Job, outcome: Outcome) -> None:
+        done[job.item.label] = outcome
+        summary.add(outcome)
+        if on_outcome is not None:
+            on_outcome(outcome)
+
+    held: list[_Job] = []  # parsed (or settled) jobs not yet written, in input order
+    started = 0.0
+
+    def flush() -> None:
+        """Write the held jobs' reports in one transaction (one each if that fails), then
+        report every held job's outcome in order."""
+        settled: list[tuple[_Job, Outcome | Prepared | None]] = []
+        stop: KeyboardInterrupt | None = None
+        for job in held:
+            try:
+                settled.append((job, settle(job) if job.kind != "duplicate" else None))
+            except KeyboardInterrupt as e:  # in a parse: write what is parsed, then stop
+                stop = e
+                break
+        preps = [(job, x) for job, x in settled if isinstance(x, Prepared)]
+        written: dict[int, Outcome] = {}
+        if len(preps) > 1:
+            try:
+                results = importer.write_many(factory, [p for _, p in preps])
+                written = {id(job): Outcome(job.item.label, r.status, r) for (job, _), r in zip(preps, results)}
+            except Exception:  # noqa: BLE001 - retried one by one below, which names the file
+                written = {}
+        for job, x in settled:
+            if x is None:  # a duplicate: its first file's outcome is known by now
+                x = settle(job)
+            if isinstance(x, Prepared):
+                x = written.get(id(job)) or write_one(job.item.label, x)
+            emit(job, x)
+        held.clear()
+        if stop is not None:
+            raise stop
+
     try:
         while True:
             while len(queue) < window and (item := next(todo, None)) is not None:
@@ -293,11 +342,14 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
             if not queue:
                 break
             job = queue.popleft()
-            outcome = finish(job)
-            done[job.item.label] = outcome
-            summary.add(outcome)
-            if on_outcome is not None:
-                on_outcome(outcome)
+            if not held:
+                started = time.monotonic()
+            held.append(job)
+            if (sum(j.kind == "parse" for j in held) >= BATCH or time.monotonic() - started >= BATCH_SECONDS
+                    or not queue):
+                flush()
+        if held:
+            flush()
     except KeyboardInterrupt:
         summary.interrupted = True
     finally:

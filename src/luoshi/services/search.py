@@ -17,7 +17,8 @@ from __future__ import annotations
 import html
 import re
 from bisect import bisect_right
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -116,7 +117,34 @@ def _insert(session: Session, rows: list[tuple]) -> None:
     executemany(session, "search_entries", ("id", "report_id", "ref_id", *ENTRY_COLUMNS),
                 [(i, *r) for i, r in zip(ids, rows)])
     if session.get_bind().dialect.name == "sqlite":
-        executemany(session, FTS_TABLE, ("rowid", "text"), [(i, r[3]) for i, r in zip(ids, rows)])
+        fts = [(i, r[3]) for i, r in zip(ids, rows)]
+        pending = session.info.get(_PENDING)
+        if pending is not None:
+            pending.extend(fts)
+        else:
+            executemany(session, FTS_TABLE, ("rowid", "text"), fts)
+
+
+_PENDING = "luoshi_fts_pending"
+
+
+@contextmanager
+def deferred_index(session: Session) -> Iterator[None]:
+    """Within the block, collect the FTS5 rows of every insert and index them in one statement
+    at its end (in the same transaction). FTS5 flushes its pending terms at the start of each
+    later statement, so indexing a batch of reports last costs one flush instead of one each."""
+    if session.info.get(_PENDING) is not None:  # nested: the outer block indexes
+        yield
+        return
+    pending: list[tuple[int, str]] = []
+    session.info[_PENDING] = pending
+    try:
+        yield
+    finally:
+        del session.info[_PENDING]
+    from .importer import executemany
+
+    executemany(session, FTS_TABLE, ("rowid", "text"), pending)
 
 
 def index_tasks(session: Session, report_id: int) -> int:
@@ -164,37 +192,49 @@ def search(session: Session, query: str, *, region: str | None = None, year: int
         return []
     e, r = SearchEntry, Report
     sqlite = session.get_bind().dialect.name == "sqlite"
-    conds = [r.is_current]
-    long = [w for w in words if len(w) >= 3]
-    if sqlite and long:  # the trigram index; shorter words are checked with LIKE on the rows
-        match = text(f"{FTS_TABLE} MATCH :q").bindparams(q=" AND ".join(_fts_phrase(w) for w in long))
-        conds.append(e.id.in_(select(literal_column("rowid")).select_from(text(FTS_TABLE)).where(match)))
-    for w in words:
-        if sqlite and len(w) >= 3:
-            continue
-        conds.append(e.text.like(_like(w), escape="\\"))
+    report_conds = [r.is_current]
     if region is not None:
         from .compare import region_key
 
-        conds.append(or_(r.region == region, r.region == region_key(region)))
-    for col, val in ((r.plan_year, year), (r.level, level), (e.kind, kind)):
+        report_conds.append(or_(r.region == region, r.region == region_key(region)))
+    for col, val in ((r.plan_year, year), (r.level, level)):
         if val is not None:
-            conds.append(col == val)
+            report_conds.append(col == val)
+    conds = []
+    if kind is not None:
+        conds.append(e.kind == kind)
     for col, val in ((e.roles, role), (e.indicators, indicator)):
         if val is not None:
             conds.append(col.like(_like(f" {val} "), escape="\\"))
+    likes = [e.text.like(_like(w), escape="\\") for w in words]
+    long = " AND ".join(_fts_phrase(w) for w in words if len(w) >= 3) if sqlite else ""
     order = case({k: i for i, k in enumerate(KINDS)}, value=e.kind, else_=len(KINDS))
-    top = (select(e.id, e.kind, e.report_id, e.ref_id, e.start, e.end, e.text, e.section, r.region,
-                  r.plan_year, r.level, r.title, order.label("kind_order"))
-           .join(r, r.id == e.report_id).where(and_(*conds))
-           .order_by(r.plan_year.desc().nulls_last(), e.report_id, e.start, order, e.id).limit(limit)
-           .subquery())
-    # the original's span only for the hits kept: reading a report's text is the costly part
-    original = func.substr(r.original, top.c.start + 1, top.c.end - top.c.start).label("original")
-    q = (select(top, original).join(r, r.id == top.c.report_id)
-         .order_by(top.c.plan_year.desc().nulls_last(), top.c.report_id, top.c.start, top.c.kind_order, top.c.id))
+    # Reports in result order, then their entries a growing chunk of reports at a time until
+    # ``limit`` hits: a frequent word fills the page from the newest reports without touching
+    # the rest of the library. Within a chunk every word is a LIKE on its rows; past the first
+    # chunk, on SQLite, words of three characters or more go to the FTS5 trigram index in one
+    # query over the rest (a word that did not fill the first chunk is rare enough for the
+    # index to list cheaply). A word of one or two characters has no index to narrow it.
+    reports = session.execute(select(r.id).where(and_(*report_conds))
+                              .order_by(r.plan_year.desc().nulls_last(), r.id)).scalars().all()
+    rows: list[Any] = []
+    pos, size = 0, FIRST_CHUNK
+    while pos < len(reports) and len(rows) < limit:
+        if long and pos:
+            match = text(f"{FTS_TABLE} MATCH :q").bindparams(q=long)
+            fts = e.id.in_(select(literal_column("rowid")).select_from(text(FTS_TABLE)).where(match))
+            # current reports by their covering index: is_current sits after the text in the
+            # row, and reading it per hit would read each report's text
+            rest = [e.report_id.in_(select(r.id).where(and_(*report_conds))),
+                    e.report_id.not_in(reports[:pos]), fts,
+                    *(like for w, like in zip(words, likes) if len(w) < 3)]
+            rows += _page(session, rest, conds, order, limit - len(rows))
+            break
+        chunk = reports[pos:pos + size]
+        pos, size = pos + len(chunk), min(size * 4, MAX_CHUNK)
+        rows += _page(session, [e.report_id.in_(chunk), *likes], conds, order, limit - len(rows))
     hits = []
-    for row in session.execute(q):
+    for row in rows:
         # show the original (traditional stays traditional) where it maps 1:1 onto the indexed
         # text, which normalisation guarantees unless it dropped debris inside the span
         shown = row.original if len(row.original) == len(row.text) else row.text
@@ -202,6 +242,25 @@ def search(session: Session, query: str, *, region: str | None = None, year: int
         hits.append(Hit(row.kind, row.report_id, row.ref_id, row.start, row.end, shown, plain, marked,
                         row.section, row.region, row.plan_year, row.level, row.title))
     return hits
+
+
+FIRST_CHUNK = 16  # reports searched by the first query; each next one takes 4 times more
+MAX_CHUNK = 4096
+
+
+def _page(session: Session, where: list[Any], conds: list[Any], order: Any, limit: int) -> list[Any]:
+    """Up to ``limit`` entries meeting ``where`` and ``conds``, in result order, with the
+    original's span (read for the hits kept only: reading a report's text is the costly part)."""
+    e, r = SearchEntry, Report
+    top = (select(e.id, e.kind, e.report_id, e.ref_id, e.start, e.end, e.text, e.section, r.region,
+                  r.plan_year, r.level, r.title, order.label("kind_order"))
+           .join(r, r.id == e.report_id).where(*where, *conds)
+           .order_by(r.plan_year.desc().nulls_last(), e.report_id, e.start, order, e.id).limit(limit)
+           .subquery())
+    original = func.substr(r.original, top.c.start + 1, top.c.end - top.c.start).label("original")
+    q = (select(top, original).join(r, r.id == top.c.report_id)
+         .order_by(top.c.plan_year.desc().nulls_last(), top.c.report_id, top.c.start, top.c.kind_order, top.c.id))
+    return list(session.execute(q))
 
 
 def _spans(s: str, words: Sequence[str]) -> list[tuple[int, int]]:

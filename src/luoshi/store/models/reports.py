@@ -54,6 +54,8 @@ class Report(Base):
         UniqueConstraint("doc_key", "version"),
         Index("ix_reports_region_plan_year", "region", "plan_year"),
         Index("ix_reports_sha256", "sha256"),
+        # covers "current reports in library order" (is_current sits after the text in the row)
+        Index("ix_reports_current_order", "is_current", "plan_year", "id", "region", "level"),
         Index("uq_reports_current_doc_key", "doc_key", unique=True,
               sqlite_where=text("is_current"), postgresql_where=text("is_current")),
     )

@@ -171,6 +171,45 @@ def test_imported_text_is_escaped(app, tmp_path):
     assert "<script>alert" not in r.text and '&lt;script&gt;alert("x")&lt;/script&gt;' in r.text
 
 
+def test_import_with_tasks_is_one_transaction(app, seeded, monkeypatch):
+    """The report, its audit entry and the tasks drafted from it are stored together: a failure
+    while drafting the tasks leaves no report behind."""
+    from sqlalchemy import select
+
+    from luoshi.store import AuditEntry, Report
+    from luoshi.track import services as S
+
+    _, sessions = seeded
+    c = client(app, "admin")
+    text = "2032年某省政府工作报告\n\n二、2032年工作安排\n地区生产总值增长6%左右。\n"
+
+    def upload(name: str) -> str:
+        r = c.post("/import", data={"csrf": csrf(c, "/import")},
+                   files={"file": (name, text.encode("utf-8"), "text/plain")})
+        assert r.status_code == 200, r.text
+        return re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+
+    def broken(*a, **kw):
+        raise RuntimeError("drafting failed")
+
+    with monkeypatch.context() as mp:
+        mp.setattr(S, "tasks_from_report", broken)
+        token = upload("某省2032年政府工作报告.txt")
+        tc = TestClient(app, raise_server_exceptions=False, cookies=c.cookies)
+        assert tc.post("/import/confirm", data={"csrf": csrf(c, "/import"), "token": token,
+                                               "tasks": "1"}).status_code == 500
+    with sessions() as s:
+        assert s.scalar(select(Report.id).where(Report.plan_year == 2032)) is None
+    r = c.post("/import/confirm", data={"csrf": csrf(c, "/import"), "token": upload("某省2032年政府工作报告.txt"),
+                                        "tasks": "1"})
+    assert r.status_code == 200 and "已导入" in r.text
+    with sessions() as s:
+        rid = s.scalar(select(Report.id).where(Report.plan_year == 2032))
+        assert rid is not None
+        assert s.scalar(select(AuditEntry.id).where(AuditEntry.entity == "report", AuditEntry.action == "import",
+                                                    AuditEntry.entity_id == str(rid))) is not None
+
+
 def test_import_refuses_what_it_cannot_read(app):
     c = client(app, "duban")
     r = c.post("/import", data={"csrf": csrf(c, "/import")},

@@ -27,6 +27,7 @@ from starlette.concurrency import run_in_threadpool
 
 from .. import store
 from ..errors import InputError, LuoshiError
+from ..track import audit
 from ..track import services as S
 from ..track.actor import MANAGERS, current
 from ..track.publication import publication, publish
@@ -684,9 +685,18 @@ async def import_confirm(request: Request) -> Response:
 
         with sessions(request)() as s:
             actor = actor_of(request, s, *MANAGERS)
-        result = import_file(sessions(request), files[0])
         made = 0
-        if make_tasks:
+
+        def then(s: Session, result: Any) -> None:  # in the import's transaction: both or neither
+            nonlocal made
+            audit.record(s, actor, "import", "report", result.report_id, None, {
+                "source": files[0].name, "status": result.status, "version": result.version,
+                "doc_key": result.doc_key})
+            if make_tasks:
+                made = len(S.tasks_from_report(s, result.report_id, actor).created)
+
+        result = import_file(sessions(request), files[0], then=then)
+        if make_tasks and result.status == "unchanged":  # stored before: draft what is missing
             with store.write_transaction(sessions(request)) as s:
                 made = len(S.tasks_from_report(s, result.report_id, actor).created)
         return result, made

@@ -160,7 +160,7 @@ def _node_rows(outline: Outline) -> tuple[list[tuple], dict[int, int]]:
         i = len(rows)
         index[id(node)] = i
         rows.append((parent, node.kind, node.title, node.level, node.start, node.end, node.nstart,
-                     node.nend, json.dumps(node.flags)))
+                     node.nend, json.dumps(node.flags) if node.flags else "{}"))
         for child in node.children:
             add(child, i)
 

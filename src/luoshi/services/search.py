@@ -77,20 +77,21 @@ def entries_for(doc: Document, outline: Outline, figures: Sequence[Figure],
     rows: list[tuple] = []
     starts = [f.nstart for f in figures]  # figures come in text order
 
-    def walk(node, path: list[str]) -> None:
+    def walk(node, path: list[str], label: str) -> None:
         if node.kind == "sentence":
             lo, hi = bisect_right(starts, node.nstart - 1), bisect_right(starts, node.nend - 1)
             inside = figures[lo:hi]
-            rows.append((index[id(node)], "sentence", doc.text[node.nstart:node.nend].lower(), " / ".join(path),
-                         node.start, node.end, _tags(f.role for f in inside),
-                         _tags(f.canonical for f in inside)))
+            rows.append((index[id(node)], "sentence", doc.text[node.nstart:node.nend].lower(), label,
+                         node.start, node.end, _tags(f.role for f in inside) if inside else "",
+                         _tags(f.canonical for f in inside) if inside else ""))
             return
         if node.kind in ("part", "section", "paragraph") and node.title:
             path = [*path, node.title]
+            label = " / ".join(path)
         for c in node.children:
-            walk(c, path)
+            walk(c, path, label)
 
-    walk(outline.root, [])
+    walk(outline.root, [], "")
     for i, f in enumerate(figures):
         t = doc.text[f.nstart:f.nend]
         rows.append((i, "figure", (t if f.indicator in t else f"{f.indicator} {t}").lower(), f.section, f.start,

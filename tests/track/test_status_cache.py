@@ -1,4 +1,4 @@
-"""The status cache (luoshi.track.views.StatusCache) on SQLite and PostgreSQL: a second read is
+"""The status cache (luoshi.track.views.CACHE) on SQLite and PostgreSQL: a second read is
 served from it, and every change that can move a status — a write through any tracking service,
 a write by another process, an import, another date — shows up on the very next read, equal to
 the uncached computation. A transaction that wrote (and may roll back) never fills it."""
@@ -200,3 +200,25 @@ def test_a_transaction_that_wrote_does_not_fill_the_cache(lib):
     assert gdp_of(after, lib.gdp)["status"]["reported"]["code"] == "no_update"
     assert gdp_of(after, lib.gdp)["status"]["confidence"]["code"] == "amber"
     assert after == lib.uncached()
+
+
+def test_comparisons_are_reused_until_an_import(lib):
+    from luoshi.services import compare as C
+
+    def rows(**kw):
+        with lib.sessions() as s:
+            return [c.to_dict() for c in C.compare(s, region="辽宁", **kw)]
+
+    def fresh(**kw):
+        with lib.sessions() as s:
+            return [c.to_dict() for c in C._compare(s, region="辽宁", indicator=None, year=None, tolerance=None, **kw)]
+
+    before = rows()
+    with statements(lib.sessions) as again:
+        assert rows() == before
+    assert len(again) == 1  # the library's stamp
+    assert {c["verdict"] for c in before} <= {"no_data", "needs_judgement"}
+    import_file(lib.sessions, sample_path("ln-2024-plan-exec.txt"))
+    after = rows()
+    assert after == fresh() and after != before
+    assert any(c["verdict"] == "missed" and c["canonical"] == "gdp" for c in after)

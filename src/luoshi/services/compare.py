@@ -26,6 +26,7 @@ from sqlalchemy.orm import Session, defer
 
 from .. import link
 from ..store import Report, ReportFigure
+from .readcache import StampedCache, engine, library_stamp, reads_committed
 
 @lru_cache(maxsize=1)
 def _full_names() -> dict[str, str]:
@@ -132,9 +133,23 @@ def _meta(r: Report) -> dict:
     return {"kind": r.kind, "date": r.date.isoformat() if r.date else None}
 
 
+_CACHE: StampedCache[list[Comparison]] = StampedCache(size=512)
+
+
 def compare(session: Session, *, indicator: str | None = None, region: str | None = None,
             year: int | None = None, tolerance: float | None = None) -> list[Comparison]:
-    """Every target (narrowed by indicator id, region and year) with its verdict."""
+    """Every target (narrowed by indicator id, region and year) with its verdict. Depends on the
+    imported reports alone, so it is reused while the library's stamp is unchanged (an overview
+    page asks for a dozen comparisons; a new import is seen on the next read)."""
+    if not reads_committed(session):
+        return _compare(session, indicator=indicator, region=region, year=year, tolerance=tolerance)
+    rows = _CACHE.get(engine(session), (indicator, region, year, tolerance), library_stamp(session),
+                      lambda: _compare(session, indicator=indicator, region=region, year=year, tolerance=tolerance))
+    return list(rows)
+
+
+def _compare(session: Session, *, indicator: str | None, region: str | None, year: int | None,
+             tolerance: float | None) -> list[Comparison]:
     targets = [f for f in _figures(session, canonical=indicator, region=region, year=year, role="target")
                if f.canonical and f.year is not None
                and (region is None or region_key(f.region) == region_key(region))]

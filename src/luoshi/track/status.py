@@ -25,9 +25,10 @@ Pure: no database. Every status value has a label and a definition in Chinese an
 from __future__ import annotations
 
 import datetime as dt
+import enum
 import tomllib
 from bisect import bisect_right
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from functools import lru_cache
 from importlib import resources
 from typing import Any
@@ -246,11 +247,34 @@ class Status:
         return {a: getattr(self, a) for a in AXES}
 
     def to_dict(self) -> dict[str, Any]:
-        d = asdict(self)
-        for k, v in list(d.items()):
-            d[k] = v.isoformat() if isinstance(v, dt.date) else v
-        d["numbers"] = {k: (v.isoformat() if isinstance(v, dt.date) else v) for k, v in d["numbers"].items()}
-        return d
+        return plain_data(self)
+
+
+_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def plain_data(value: Any) -> Any:
+    """JSON-ready values from dataclasses, as ``plain(asdict(value))`` gives them (dataclasses as
+    dicts, dates as ISO strings, enums as values, tuples as lists) without asdict's deep copies:
+    a page of 50 task statuses is serialised on every API read, and asdict cost more than the
+    (cached) statuses themselves."""
+    cls = type(value)
+    names = _FIELDS.get(cls)
+    if names is None and hasattr(cls, "__dataclass_fields__") and not isinstance(value, type):
+        names = _FIELDS[cls] = tuple(f.name for f in fields(value))
+    if names is not None:
+        return {n: plain_data(getattr(value, n)) for n in names}
+    if cls is str or cls is int or cls is float or value is None or cls is bool:
+        return value
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return {str(k): plain_data(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [plain_data(v) for v in value]
+    if isinstance(value, enum.Enum):
+        return value.value
+    return value
 
 
 def _axis(defs: dict[str, dict[str, Definition]], axis: str, code: str, detail: str = "") -> AxisValue:

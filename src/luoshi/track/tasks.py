@@ -21,6 +21,7 @@ from ..store.models.tasks import ASSIGNMENT_ROLES, TARGET_FIELDS
 from . import audit, departments
 from .actor import MANAGERS, Actor, require
 from .errors import Conflict, Invalid, NotFound
+from .status import plain_data
 
 REVISABLE = ("text", "deadline", "deadline_text", *TARGET_FIELDS)
 MEASURES = ("growth", "share", "pp", "amount")
@@ -41,6 +42,9 @@ class TargetInfo:
     def numeric(self) -> bool:
         return self.value is not None
 
+    def to_dict(self) -> dict[str, Any]:
+        return plain_data(self)
+
 
 @dataclass(frozen=True)
 class AssignmentInfo:
@@ -50,12 +54,18 @@ class AssignmentInfo:
     role: str
     leader: str
 
+    def to_dict(self) -> dict[str, Any]:
+        return plain_data(self)
+
 
 @dataclass(frozen=True)
 class MilestoneInfo:
     date: dt.date
     expected: float
     note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain_data(self)
 
 
 @dataclass(frozen=True)
@@ -103,7 +113,7 @@ class TaskInfo:
     milestones: list[MilestoneInfo] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return audit.plain(asdict(self))
+        return plain_data(self)
 
 
 @dataclass(frozen=True)

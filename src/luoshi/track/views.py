@@ -6,9 +6,10 @@ target (revisions in force), milestones, updates, the latest rating, the actual 
 from any other imported report (chosen as ``luoshi compare`` chooses it) and, for rates and
 stocks, the previous year's actual as the baseline.
 
-Statuses are computed once per report and reused (``StatusCache``): a page or an API read costs
-one cheap query for the report's *stamp* — (number of tasks, sum of their versions) for the
-report, (number, largest id) of the library's reports — instead of evaluating every task again.
+Statuses are computed once per report and reused (``CACHE``, see services/readcache.py): a page
+or an API read costs a cheap query for the report's *stamp* — (number of tasks, sum of their
+versions) for the report, (number, largest id) of the library's reports — instead of evaluating
+every task again.
 Every write to a task's tracking data (progress, rating, assignment, milestones, revision) bumps
 that task's version (the optimistic lock) in the same transaction, and every import adds a
 report row, so the stamp read from the database changes with every committed write, whichever
@@ -20,25 +21,20 @@ so nothing uncommitted is ever shared.
 from __future__ import annotations
 
 import datetime as dt
-import threading
-import weakref
-from collections import OrderedDict, defaultdict
-from collections.abc import Callable, Hashable
-from dataclasses import asdict, dataclass, field, replace
+from collections import defaultdict
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import event, func, select
-from sqlalchemy.engine import Engine
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from ..link import indicator
 from ..store import (Assignment, ProgressUpdate, Rating, Report, ReportFigure, Task, User,
                      current_figures)
-from ..store.db import WRITE
-from . import audit
+from ..services.readcache import Stamp, StampedCache, engine, library_stamp, reads_committed
 from .progress import RatingInfo, UpdateInfo, _update_infos, ratings, updates
 from .status import (AXES, SCALES, Actual, Definition, Facts, Judgement, Settings, Status, Target,
-                     Update, definitions, evaluate, settings, starts_from_last_year)
+                     Update, definitions, evaluate, plain_data, settings, starts_from_last_year)
 from .tasks import RevisionInfo, TaskInfo, info, load_tasks, revisions
 
 
@@ -53,8 +49,8 @@ class TaskStatus:
     def to_dict(self) -> dict[str, Any]:
         return {"task": self.task.to_dict(), "status": self.status.to_dict(),
                 "latest_update": self.latest_update.to_dict() if self.latest_update else None,
-                "rating": audit.plain(asdict(self.rating)) if self.rating else None,
-                "definitions": {a: {c: asdict(d) for c, d in v.items()} for a, v in self.definitions.items()}}
+                "rating": plain_data(self.rating) if self.rating else None,
+                "definitions": plain_data(self.definitions)}
 
 
 @dataclass(frozen=True)
@@ -78,6 +74,9 @@ class Rollup:
     counts: dict[str, dict[str, int]]
     department_id: int | None = None
 
+    def to_dict(self) -> dict[str, Any]:
+        return plain_data(self)
+
 
 @dataclass(frozen=True)
 class Rollups:
@@ -86,6 +85,9 @@ class Rollups:
     whole: Rollup
     by_section: list[Rollup]
     by_department: list[Rollup]
+
+    def to_dict(self) -> dict[str, Any]:
+        return plain_data(self)
 
 
 @dataclass(frozen=True)
@@ -109,7 +111,7 @@ class DepartmentReminders:
     silent: list[ReminderItem] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return audit.plain(asdict(self))
+        return plain_data(self)
 
 
 # ---------------------------------------------------------------- facts
@@ -298,6 +300,49 @@ def history(session: Session, task_id: int, *, as_of: dt.date | None = None) -> 
                        ratings(session, task_id))
 
 
+# ---------------------------------------------------------------- choosing a report
+
+@dataclass(frozen=True)
+class ReportChoice:
+    """A current report as a picker shows it (the columns, not the ORM row with its text)."""
+
+    id: int
+    title: str | None
+    source: str
+    region: str | None
+    level: str | None
+    kind: str | None
+    plan_year: int | None
+    tasks: int  # tracked tasks (0: not tracked)
+
+
+_CHOICES: StampedCache[list[ReportChoice]] = StampedCache(size=8)
+
+
+def report_choices(session: Session) -> list[ReportChoice]:
+    """Every current report, by region then plan year (as ``store.current_reports``), with its
+    number of tasks — for pickers and for choosing the default report without loading every
+    report row. Reused while the library and the task count are unchanged: at 2,000 reports,
+    loading the rows twice per page cost more than the rest of the overview together."""
+    def load() -> list[ReportChoice]:
+        counts = dict(session.execute(select(Task.report_id, func.count(Task.id)).group_by(Task.report_id)).all())
+        q = (select(Report.id, Report.title, Report.source, Report.region, Report.level, Report.kind,
+                    Report.plan_year).where(Report.is_current).order_by(Report.region, Report.plan_year, Report.id))
+        return [ReportChoice(*row, counts.get(row[0], 0)) for row in session.execute(q)]
+
+    if not reads_committed(session):
+        return load()
+    stamp = (*library_stamp(session), *session.execute(select(func.count(Task.id), func.max(Task.id))).one())
+    return list(_CHOICES.get(engine(session), "choices", stamp, load))
+
+
+def default_report_id(session: Session) -> int | None:
+    """The report a page shows when none is asked for: the newest current report with tasks,
+    else the newest current report (``web.pages.choose_report``'s rule)."""
+    cur = report_choices(session)
+    return max(cur, key=lambda r: (r.tasks > 0, r.plan_year or 0, r.id)).id if cur else None
+
+
 # ---------------------------------------------------------------- roll-ups
 
 def _empty_counts(cfg: Settings) -> dict[str, dict[str, int]]:
@@ -405,106 +450,22 @@ def reminders(session: Session, *, department: int | str | None = None, days: in
 
 # ---------------------------------------------------------------- the status cache
 
-Stamp = tuple[Any, ...]
-
-
 @dataclass
 class _Entry:
     statuses: list[TaskStatus]
     rollups: Rollups | None = None
 
 
-class StatusCache:
-    """Per database engine, the statuses of a report on a date, valid while the report's stamp
-    (read from the database on every use) is unchanged. LRU-bounded; one thread computes a
-    missing entry while the others asking for it wait for that result instead of computing it
-    too (eight page loads after a write cost one computation, not eight)."""
-
-    def __init__(self, size: int = 256) -> None:
-        self.size = size
-        self._lock = threading.Lock()
-        self._engines: weakref.WeakKeyDictionary[Engine, OrderedDict[Hashable, tuple[Stamp, _Entry]]] = \
-            weakref.WeakKeyDictionary()
-        self._gates: dict[tuple[int, Hashable, Stamp], threading.Lock] = {}
-        self.hits = self.misses = 0
-
-    def peek(self, engine: Engine, key: Hashable, stamp: Stamp) -> _Entry | None:
-        with self._lock:
-            got = self._engines.get(engine, {}).get(key)
-            return got[1] if got is not None and got[0] == stamp else None
-
-    def get(self, engine: Engine, key: Hashable, stamp: Stamp, compute: Callable[[], list[TaskStatus]]) -> _Entry:
-        with self._lock:
-            entries = self._engines.setdefault(engine, OrderedDict())
-            got = entries.get(key)
-            if got is not None and got[0] == stamp:
-                entries.move_to_end(key)
-                self.hits += 1
-                return got[1]
-            gate = self._gates.setdefault((id(engine), key, stamp), threading.Lock())
-        with gate:
-            with self._lock:
-                got = entries.get(key)
-                if got is not None and got[0] == stamp:  # computed while we waited
-                    self.hits += 1
-                    return got[1]
-                self.misses += 1
-            try:
-                entry = _Entry(compute())
-                with self._lock:
-                    entries[key] = (stamp, entry)
-                    entries.move_to_end(key)
-                    while len(entries) > self.size:
-                        entries.popitem(last=False)
-            finally:
-                with self._lock:
-                    self._gates.pop((id(engine), key, stamp), None)
-        return entry
-
-    def clear(self) -> None:
-        with self._lock:
-            self._engines.clear()
-            self.hits = self.misses = 0
-
-
-CACHE = StatusCache()
-_WROTE = "luoshi_status_cache_wrote"
-
-
-def _engine(session: Session) -> Engine:
-    bind = session.get_bind()
-    return bind if isinstance(bind, Engine) else bind.engine
-
-
-def _cacheable(session: Session) -> bool:
-    """False inside a transaction that writes or has written: what it sees may never commit."""
-    if session.new or session.dirty or session.deleted or session.info.get(_WROTE):
-        return False
-    return not session.connection().get_execution_options().get(WRITE)
-
-
-@event.listens_for(Session, "after_flush")
-def _flushed(session: Session, _ctx: Any) -> None:
-    session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _executed(state: Any) -> None:
-    if not state.is_select:
-        state.session.info[_WROTE] = True
-
-
-@event.listens_for(Session, "after_transaction_end")
-def _ended(session: Session, transaction: Any) -> None:
-    if transaction.parent is None:
-        session.info.pop(_WROTE, None)
+CACHE: StampedCache[_Entry] = StampedCache()
+_cacheable = reads_committed
+_engine = engine
 
 
 def _stamps(session: Session, report_ids: list[int]) -> dict[int, Stamp]:
     """The stamp of each report: its tasks' count and sum of versions (every committed tracking
-    write adds one), with the library's report count and largest id (every import adds a row, and
-    an import may bring the actual a task is judged by). Two indexed aggregates."""
-    library = tuple(session.execute(select(func.count(Report.id), func.max(Report.id))).one())
+    write adds one, whatever order transactions commit in), with the library's stamp (an import
+    may bring the actual a task is judged by). Indexed aggregates."""
+    library = library_stamp(session)
     per: dict[int, tuple[int, int]] = {rid: (0, 0) for rid in report_ids}
     if report_ids:
         q = select(Task.report_id, func.count(Task.id), func.coalesce(func.sum(Task.version), 0))
@@ -517,4 +478,4 @@ def _stamps(session: Session, report_ids: list[int]) -> dict[int, Stamp]:
 
 def _report_entry(session: Session, report_id: int, today: dt.date, cfg: Settings, stamp: Stamp) -> _Entry:
     return CACHE.get(_engine(session), (report_id, today, cfg), stamp,
-                     lambda: _compute(session, load_tasks(session, report_id=report_id), today, cfg))
+                     lambda: _Entry(_compute(session, load_tasks(session, report_id=report_id), today, cfg)))

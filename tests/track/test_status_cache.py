@@ -222,3 +222,24 @@ def test_comparisons_are_reused_until_an_import(lib):
     after = rows()
     assert after == fresh() and after != before
     assert any(c["verdict"] == "missed" and c["canonical"] == "gdp" for c in after)
+
+
+def test_report_choices_follow_imports_and_tasks(sessions):
+    from luoshi.store import current_reports
+
+    def both():
+        with sessions() as s:
+            return views.report_choices(s), views.default_report_id(s), [r.id for r in current_reports(s)]
+
+    assert both() == ([], None, [])
+    example = import_file(sessions, sample_path()).report_id
+    choices, default, ids = both()
+    assert [c.id for c in choices] == ids == [example] and default == example
+    plan_exec = import_file(sessions, sample_path("ln-2024-plan-exec.txt")).report_id
+    choices, default, ids = both()
+    assert [c.id for c in choices] == ids and default == max(example, plan_exec)  # newest, no tasks anywhere
+    with store.write_transaction(sessions) as s:
+        S.tasks_from_report(s, example, S.SYSTEM)
+    choices, default, _ids = both()
+    assert default == example  # the one with tasks wins
+    assert {c.id: c.tasks for c in choices}[example] > 100 and {c.id: c.tasks for c in choices}[plan_exec] == 0

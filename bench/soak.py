@@ -228,6 +228,14 @@ class Stats:
     writes: list[Write] = field(default_factory=list)
     bad_conflicts: list[str] = field(default_factory=list)  # a 409 without the rejected text
     stale_reads: list[str] = field(default_factory=list)  # a task read older than one's own write
+    t0: float = field(default_factory=time.monotonic)
+    timeline: list[tuple[float, float]] = field(default_factory=list)  # (s since start, ms) per answer
+
+    def answered(self, kind: str, status: int, started: float) -> None:
+        now = time.perf_counter()
+        self.latency[kind].append((now - started) * 1000)
+        self.statuses[kind][status] += 1
+        self.timeline.append((time.monotonic() - self.t0, (now - started) * 1000))
 
 
 class Client:
@@ -261,8 +269,7 @@ class Client:
         except httpx.HTTPError as e:
             self.stats.failures[(kind, type(e).__name__)] += 1
             return None
-        self.stats.latency[kind].append((time.perf_counter() - t) * 1000)
-        self.stats.statuses[kind][r.status_code] += 1
+        self.stats.answered(kind, r.status_code, t)
         return r
 
     async def write(self, kind: str, w: Write, path: str) -> Any:
@@ -370,8 +377,7 @@ async def supervisor(base: str, token: str, report_id: int, stats: Stats, stop_a
                 t = time.perf_counter()
                 try:
                     r = await web.get("/")
-                    stats.latency["overview page"].append((time.perf_counter() - t) * 1000)
-                    stats.statuses["overview page"][r.status_code] += 1
+                    stats.answered("overview page", r.status_code, t)
                 except Exception as e:  # noqa: BLE001 - any transport failure is a failure
                     stats.failures[("overview page", type(e).__name__)] += 1
             r = await a.call("tasks (report)", "GET", "/api/v1/tasks",
@@ -420,7 +426,7 @@ async def drive(base: str, su: Setup, seconds: float, think_ms: float, conflict_
                 unchecked_rate: float, seed: int) -> tuple[Stats, float]:
     stats = Stats()
     stop_at = time.monotonic() + seconds
-    t0 = time.monotonic()
+    t0 = stats.t0 = time.monotonic()
     jobs = [reporter(base, who, su.report_id, stats, stop_at, think_ms, conflict_rate, unchecked_rate,
                      random.Random(seed + i)) for i, who in enumerate(su.reporters)]
     jobs.append(supervisor(base, su.supervisor_token, su.report_id, stats, stop_at, think_ms,
@@ -591,10 +597,20 @@ def figures(stats: Stats, took: float) -> dict[str, Any]:
         "conflicts_without_rejected_text": len(stats.bad_conflicts),
         "stale_reads": len(stats.stale_reads),
         "latency_ms": {kind: {"n": len(v), "p50": round(pct(v, 50), 1), "p95": round(pct(v, 95), 1),
-                              "p99": round(pct(v, 99), 1)}
+                              "p99": round(pct(v, 99), 1), "max": round(max(v), 1)}
                        for kind, v in sorted(stats.latency.items())},
+        "per_minute": _per_minute(stats.timeline),
         "statuses_by_kind": {kind: {str(k): v for k, v in sorted(c.items())} for kind, c in sorted(stats.statuses.items())},
     }
+
+
+def _per_minute(timeline: list[tuple[float, float]]) -> list[dict[str, Any]]:
+    """Answers and latency minute by minute: does the server slow down as the history grows?"""
+    buckets: dict[int, list[float]] = defaultdict(list)
+    for at, ms in timeline:
+        buckets[int(at // 60)].append(ms)
+    return [{"minute": m + 1, "answers": len(v), "p50": round(pct(v, 50), 1), "p95": round(pct(v, 95), 1)}
+            for m, v in sorted(buckets.items())]
 
 
 def show(result: dict[str, Any]) -> None:
@@ -609,9 +625,11 @@ def show(result: dict[str, Any]) -> None:
           f"{f['failures'] or ''}")
     print(f"reads older than the reader's own acknowledged write: {f['stale_reads']} "
           f"{result['stale_reads'][:3] or ''}")
-    print(f"\n{'request':<20}{'n':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}")
+    print(f"\n{'request':<20}{'n':>8}{'p50 ms':>10}{'p95 ms':>10}{'p99 ms':>10}{'max ms':>10}")
     for kind, l in f["latency_ms"].items():
-        print(f"{kind:<20}{l['n']:>8}{l['p50']:>10.1f}{l['p95']:>10.1f}{l['p99']:>10.1f}")
+        print(f"{kind:<20}{l['n']:>8}{l['p50']:>10.1f}{l['p95']:>10.1f}{l['p99']:>10.1f}{l['max']:>10.1f}")
+    print("per minute (answers, p50/p95 ms): " + ", ".join(
+        f"{m['minute']}: {m['answers']} {m['p50']:.0f}/{m['p95']:.0f}" for m in f["per_minute"]))
     print(f"\nacknowledged writes {v['acknowledged_writes']} (progress {v['acknowledged_progress']}, "
           f"ratings {v['acknowledged_ratings']}); soak rows stored {v['stored_soak_rows']}; "
           f"stored without an answer {v['stored_without_answer']}; integrity {v['integrity']}")

@@ -14,7 +14,7 @@ from fastapi.responses import HTMLResponse
 
 from .. import __version__, store
 from . import API_PREFIX, errors
-from .limits import BodyLimit
+from .limits import BodyLimit, NoNul
 from .settings import Settings
 
 DESCRIPTION = """The delivery tracker of luoshi: reports, figures, tasks, progress, ratings,
@@ -60,6 +60,7 @@ def create_app(db_url: str | None = None, *, settings: Settings | None = None,
     app.state.include_web = settings.include_web
     errors.install(app)
     app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes)
+    app.add_middleware(NoNul)
 
     from .routes import router
 

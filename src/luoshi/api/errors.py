@@ -11,6 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import DataError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import InputError
@@ -88,6 +89,15 @@ def install(app: FastAPI) -> None:
         if e.status_code == 404 and msg == "Not Found":
             msg = "no such route"
         return error_response(e.status_code, code, msg, None, getattr(e, "headers", None))
+
+    @app.exception_handler(DataError)
+    async def _data(r: Request, e: DataError) -> JSONResponse:
+        # The last line of defence behind the request models' bounds (schemas.DbInt, Day, no
+        # NUL): a value the database cannot hold is the request's fault, and the transaction
+        # has rolled back. Logged, since a route whose input is not bounded should be.
+        reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
+        log.warning("database refused a value on %s %s: %s", r.method, r.url.path, reason)
+        return error_response(422, "invalid", f"a value the database cannot store: {reason}")
 
     @app.exception_handler(Exception)
     async def _any(r: Request, e: Exception) -> JSONResponse:

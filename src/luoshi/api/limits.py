@@ -9,6 +9,7 @@ from typing import Any
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from . import API_PREFIX
 from .errors import error_response
 
 ENVELOPE = 64 * 1024
@@ -39,3 +40,22 @@ class BodyLimit:
             return message
 
         await self.app(scope, counted, send)
+
+
+class NoNul:
+    """Refuse (422) an API request whose path or query string carries a NUL character (``%00``):
+    no name, id or filter luoshi knows contains one, and PostgreSQL cannot even compare text
+    with it (the query would fail with a 500; SQLite would just find nothing). Bodies are
+    checked by the request models (``schemas.Body``)."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope.get("path", "").startswith(API_PREFIX + "/") and (
+                "\x00" in scope.get("path", "")
+                                        or b"%00" in scope.get("query_string", b"")
+                                        or b"\x00" in scope.get("query_string", b"")):
+            await error_response(422, "invalid", "the URL contains a NUL character (%00)")(scope, receive, send)
+            return
+        await self.app(scope, receive, send)

@@ -34,11 +34,16 @@ def out(value: Any) -> Any:
 
 
 def department_ref(raw: str | None) -> int | str | None:
-    """A department given as its id (digits) or its name."""
+    """A department given as its id (ASCII digits, within the ids' range) or its name.
+
+    ``str.isdigit`` alone would take '²' (and int() then fails) and 20 digits (which no
+    database id column holds)."""
+    from ..schemas import INT_MAX
+
     if raw is None or not raw.strip():
         return None
     raw = raw.strip()
-    return int(raw) if raw.isdigit() else raw
+    return int(raw) if raw.isascii() and raw.isdigit() and int(raw) <= INT_MAX else raw
 
 
 def page(items: list[Any], limit: int, offset: int) -> dict[str, Any]:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from ...track.actor import Actor
 from ...track.publication import publication, publish
 from ..deps import current_actor, read_session
-from ..schemas import Body
+from ..schemas import Body, DbInt
 from .common import out, write
 
 router = APIRouter(tags=["reports"])
@@ -26,13 +26,13 @@ class PublicationBody(Body):
 
 
 @router.get("/reports/{report_id}/publication", summary="What the public view of a report shows")
-def get_publication(report_id: int, _actor: Actor = Depends(current_actor),
+def get_publication(report_id: DbInt, _actor: Actor = Depends(current_actor),
                     s: Session = Depends(read_session)) -> dict[str, Any]:
     return out(publication(s, report_id))
 
 
 @router.put("/reports/{report_id}/publication",
             summary="Publish or withdraw a report's ratings and progress notes (admin, supervisor)")
-def put_publication(request: Request, report_id: int, body: PublicationBody,
+def put_publication(request: Request, report_id: DbInt, body: PublicationBody,
                     actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return out(write(request, lambda s: publish(s, report_id, actor, ratings=body.ratings, notes=body.notes)))

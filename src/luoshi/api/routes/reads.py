@@ -16,13 +16,14 @@ from ...track.actor import MANAGERS, Actor
 from ..deps import current_actor, read_session, require_role
 from ..errors import ApiError
 from ..render import download
+from ..schemas import DbInt, Offset
 from .common import department_ref, out
 
 router = APIRouter(tags=["reads"])
 
 
 @router.get("/reminders", summary="Per department: tasks due soon, overdue, and without recent updates")
-def get_reminders(department: str | None = None, report: int | None = None,
+def get_reminders(department: str | None = None, report: DbInt | None = None,
                   days: int | None = Query(None, ge=0, description="due-soon window [default: tracking.toml]"),
                   silent_days: int | None = Query(None, ge=0), today: dt.date | None = None,
                   _actor: Actor = Depends(current_actor), s: Session = Depends(read_session)) -> dict[str, Any]:
@@ -38,7 +39,7 @@ def get_reminders(department: str | None = None, report: int | None = None,
 
 @router.get("/compare", summary="Targets against actuals with verdicts (the filters of `luoshi compare`)",
             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
-def get_compare(indicator: str | None = None, region: str | None = None, year: int | None = None,
+def get_compare(indicator: str | None = None, region: str | None = None, year: DbInt | None = None,
                 across_regions: bool = False, format: Literal["json", "csv", "xlsx"] = "json",
                 _actor: Actor = Depends(current_actor), s: Session = Depends(read_session)) -> Any:
     from ...services.compare import across_regions as across, compare
@@ -55,7 +56,7 @@ def get_compare(indicator: str | None = None, region: str | None = None, year: i
 
 
 @router.get("/search", summary="Full-text search over report sentences, figures and tasks")
-def get_search(q: str = Query(..., min_length=1), region: str | None = None, year: int | None = None,
+def get_search(q: str = Query(..., min_length=1), region: str | None = None, year: DbInt | None = None,
                level: str | None = None, role: str | None = None, indicator: str | None = None,
                kind: Literal["sentence", "figure", "task"] | None = None, limit: int = Query(20, ge=1, le=200),
                _actor: Actor = Depends(current_actor), s: Session = Depends(read_session)) -> dict[str, Any]:
@@ -76,7 +77,7 @@ def get_departments(_actor: Actor = Depends(current_actor), s: Session = Depends
 
 @router.get("/audit", summary="The audit log, newest first (admin, supervisor)")
 def get_audit(entity: str | None = None, entity_id: str | None = None, actor_name: str | None = Query(None, alias="actor"),
-              limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+              limit: int = Query(100, ge=1, le=1000), offset: Offset = 0,
               actor: Actor = Depends(current_actor), s: Session = Depends(read_session)) -> dict[str, Any]:
     require_role(s, actor, *MANAGERS)
     conds = [c for c in (AuditEntry.entity == entity if entity else None,

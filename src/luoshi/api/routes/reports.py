@@ -4,6 +4,7 @@ xlsx/docx, roll-ups."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 import tempfile
 from pathlib import Path
 from typing import Any, Literal
@@ -20,6 +21,7 @@ from ...track.actor import MANAGERS, Actor
 from ..deps import current_actor, read_session, require_role, sessions_of, settings_of
 from ..errors import ApiError
 from ..render import download, plan_file
+from ..schemas import DbInt, Offset, has_nul
 from .common import out, page, write
 
 router = APIRouter(tags=["reports"])
@@ -49,7 +51,7 @@ def _get_report(s: Session, report_id: int) -> Report:
 
 
 @router.get("/reports", summary="Current reports (newest version of each), with counts")
-def list_reports(region: str | None = None, year: int | None = Query(None, description="plan year"),
+def list_reports(region: str | None = None, year: DbInt | None = Query(None, description="plan year"),
                  kind: str | None = None, _actor: Actor = Depends(current_actor),
                  s: Session = Depends(read_session)) -> dict[str, Any]:
     rows = current_reports(s, region=region, plan_year=year, kind=kind)
@@ -60,14 +62,16 @@ def list_reports(region: str | None = None, year: int | None = Query(None, descr
 
 @router.post("/reports", status_code=201, summary="Upload a report file and import it (admin, supervisor)")
 def upload_report(request: Request, file: UploadFile = File(...), region: str | None = Form(None),
-                  level: str | None = Form(None), year: int | None = Form(None),
+                  level: str | None = Form(None), year: DbInt | None = Form(None),
                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     from ...services.importer import import_file
 
     with sessions_of(request)() as s:
         require_role(s, actor, *MANAGERS)
+    if has_nul([region, level]):
+        raise ApiError(422, "invalid", "region and level may not contain a NUL character")
     limit = settings_of(request).max_upload_bytes
-    name = Path(file.filename or "").name or "upload.txt"
+    name = upload_name(file.filename)
     overrides = {k: v for k, v in (("region", region), ("level", level), ("plan_year", year)) if v}
     with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as tmp:
         path = Path(tmp) / name
@@ -86,15 +90,30 @@ def upload_report(request: Request, file: UploadFile = File(...), region: str | 
     return out(result)
 
 
+def upload_name(raw: str | None) -> str:
+    """The uploaded file's name as a name this server can create: its last path component,
+    NUL and other control characters replaced, at most 200 bytes (the extension kept), never
+    '.' or '..'. The name still matters: the importer reads region and year from it."""
+    name = re.sub(r"[\x00-\x1f\x7f]", "_", Path((raw or "").replace("\\", "/")).name).strip()
+    if name in ("", ".", ".."):
+        return "upload.txt"
+    stem, dot, ext = name.rpartition(".") if "." in name.lstrip(".") else (name, "", "")
+    if len(ext.encode()) > 16:  # not an extension: part of the name
+        stem, dot, ext = name, "", ""
+    while len(f"{stem}{dot}{ext}".encode()) > 200:
+        stem = stem[:-1]
+    return f"{stem}{dot}{ext}" or "upload.txt"
+
+
 @router.get("/reports/{report_id}", summary="One report version's metadata")
-def get_report(report_id: int, _actor: Actor = Depends(current_actor),
+def get_report(report_id: DbInt, _actor: Actor = Depends(current_actor),
                s: Session = Depends(read_session)) -> dict[str, Any]:
     r = _get_report(s, report_id)
     return _report(r, _counts(s, ReportFigure, [r.id]).get(r.id, 0), _counts(s, Task, [r.id]).get(r.id, 0))
 
 
 @router.get("/reports/{report_id}/outline", summary="The report's outline tree (sentences on request)")
-def get_outline(report_id: int, sentences: bool = False, _actor: Actor = Depends(current_actor),
+def get_outline(report_id: DbInt, sentences: bool = False, _actor: Actor = Depends(current_actor),
                 s: Session = Depends(read_session)) -> dict[str, Any]:
     r = _get_report(s, report_id)
     q = select(ReportNode).where(ReportNode.report_id == report_id).order_by(ReportNode.ord)
@@ -115,9 +134,10 @@ def get_outline(report_id: int, sentences: bool = False, _actor: Actor = Depends
 
 @router.get("/figures", summary="Figures of current reports, filtered")
 def list_figures(indicator: str | None = Query(None, description="the indicator as written, or its canonical id"),
-                 canonical: str | None = None, role: str | None = None, year: int | None = None,
+                 canonical: str | None = None, role: str | None = None, year: DbInt | None = None,
                  region: str | None = None, section: str | None = Query(None, description="substring of the outline path"),
-                 report: int | None = None, limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0),
+                 report: DbInt | None = None, limit: int = Query(100, ge=1, le=1000),
+                 offset: Offset = 0,
                  _actor: Actor = Depends(current_actor), s: Session = Depends(read_session)) -> dict[str, Any]:
     from ...services.compare import region_key
 
@@ -134,7 +154,7 @@ def list_figures(indicator: str | None = Query(None, description="the indicator 
 
 @router.post("/reports/{report_id}/tasks", status_code=201,
              summary="Create the tasks of a report's plan, with suggested departments (admin, supervisor)")
-def create_tasks(request: Request, report_id: int, today: dt.date | None = None,
+def create_tasks(request: Request, report_id: DbInt, today: dt.date | None = None,
                  actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     made = write(request, lambda s: S.tasks_from_report(s, report_id, actor, as_of=today))
     return {"report_id": made.report_id, "created": len(made.created), "existing": made.existing,
@@ -145,7 +165,7 @@ def create_tasks(request: Request, report_id: int, today: dt.date | None = None,
             response_class=Response,
             responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},
                                          "application/vnd.openxmlformats-officedocument.wordprocessingml.document": {}}}})
-def export_plan(report_id: int, format: Literal["xlsx", "docx"] = "xlsx", today: dt.date | None = None,
+def export_plan(report_id: DbInt, format: Literal["xlsx", "docx"] = "xlsx", today: dt.date | None = None,
                 _actor: Actor = Depends(current_actor), s: Session = Depends(read_session)) -> Response:
     r = _get_report(s, report_id)
     data, name = plan_file(s, r, format, today)
@@ -153,6 +173,6 @@ def export_plan(report_id: int, format: Literal["xlsx", "docx"] = "xlsx", today:
 
 
 @router.get("/reports/{report_id}/rollups", summary="Counts of tasks per status value: whole report, by section, by department")
-def get_rollups(report_id: int, today: dt.date | None = None, _actor: Actor = Depends(current_actor),
+def get_rollups(report_id: DbInt, today: dt.date | None = None, _actor: Actor = Depends(current_actor),
                 s: Session = Depends(read_session)) -> dict[str, Any]:
     return out(S.rollups(s, report_id, today=today))

@@ -14,7 +14,8 @@ from ...track.actor import MANAGERS, Actor, require
 from ...track.status import AXES
 from ..deps import current_actor, read_session
 from ..errors import ApiError
-from ..schemas import AssignBody, AssignmentsBody, MilestonesBody, ProgressBody, RatingBody, RevisionBody
+from ..schemas import (AssignBody, AssignmentsBody, DbInt, MilestonesBody, Offset, ProgressBody, RatingBody,
+                       RevisionBody)
 from .common import department_ref, out, page, write
 
 router = APIRouter(tags=["tasks"])
@@ -44,7 +45,7 @@ def _row(ts: S.TaskStatus) -> dict[str, Any]:
 
 @router.get("/tasks", summary="Tasks with their status, filtered, sorted and paged")
 def list_tasks(
-    report: int | None = None,
+    report: DbInt | None = None,
     section: str | None = Query(None, description="substring of the section path"),
     department: str | None = Query(None, description="department id or name (lead or responsible)"),
     reported: list[str] | None = Query(None), evidence: list[str] | None = Query(None),
@@ -52,7 +53,7 @@ def list_tasks(
     kind: str | None = None, deadline_from: dt.date | None = None, deadline_to: dt.date | None = None,
     q: str | None = Query(None, description="text the task contains (current or original wording)"),
     sort: str = Query("number", description=f"one of {', '.join(SORTS)}; '-' in front for descending"),
-    limit: int = Query(50, ge=1, le=1000), offset: int = Query(0, ge=0),
+    limit: int = Query(50, ge=1, le=1000), offset: Offset = 0,
     today: dt.date | None = Query(None, description="judge the status as of this date"),
     _actor: Actor = Depends(current_actor), s: Session = Depends(read_session),
 ) -> dict[str, Any]:
@@ -77,7 +78,7 @@ def list_tasks(
 
 
 @router.get("/tasks/{task_id}", summary="One task: status on every axis with definitions, assignments, history")
-def get_task(task_id: int, today: dt.date | None = None, _actor: Actor = Depends(current_actor),
+def get_task(task_id: DbInt, today: dt.date | None = None, _actor: Actor = Depends(current_actor),
              s: Session = Depends(read_session)) -> dict[str, Any]:
     ts = S.task_status(s, task_id, today=today)
     h = S.history(s, task_id, as_of=today)
@@ -86,14 +87,14 @@ def get_task(task_id: int, today: dt.date | None = None, _actor: Actor = Depends
 
 
 @router.post("/tasks/{task_id}/assignments", summary="Assign departments in a role (admin, supervisor)")
-def add_assignment(request: Request, task_id: int, body: AssignBody,
+def add_assignment(request: Request, task_id: DbInt, body: AssignBody,
                    actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return out(write(request, lambda s: S.assign(s, task_id, body.departments, body.role, actor,
                                                  leader=body.leader, expected_version=body.expected_version)))
 
 
 @router.put("/tasks/{task_id}/assignments", summary="Set the task's lead and responsible departments (admin, supervisor)")
-def set_assignments(request: Request, task_id: int, body: AssignmentsBody,
+def set_assignments(request: Request, task_id: DbInt, body: AssignmentsBody,
                     actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     def run(s: Session) -> S.TaskInfo:
         from ...track.departments import ensure
@@ -120,14 +121,14 @@ def set_assignments(request: Request, task_id: int, body: AssignmentsBody,
 
 
 @router.delete("/tasks/{task_id}/assignments", summary="Remove a department's assignment (admin, supervisor)")
-def remove_assignment(request: Request, task_id: int, department: str, role: str = "lead",
-                      expected_version: int | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def remove_assignment(request: Request, task_id: DbInt, department: str, role: str = "lead",
+                      expected_version: DbInt | None = None, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return out(write(request, lambda s: S.unassign(s, task_id, department_ref(department), role, actor,
                                                    expected_version=expected_version)))
 
 
 @router.put("/tasks/{task_id}/milestones", summary="Replace the task's milestones (admin, supervisor)")
-def put_milestones(request: Request, task_id: int, body: MilestonesBody,
+def put_milestones(request: Request, task_id: DbInt, body: MilestonesBody,
                    actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     ms = [S.MilestoneInfo(m.date, m.expected, m.note) for m in body.milestones]
     return out(write(request, lambda s: S.set_milestones(s, task_id, ms, actor,
@@ -136,14 +137,14 @@ def put_milestones(request: Request, task_id: int, body: MilestonesBody,
 
 @router.post("/tasks/{task_id}/progress", status_code=201,
              summary="Report progress (reporters of an assigned department, supervisors, admins); 409 on a stale version")
-def post_progress(request: Request, task_id: int, body: ProgressBody,
+def post_progress(request: Request, task_id: DbInt, body: ProgressBody,
                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     update = S.ProgressInput(**body.model_dump(exclude={"expected_version"}))
     return out(write(request, lambda s: S.report_progress(s, task_id, update, actor, body.expected_version)))
 
 
 @router.post("/tasks/{task_id}/ratings", status_code=201, summary="Rate delivery confidence (admin, supervisor)")
-def post_rating(request: Request, task_id: int, body: RatingBody,
+def post_rating(request: Request, task_id: DbInt, body: RatingBody,
                 actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return out(write(request, lambda s: S.rate(s, task_id, body.level, body.reason, actor, scale=body.scale,
                                                expected_version=body.expected_version)))
@@ -151,7 +152,7 @@ def post_rating(request: Request, task_id: int, body: RatingBody,
 
 @router.post("/tasks/{task_id}/revisions", status_code=201,
              summary="Record a dated decision revising the target, deadline or wording (admin, supervisor)")
-def post_revision(request: Request, task_id: int, body: RevisionBody,
+def post_revision(request: Request, task_id: DbInt, body: RevisionBody,
                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return out(write(request, lambda s: S.revise_target(s, task_id, body.effective, body.fields, body.reason,
                                                         actor, expected_version=body.expected_version)))

@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from ...track import services as S
 from ...track.actor import Actor
 from ..deps import current_actor, read_session, require_role
-from ..schemas import TokenBody, UserBody
+from ..schemas import DbInt, TokenBody, UserBody
 from .common import out, write
 
 router = APIRouter(tags=["users"])
@@ -52,5 +52,5 @@ def post_token(request: Request, body: TokenBody, actor: Actor = Depends(current
 
 
 @router.delete("/tokens/{token_id}", summary="Revoke a token (yours; admins any)")
-def delete_token(request: Request, token_id: int, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+def delete_token(request: Request, token_id: DbInt, actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     return out(write(request, lambda s: S.revoke_token(s, token_id, actor)))

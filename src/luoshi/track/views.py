@@ -29,8 +29,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, defer
 
 from ..link import indicator
-from ..store import (Assignment, ProgressUpdate, Rating, Report, ReportFigure, Task, User,
-                     current_figures)
+from ..store import Assignment, ProgressUpdate, Rating, Report, ReportFigure, Task, User
 from ..services.readcache import Stamp, StampedCache, engine, library_stamp, reads_committed
 from .progress import RatingInfo, UpdateInfo, _update_infos, ratings, updates
 from .status import (AXES, SCALES, Actual, Definition, Facts, Judgement, Settings, Status, Target,
@@ -124,29 +123,30 @@ def _region_key(region: str | None) -> str:
 
 class _Actuals:
     """Actuals of current reports by (canonical, measure, region, year), fetched once per
-    (canonical, year) and chosen among as ``luoshi compare`` chooses. Only the reports that
-    state one of them are read (not the whole library)."""
+    (canonical, year, region) through the figures' (canonical, region, year, role) index and
+    chosen among as ``luoshi compare`` chooses. Only the reports that state one of them are read
+    (not the whole library)."""
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.reports: dict[int, Report] = {}
-        self.rows: dict[tuple[str, int], list[ReportFigure]] = {}
+        self.rows: dict[tuple[str, int, str], list[ReportFigure]] = {}
 
     def pick(self, canonical: str, measure: str | None, region: str | None, year: int,
              exclude_report: int | None) -> tuple[ReportFigure, Report] | None:
-        from ..services.compare import _pick
+        from ..services.compare import _figures, _pick
 
-        if (canonical, year) not in self.rows:
+        key = _region_key(region)
+        if (canonical, year, key) not in self.rows:
             rows = [f for role in ("actual", "estimate")
-                    for f in current_figures(self.session, canonical=canonical, year=year, role=role)]
-            self.rows[(canonical, year)] = rows
+                    for f in _figures(self.session, canonical=canonical, year=year, region=region, role=role)]
+            self.rows[(canonical, year, key)] = [f for f in rows if _region_key(f.region) == key]
             missing = {f.report_id for f in rows} - self.reports.keys()
             if missing:
                 self.reports.update((r.id, r) for r in self.session.scalars(
                     select(Report).where(Report.id.in_(missing)).options(defer(Report.original))))
-        key = _region_key(region)
-        cands = [f for f in self.rows[(canonical, year)]
-                 if f.measure == measure and _region_key(f.region) == key and f.report_id != exclude_report]
+        cands = [f for f in self.rows[(canonical, year, key)]
+                 if f.measure == measure and f.report_id != exclude_report]
         chosen, _others = _pick(cands, self.reports)
         return (chosen, self.reports[chosen.report_id]) if chosen is not None else None
 

@@ -21,7 +21,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
 from sqlalchemy.orm import Session, defer
 
 from .. import link
@@ -61,15 +61,49 @@ def region_names(region: str) -> list[str]:
 
 def _figures(session: Session, *, canonical: str | None = None, region: str | None = None,
              year: int | None = None, role: str) -> list[ReportFigure]:
-    """Figures of current reports (as ``store.current_figures``), a region under any of its names."""
-    q = select(ReportFigure).join(Report).where(Report.is_current, ReportFigure.role == role)
+    """Figures of current reports (as ``store.current_figures``), a region under any of its names.
+
+    A region's figures of every indicator lead the (canonical, region, year, role) index with
+    every indicator id of the library (and NULL): index look-ups (1 ms) instead of a scan of every
+    figure (70 ms at 2,000 reports). That query is made without the join to ``reports`` — with it,
+    SQLite (no statistics) walks the current reports first — and keeps current reports' rows after."""
+    q = select(ReportFigure).where(ReportFigure.role == role)
     if canonical is not None:
         q = q.where(ReportFigure.canonical == canonical)
     if year is not None:
         q = q.where(ReportFigure.year == year)
+    by_index = canonical is None and region is not None and bool(region_key(region))
     if region is not None and region_key(region):
         q = q.where(ReportFigure.region.in_(region_names(region)))
+    if by_index:
+        lib = _library(session)
+        q = q.where(or_(ReportFigure.canonical.in_(lib.canonicals), ReportFigure.canonical.is_(None)))
+        return [f for f in session.scalars(q.order_by(ReportFigure.report_id, ReportFigure.ord))
+                if f.report_id in lib.current]
+    q = q.join(Report).where(Report.is_current)
     return list(session.scalars(q.order_by(ReportFigure.report_id, ReportFigure.ord)))
+
+
+@dataclass(frozen=True)
+class _Library:
+    canonicals: list[str]  # every indicator id the figures carry (a few dozen)
+    current: frozenset[int]  # ids of the current reports
+
+
+_LIBRARY: StampedCache[_Library] = StampedCache(size=8)
+
+
+def _library(session: Session) -> _Library:
+    """What the library holds, read once per library stamp."""
+    def load() -> _Library:
+        return _Library(
+            list(session.scalars(select(ReportFigure.canonical).where(ReportFigure.canonical.is_not(None))
+                                 .distinct())),
+            frozenset(session.scalars(select(Report.id).where(Report.is_current))))
+
+    if not reads_committed(session):
+        return load()
+    return _LIBRARY.get(engine(session), "library", library_stamp(session), load)
 
 
 class _Reports(dict):

@@ -12,11 +12,11 @@ import sys
 import click
 
 from . import __version__
-from .errors import LuoshiError
+from .errors import LuoshiError, one_line
 
 
 def _fail(err: LuoshiError) -> None:
-    click.echo(f"luoshi: error: {err}", err=True)
+    click.echo(f"luoshi: error: {one_line(err)}", err=True)
     sys.exit(2)
 
 
@@ -176,7 +176,7 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
     finally:
         store.close(sessions)
     for o in summary.failures:
-        click.echo(f"luoshi: error: {o.error}", err=True)
+        click.echo(f"luoshi: error: {one_line(o.error)}", err=True)  # names a file
     done = ", ".join(f"{n} {k}" for k, n in summary.counts.items())
     stopped = f"; interrupted after {sum(summary.counts.values())}: run it again to go on" if summary.interrupted else ""
     click.echo(f"luoshi: {done} ({summary.files} files) in {url.render_as_string()}{stopped}", err=True)

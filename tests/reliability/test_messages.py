@@ -59,6 +59,19 @@ def test_bulk_import_errors_are_one_line(tmp_path):
     assert errors == [f"luoshi: error: {root}/{ESCAPED}: empty file"]
 
 
+def test_bulk_import_errors_it_words_itself_are_one_line(tmp_path):
+    """Not an InputError: 'same bytes as FILE, which failed' names two files."""
+    root = tmp_path / "in"
+    root.mkdir()
+    (root / "a\n1.txt").write_bytes(b"")
+    (root / "b\n2.txt").write_bytes(b"")
+    r = CliRunner().invoke(main, ["import", str(root), "--db", f"sqlite:///{tmp_path / 'x.db'}"])
+    assert r.exit_code == 2
+    errors = [line for line in r.stderr.splitlines() if line.startswith("luoshi: error:")]
+    assert errors == [f"luoshi: error: {root}/a\\n1.txt: empty file",
+                      f"luoshi: error: {root}/b\\n2.txt: same bytes as {root}/a\\n1.txt, which failed"]
+
+
 def _lying_stat(monkeypatch, target: Path, size: int) -> None:
     """``target``'s stat says ``size`` bytes (as /proc files and some network file systems do)."""
     real = Path.stat

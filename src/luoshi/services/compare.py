@@ -167,7 +167,7 @@ def _meta(r: Report) -> dict:
     return {"kind": r.kind, "date": r.date.isoformat() if r.date else None}
 
 
-_CACHE: StampedCache[list[Comparison]] = StampedCache(size=512)
+_CACHE: StampedCache[list[Comparison]] = StampedCache(size=128)
 
 
 def compare(session: Session, *, indicator: str | None = None, region: str | None = None,

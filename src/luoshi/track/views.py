@@ -456,7 +456,7 @@ class _Entry:
     rollups: Rollups | None = None
 
 
-CACHE: StampedCache[_Entry] = StampedCache()
+CACHE: StampedCache[_Entry] = StampedCache(size=64)  # ~0.8 MB per report of 194 tasks and date
 _cacheable = reads_committed
 _engine = engine
 

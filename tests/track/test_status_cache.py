@@ -243,3 +243,35 @@ def test_report_choices_follow_imports_and_tasks(sessions):
     choices, default, _ids = both()
     assert default == example  # the one with tasks wins
     assert {c.id: c.tasks for c in choices}[example] > 100 and {c.id: c.tasks for c in choices}[plan_exec] == 0
+
+
+def test_stamped_cache_computes_once_per_stamp_and_stays_bounded(sessions):
+    import threading
+
+    from luoshi.services.readcache import StampedCache
+
+    engine = store.engine_of(sessions)
+    cache: StampedCache[list[int]] = StampedCache(size=2)
+    calls: list[str] = []
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> list[int]:
+        calls.append("slow")
+        started.set()
+        release.wait(30)
+        return [1]
+
+    got: list[list[int]] = []
+    first = threading.Thread(target=lambda: got.append(cache.get(engine, "a", (1,), slow)))
+    first.start()
+    started.wait(30)
+    second = threading.Thread(target=lambda: got.append(cache.get(engine, "a", (1,), slow)))
+    second.start()
+    release.set()
+    first.join(30)
+    second.join(30)
+    assert calls == ["slow"] and got[0] is got[1]  # the second waited for the first's result
+    assert cache.get(engine, "a", (2,), lambda: [2]) == [2]  # another stamp: computed afresh
+    cache.get(engine, "b", (1,), lambda: [3])
+    cache.get(engine, "c", (1,), lambda: [4])
+    assert cache.peek(engine, "a", (2,)) is None and cache.peek(engine, "c", (1,)) == [4]  # LRU of 2

@@ -106,6 +106,13 @@ def world(db_url) -> Iterator[World]:
         yield w
 
 
+@pytest.fixture
+def public_world(db_url) -> Iterator[World]:
+    """The world served in public read-only mode (anonymous GETs allowed)."""
+    with make_world(db_url, Settings(include_web=False, public_read=True)) as w:
+        yield w
+
+
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def module_db_url(request, tmp_path_factory) -> str:
     if request.param == "sqlite":

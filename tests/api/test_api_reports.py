@@ -74,3 +74,28 @@ def test_public_read_only_mode(sqlite_url):
     closed = create_app(sqlite_url, settings=Settings(include_web=False))
     with TestClient(closed) as c:
         assert c.get("/api/v1/reports").status_code == 401
+
+
+def test_upload_and_its_audit_entry_are_one_transaction(db_url, accounts, monkeypatch):
+    """An upload whose audit entry cannot be written leaves no report behind; a good one
+    stores both."""
+    from luoshi.track import audit
+
+    app = create_app(db_url, settings=Settings(include_web=False))
+    tokens, _ = accounts(app.state.sessions)
+    real = audit.record
+
+    def failing(session, actor, action, *a, **kw):
+        if action == "import":
+            raise RuntimeError("audit log unavailable")
+        return real(session, actor, action, *a, **kw)
+
+    with TestClient(app, raise_server_exceptions=False) as c:
+        before = (count(app.state.sessions, Report), count(app.state.sessions, AuditEntry))
+        monkeypatch.setattr(audit, "record", failing)
+        assert upload(c, tokens["supervisor"], "liaoning-2024.txt", sample_path().read_bytes()).status_code == 500
+        assert (count(app.state.sessions, Report), count(app.state.sessions, AuditEntry)) == before
+        monkeypatch.setattr(audit, "record", real)
+        assert upload(c, tokens["supervisor"], "liaoning-2024.txt", sample_path().read_bytes()).status_code == 201
+        with app.state.sessions() as s:
+            assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "import")) == 1

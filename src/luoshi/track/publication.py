@@ -6,8 +6,8 @@ every server process and every restart agrees, and each change is audited with w
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
-from typing import Any
+from dataclasses import asdict, dataclass, replace
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -18,6 +18,11 @@ from ..store.models.publication import ReportPublication
 from . import audit
 from .actor import MANAGERS, Actor, require
 from .errors import Invalid, NotFound
+from .status import AxisValue
+
+if TYPE_CHECKING:
+    from .progress import UpdateInfo
+    from .views import Rollup, Rollups, TaskHistory, TaskStatus
 
 
 @dataclass(frozen=True)
@@ -82,3 +87,65 @@ def publish(session: Session, report_id: int, actor: Actor, *, ratings: bool | N
                  {"ratings": before.ratings, "notes": before.notes},
                  {"ratings": after.ratings, "notes": after.notes})
     return after
+
+
+# ---- what an anonymous reader (public read-only mode) gets ----
+
+def withheld() -> AxisValue:
+    """The confidence axis as the public sees it while ratings are unpublished."""
+    from .status import settings
+
+    d = settings().raw_definitions["publication"]["withheld"]
+    return AxisValue("confidence", "withheld", d["zh"], d["en"], d["zh_def"], d["en_def"])
+
+
+def public_update(u: UpdateInfo, pub: Publication) -> UpdateInfo | None:
+    """A progress update as the public sees it: the published narrative and the figures, never
+    the problems, next steps, evidence files or who wrote it; nothing while notes are
+    unpublished."""
+    if not pub.notes:
+        return None
+    return replace(u, evidence=[], problems="", next_steps="", by=None)
+
+
+def public_status(ts: TaskStatus, pub: Publication) -> TaskStatus:
+    """A task's status without what the supervisor has not published: the rating, its reason
+    and the confidence axis (whose value is the rating) unless ratings are published, the
+    latest update unless notes are."""
+    status, rating = ts.status, ts.rating
+    if not pub.ratings:
+        status, rating = replace(status, confidence=withheld(), rating_reason=""), None
+    latest = public_update(ts.latest_update, pub) if ts.latest_update else None
+    defs = ts.definitions if pub.ratings else {**ts.definitions, "confidence": {"withheld": _definition()}}
+    return replace(ts, status=status, rating=rating, latest_update=latest, definitions=defs)
+
+
+def _definition() -> Any:
+    from .status import Definition
+
+    w = withheld()
+    return Definition(w.code, w.label_zh, w.label_en, w.definition_zh, w.definition_en)
+
+
+def public_history(h: TaskHistory, pub: Publication) -> TaskHistory:
+    return replace(h, updates=[x for u in h.updates if (x := public_update(u, pub)) is not None],
+                   ratings=h.ratings if pub.ratings else [])
+
+
+def public_rollups(r: Rollups, pub: Publication) -> Rollups:
+    """Counts without the confidence axis's values unless ratings are published."""
+    if pub.ratings:
+        return r
+
+    def one(x: Rollup) -> Rollup:
+        return replace(x, counts={**x.counts, "confidence": {"withheld": x.tasks}})
+
+    return replace(r, whole=one(r.whole), by_section=[one(x) for x in r.by_section],
+                   by_department=[one(x) for x in r.by_department])
+
+
+def publications(session: Session, report_ids: set[int]) -> dict[int, Publication]:
+    """The decisions for several reports at once (nothing published where none was made)."""
+    rows = {p.report_id: p for p in session.scalars(
+        select(ReportPublication).where(ReportPublication.report_id.in_(report_ids)))} if report_ids else {}
+    return {rid: _info(session, rid, rows.get(rid)) for rid in report_ids}

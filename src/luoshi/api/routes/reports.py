@@ -18,7 +18,7 @@ from ...store import Report, ReportFigure, ReportNode, Task, current_figures, cu
 from ...track import audit
 from ...track import services as S
 from ...track.actor import MANAGERS, Actor
-from ..deps import current_actor, read_session, require_role, sessions_of, settings_of
+from ..deps import ANONYMOUS, current_actor, read_session, require_role, sessions_of, settings_of
 from ..errors import ApiError
 from ..render import download, plan_file
 from ..schemas import DbInt, Offset, has_nul
@@ -83,10 +83,10 @@ def upload_report(request: Request, file: UploadFile = File(...), region: str | 
                     raise ApiError(413, "too_large", f"{name} is larger than the upload limit of {limit} bytes",
                                    {"limit": limit})
                 fh.write(chunk)
-        result = import_file(sessions_of(request), path, overrides=overrides or None)  # InputError → 400
-    if result.status != "unchanged":
-        write(request, lambda s: audit.record(s, actor, "import", "report", result.report_id, None, {
-            "source": name, "status": result.status, "version": result.version, "doc_key": result.doc_key}))
+        # the audit entry in the import's own transaction: both are stored or neither
+        result = import_file(sessions_of(request), path, overrides=overrides or None,  # InputError → 400
+                             then=lambda s, r: audit.record(s, actor, "import", "report", r.report_id, None, {
+                                 "source": name, "status": r.status, "version": r.version, "doc_key": r.doc_key}))
     return out(result)
 
 
@@ -175,4 +175,9 @@ def export_plan(report_id: DbInt, format: Literal["xlsx", "docx"] = "xlsx", toda
 @router.get("/reports/{report_id}/rollups", summary="Counts of tasks per status value: whole report, by section, by department")
 def get_rollups(report_id: DbInt, today: dt.date | None = None, _actor: Actor = Depends(current_actor),
                 s: Session = Depends(read_session)) -> dict[str, Any]:
-    return out(S.rollups(s, report_id, today=today))
+    rollups = S.rollups(s, report_id, today=today)
+    if _actor is ANONYMOUS:
+        from ...track.publication import public_rollups, publication
+
+        rollups = public_rollups(rollups, publication(s, report_id))
+    return out(rollups)

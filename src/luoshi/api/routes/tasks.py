@@ -12,7 +12,8 @@ from sqlalchemy.orm import Session
 from ...track import services as S
 from ...track.actor import MANAGERS, Actor, require
 from ...track.status import AXES
-from ..deps import current_actor, read_session
+from ...track.publication import public_history, public_status, publication, publications
+from ..deps import ANONYMOUS, current_actor, read_session
 from ..errors import ApiError
 from ..schemas import (AssignBody, AssignmentsBody, DbInt, MilestonesBody, Offset, ProgressBody, RatingBody,
                        RevisionBody)
@@ -61,6 +62,9 @@ def list_tasks(
     if field not in SORTS:
         raise ApiError(422, "invalid", f"sort must be one of {', '.join(SORTS)} (with '-' for descending)")
     rows = S.statuses(s, report_id=report, department=department_ref(department), today=today)
+    if _actor is ANONYMOUS:  # before filtering and sorting, which would otherwise reveal ratings
+        pubs = publications(s, {ts.task.report_id for ts in rows})
+        rows = [public_status(ts, pubs[ts.task.report_id]) for ts in rows]
     wanted = {"reported": reported, "evidence": evidence, "schedule": schedule, "confidence": confidence}
 
     def keep(ts: S.TaskStatus) -> bool:
@@ -82,6 +86,9 @@ def get_task(task_id: DbInt, today: dt.date | None = None, _actor: Actor = Depen
              s: Session = Depends(read_session)) -> dict[str, Any]:
     ts = S.task_status(s, task_id, today=today)
     h = S.history(s, task_id, as_of=today)
+    if _actor is ANONYMOUS:
+        pub = publication(s, ts.task.report_id)
+        ts, h = public_status(ts, pub), public_history(h, pub)
     return {**ts.to_dict(), "history": {"revisions": out(h.revisions), "updates": out(h.updates),
                                         "ratings": out(h.ratings)}}
 

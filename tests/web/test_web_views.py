@@ -351,3 +351,18 @@ def test_import_preview_says_what_it_would_replace(app):
     r = c.post("/import", data={"csrf": csrf(c, "/import")},
                files={"file": ("辽宁省2024年政府工作报告.txt", shorter, "text/plain")})
     assert r.status_code == 200 and "取代当前版本" in r.text and "194 项任务" in r.text
+
+
+def test_refusals_before_routing_are_pages_on_the_web_and_json_on_the_api(app):
+    """A body over the upload limit (declared) and a NUL in the URL are refused before any view
+    runs: a page in Chinese outside /api/, the API's error shape under it."""
+    c = client(app, "admin")
+    huge = {"content-length": str(10**12), "content-type": "application/octet-stream"}
+    r = c.post("/import", content=b"x", headers=huge)
+    assert r.status_code == 413 and r.headers["content-type"].startswith("text/html")
+    assert "内容过大" in r.text and "<!doctype html>" in r.text.lower()
+    r = c.post("/api/v1/reports", content=b"x", headers=huge)
+    assert r.status_code == 413 and r.json()["error"]["code"] == "too_large"
+    r = c.get("/tasks?q=%00")
+    assert r.status_code == 422 and "输入有误" in r.text and r.headers["content-type"].startswith("text/html")
+    assert c.get("/api/v1/tasks?q=%00").json()["error"]["code"] == "invalid"

@@ -1,6 +1,9 @@
 """A cap on request bodies, enforced while they arrive: a declared Content-Length over the
 cap is refused before any byte is read, a chunked body as soon as it passes it (413, the
-error shape). The cap is the upload limit plus room for the multipart envelope."""
+error shape). The cap is the upload limit plus room for the multipart envelope.
+
+Refusals outside ``/api/`` are the web's HTML error page when the web is mounted (it sets
+``app.state.html_error``), so a browser user reads a page in Chinese, not JSON."""
 
 from __future__ import annotations
 
@@ -15,6 +18,14 @@ from .errors import error_response
 ENVELOPE = 64 * 1024
 
 
+def _refuse(scope: Scope, status: int, code: str, message: str, detail: Any = None) -> ASGIApp:
+    path = scope.get("path", "")
+    html = getattr(getattr(scope.get("app"), "state", None), "html_error", None)
+    if html is not None and path != API_PREFIX and not path.startswith(API_PREFIX + "/"):
+        return html(scope, status)
+    return error_response(status, code, message, detail)
+
+
 class BodyLimit:
     def __init__(self, app: ASGIApp, max_bytes: int) -> None:
         self.app, self.max = app, max_bytes + ENVELOPE
@@ -25,8 +36,8 @@ class BodyLimit:
             return
         declared = dict(scope.get("headers") or []).get(b"content-length")
         if declared is not None and declared.isdigit() and int(declared) > self.max:
-            await error_response(413, "too_large", f"the request body is larger than {self.max} bytes",
-                                 {"limit": self.max})(scope, receive, send)
+            await _refuse(scope, 413, "too_large", f"the request body is larger than {self.max} bytes",
+                          {"limit": self.max})(scope, receive, send)
             return
         seen = 0
 
@@ -43,7 +54,7 @@ class BodyLimit:
 
 
 class NoNul:
-    """Refuse (422) an API request whose path or query string carries a NUL character (``%00``):
+    """Refuse (422) a request whose path or query string carries a NUL character (``%00``):
     no name, id or filter luoshi knows contains one, and PostgreSQL cannot even compare text
     with it (the query would fail with a 500; SQLite would just find nothing). Bodies are
     checked by the request models (``schemas.Body``)."""
@@ -52,10 +63,9 @@ class NoNul:
         self.app = app
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] == "http" and scope.get("path", "").startswith(API_PREFIX + "/") and (
-                "\x00" in scope.get("path", "")
+        if scope["type"] == "http" and ("\x00" in scope.get("path", "")
                                         or b"%00" in scope.get("query_string", b"")
                                         or b"\x00" in scope.get("query_string", b"")):
-            await error_response(422, "invalid", "the URL contains a NUL character (%00)")(scope, receive, send)
+            await _refuse(scope, 422, "invalid", "the URL contains a NUL character (%00)")(scope, receive, send)
             return
         await self.app(scope, receive, send)

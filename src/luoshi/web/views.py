@@ -54,6 +54,7 @@ MESSAGES = {404: "您要找的页面不存在：地址可能有误，或内容�
             403: "当前账号无权访问这个页面。",
             405: "这个页面不支持这种请求方式。",
             413: "提交的内容超过了大小上限。",
+            422: "请求的地址或内容无效。",
             500: "服务器处理请求时出错，详细信息已记入服务器日志。请稍后重试，或联系管理员。"}
 log = logging.getLogger("luoshi.web")
 
@@ -157,6 +158,8 @@ def install_error_pages(app: Any) -> None:
 
     app.add_exception_handler(StarletteHTTPException, http_error)
     app.add_exception_handler(Exception, server_error)
+    # for refusals made before routing (luoshi.api.limits: body too large, NUL in the URL)
+    app.state.html_error = lambda scope, status: status_page(Request(scope), status)
 
 
 def page(fn: Callable[..., Any]) -> Callable[..., Any]:

@@ -259,3 +259,35 @@ def test_cli_interrupted_exit_code(sqlite_url, tmp_path, monkeypatch):
     r = CliRunner().invoke(main, ["import", str(root), "-r", "--db", sqlite_url])
     assert r.exit_code == 130
     assert "interrupted after" in r.stderr and "run it again" in r.stderr
+
+
+def test_hashing_reads_no_more_than_the_limit_whatever_stat_says(tmp_path, monkeypatch):
+    """A file bigger than its stat (growing, or a filesystem that lies) is not hashed past the
+    size limit: bulk import skips nothing on its say-so and leaves the refusal to the reader."""
+    import hashlib
+    import os
+
+    f = tmp_path / "big.txt"
+    f.write_bytes(b"x" * 5000)
+    monkeypatch.setenv("LUOSHI_MAX_BYTES", "4096")
+    real = os.stat(f)
+    small = os.stat_result((real.st_mode, *real[1:6], 100, *real[7:]))
+    monkeypatch.setattr(type(f), "stat", lambda self, **kw: small if self == f else os.stat(self, **kw))
+    read: list[int] = []
+    opened = type(f).open
+
+    def counting_open(self, *a, **kw):
+        fh = opened(self, *a, **kw)
+        real_read = fh.read
+
+        def rd(n=-1):
+            data = real_read(n)
+            read.append(len(data))
+            return data
+        fh.read = rd
+        return fh
+
+    monkeypatch.setattr(type(f), "open", counting_open)
+    assert bulk._sha256(f) is None and sum(read) == 4097
+    monkeypatch.setenv("LUOSHI_MAX_BYTES", "5000")
+    assert bulk._sha256(f) == hashlib.sha256(b"x" * 5000).hexdigest()

@@ -161,9 +161,17 @@ def plan(named: Iterable[tuple[str, Path]], *, overrides: Mapping[str, Any] | No
 def _sha256(path: Path) -> str | None:
     """The file's hash, or None when it cannot be read (``prepare`` then says why)."""
     try:
-        if not path.is_file() or path.stat().st_size > size_limit():
+        limit = size_limit()
+        if not path.is_file() or path.stat().st_size > limit:
             return None
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        h, seen = hashlib.sha256(), 0
+        with path.open("rb") as fh:  # at most limit+1 bytes, whatever stat said
+            while chunk := fh.read(min(1 << 20, limit + 1 - seen)):
+                h.update(chunk)
+                seen += len(chunk)
+                if seen > limit:
+                    return None
+        return h.hexdigest()
     except (OSError, LuoshiError):
         return None
 

@@ -122,15 +122,46 @@ def _region_key(region: str | None) -> str:
 
 
 class _Actuals:
-    """Actuals of current reports by (canonical, measure, region, year), fetched once per
-    (canonical, year, region) through the figures' (canonical, region, year, role) index and
-    chosen among as ``luoshi compare`` chooses. Only the reports that state one of them are read
-    (not the whole library)."""
+    """Actuals of current reports by (canonical, measure, region, year), chosen among as
+    ``luoshi compare`` chooses. ``prefetch`` reads what a report's tasks need in one query per
+    region through the figures' (canonical, region, year, role) index (a place under all its
+    names); ``pick`` reads anything else on first use. Only the reports that state one of them
+    are read (not the whole library)."""
+
+    ROLES = ("actual", "estimate")
 
     def __init__(self, session: Session) -> None:
         self.session = session
         self.reports: dict[int, Report] = {}
         self.rows: dict[tuple[str, int, str], list[ReportFigure]] = {}
+
+    def prefetch(self, wants: set[tuple[str, int, str | None]]) -> None:
+        from ..services.compare import _library, region_names
+
+        by_region: dict[str, tuple[str | None, set[str], set[int]]] = {}
+        for canonical, year, region in wants:
+            key = _region_key(region)
+            _r, cans, years = by_region.setdefault(key, (region, set(), set()))
+            cans.add(canonical)
+            years.add(year)
+        current = _library(self.session).current
+        for key, (region, cans, years) in by_region.items():
+            q = select(ReportFigure).where(ReportFigure.canonical.in_(sorted(cans)), ReportFigure.year.in_(sorted(years)),
+                                           ReportFigure.role.in_(self.ROLES))
+            if key:
+                q = q.where(ReportFigure.region.in_(region_names(region or key)))
+            rows = [f for f in self.session.scalars(q) if f.report_id in current and _region_key(f.region) == key]
+            rows.sort(key=lambda f: (self.ROLES.index(f.role), f.report_id, f.ord))  # as pick reads them
+            for c in cans:
+                for y in years:
+                    self.rows.setdefault((c, y, key), [f for f in rows if f.canonical == c and f.year == y])
+            self._reports({f.report_id for f in rows})
+
+    def _reports(self, ids: set[int]) -> None:
+        missing = ids - self.reports.keys()
+        if missing:
+            self.reports.update((r.id, r) for r in self.session.scalars(
+                select(Report).where(Report.id.in_(missing)).options(defer(Report.original))))
 
     def pick(self, canonical: str, measure: str | None, region: str | None, year: int,
              exclude_report: int | None) -> tuple[ReportFigure, Report] | None:
@@ -138,13 +169,10 @@ class _Actuals:
 
         key = _region_key(region)
         if (canonical, year, key) not in self.rows:
-            rows = [f for role in ("actual", "estimate")
+            rows = [f for role in self.ROLES
                     for f in _figures(self.session, canonical=canonical, year=year, region=region, role=role)]
             self.rows[(canonical, year, key)] = [f for f in rows if _region_key(f.region) == key]
-            missing = {f.report_id for f in rows} - self.reports.keys()
-            if missing:
-                self.reports.update((r.id, r) for r in self.session.scalars(
-                    select(Report).where(Report.id.in_(missing)).options(defer(Report.original))))
+            self._reports({f.report_id for f in rows})
         cands = [f for f in self.rows[(canonical, year, key)]
                  if f.measure == measure and f.report_id != exclude_report]
         chosen, _others = _pick(cands, self.reports)
@@ -174,10 +202,15 @@ def _facts_many(session: Session, tasks: list[Task], today: dt.date, *, with_act
             rts[r.task_id] = r  # append-only: the last one wins
     raters = dict(session.execute(select(User.id, User.username).where(
         User.id.in_({r.user_id for r in rts.values() if r.user_id}))).all()) if rts else {}
+    infos = {t.id: info(t, today) for t in tasks}
     actuals = _Actuals(session)
+    if with_actuals:
+        actuals.prefetch({(ti.target.canonical, y, ti.region) for ti in infos.values()
+                          if ti.target is not None and ti.target.value is not None and ti.target.canonical
+                          and ti.plan_year for y in (ti.plan_year, ti.plan_year - 1)})
     out = {}
     for t in tasks:
-        ti = info(t, today)
+        ti = infos[t.id]
         target = _target(ti)
         year = ti.plan_year
         found: tuple[Actual, ...] = ()

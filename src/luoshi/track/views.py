@@ -262,10 +262,13 @@ def _compute(session: Session, tasks: list[Task], today: dt.date, cfg: Settings)
     for t in tasks:
         ups = [u for u in facts[t.id][2] if u.reported_on <= today]
         if ups:
-            seen[t.id] = ups[-1]
+            seen[t.id] = ups[-1]  # ordered by date reported, then id
     latest = {u.task_id: u for u in _update_infos(session, list(seen.values()))} if seen else {}
-    return [_status_of(f, ti, r, latest.get(t.id), today, cfg)
-            for t in tasks for f, ti, _ups, r in (facts[t.id],)]
+    out = []
+    for t in tasks:
+        f, ti, _ups, r = facts[t.id]
+        out.append(_status_of(f, ti, r, latest.get(t.id), today, cfg))
+    return out
 
 
 def task_status(session: Session, task_id: int, *, today: dt.date | None = None,

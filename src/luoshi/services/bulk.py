@@ -41,6 +41,7 @@ POOL_MIN = 16
 # on SQLite the commit and the search index's flush cost about what a report's rows do
 BATCH = 16
 BATCH_SECONDS = 1.0
+WORKER_NICE = int(os.environ.get("LUOSHI_WORKER_NICE", "10"))  # see _worker_init
 MANIFEST_COLUMNS = {"file", "region", "level", "year", *importer.METADATA}
 
 
@@ -204,9 +205,12 @@ def _prepare(path: str, overrides: Mapping[str, Any], source: str) -> Prepared |
         return _Failed(f"{path}: {type(e).__name__}: {e}", False)
 
 
-def _ignore_sigint() -> None:
-    """Workers leave Ctrl-C to the parent, which stops them once the current write is done."""
+def _worker_init() -> None:
+    """Workers leave Ctrl-C to the parent, which stops them once the current write is done, and
+    yield the CPU to it: the single writer is the bottleneck, parsers only need to keep ahead."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if WORKER_NICE and hasattr(os, "nice"):
+        os.nice(WORKER_NICE)
 
 
 @dataclass
@@ -224,7 +228,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
 
     # spawn: workers start clean (no copy of this process's database connections or threads)
     return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_ignore_sigint)
+                               initializer=_worker_init)
 
 
 def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, workers: int = 1,

@@ -48,6 +48,7 @@ import json
 import os
 import random
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -68,6 +69,7 @@ PASSWORDS = {"admin": "soak-admin-password", "duban": "soak-duban-password",
              "fgw": "soak-fgw-password", "czt": "soak-czt-password"}
 SECRET = "soak-secret-key-not-for-production"
 ENV_URL = "LUOSHI_SOAK_DATABASE_URL"
+ENV_SLOW = "LUOSHI_SOAK_SLOW_SQL_MS"
 MARK = "[soak "  # every narrative and reason written by the soak starts with it
 LOG_ALARMS = ("Traceback", "database is locked", "deadlock detected", "QueuePool limit",
               "could not serialize")
@@ -144,7 +146,31 @@ def app_factory() -> Any:
     from luoshi import store
     from luoshi.api.app import create_app
 
-    return create_app(sessions=store.open(os.environ[ENV_URL], migrate=False))
+    sessions = store.open(os.environ[ENV_URL], migrate=False)
+    if os.environ.get(ENV_SLOW):
+        trace_slow_sql(store.engine_of(sessions), float(os.environ[ENV_SLOW]))
+    return create_app(sessions=sessions)
+
+
+def trace_slow_sql(engine: Any, threshold_ms: float) -> None:
+    """Diagnostics (--slow-sql MS): log every statement slower than the threshold — BEGIN
+    IMMEDIATE waiting for SQLite's write lock included — with the luoshi frames that issued it."""
+    import traceback
+
+    from sqlalchemy import event
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _start(conn: Any, _cursor: Any, _stmt: str, _params: Any, context: Any, _many: bool) -> None:
+        conn.info.setdefault("soak_t", []).append(time.perf_counter())
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def _end(conn: Any, _cursor: Any, stmt: str, _params: Any, context: Any, _many: bool) -> None:
+        took = (time.perf_counter() - conn.info["soak_t"].pop()) * 1000
+        if took >= threshold_ms:
+            frames = [f"{Path(f.filename).name}:{f.lineno} {f.name}" for f in traceback.extract_stack()
+                      if "/luoshi/" in f.filename]
+            print(f"SLOW-SQL {took:.0f} ms {' '.join(stmt.split())[:80]!r} from {' < '.join(reversed(frames[-4:]))}",
+                  file=sys.stderr, flush=True)
 
 
 def free_port() -> int:
@@ -153,12 +179,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+def serve(url: str, port: int, workers: int, log: Path, slow_sql_ms: float | None = None) -> subprocess.Popen:
     """uvicorn in a session of its own (so its workers can be stopped with it); its output
     goes to ``log``. Returns once /api/v1/health answers."""
     import httpx
 
     env = {**os.environ, ENV_URL: url, "LUOSHI_SECRET_KEY": SECRET}
+    if slow_sql_ms is not None:
+        env[ENV_SLOW] = str(slow_sql_ms)
     cmd = [sys.executable, "-m", "uvicorn", "--factory", "soak:app_factory", "--app-dir", str(HERE),
            "--host", HOST, "--port", str(port), "--workers", str(workers), "--log-level", "warning",
            "--no-access-log", "--no-proxy-headers"]
@@ -191,11 +219,18 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def scan_log(log: Path) -> dict[str, Any]:
-    """What the server complained about: counts of the alarming phrases, and the last traceback."""
+    """What the server complained about: counts of the alarming phrases, and each traceback
+    reduced to its deepest luoshi frame and its exception line, counted (a chained exception
+    prints several tracebacks)."""
     text = log.read_text(errors="replace") if log.exists() else ""
     counts = {k: text.count(k) for k in LOG_ALARMS}
-    last = text[text.rfind("Traceback"):][:4000] if "Traceback" in text else ""
-    return {"alarms": {k: v for k, v in counts.items() if v}, "last_traceback": last}
+    where: Counter = Counter()
+    for chunk in text.split("Traceback (most recent call last):")[1:]:
+        lines = chunk.splitlines()
+        frames = [ln.strip() for ln in lines if ln.strip().startswith("File ") and "/luoshi/" in ln]
+        errors = [ln for ln in lines if ln and not ln[0].isspace() and re.match(r"[\w.]+(Error|Exception)\b", ln)]
+        where[f"{frames[-1] if frames else '(no luoshi frame)'} -> {errors[0][:200] if errors else '?'}"] += 1
+    return {"alarms": {k: v for k, v in counts.items() if v}, "tracebacks": dict(where.most_common())}
 
 
 # ---------------------------------------------------------------- the load
@@ -637,7 +672,9 @@ def show(result: dict[str, Any]) -> None:
     for k, items in v["problems"].items():
         print(f"PROBLEM {k}: {len(items)}; first: {items[:3]}")
     if result["server_log"]["alarms"]:
-        print(f"server log: {result['server_log']['alarms']}\n{result['server_log']['last_traceback']}")
+        print(f"server log: {result['server_log']['alarms']}")
+        for sig, n in result["server_log"]["tracebacks"].items():
+            print(f"  {n} x {sig}")
     print("\nRESULT:", "ok" if result["ok"] else "FAILED")
 
 
@@ -659,6 +696,9 @@ def main(argv: list[str] | None = None) -> int:
                     help="share of updates sent without expected_version (default 0.1)")
     ap.add_argument("--seed", type=int, default=None)
     ap.add_argument("--json", type=Path, help="also write the result here")
+    ap.add_argument("--server-log", type=Path, help="keep the server's output here")
+    ap.add_argument("--slow-sql", type=float, metavar="MS",
+                    help="diagnostics: the server logs statements slower than MS (lock waits included)")
     a = ap.parse_args(argv)
     seed = a.seed if a.seed is not None else int.from_bytes(os.urandom(3), "big")
     load_before = os.getloadavg()[0]
@@ -673,7 +713,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="luoshi-soak-log-")))
         log = tmp / "server.log"
         port = free_port()
-        proc = serve(url, port, a.workers, log)
+        proc = serve(url, port, a.workers, log, a.slow_sql)
         try:
             print(f"soak: serving on {HOST}:{port} with {a.workers} worker(s); driving for {a.minutes} min",
                   file=sys.stderr, flush=True)
@@ -685,6 +725,8 @@ def main(argv: list[str] | None = None) -> int:
         verdict = verify(url, su, stats.writes)
         figs = figures(stats, took)
         server_log = scan_log(log)
+        if a.server_log:
+            shutil.copyfile(log, a.server_log)
         ok = (verdict["lost"] == 0 and not verdict["problems"] and figs["errors_5xx"] == 0
               and figs["connection_errors"] == 0 and figs["stale_writes_accepted"] == 0
               and figs["conflicts_without_rejected_text"] == 0 and figs["stale_reads"] == 0

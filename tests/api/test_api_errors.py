@@ -64,3 +64,52 @@ def test_web_hook_and_serve_command(sqlite_url):
     got = CliRunner().invoke(main, ["serve", "--db", "nosuchdriver://x"])
     assert got.exit_code == 2 and "database URL" in got.output
     assert "--public-read" in CliRunner().invoke(main, ["serve", "--help"]).output
+
+
+def test_a_busy_database_is_503_with_retry_after_not_500(tmp_path, monkeypatch):
+    """SQLite's lock still held by another process after busy_timeout: nothing was written, so
+    the answer is 503 with Retry-After (JSON under /api/, the web's page elsewhere); any other
+    database failure stays a 500."""
+    import sqlite3
+
+    from fastapi.testclient import TestClient
+    from sqlalchemy.exc import OperationalError
+
+    from luoshi.api.app import create_app
+    from luoshi.track import services as S
+
+    app = create_app(f"sqlite:///{tmp_path / 'busy.db'}")
+
+    def locked(*a, **kw):
+        raise OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(S, "list_departments", locked)
+    with TestClient(app, raise_server_exceptions=False) as c:
+        with store_token(app) as headers:
+            r = c.get("/api/v1/departments", headers=headers)
+        assert r.status_code == 503 and r.headers["retry-after"] == "1"
+        assert r.json()["error"]["code"] == "busy"
+
+        def broken(*a, **kw):
+            raise OperationalError("SELECT", {}, sqlite3.OperationalError("no such table: x"))
+
+        monkeypatch.setattr(S, "list_departments", broken)
+        with store_token(app) as headers:
+            assert c.get("/api/v1/departments", headers=headers).status_code == 500
+
+
+def store_token(app):
+    """A context giving the Authorization header of a fresh admin token."""
+    from contextlib import contextmanager
+
+    from luoshi import store
+    from luoshi.track import services as S
+
+    @contextmanager
+    def cm():
+        with store.write_transaction(app.state.sessions) as s:
+            if not S.list_users(s):
+                S.create_user(s, "root", "correct horse battery", "admin", S.SYSTEM)
+            token = S.create_token(s, "root", "t", S.SYSTEM).token
+        yield {"Authorization": f"Bearer {token}"}
+    return cm()

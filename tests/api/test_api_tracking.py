@@ -179,3 +179,30 @@ def test_users_and_tokens(world):
     r = w.client.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"})
     assert r.status_code == 401  # a disabled account's tokens stop at once
     assert w.delete(f"/tokens/{9999}", "admin").status_code == 404
+
+
+def test_reads_record_token_use_at_most_once_a_minute(world, monkeypatch):
+    """A token's last_used_at is bookkeeping: the first request records it, later reads within
+    TOUCH_EVERY write nothing (no write lock for reads); after that it moves again."""
+    import datetime as dt
+
+    from luoshi.store import ApiToken, User
+    from luoshi.track import users
+
+    w = world
+
+    def last_used():
+        with w.sessions() as s:
+            return s.scalar(select(ApiToken.last_used_at).join(User, User.id == ApiToken.user_id)
+                            .where(User.username == "kan"))
+
+    assert last_used() is None
+    assert w.get("/me", "viewer").status_code == 200
+    first = last_used()
+    assert first is not None
+    for _ in range(3):
+        assert w.get(f"/tasks/{w.own}", "viewer").status_code == 200
+    assert last_used() == first
+    monkeypatch.setattr(users, "TOUCH_EVERY", dt.timedelta(0))
+    assert w.get("/me", "viewer").status_code == 200
+    assert last_used() > first

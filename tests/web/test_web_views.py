@@ -366,3 +366,22 @@ def test_refusals_before_routing_are_pages_on_the_web_and_json_on_the_api(app):
     r = c.get("/tasks?q=%00")
     assert r.status_code == 422 and "输入有误" in r.text and r.headers["content-type"].startswith("text/html")
     assert c.get("/api/v1/tasks?q=%00").json()["error"]["code"] == "invalid"
+
+
+def test_a_busy_database_is_a_503_page(app, monkeypatch):
+    import sqlite3
+
+    from sqlalchemy.exc import OperationalError
+
+    from luoshi.track import services as S
+
+    c = client(app, "admin")
+    tc = TestClient(app, raise_server_exceptions=False, cookies=c.cookies)
+
+    def locked(*a, **kw):
+        raise OperationalError("BEGIN IMMEDIATE", {}, sqlite3.OperationalError("database is locked"))
+
+    monkeypatch.setattr(S, "statuses", locked)
+    r = tc.get("/tasks")
+    assert r.status_code == 503 and r.headers["retry-after"] == "1"
+    assert "服务器繁忙" in r.text and r.headers["content-type"].startswith("text/html")

@@ -11,7 +11,7 @@ from fastapi import FastAPI, Request
 from fastapi.encoders import jsonable_encoder
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.exc import DataError
+from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import InputError
@@ -39,6 +39,12 @@ def error_response(status: int, code: str, message: str, detail: Any = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
     body = {"error": {"code": code, "message": message, "detail": jsonable_encoder(plain(detail))}}
     return JSONResponse(body, status_code=status, headers=headers)
+
+
+def is_busy(e: OperationalError) -> bool:
+    """SQLite gave up waiting for another writer (``database is locked`` / ``busy``)."""
+    text = str(getattr(e, "orig", None) or e).lower()
+    return "database is locked" in text or "database is busy" in text
 
 
 def unauthorized(message: str = "authentication required: send Authorization: Bearer <token>") -> ApiError:
@@ -98,6 +104,21 @@ def install(app: FastAPI) -> None:
         reason = str(getattr(e, "orig", None) or e).strip().splitlines()[0]
         log.warning("database refused a value on %s %s: %s", r.method, r.url.path, reason)
         return error_response(422, "invalid", f"a value the database cannot store: {reason}")
+
+    @app.exception_handler(OperationalError)
+    async def _busy(r: Request, e: OperationalError) -> Any:
+        # SQLite's write lock still held by another process after busy_timeout: the server is
+        # busy, not broken, and nothing was written — say so (503, retry) instead of a 500
+        if not is_busy(e):  # whatever answers any other error (the web wraps it for its pages)
+            return await r.app.exception_handlers.get(Exception, _any)(r, e)
+        log.warning("database busy on %s %s: %s", r.method, r.url.path, e.orig)
+        html = getattr(r.app.state, "html_error", None)
+        if html is not None and not (r.url.path == "/api" or r.url.path.startswith("/api/")):
+            resp = html(r.scope, 503)
+        else:
+            resp = error_response(503, "busy", "the database is busy; retry in a moment")
+        resp.headers["Retry-After"] = "1"
+        return resp
 
     @app.exception_handler(Exception)
     async def _any(r: Request, e: Exception) -> JSONResponse:

@@ -10,8 +10,10 @@ upgrades any database it opens.
 from __future__ import annotations
 
 import os
+import threading
+import weakref
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -96,15 +98,37 @@ def open(url: str | URL | None = None, *, migrate: bool = True, **kw: Any) -> se
     return sessionmaker(engine, expire_on_commit=False)
 
 
+_GATES: weakref.WeakKeyDictionary[Engine, threading.RLock] = weakref.WeakKeyDictionary()
+_GATES_LOCK = threading.Lock()
+
+
+def _writer_gate(engine: Engine | None) -> Any:
+    """SQLite: one lock per engine that this process's writers queue on before BEGIN IMMEDIATE.
+
+    SQLite's busy handler does not queue: a waiting writer sleeps and retries, so under a steady
+    stream of writers an unlucky one can keep losing until busy_timeout and fail with "database
+    is locked" (the soak saw it). Threads of one process now take turns in order on this lock;
+    only writers of other processes still meet the busy handler. Reentrant, so a nested
+    write_transaction fails as before (on the database's lock) instead of hanging here.
+    """
+    if engine is None or engine.dialect.name != "sqlite":
+        return nullcontext()
+    with _GATES_LOCK:
+        gate = _GATES.get(engine)
+        if gate is None:
+            gate = _GATES[engine] = threading.RLock()
+    return gate
+
+
 @contextmanager
 def write_transaction(factory: sessionmaker[Session]) -> Iterator[Session]:
     """A session in one transaction that commits on exit and rolls back on an exception.
 
     On SQLite it takes the write lock up front (BEGIN IMMEDIATE): a transaction that reads and
     then writes would otherwise fail with "database is locked" when another writer got in
-    between, instead of waiting its turn.
+    between, instead of waiting its turn; writers of this process queue first (_writer_gate).
     """
-    with factory.begin() as session:
+    with _writer_gate(factory.kw.get("bind")), factory.begin() as session:
         session.connection(execution_options={WRITE: True})
         yield session
 

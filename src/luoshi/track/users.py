@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from ..store import ApiToken, Department, User
@@ -192,9 +192,14 @@ def list_tokens(session: Session, username: str | None = None) -> list[TokenInfo
     return [_token_info(t, name) for t, name in session.execute(q.order_by(ApiToken.id))]
 
 
-def authenticate_token(session: Session, token: str) -> Actor | None:
-    """The actor a token stands for — if it is known, not revoked, and its user active; records
-    when it was last used (bookkeeping, not audited)."""
+# last_used_at is bookkeeping: recorded at most this often, so that a read does not need the
+# database's write lock (on SQLite every request would otherwise queue behind the writers)
+TOUCH_EVERY = dt.timedelta(minutes=1)
+
+
+def check_token(session: Session, token: str) -> tuple[Actor, bool] | None:
+    """Read only: the actor a token stands for — if it is known, not revoked, and its user
+    active — and whether its ``last_used_at`` is older than TOUCH_EVERY (then ``touch_token``)."""
     if not token or not token.startswith(TOKEN_PREFIX):
         return None
     t = session.scalars(select(ApiToken).where(ApiToken.token_hash == _digest(token))).first()
@@ -203,6 +208,24 @@ def authenticate_token(session: Session, token: str) -> Actor | None:
     u = session.get(User, t.user_id)
     if u is None or not u.active:
         return None
-    t.last_used_at = dt.datetime.now(dt.UTC)
-    session.flush()
-    return Actor.of(u)
+    last = t.last_used_at
+    if last is not None and last.tzinfo is None:  # SQLite gives naive UTC back
+        last = last.replace(tzinfo=dt.UTC)
+    return Actor.of(u), last is None or dt.datetime.now(dt.UTC) - last >= TOUCH_EVERY
+
+
+def touch_token(session: Session, token: str) -> None:
+    """Record that a token was used now (bookkeeping, not audited)."""
+    session.execute(update(ApiToken).where(ApiToken.token_hash == _digest(token))
+                    .values(last_used_at=dt.datetime.now(dt.UTC)))
+
+
+def authenticate_token(session: Session, token: str) -> Actor | None:
+    """``check_token`` and, when due, ``touch_token`` in the caller's (write) transaction."""
+    found = check_token(session, token)
+    if found is None:
+        return None
+    actor, stale = found
+    if stale:
+        touch_token(session, token)
+    return actor

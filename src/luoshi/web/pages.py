@@ -18,6 +18,7 @@ from ..services.compare import Comparison, across_regions, compare, region_key
 from ..store import AuditEntry, Report, ReportFigure, ReportNode, Task, current_reports
 from ..track import services as S
 from ..track.status import Facts, Target, definitions, effective_deadline, plan_start, trajectory
+from ..track.views import ReportChoice, default_report_id, report_choices
 from . import labels as L
 from .reader import Span, markup
 from .svg import Bar, bars, num
@@ -29,21 +30,28 @@ MAIN = "主要预期目标"
 
 # ---------------------------------------------------------------- reports
 
-def reports(s: Session) -> list[Report]:
+def reports(s: Session) -> list[ReportChoice]:
+    """The current reports for a picker (the columns it shows, cached per library state: at
+    2,000 reports loading the rows cost more than the rest of the overview)."""
+    return report_choices(s)
+
+
+def report_rows(s: Session) -> list[Report]:
+    """The current reports as rows (the library page shows format, version and import time)."""
     return current_reports(s)
 
 
 def choose_report(s: Session, report_id: int | None = None) -> Report | None:
     """The report a page is about: the one asked for, else the newest current report that has
     tasks, else the newest current report."""
-    if report_id is not None:
-        r = s.get(Report, report_id)
-        if r is None:
-            raise S.NotFound(f"没有编号为 {report_id} 的报告")
-        return r
-    with_tasks = set(s.scalars(select(Task.report_id).distinct()))
-    cur = sorted(current_reports(s), key=lambda r: (r.id in with_tasks, r.plan_year or 0, r.id))
-    return cur[-1] if cur else None
+    if report_id is None:
+        report_id = default_report_id(s)
+        if report_id is None:
+            return None
+    r = s.get(Report, report_id)
+    if r is None:
+        raise S.NotFound(f"没有编号为 {report_id} 的报告")
+    return r
 
 
 def existing_version(s: Session, key: str | None, sha256: str | None) -> dict[str, Any] | None:

@@ -358,7 +358,7 @@ def report_reader(request: Request, report_id: int) -> Response:
 def reports_index(request: Request) -> Response:
     def go(s: Session) -> Response:
         actor_of(request, s)
-        return render(request, "reports.html", reports=P.reports(s), label=P.report_label)
+        return render(request, "reports.html", reports=P.report_rows(s), label=P.report_label)
     return read(request, go)
 
 

@@ -240,4 +240,5 @@ def _register(*names: str) -> None:
             main.add_command(import_module(f"luoshi.commands.{name}").command)
 
 
-_register("plan", "assign", "panel", "user", "token", "remind", "tasks", "demo", "serve", "backup", "restore", "search")
+_register("plan", "assign", "panel", "user", "token", "remind", "tasks", "demo", "serve", "backup", "restore", "search",
+          "audit")

@@ -275,3 +275,25 @@ def test_stamped_cache_computes_once_per_stamp_and_stays_bounded(sessions):
     cache.get(engine, "b", (1,), lambda: [3])
     cache.get(engine, "c", (1,), lambda: [4])
     assert cache.peek(engine, "a", (2,)) is None and cache.peek(engine, "c", (1,)) == [4]  # LRU of 2
+
+
+def test_after_a_write_only_the_written_task_is_recomputed(lib, monkeypatch):
+    """The entry kept before is the base: a write to one task recomputes that task alone (each
+    write bumps its task's version); an import (the library moved) recomputes the report."""
+    lib.read()
+    computed: list[int] = []
+    real = views._compute
+
+    def counting(session, tasks, today, cfg):
+        computed.append(len(tasks))
+        return real(session, tasks, today, cfg)
+
+    monkeypatch.setattr(views, "_compute", counting)
+    write(lib, lambda s: WRITES["rating"](lib, s))
+    after = lib.read()
+    assert computed == [1]
+    monkeypatch.setattr(views, "_compute", real)
+    assert after == lib.uncached()
+    monkeypatch.setattr(views, "_compute", counting)
+    import_file(lib.sessions, sample_path("ln-2024-plan-exec.txt"))
+    assert lib.read() == lib.uncached() and computed[1] == len(after)

@@ -50,6 +50,13 @@ class StampedCache(Generic[T]):
             got = self._engines.get(engine, {}).get(key)
             return got[1] if got is not None and got[0] == stamp else None
 
+    def latest(self, engine: Engine, key: Hashable) -> T | None:
+        """The value kept for ``key`` under whatever stamp: the base for computing the next one
+        incrementally (the caller must check what changed since)."""
+        with self._lock:
+            got = self._engines.get(engine, {}).get(key)
+            return got[1] if got is not None else None
+
     def get(self, engine: Engine, key: Hashable, stamp: Stamp, compute: Callable[[], T]) -> T:
         with self._lock:
             entries = self._engines.setdefault(engine, OrderedDict())

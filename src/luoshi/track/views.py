@@ -179,7 +179,8 @@ class _Actuals:
         return (chosen, self.reports[chosen.report_id]) if chosen is not None else None
 
 
-def _target(ti: TaskInfo) -> Target | None:
+def target_of(ti: TaskInfo) -> Target | None:
+    """The task's target in force, as the status engine reads it (direction from the catalogue)."""
     t = ti.target
     if t is None or t.value is None:
         return None
@@ -211,7 +212,7 @@ def _facts_many(session: Session, tasks: list[Task], today: dt.date, *, with_act
     out = {}
     for t in tasks:
         ti = infos[t.id]
-        target = _target(ti)
+        target = target_of(ti)
         year = ti.plan_year
         found: tuple[Actual, ...] = ()
         baseline = t.baseline

@@ -17,8 +17,8 @@ from ..link import indicator as indicator_info
 from ..services.compare import Comparison, across_regions, compare, region_key
 from ..store import AuditEntry, Report, ReportFigure, ReportNode, Task, current_reports
 from ..track import services as S
-from ..track.status import Facts, Target, definitions, effective_deadline, plan_start, trajectory
-from ..track.views import ReportChoice, default_report_id, report_choices
+from ..track.status import Facts, definitions, effective_deadline, plan_start, trajectory
+from ..track.views import ReportChoice, default_report_id, report_choices, target_of
 from . import labels as L
 from .reader import Span, markup
 from .svg import Bar, bars, num
@@ -377,20 +377,10 @@ class TaskPage:
     may_report: bool
 
 
-def _target_of(ti: S.TaskInfo) -> Target | None:
-    t = ti.target
-    if t is None or t.value is None:
-        return None
-    ind = indicator_info(t.canonical) if t.canonical else None
-    return Target(value=t.value, unit=t.unit or "", measure=t.measure or "amount",
-                  comparator=t.comparator or "eq", value_max=t.value_max,
-                  direction=getattr(ind, "direction", "up") if ind else "up")
-
-
 def task_chart(ts: S.TaskStatus, hist: S.TaskHistory) -> Any:
     """The trajectory of a numeric target with the reported values and the latest actual."""
     ti = ts.task
-    target = _target_of(ti)
+    target = target_of(ti)
     if target is None:
         return None
     facts = Facts(plan_year=ti.plan_year, deadline=ti.deadline, target=target,

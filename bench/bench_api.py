@@ -27,6 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from serving import wait_serving  # noqa: E402
+
 HOST = "127.0.0.1"
 LUA = """
 wrk.headers["Authorization"] = "Bearer %s"
@@ -82,17 +85,8 @@ def start(url: str, port: int) -> subprocess.Popen:
     cmd = [sys.executable, "-c", "from luoshi.cli import main; main()", "serve", "--db", url, "--host", HOST,
            "--port", str(port), "--no-web", "--log-level", "warning"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    import httpx
-
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"http://{HOST}:{port}/api/v1/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.2)
+    if wait_serving(proc, f"http://{HOST}:{port}", 60, lambda: proc.stderr.read().decode()):
+        return proc
     proc.terminate()
     raise SystemExit("the server did not answer within 60 s")
 

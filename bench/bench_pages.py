@@ -47,6 +47,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
 import bench_import  # noqa: E402  (the library builder)
+from serving import wait_serving  # noqa: E402
 
 HOST = "127.0.0.1"
 PASSWORDS = {"admin": "bench-admin-pw", "duban": "bench-duban-pw", "fgw": "bench-fgw-pw", "czt": "bench-czt-pw"}
@@ -166,15 +167,8 @@ def serve(url: str, port: int, workers: int) -> subprocess.Popen:
         cmd = [sys.executable, "-c", "from luoshi.cli import main; main()", "serve", "--db", url, "--host", HOST,
                "--port", str(port), "--log-level", "warning"]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"the server exited: {proc.stderr.read().decode()[-2000:]}")
-        try:
-            if httpx.get(f"http://{HOST}:{port}/api/v1/health", timeout=1).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            time.sleep(0.3)
+    if wait_serving(proc, f"http://{HOST}:{port}", 90, lambda: proc.stderr.read().decode()):
+        return proc
     proc.terminate()
     raise SystemExit("the server did not answer within 90 s")
 

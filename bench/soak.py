@@ -63,6 +63,9 @@ from pathlib import Path
 from typing import Any
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+from serving import wait_serving  # noqa: E402
+
 HOST = "127.0.0.1"
 SUPERVISOR = "duban"  # created by ``luoshi demo``'s seed
 PASSWORDS = {"admin": "soak-admin-password", "duban": "soak-duban-password",
@@ -182,8 +185,6 @@ def free_port() -> int:
 def serve(url: str, port: int, workers: int, log: Path, slow_sql_ms: float | None = None) -> subprocess.Popen:
     """uvicorn in a session of its own (so its workers can be stopped with it); its output
     goes to ``log``. Returns once /api/v1/health answers."""
-    import httpx
-
     env = {**os.environ, ENV_URL: url, "LUOSHI_SECRET_KEY": SECRET}
     if slow_sql_ms is not None:
         env[ENV_SLOW] = str(slow_sql_ms)
@@ -192,16 +193,8 @@ def serve(url: str, port: int, workers: int, log: Path, slow_sql_ms: float | Non
            "--no-access-log", "--no-proxy-headers"]
     with log.open("wb") as fh:
         proc = subprocess.Popen(cmd, env=env, stdout=fh, stderr=subprocess.STDOUT, start_new_session=True)
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"soak: the server exited:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            if httpx.get(f"http://{HOST}:{port}/api/v1/health", timeout=2).status_code == 200:
-                return proc
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
+    if wait_serving(proc, f"http://{HOST}:{port}", 90, lambda: log.read_text(errors="replace")):
+        return proc
     stop(proc)
     raise SystemExit("soak: the server did not answer within 90 s")
 

@@ -194,6 +194,29 @@ def test_tasks_indexed_when_there_are_some(sessions):
         assert search(s, "老旧小区 改造", indicator="renovated_housing", limit=10)[0].kind == "task"
 
 
+def test_tasks_made_from_a_report_are_searchable(sessions):
+    """The real flow: tasks drafted from an imported report (tasks_from_report, as the CLI, the
+    API and the web import call it) are in the index from their own transaction on."""
+    from luoshi.track import services as S
+
+    r = import_file(sessions, SAMPLE)
+    with sessions() as s:
+        assert search(s, "老旧小区", kind="task", limit=5) == []
+    with sessions.begin() as s:
+        made = S.tasks_from_report(s, r.report_id, S.SYSTEM)
+    with sessions() as s:
+        hits = search(s, "老旧小区", kind="task", limit=500)
+        tasks = {t.id: t for t in S.list_tasks(s, report_id=r.report_id)}
+        assert len(tasks) == len(made.created) > 100
+        assert hits and all("老旧小区" in h.text for h in hits)
+        assert {h.text for h in hits} == {t.text for t in tasks.values() if "老旧小区" in t.text}
+        n = s.scalar(select(func.count()).select_from(SearchEntry).where(SearchEntry.kind == "task"))
+    with sessions.begin() as s:  # running it again makes no task and leaves the index as it was
+        assert S.tasks_from_report(s, r.report_id, S.SYSTEM).created == []
+    with sessions() as s:
+        assert s.scalar(select(func.count()).select_from(SearchEntry).where(SearchEntry.kind == "task")) == n
+
+
 def test_deleting_a_report_empties_its_index(sessions):
     import_file(sessions, SAMPLE)
     with sessions.begin() as s:
@@ -217,6 +240,36 @@ def test_migration_indexes_reports_imported_before_it(sessions):
     with sessions() as s:
         assert sorted(s.execute(select(*cols)).all()) == before
         assert key(search(s, "老旧小区 改造", limit=100)) == hits
+
+
+def test_migration_indexes_tasks_made_before_tasks_were_indexed(sessions):
+    """0006: a database whose tasks were made while only imports filled the index."""
+    from luoshi.track import services as S
+
+    r = import_file(sessions, SAMPLE)
+    with sessions.begin() as s:
+        S.tasks_from_report(s, r.report_id, S.SYSTEM)
+    cols = [c for c in SearchEntry.__table__.columns if c.name != "id"]
+    with sessions() as s:
+        before = sorted(s.execute(select(*cols)).all())
+        hits = key(search(s, "老旧小区 改造", kind="task", limit=100))
+    assert hits
+    engine = store.engine_of(sessions)
+    command.downgrade(alembic_config(engine), "0005")
+    with sessions.begin() as s:  # as such a database was: no task in the index
+        s.execute(text("DELETE FROM search_entries WHERE kind = 'task'"))
+    with sessions() as s:
+        assert search(s, "老旧小区 改造", kind="task", limit=100) == []
+    command.upgrade(alembic_config(engine), "head")
+    with sessions() as s:
+        assert sorted(s.execute(select(*cols)).all()) == before
+        assert key(search(s, "老旧小区 改造", kind="task", limit=100)) == hits
+        if s.bind.dialect.name == "sqlite":
+            s.execute(text("INSERT INTO search_fts(search_fts) VALUES ('integrity-check')"))
+    command.downgrade(alembic_config(engine), "0005")  # nothing to undo; upgrading again adds nothing
+    command.upgrade(alembic_config(engine), "head")
+    with sessions() as s:
+        assert sorted(s.execute(select(*cols)).all()) == before
 
 
 def test_cli_search(db_url, tmp_path):

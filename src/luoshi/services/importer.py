@@ -212,7 +212,7 @@ def allocate_ids(session: Session, table: str, n: int) -> list[int]:
     if session.get_bind().dialect.name == "postgresql":
         q = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
         return [int(x) for x in session.scalars(q, {"t": table, "n": n})]
-    top = session.scalar(text(f"SELECT coalesce(max(id), 0) FROM {table}")) or 0
+    top = session.connection().exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar() or 0
     return list(range(top + 1, top + 1 + n))
 
 
@@ -246,15 +246,16 @@ def _insert_figures(session: Session, report_id: int, p: Prepared, node_ids: lis
 
 def _store(session: Session, p: Prepared) -> ImportResult:
     lock(session, f"report:{p.key}")  # concurrent imports of one report take turns
-    same = session.execute(select(Report.id, Report.version).where(
-        Report.doc_key == p.key, Report.sha256 == p.sha256).order_by(Report.version.desc()).limit(1)).first()
+    versions = session.execute(select(Report.id, Report.version, Report.sha256, Report.is_current)
+                               .where(Report.doc_key == p.key)).all()  # a few rows: one query
+    same = max((v for v in versions if v.sha256 == p.sha256), key=lambda v: v.version, default=None)
     if same is not None:
         n = session.scalar(select(func.count()).select_from(ReportFigure)
                            .where(ReportFigure.report_id == same.id)) or 0
         return ImportResult("unchanged", same.id, n, same.version, p.key, p.meta["region"],
                             p.meta["plan_year"])
-    current = session.scalar(select(Report.id).where(Report.doc_key == p.key, Report.is_current))
-    last = session.scalar(select(func.max(Report.version)).where(Report.doc_key == p.key)) or 0
+    current = next((v.id for v in versions if v.is_current), None)
+    last = max((v.version for v in versions), default=0)
     if current is not None:  # before the insert: at most one current version per key
         session.execute(update(Report).where(Report.id == current).values(is_current=False))
     report_id = session.scalar(insert(Report).returning(Report.id), {
@@ -264,7 +265,7 @@ def _store(session: Session, p: Prepared) -> ImportResult:
     node_ids = _insert_outline(session, report_id, p)
     figure_ids = _insert_figures(session, report_id, p, node_ids)
     search.add_entries(session, report_id, p.entries, node_ids, figure_ids)
-    search.index_tasks(session, report_id)
+    # no index_tasks here: a new report row has no tasks yet; they are indexed when made
     return ImportResult("replaced" if current is not None else "imported", report_id,
                         len(p.figures), last + 1, p.key, p.meta["region"], p.meta["plan_year"])
 

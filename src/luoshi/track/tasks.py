@@ -313,6 +313,10 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
     for a in added:
         audit.record(session, actor, "assign", "assignment", a.id, None, _assignment_row(a))
     session.flush()
+    if new:  # searchable from the same transaction on (search over tasks, issue 8)
+        from ..services.search import index_tasks
+
+        index_tasks(session, report_id)
     made = load_tasks(session, ids=[t.id for t, _d in new]) if new else []
     return CreatedTasks(report_id, [info(t, as_of) for t in made], len(have))
 

@@ -245,7 +245,9 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
     summary = Summary(files=len(items))
     # even one worker pays: it parses the next file while this process writes the last one
     pool = _pool(workers) if len(items) >= POOL_MIN else None
-    window = max(4 * workers, 2 * workers + BATCH)  # jobs dispatched ahead (parsing, with a pool)
+    # jobs dispatched ahead: the batch being held plus as many again, so the workers go on
+    # parsing the next batch while this process writes one (a window of one batch left them idle)
+    window = 2 * BATCH + 4 * workers
     queue: deque[_Job] = deque()
     seen: dict[str, str] = {}
     done: dict[str, Outcome] = {}

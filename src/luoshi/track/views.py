@@ -25,7 +25,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 from sqlalchemy.orm import Session, defer
 
 from ..link import indicator
@@ -353,31 +353,57 @@ class ReportChoice:
     tasks: int  # tracked tasks (0: not tracked)
 
 
-_CHOICES: StampedCache[list[ReportChoice]] = StampedCache(size=8)
+@dataclass(frozen=True)
+class Choices:
+    """The current reports as pickers read them, with what is derived from them once."""
+
+    rows: tuple[ReportChoice, ...]  # by region, plan year, id (as ``store.current_reports``)
+    default: int | None  # ``default_report_id``
+    stamp: Stamp | None  # the stamp they were read under (None: read uncached, in a writing transaction)
+
+
+_CHOICES: StampedCache[Choices] = StampedCache(size=8)
+_CHOICES_STAMP = "luoshi_choices_stamp"
+
+
+def choices(session: Session) -> Choices:
+    """Every current report with its number of tasks — for pickers and for choosing the default
+    report without loading every report row. Reused while the library and the tasks' count and
+    largest id are unchanged (read once per transaction): at 2,000 reports, loading the rows
+    twice per page cost more than the rest of the overview together."""
+    def load(stamp: Stamp | None) -> Choices:
+        counts = dict(session.execute(select(Task.report_id, func.count(Task.id)).group_by(Task.report_id)).all())
+        q = (select(Report.id, Report.title, Report.source, Report.region, Report.level, Report.kind,
+                    Report.plan_year).where(Report.is_current).order_by(Report.region, Report.plan_year, Report.id))
+        rows = tuple(ReportChoice(*row, counts.get(row[0], 0)) for row in session.execute(q))
+        default = max(rows, key=lambda r: (r.tasks > 0, r.plan_year or 0, r.id)).id if rows else None
+        return Choices(rows, default, stamp)
+
+    if not reads_committed(session):
+        return load(None)
+    stamp = session.info.get(_CHOICES_STAMP)
+    if stamp is None:
+        stamp = session.info[_CHOICES_STAMP] = (
+            *library_stamp(session), *session.execute(select(func.count(Task.id), func.max(Task.id))).one())
+    return _CHOICES.get(engine(session), "choices", stamp, lambda: load(stamp))
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _ended(session: Session, transaction: Any) -> None:
+    if transaction.parent is None:
+        session.info.pop(_CHOICES_STAMP, None)
 
 
 def report_choices(session: Session) -> list[ReportChoice]:
     """Every current report, by region then plan year (as ``store.current_reports``), with its
-    number of tasks — for pickers and for choosing the default report without loading every
-    report row. Reused while the library and the task count are unchanged: at 2,000 reports,
-    loading the rows twice per page cost more than the rest of the overview together."""
-    def load() -> list[ReportChoice]:
-        counts = dict(session.execute(select(Task.report_id, func.count(Task.id)).group_by(Task.report_id)).all())
-        q = (select(Report.id, Report.title, Report.source, Report.region, Report.level, Report.kind,
-                    Report.plan_year).where(Report.is_current).order_by(Report.region, Report.plan_year, Report.id))
-        return [ReportChoice(*row, counts.get(row[0], 0)) for row in session.execute(q)]
-
-    if not reads_committed(session):
-        return load()
-    stamp = (*library_stamp(session), *session.execute(select(func.count(Task.id), func.max(Task.id))).one())
-    return list(_CHOICES.get(engine(session), "choices", stamp, load))
+    number of tasks (``choices``)."""
+    return list(choices(session).rows)
 
 
 def default_report_id(session: Session) -> int | None:
     """The report a page shows when none is asked for: the newest current report with tasks,
     else the newest current report (``web.pages.choose_report``'s rule)."""
-    cur = report_choices(session)
-    return max(cur, key=lambda r: (r.tasks > 0, r.plan_year or 0, r.id)).id if cur else None
+    return choices(session).default
 
 
 # ---------------------------------------------------------------- roll-ups

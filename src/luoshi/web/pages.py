@@ -7,18 +7,19 @@ import datetime as dt
 import math
 import re
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..link import indicator as indicator_info
 from ..services.compare import Comparison, across_regions, compare, region_key
+from ..services.readcache import StampedCache, engine, library_stamp, reads_committed
 from ..store import AuditEntry, Report, ReportFigure, ReportNode, Task, current_reports
 from ..track import services as S
 from ..track.status import Facts, definitions, effective_deadline, plan_start, trajectory
-from ..track.views import ReportChoice, default_report_id, report_choices, target_of
+from ..track.views import Choices, ReportChoice, choices, default_report_id, report_choices, target_of
 from . import labels as L
 from .reader import Span, markup
 from .svg import Bar, bars, num
@@ -34,6 +35,91 @@ def reports(s: Session) -> list[ReportChoice]:
     """The current reports for a picker (the columns it shows, cached per library state: at
     2,000 reports loading the rows cost more than the rest of the overview)."""
     return report_choices(s)
+
+
+def choice_label(r: ReportChoice) -> str:
+    return r.title or f"{r.region or ''}{r.plan_year or ''} {r.source}"
+
+
+PICK_REGION, PICK_TRACKED, PICK_RECENT = 12, 12, 8  # options per group of the report picker
+FIND_LIMIT = 50  # reports a search lists
+
+
+@dataclass(frozen=True)
+class Picker:
+    """The report picker: a few groups of reports (never the whole library: 2,000 options cost
+    more to render than the rest of the overview), and the library's size for the search."""
+
+    groups: list[tuple[str, list[ReportChoice]]]
+    selected: int
+    total: int
+
+
+def _choice_of(r: Report) -> ReportChoice:
+    return ReportChoice(r.id, r.title, r.source, r.region, r.level, r.kind, r.plan_year, 0)
+
+
+_PICKERS: StampedCache[Picker] = StampedCache(size=64)
+
+
+def picker(s: Session, report: Report, actor: S.Actor | None) -> Picker:
+    """The reports of the reader's region (its department's, else the report's), newest year
+    first; the tracked reports; the latest imported — each report once, the shown one always.
+    Kept per report and region while the reports to choose from are unchanged."""
+    from ..store import Department
+
+    dep = s.get(Department, actor.department_id) if actor is not None and actor.department_id else None
+    region = (dep.region if dep is not None else "") or report.region or ""
+    got = choices(s)
+    if got.stamp is None:
+        return _picker(got, report, region)
+    return _PICKERS.get(engine(s), (report.id, region), got.stamp, lambda: _picker(got, report, region))
+
+
+def _picker(got: Choices, report: Report, region: str) -> Picker:
+    key = region_key(region)
+    newest = sorted(got.rows, key=lambda r: (r.plan_year or 0, r.id), reverse=True)
+    seen: set[int] = set()
+
+    def take(rows: Any, n: int) -> list[ReportChoice]:
+        out = []
+        for r in rows:
+            if len(out) == n:
+                break
+            if r.id not in seen:
+                seen.add(r.id)
+                out.append(r)
+        return out
+
+    groups = [(f"{region}的报告" if region else "未标地区的报告",
+               take((r for r in newest if region_key(r.region) == key), PICK_REGION)),
+              ("正在跟踪的报告", take((r for r in newest if r.tasks), PICK_TRACKED)),
+              ("最近导入的报告", take(sorted(got.rows, key=lambda r: r.id, reverse=True), PICK_RECENT))]
+    groups = [(name, rows) for name, rows in groups if rows]
+    if report.id not in seen:
+        shown = next((r for r in got.rows if r.id == report.id), None) or _choice_of(report)
+        groups.insert(0, ("正在查看", [shown]))
+    return Picker(groups, report.id, len(got.rows))
+
+
+@dataclass(frozen=True)
+class Found:
+    q: str
+    rows: list[ReportChoice]
+    total: int  # matches in all (``rows`` holds the first ``FIND_LIMIT``)
+
+
+def find_reports(s: Session, q: str, limit: int = FIND_LIMIT) -> Found:
+    """The current reports whose title, file name, region or plan year (``2024`` or ``2024年``)
+    contain every word of ``q`` (split at spaces), newest year first."""
+    q = " ".join(q.split())[:100]
+    words = q.lower().split()[:8]
+    if not words:
+        return Found(q, [], 0)
+    hits = [r for r in report_choices(s)
+            if all(w in f"{r.title or ''} {r.source} {r.region or ''} {r.plan_year or ''}年".lower() for w in words)]
+    hits.sort(key=lambda r: (-(r.plan_year or 0), r.region or "", r.id))
+    return Found(q, hits[:limit], len(hits))
 
 
 def report_rows(s: Session) -> list[Report]:
@@ -79,7 +165,7 @@ def status_definitions() -> dict[str, Any]:
 
 # ---------------------------------------------------------------- overview
 
-@dataclass
+@dataclass(frozen=True)
 class Card:
     indicator: str
     target: str
@@ -94,6 +180,7 @@ class Card:
     target_figure: int | None
     task_id: int | None
     status: S.TaskStatus | None
+    start: int = -1  # where the target stands in the report's text (finds the task holding it)
 
 
 def _main_node(s: Session, report_id: int) -> ReportNode | None:
@@ -139,39 +226,67 @@ def _gap_text(c: Comparison) -> str:
 
 def _figure_at(s: Session, report_id: int, start: int) -> int | None:
     return s.scalar(select(ReportFigure.id).where(ReportFigure.report_id == report_id,
-                                                  ReportFigure.start == start).limit(1))
+                                                  ReportFigure.start == start).order_by(ReportFigure.id).limit(1))
 
 
-def cards(s: Session, report: Report, statuses: list[S.TaskStatus]) -> list[Card]:
-    """The main expected targets with their actuals and verdicts, in the report's order."""
+def _figures_at(s: Session, places: set[tuple[int, int]]) -> dict[tuple[int, int], int]:
+    """The figure at each (report id, start), as ``_figure_at`` finds it, in one query."""
+    by: dict[int, set[int]] = {}
+    for rid, start in places:
+        by.setdefault(rid, set()).add(start)
+    if not by:
+        return {}
+    q = (select(ReportFigure.report_id, ReportFigure.start, func.min(ReportFigure.id))
+         .where(or_(*(and_(ReportFigure.report_id == rid, ReportFigure.start.in_(sorted(starts)))
+                      for rid, starts in sorted(by.items()))))
+         .group_by(ReportFigure.report_id, ReportFigure.start))
+    return {(rid, start): fid for rid, start, fid in s.execute(q)}
+
+
+HISTORY_YEARS = 10  # years in a target-and-actual chart: a 300-px chart stays readable
+
+
+@dataclass(frozen=True)
+class Targets:
+    """What the overview shows of a report's targets that depends on the imported reports alone:
+    the cards (without their tasks) and the history charts."""
+
+    cards: list[Card]
+    charts: list[Any]
+
+
+def _targets(s: Session, report: Report) -> Targets:
+    """Uncached: the main expected targets with their actuals and verdicts, in the report's
+    order, and one chart per indicator of the report's targets."""
+    rows = compare(s, region=report.region, year=report.plan_year)
     node = _main_node(s, report.id)
-    if node is None:
-        return []
-    rows = [c for c in compare(s, region=report.region, year=report.plan_year)
-            if c.target_source.report_id == report.id and node.start <= c.target_source.start < node.end]
+    main = [] if node is None else [c for c in rows if c.target_source.report_id == report.id
+                                    and node.start <= c.target_source.start < node.end]
+    figs = _figures_at(s, {(report.id, c.target_source.start) for c in main}
+                       | {(c.actual_source.report_id, c.actual_source.start) for c in main if c.actual_source})
     out = []
-    for c in rows:
-        st = next((t for t in statuses if t.task.start <= c.target_source.start < t.task.end), None)
+    for c in main:
         a = c.actual_source
         out.append(Card(c.indicator, _target_text(c), _actual_text(c), c.verdict,
                         L.VERDICT_ZH.get(c.verdict, c.verdict), L.VERDICT_DEF.get(c.verdict, ""),
                         _gap_text(c), (a.title or a.doc) if a else "", a.report_id if a else None,
-                        _figure_at(s, a.report_id, a.start) if a else None,
-                        _figure_at(s, report.id, c.target_source.start), st.task.id if st else None, st))
-    return out
+                        figs.get((a.report_id, a.start)) if a else None,
+                        figs.get((report.id, c.target_source.start)), None, None, c.target_source.start))
+    return Targets(out, _history_charts(s, report, rows))
 
 
-def history_charts(s: Session, report: Report, card_list: list[Card]) -> list[Any]:
-    """Targets against actuals over every year the library has, one small chart per indicator
-    of the main targets (units differ, so each has its own scale)."""
-    wanted = {c.target_source.start: c for c in compare(s, region=report.region, year=report.plan_year)
+def _history_charts(s: Session, report: Report, rows: list[Comparison]) -> list[Any]:
+    """Targets against actuals over the last ``HISTORY_YEARS`` years the library has up to the
+    report's year, one small chart per indicator of the report's targets (units differ, so
+    each has its own scale)."""
+    wanted = {c.target_source.start: c for c in rows
               if c.target_source.report_id == report.id and c.canonical and c.target_value is not None}
     out = []
     for canon in dict.fromkeys(c.canonical for c in wanted.values()):
         rows = [c for c in compare(s, indicator=canon, region=report.region) if c.target_value is not None]
-        years = sorted({c.year for c in rows if c.year})
+        years = sorted({c.year for c in rows if c.year and (report.plan_year is None or c.year <= report.plan_year)})
         groups = []
-        for y in years:
+        for y in years[-HISTORY_YEARS:]:
             c = next(c for c in rows if c.year == y)
             groups.append((f"{y}年", [Bar("目标", c.target_value, "bar-target"),
                                       Bar("实际", c.actual_value, f"bar-actual v-{c.verdict}",
@@ -181,6 +296,34 @@ def history_charts(s: Session, report: Report, card_list: list[Card]) -> list[An
             out.append(bars(groups, title=f"{first.indicator}：目标与实际", unit=first.target_unit,
                             width=300, height=190))
     return out
+
+
+_TARGETS: StampedCache[Targets] = StampedCache(size=32)
+
+
+def targets(s: Session, report: Report) -> Targets:
+    """``_targets``, kept per report while the library's stamp holds (they depend on the
+    imported reports alone: a report's text, figures and outline never change, and every
+    import adds a report row): at 2,000 reports they were most of the overview's time — one
+    query per card, the comparisons of every year of each indicator, the charts drawn."""
+    if not reads_committed(s):
+        return _targets(s, report)
+    return _TARGETS.get(engine(s), report.id, library_stamp(s), lambda: _targets(s, report))
+
+
+def _with_task(c: Card, statuses: list[S.TaskStatus]) -> Card:
+    st = next((t for t in statuses if t.task.start <= c.start < t.task.end), None)
+    return replace(c, task_id=st.task.id if st else None, status=st)
+
+
+def cards(s: Session, report: Report, statuses: list[S.TaskStatus]) -> list[Card]:
+    """The main expected targets with their actuals and verdicts, in the report's order, each
+    with the task that holds it and its status (as ``statuses`` have it: current to the read)."""
+    return [_with_task(c, statuses) for c in targets(s, report).cards]
+
+
+def history_charts(s: Session, report: Report) -> list[Any]:
+    return targets(s, report).charts
 
 
 @dataclass
@@ -199,10 +342,10 @@ class Overview:
 def overview(s: Session, report: Report, today: dt.date, axis: str = "reported") -> Overview:
     sts = S.statuses(s, report_id=report.id, today=today)
     roll = S.rollups(s, report.id, today=today)
-    cs = cards(s, report, sts)
-    overdue = [t for t in sts if t.status.schedule.code == "overdue"]
-    return Overview(report, cs, roll.whole, roll.by_section, roll.by_department, overdue,
-                    history_charts(s, report, cs), axis, definitions())
+    t = targets(s, report)
+    overdue = [ts for ts in sts if ts.status.schedule.code == "overdue"]
+    return Overview(report, [_with_task(c, sts) for c in t.cards], roll.whole, roll.by_section,
+                    roll.by_department, overdue, t.charts, axis, definitions())
 
 
 # ---------------------------------------------------------------- reader

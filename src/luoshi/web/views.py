@@ -307,13 +307,13 @@ def overview(request: Request) -> Response:
     axis = axis if axis in L.AXES_ZH else "reported"
 
     def go(s: Session) -> Response:
-        actor_of(request, s)
+        actor = actor_of(request, s)
         report = P.choose_report(s, _int(request.query_params.get("report")))
         if report is None:
             return render(request, "empty.html")
         data = P.overview(s, report, today(request), axis)
-        return render(request, "overview.html", o=data, reports=P.reports(s), today=today(request),
-                      pub=publication(s, report.id))
+        return render(request, "overview.html", o=data, picker=P.picker(s, report, actor),
+                      label=P.choice_label, today=today(request), pub=publication(s, report.id))
     return read(request, go)
 
 
@@ -337,6 +337,18 @@ async def post_publication(request: Request, report_id: int) -> Response:
 
 # ---------------------------------------------------------------- reader
 
+@router.api_route("/reports/find", methods=["GET", "HEAD"])
+@page
+def reports_find(request: Request) -> Response:
+    """The reports whose title, region or year hold the words asked for (the overview's picker
+    offers a few; this reaches every other one, without script)."""
+    def go(s: Session) -> Response:
+        actor_of(request, s)
+        found = P.find_reports(s, request.query_params.get("q", ""))
+        return render(request, "report_find.html", found=found, label=P.choice_label, limit=P.FIND_LIMIT)
+    return read(request, go)
+
+
 @router.api_route("/reports/{report_id}", methods=["GET", "HEAD"])
 @page
 def report_reader(request: Request, report_id: int) -> Response:
@@ -349,7 +361,7 @@ def report_reader(request: Request, report_id: int) -> Response:
             fig = P._figure_at(s, report.id, at)
         data = P.reader(s, report, task_id=_int(request.query_params.get("task")), figure_id=fig)
         detail = P.figure_detail(s, fig) if fig else None
-        return render(request, "reader.html", r=data, detail=detail, reports=P.reports(s), public=False)
+        return render(request, "reader.html", r=data, detail=detail, public=False)
     return read(request, go)
 
 
@@ -872,7 +884,7 @@ def public_index(request: Request) -> Response:
         data = P.overview(s, report, today(request))
         sts = S.statuses(s, report_id=report.id, today=today(request))
         return render(request, "public.html", o=data, rows=sts, pub=publication(s, report.id),
-                      reports=P.reports(s), label=P.report_label)
+                      label=P.report_label)
     return read(request, go)
 
 
@@ -886,7 +898,7 @@ def public_reader(request: Request, report_id: int) -> Response:
         fig = _int(request.query_params.get("fig"))
         data = P.reader(s, report, figure_id=fig)
         detail = P.figure_detail(s, fig) if fig else None
-        return render(request, "reader.html", r=data, detail=detail, reports=P.reports(s), public=True)
+        return render(request, "reader.html", r=data, detail=detail, public=True)
     return read(request, go)
 
 

@@ -177,7 +177,7 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
         store.close(sessions)
     for o in summary.failures:
         click.echo(f"luoshi: error: {one_line(o.error)}", err=True)  # names a file
-    done = ", ".join(f"{n} {k}" for k, n in summary.counts.items())
+    done = ", ".join(f"{n} {k}" for k, n in summary.counts.items() if n or k != "relabelled")  # a rare one
     stopped = f"; interrupted after {sum(summary.counts.values())}: run it again to go on" if summary.interrupted else ""
     click.echo(f"luoshi: {done} ({summary.files} files) in {url.render_as_string()}{stopped}", err=True)
     if summary.interrupted:

@@ -61,7 +61,7 @@ def test_folder_with_duplicates_and_bad_files(sessions, tmp_path):
     assert names == ["broken.docx", "empty.txt", "r0.txt", "r1.txt", "r2.txt", "r9-copy.txt", "r3.txt"]
     assert [p.name for _, p in bulk.collect([(str(root), root)])] == names[:-1]  # not below without -r
     summary, seen = run(sessions, root)
-    assert summary.counts == {"imported": 4, "replaced": 0, "unchanged": 1, "failed": 2}
+    assert summary.counts == {"imported": 4, "replaced": 0, "relabelled": 0, "unchanged": 1, "failed": 2}
     assert [Path(o.label).name for o in seen] == names  # input order
     copy = next(o for o in seen if o.label.endswith("r9-copy.txt"))
     assert copy.status == "unchanged" and copy.duplicate_of.endswith("r0.txt")
@@ -74,7 +74,7 @@ def test_folder_with_duplicates_and_bad_files(sessions, tmp_path):
         assert sorted(s.scalars(select(Report.region))) == ["吉林省", "山西省", "江苏省", "河北省"]
     before = counts(sessions)
     again, seen = run(sessions, root)  # idempotent: every report is skipped by its hash
-    assert again.counts == {"imported": 0, "replaced": 0, "unchanged": 5, "failed": 2}
+    assert again.counts == {"imported": 0, "replaced": 0, "relabelled": 0, "unchanged": 5, "failed": 2}
     assert counts(sessions) == before
 
 
@@ -90,7 +90,7 @@ def test_a_failure_inside_a_transaction_leaves_nothing_of_that_file(sessions, tm
 
     monkeypatch.setattr(importer, "_insert_figures", boom)
     summary, seen = run(sessions, root)
-    assert summary.counts == {"imported": 3, "replaced": 0, "unchanged": 1, "failed": 3}
+    assert summary.counts == {"imported": 3, "replaced": 0, "relabelled": 0, "unchanged": 1, "failed": 3}
     failed = next(o for o in seen if o.label.endswith("r1.txt"))
     assert failed.status == "failed" and "disk on fire" in failed.error and not failed.bad_input
     with sessions() as s:
@@ -171,7 +171,7 @@ def test_worker_processes_give_the_same_result(sessions, tmp_path, monkeypatch):
     monkeypatch.setattr(bulk, "POOL_MIN", 2)
     root = folder(tmp_path)
     summary, seen = run(sessions, root, workers=2)
-    assert summary.counts == {"imported": 4, "replaced": 0, "unchanged": 1, "failed": 2}
+    assert summary.counts == {"imported": 4, "replaced": 0, "relabelled": 0, "unchanged": 1, "failed": 2}
     assert [Path(o.label).name for o in seen] == [
         "broken.docx", "empty.txt", "r0.txt", "r1.txt", "r2.txt", "r9-copy.txt", "r3.txt"]
     with sessions() as s:
@@ -210,6 +210,72 @@ def test_metadata_from_file_name_flags_and_manifest(sessions, tmp_path):
         "plan_year": 2024, "region": "辽宁省", "level": "province"}
     assert importer.from_file_name("沈阳市政府工作报告2025.pdf")["region"] == "沈阳市"
     assert importer.from_file_name("report.txt") == {}
+
+
+def current(sessions) -> list[tuple]:
+    with sessions() as s:
+        return s.execute(select(Report.id, Report.region, Report.level, Report.plan_year, Report.review_year)
+                         .where(Report.is_current).order_by(Report.id)).all()
+
+
+def figure_regions(sessions, report_id: int) -> set:
+    with sessions() as s:
+        return set(s.scalars(select(ReportFigure.region).where(ReportFigure.report_id == report_id)))
+
+
+def test_the_filed_metadata_reaches_the_figures(sessions, tmp_path):
+    """A header that names no region: the figures are read in the region and year the report
+    is filed under (flags here; the file name likewise), not left without one."""
+    r = importer.import_file(sessions, anonymous(tmp_path, "a.txt"),
+                             overrides={"region": "大连市", "level": "city", "plan_year": 2024})
+    assert r.figures >= 2 and figure_regions(sessions, r.report_id) == {"大连市"}
+    with sessions() as s:
+        years = set(s.scalars(select(ReportFigure.year).where(ReportFigure.report_id == r.report_id)))
+    assert years <= {2023, 2024} and years  # 今年 in a 2024 plan: no year left unknown
+    named = importer.import_file(sessions, anonymous(tmp_path, "沈阳市2023年政府工作报告.txt"))
+    assert named.status == "unchanged"  # same bytes, no explicit metadata: the same document
+    other = tmp_path / "沈阳市2023年政府工作报告.txt"
+    other.write_text(other.read_text("utf-8") + "丁\n", "utf-8")
+    named = importer.import_file(sessions, other)
+    assert (named.region, named.year) == ("沈阳市", 2023)
+    assert figure_regions(sessions, named.report_id) == {"沈阳市"}
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_manifest_corrects_a_report_already_imported(sessions, tmp_path, monkeypatch, workers):
+    """Import first, correct the filing with a manifest: the report is filed anew (its figures
+    re-read in the corrected region), the old filing stops being current, once."""
+    monkeypatch.setattr(bulk, "POOL_MIN", 1)
+    d = tmp_path / "m"
+    d.mkdir()
+    anonymous(d, "a.txt")
+    first, _ = run(sessions, d, workers=workers)
+    assert first.counts["imported"] == 1
+    (old,) = current(sessions)
+    assert old.region is None and figure_regions(sessions, old.id) == {None}
+    manifest = tmp_path / "manifest.csv"
+    manifest.write_text("file,region,level,year\nm/a.txt,大连市,city,2024\n", "utf-8")
+    fixed, seen = run(sessions, d, workers=workers, manifest=bulk.read_manifest(manifest))
+    assert fixed.counts == {"imported": 0, "replaced": 0, "relabelled": 1, "unchanged": 0, "failed": 0}
+    (new,) = current(sessions)
+    assert new.id == seen[0].result.report_id != old.id
+    assert tuple(new)[1:] == ("大连市", "city", 2024, 2023)
+    assert figure_regions(sessions, new.id) == {"大连市"}
+    with sessions() as s:
+        from luoshi.services.search import search
+
+        assert [h.report_id for h in search(s, "老旧小区", kind="sentence")] == [new.id]  # current only
+    again, _ = run(sessions, d, workers=workers, manifest=bulk.read_manifest(manifest))
+    assert again.counts["unchanged"] == 1 and current(sessions) == [new]
+    plain, _ = run(sessions, d, workers=workers)  # no manifest: the same document, filed as corrected
+    assert plain.counts["unchanged"] == 1 and current(sessions) == [new]
+    same = importer.import_file(sessions, d / "a.txt", overrides={"region": "大连市", "level": "city",
+                                                                  "plan_year": 2024})
+    assert same.status == "unchanged" and current(sessions) == [new]
+    # the metadata are always the text's with this run's flags on top, not the last filing's
+    moved = importer.import_file(sessions, d / "a.txt", overrides={"plan_year": 2025})
+    assert moved.status == "relabelled"
+    assert [tuple(r)[1:] for r in current(sessions)] == [(None, None, 2025, 2024)]
 
 
 def test_text_metadata_beats_the_file_name(sessions, tmp_path):

@@ -67,7 +67,7 @@ class Outcome:
 @dataclass
 class Summary:
     counts: dict[str, int] = field(default_factory=lambda: dict.fromkeys(
-        ("imported", "replaced", "unchanged", "failed"), 0))
+        ("imported", "replaced", "relabelled", "unchanged", "failed"), 0))
     failures: list[Outcome] = field(default_factory=list)
     interrupted: bool = False
     files: int = 0
@@ -177,16 +177,26 @@ def _sha256(path: Path) -> str | None:
         return None
 
 
-def _known(factory: sessionmaker[Session], sha: str) -> ImportResult | None:
-    """The stored report with these bytes (the current version first), if any."""
+def _known(factory: sessionmaker[Session], sha: str, overrides: Mapping[str, Any] | None = None) -> ImportResult | None:
+    """The stored report with these bytes (the current version first), if any — and if it is
+    filed as ``overrides`` say: metadata that differ are a correction, to be parsed and written
+    (importer: "relabelled"), not skipped."""
     with factory() as s:
-        r = s.execute(select(Report.id, Report.version, Report.doc_key, Report.region, Report.plan_year)
+        r = s.execute(select(Report.id, Report.version, Report.doc_key, Report.region, Report.plan_year,
+                             *(getattr(Report, k) for k in overrides or {}))
                       .where(Report.sha256 == sha)
                       .order_by(Report.is_current.desc(), Report.version.desc()).limit(1)).first()
         if r is None:
             return None
+        if any(_stored(getattr(r, k)) != _stored(v) for k, v in (overrides or {}).items()):
+            return None
         n = s.scalar(select(func.count()).select_from(ReportFigure).where(ReportFigure.report_id == r.id)) or 0
         return ImportResult("unchanged", r.id, n, r.version, r.doc_key, r.region, r.plan_year)
+
+
+def _stored(v: Any) -> Any:
+    """A metadata value as a column holds it (a manifest's date is text, the column's a date)."""
+    return v.isoformat() if hasattr(v, "isoformat") else None if v in (None, "") else str(v)
 
 
 @dataclass
@@ -259,7 +269,7 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
             if sha in seen:
                 return _Job(item, "duplicate", first=seen[sha])
             seen[sha] = item.label
-            known = _known(factory, sha)
+            known = _known(factory, sha, item.overrides)
             if known is not None:
                 return _Job(item, "known", known=known)
         job = _Job(item, "parse")
@@ -369,7 +379,7 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
-    if summary.counts["imported"] + summary.counts["replaced"] >= POOL_MIN:
+    if summary.counts["imported"] + summary.counts["replaced"] + summary.counts["relabelled"] >= POOL_MIN:
         _analyze(factory)
     return summary
 

@@ -2,7 +2,10 @@
 
 Re-importing bytes already stored for the same report is a no-op; new bytes for the same report
 (same doc key) become its next version, and the previous one stops being current in the same
-transaction. Any failure leaves the database as it was.
+transaction. Bytes stored under another key are the same document: a no-op too, unless the
+import gives metadata explicitly (flags, a manifest) that files them under a new key — then
+they are stored there ("relabelled": a correction of region, level or year), and the old filing
+stops being current. Any failure leaves the database as it was.
 
 The work is split in two so that bulk import can parse in worker processes: ``prepare`` (pure,
 slow: read, outline, figures, search entries — a picklable ``Prepared``) and ``write`` (one
@@ -36,8 +39,10 @@ from ..store.models import Report, ReportFigure
 from . import search
 
 METADATA = ("title", "region", "level", "kind", "review_year", "plan_year", "date", "speaker")
+CONTEXT = ("region", "kind", "review_year", "plan_year")  # what the figures are read in
 
-Status = Literal["imported", "unchanged", "replaced"]
+
+Status = Literal["imported", "unchanged", "replaced", "relabelled"]
 
 
 @dataclass(frozen=True)
@@ -117,6 +122,8 @@ def _metadata(found: Mapping[str, Any], overrides: Mapping[str, Any] | None,
         if k not in METADATA:
             raise ValueError(f"unknown metadata field {k!r}; use one of {', '.join(METADATA)}")
         meta[k] = v
+    if overrides and overrides.get("plan_year") is not None and "review_year" not in overrides:
+        meta["review_year"] = int(overrides["plan_year"]) - 1  # a work report reviews the year before
     if isinstance(meta["date"], str):
         meta["date"] = dt.date.fromisoformat(meta["date"])
     return meta
@@ -145,6 +152,7 @@ class Prepared:
     nodes: list[tuple] = field(default_factory=list)
     figures: list[tuple] = field(default_factory=list)
     entries: list[tuple] = field(default_factory=list)
+    relabel: bool = False  # metadata given explicitly: it files these bytes anew (see _store)
 
 
 NODE_COLUMNS = ("kind", "title", "level", "start", "end", "nstart", "nend", "flags")
@@ -189,13 +197,17 @@ def prepare(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = 
     doc: Document = read(p)
     sha = doc.sha256 or hashlib.sha256(p.read_bytes()).hexdigest()  # the bytes parsed, read once
     outline = build_outline(doc)
-    figures = extract_figures(doc, outline)  # linked: canonical set by luoshi.link
     meta = _metadata(outline.metadata, overrides, p.name)
+    # the figures read the report's region and years from the outline: give them the ones the
+    # report is filed under (flags, manifest, file name), or a report whose header does not
+    # name its region would have figures of no region, invisible to comparisons across regions
+    outline.metadata.update({k: meta[k] for k in CONTEXT if meta[k] is not None})
+    figures = extract_figures(doc, outline)  # linked: canonical set by luoshi.link
     nodes, index = _node_rows(outline)
     return Prepared(source=source or p.name, sha256=sha, key=doc_key(meta, doc.id), meta=meta,
                     doc=doc.id, format=doc.format, encoding=doc.encoding, original=doc.original,
                     nodes=nodes, figures=_figure_rows(figures, outline, index),
-                    entries=search.entries_for(doc, outline, figures, index))
+                    entries=search.entries_for(doc, outline, figures, index), relabel=bool(overrides))
 
 
 def allocate_ids(session: Session, table: str, n: int) -> list[int]:
@@ -244,16 +256,28 @@ def _insert_figures(session: Session, report_id: int, p: Prepared, node_ids: lis
     return ids
 
 
+def _unchanged(session: Session, r: Any) -> ImportResult:
+    n = session.scalar(select(func.count()).select_from(ReportFigure).where(ReportFigure.report_id == r.id)) or 0
+    return ImportResult("unchanged", r.id, n, r.version, r.doc_key, r.region, r.plan_year)
+
+
 def _store(session: Session, p: Prepared) -> ImportResult:
     lock(session, f"report:{p.key}")  # concurrent imports of one report take turns
     versions = session.execute(select(Report.id, Report.version, Report.sha256, Report.is_current)
                                .where(Report.doc_key == p.key)).all()  # a few rows: one query
-    same = max((v for v in versions if v.sha256 == p.sha256), key=lambda v: v.version, default=None)
-    if same is not None:
-        n = session.scalar(select(func.count()).select_from(ReportFigure)
-                           .where(ReportFigure.report_id == same.id)) or 0
-        return ImportResult("unchanged", same.id, n, same.version, p.key, p.meta["region"],
-                            p.meta["plan_year"])
+    # these bytes as filed before (any key), this key's newest first, then current filings
+    filed = sorted(session.execute(select(Report.id, Report.version, Report.doc_key, Report.is_current,
+                                          *(getattr(Report, k) for k in METADATA))
+                                   .where(Report.sha256 == p.sha256)).all(),
+                   key=lambda r: (r.doc_key != p.key, not r.is_current, -r.version))
+    if filed and not p.relabel and (filed[0].doc_key == p.key or filed[0].is_current):
+        return _unchanged(session, filed[0])  # the same document again
+    if p.relabel and any(r.is_current and r.doc_key == p.key and all(getattr(r, k) == p.meta[k] for k in METADATA)
+                         for r in filed):
+        return _unchanged(session, filed[0])  # filed as these flags say already
+    for old in filed:  # filed anew by explicit metadata: the old filing stops being current
+        if old.is_current and old.doc_key != p.key:
+            session.execute(update(Report).where(Report.id == old.id).values(is_current=False))
     current = next((v.id for v in versions if v.is_current), None)
     last = max((v.version for v in versions), default=0)
     if current is not None:  # before the insert: at most one current version per key
@@ -266,7 +290,8 @@ def _store(session: Session, p: Prepared) -> ImportResult:
     figure_ids = _insert_figures(session, report_id, p, node_ids)
     search.add_entries(session, report_id, p.entries, node_ids, figure_ids)
     # no index_tasks here: a new report row has no tasks yet; they are indexed when made
-    return ImportResult("replaced" if current is not None else "imported", report_id,
+    status: Status = ("relabelled" if filed and p.relabel else "replaced" if current is not None else "imported")
+    return ImportResult(status, report_id,
                         len(p.figures), last + 1, p.key, p.meta["region"], p.meta["plan_year"])
 
 

@@ -1,6 +1,8 @@
 """Numbers as written: Arabic with separators, Chinese numerals, mixed."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from luoshi.extract.numbers import parse_arabic, parse_chinese
 from luoshi.extract.quantities import find_quantities
@@ -56,3 +58,18 @@ def test_quantities(text, expected):
 def test_range():
     (q,) = find_quantities("7.5%—8%")
     assert (q.value, q.value_max, q.unit) == (7.5, 8, "%")
+
+
+ALPHABET = "0123456789.,-%亿万千百十一二两三五零个人元吨项倍点百分以上余多年度第 \n、，。：:~至A"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=ALPHABET, max_size=40), st.integers(0, 40), st.integers(0, 40))
+def test_the_fast_scan_finds_what_the_pattern_finds(text, a, b):
+    """find_quantities skips to where a number can start; it must match exactly where
+    finditer over every position would (the lookbehind sees the text before the range)."""
+    from luoshi.extract.quantities import _matches, _pattern
+
+    start, end = min(a, b, len(text)), min(max(a, b), len(text))
+    want = [(m.span(), m.groupdict()) for m in _pattern().finditer(text, start, end)]
+    assert [(m.span(), m.groupdict()) for m in _matches(text, start, end)] == want

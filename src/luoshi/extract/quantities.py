@@ -50,6 +50,25 @@ def _pattern() -> re.Pattern:
     )
 
 
+_FIRST = re.compile(rf"[\d{CN_CHARS}]")  # where a quantity can start (its number's first character)
+
+
+def _matches(text: str, start: int, end: int):
+    """``_pattern().finditer(text, start, end)``, several times faster: a report is mostly
+    characters that cannot start a number, and a pattern opening with a lookbehind makes the
+    regex engine try each of them; a plain character class skips them in C, and the pattern
+    is tried only where a number starts (the lookbehind still sees the text before)."""
+    match, first = _pattern().match, _FIRST.search
+    pos = start
+    while (c := first(text, pos, end)) is not None:
+        m = match(text, c.start(), end)
+        if m is None:
+            pos = c.start() + 1
+            continue
+        yield m
+        pos = m.end()
+
+
 KIND_OF: dict[str, str] = {}
 
 
@@ -79,7 +98,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     """Every number with a unit or magnitude in text[start:end]."""
     end = len(text) if end is None else end
     out: list[Quantity] = []
-    for m in _pattern().finditer(text, start, end):
+    for m in _matches(text, start, end):
         ar, cn, unit, mag = m.group("ar"), m.group("cn"), m.group("unit"), m.group("mag")
         if not unit and not mag:
             continue

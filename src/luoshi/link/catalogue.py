@@ -41,6 +41,9 @@ class Catalogue:
     contradictions: tuple[tuple[str, str], ...]
     units: dict[str, tuple[str, float]]
     magnitudes: dict[str, float]
+    # canonical() answers by (name, measure): a library repeats its indicator names report
+    # after report, and the lookup tries a dozen forms of each; bounded, see canonical()
+    answers: dict[tuple[str, str | None], str | None] = field(default_factory=dict, compare=False, repr=False)
 
 
 _QUOTES = re.compile(r"[\s\"'“”‘’《》〈〉「」『』]")
@@ -135,6 +138,19 @@ def canonical(indicator: str, measure: str | None = None) -> str | None:
     if not indicator:
         return None
     cat = catalogue()
+    key = (indicator, measure)
+    if key in cat.answers:
+        return cat.answers[key]
+    if len(cat.answers) >= ANSWERS:
+        cat.answers.clear()
+    cat.answers[key] = hit = _canonical(indicator, measure, cat)
+    return hit
+
+
+ANSWERS = 65536  # remembered answers of canonical(): a few MB at most
+
+
+def _canonical(indicator: str, measure: str | None, cat: Catalogue) -> str | None:
     for form in _candidates(indicator, cat):
         hit = cat.by_name.get(form)
         if hit is not None:

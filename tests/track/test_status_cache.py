@@ -297,3 +297,124 @@ def test_after_a_write_only_the_written_task_is_recomputed(lib, monkeypatch):
     monkeypatch.setattr(views, "_compute", counting)
     import_file(lib.sessions, sample_path("ln-2024-plan-exec.txt"))
     assert lib.read() == lib.uncached() and computed[1] == len(after)
+
+
+# ---------------------------------------------------------------- the overview's pieces (web.pages)
+
+def overview_of(lib: Lib, today=DAY, *, cached: bool = True) -> dict:
+    """The overview's cards and charts as plain data, read as a page reads them — or uncached,
+    inside a writing transaction (which neither reads nor fills any cache)."""
+    from luoshi.store import Report
+    from luoshi.web import pages as P
+
+    def plain_overview(s) -> dict:
+        o = P.overview(s, s.get(Report, lib.report_id), today)
+        return {"cards": [(c.indicator, c.target, c.actual, c.verdict, c.gap, c.source, c.source_report,
+                           c.source_figure, c.target_figure, c.task_id,
+                           c.status.to_dict() if c.status else None) for c in o.cards],
+                "charts": [str(ch) for ch in o.charts]}
+
+    if cached:
+        with lib.sessions() as s:
+            return plain_overview(s)
+    with store.write_transaction(lib.sessions) as s:
+        return plain_overview(s)
+
+
+def card(o: dict, indicator: str) -> tuple:
+    return next(c for c in o["cards"] if c[0] == indicator)
+
+
+def test_overview_targets_are_kept_and_follow_writes_and_imports(lib):
+    """Cards and charts are kept per report under the library stamp (a second read runs no
+    query for them); a tracking write shows on the card's status at the next read, an import
+    on its verdict, actual and chart — each equal to the uncached computation."""
+    day = D(2025, 2, 1)
+    first = overview_of(lib, day)
+    assert first == overview_of(lib, day, cached=False)
+    gdp = card(first, "地区生产总值")
+    assert gdp[3] == "no_data" and gdp[9] == lib.gdp and gdp[10]["status"]["reported"]["code"] == "no_update"
+    assert len(first["cards"]) >= 10 and first["charts"] == []  # no actual in the library yet: no chart
+    with statements(lib.sessions) as again:
+        assert overview_of(lib, day) == first
+    assert not [q for q in again if "FROM outline_nodes" in q or "FROM figures" in q]  # nothing recomputed
+
+    write(lib, lambda s: S.report_progress(s, lib.gdp, ProgressInput(D(2024, 12, 31), "completed", "全年",
+                                                                     value=5.2, unit="%"), S.SYSTEM, None))
+    after_write = overview_of(lib, day)
+    assert card(after_write, "地区生产总值")[10]["status"]["reported"]["code"] == "completed"
+    assert after_write == overview_of(lib, day, cached=False)
+
+    import_file(lib.sessions, sample_path("ln-2024-plan-exec.txt"))
+    after_import = overview_of(lib, day)
+    gdp = card(after_import, "地区生产总值")
+    assert gdp[2] == "5.1%" and gdp[3] == "missed" and gdp[6] not in (None, lib.report_id) and gdp[7]
+    assert any("地区生产总值：目标与实际" in ch for ch in after_import["charts"])
+    assert after_import == overview_of(lib, day, cached=False)
+
+
+def test_a_transaction_that_wrote_does_not_fill_the_overview_cache(lib):
+    from luoshi.services.readcache import library_stamp
+    from luoshi.store import Report
+    from luoshi.web import pages as P
+
+    engine = store.engine_of(lib.sessions)
+    P._TARGETS.clear()
+    with store.write_transaction(lib.sessions) as s:
+        S.rate(s, lib.gdp, "red", "增速偏低", S.SYSTEM)
+        assert P.targets(s, s.get(Report, lib.report_id)).cards
+        assert P._TARGETS.peek(engine, lib.report_id, library_stamp(s)) is None
+    with lib.sessions() as s:
+        P.targets(s, s.get(Report, lib.report_id))
+        assert P._TARGETS.peek(engine, lib.report_id, library_stamp(s)) is not None
+
+
+def test_target_cards_find_their_figures_in_one_query(lib):
+    """The cards' links to the figures (the target's, the actual's) come from one query, and
+    name the figures the reader's ``?at=`` lookup finds."""
+    from luoshi.services.compare import compare
+    from luoshi.store import Report
+    from luoshi.web import pages as P
+
+    import_file(lib.sessions, sample_path("ln-2024-plan-exec.txt"))
+    with store.write_transaction(lib.sessions) as s:  # uncached
+        report = s.get(Report, lib.report_id)
+        rows = {c.target_source.start: c for c in compare(s, region=report.region, year=report.plan_year)
+                if c.target_source.report_id == report.id}
+        with statements(lib.sessions) as seen:
+            got = P._targets(s, report)
+        assert len([q for q in seen if "min(figures.id)" in q]) == 1
+        assert not [q for q in seen if "figures.start = " in q]  # no query per card
+        assert sum(c.target_figure is not None for c in got.cards) >= 10
+        assert sum(c.source_figure is not None for c in got.cards) >= 5
+        for c in got.cards:
+            a = rows[c.start].actual_source
+            assert c.target_figure == P._figure_at(s, report.id, c.start)
+            assert c.source_figure == (P._figure_at(s, a.report_id, a.start) if a else None)
+
+
+def test_report_picker_follows_imports_and_reads_its_stamp_once_per_transaction(sessions):
+    from luoshi.store import Report
+    from luoshi.web import pages as P
+
+    def pick(rid, actor=None):
+        with sessions() as s:
+            p = P.picker(s, s.get(Report, rid), actor)
+            return p.total, {name: [r.id for r in rows] for name, rows in p.groups}
+
+    example = import_file(sessions, sample_path()).report_id
+    assert pick(example) == (1, {"辽宁省的报告": [example]})
+    plan_exec = import_file(sessions, sample_path("ln-2024-plan-exec.txt")).report_id
+    assert pick(example) == (2, {"辽宁省的报告": [plan_exec, example]})  # newest year first
+    with store.write_transaction(sessions) as s:
+        S.tasks_from_report(s, example, S.SYSTEM)
+    with sessions() as s:
+        views.choices(s)  # filled under the new stamp
+    with sessions() as s:
+        with statements(sessions) as seen:
+            first = views.choices(s)
+            again = views.choices(s)
+            P.picker(s, s.get(Report, example), None)
+        assert first is again and {r.id: r.tasks for r in first.rows}[example] > 100
+        assert first.default == example
+        assert len([q for q in seen if "FROM tasks" in q]) == 1  # the stamp, once in the transaction

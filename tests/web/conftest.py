@@ -105,3 +105,26 @@ def live_server(live_seeded) -> Iterator[str]:
     yield f"http://127.0.0.1:{port}"
     server.should_exit = True
     thread.join(10)
+
+
+REGIONS = ("辽宁省", "甘肃省", "陕西省")
+YEARS = range(2000, 2020)
+
+
+@pytest.fixture(scope="module")
+def many_reports(tmp_path_factory: pytest.TempPathFactory, fast_hashes: None) -> Iterator[tuple[str, object]]:
+    """A seeded database with 60 more current reports (three provinces, 2000–2019; bare rows:
+    a few lines of text, no figures, no tasks), more than the overview's report picker offers."""
+    from luoshi.store import Report
+
+    for url, sessions in _seeded(tmp_path_factory):
+        with store.write_transaction(sessions) as s:
+            for region in REGIONS:
+                for year in YEARS:
+                    s.add(Report(doc_key=f"many/{region}/{year}", doc=f"many-{region}-{year}",
+                                 title=f"{year}年{region}政府工作报告", region=region, level="province",
+                                 kind="work_report", plan_year=year, source=f"many-{region}-{year}.txt",
+                                 format="txt", sha256=f"{hash((region, year)) & 0xFFFFFFFF:064x}",
+                                 original=f"{year}年{region}政府工作报告\n\n一、过去一年的工作\n\n各项工作稳步推进。\n",
+                                 version=1, is_current=True))
+        yield url, sessions

@@ -360,3 +360,38 @@ def test_an_upload_over_the_limit_is_refused_in_the_browser(login, live_server):
     assert "文件超过大小上限" in page.locator("form#upload .errors").inner_text()
     assert page.url.endswith("/import") and page.locator("text=确认导入").count() == 0
     assert not page.errors, page.errors
+
+
+def test_report_picker_and_search_by_keyboard_without_script(browser, live_server):
+    """With JavaScript off, by keyboard alone: search a report from the overview, open it from
+    the results, and switch reports with the picker."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-CN", java_script_enabled=False)
+    ctx.set_default_timeout(15_000)
+    try:
+        page = ctx.new_page()
+        page.goto(f"{live_server}/login")
+        page.fill("input[name=username]", "kan")
+        page.fill("input[name=password]", PASSWORD)
+        page.press("input[name=password]", "Enter")
+        page.wait_for_load_state()
+        page.goto(live_server + "/?report=1")
+        assert page.locator("select[name=report] option[selected]").get_attribute("value") == "1"
+        page.focus("input[name=q]")
+        page.keyboard.type("辽宁 2024")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/reports/find\?q="))
+        assert "找到" in page.inner_text("[role=status]")
+        shot(page, "12-report-search")
+        link = page.locator("table.found a", has_text="2024年辽宁省政府工作报告").first
+        link.focus()
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(r"/\?report=1$"))
+        assert page.locator("ul.cards > li").count() >= 10
+        other = page.locator("select[name=report] option:not([selected])").first.get_attribute("value")
+        page.select_option("select[name=report]", other)
+        page.focus("form[action='/'] button[type=submit]")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(rf"report={other}"))
+        assert page.locator("select[name=report] option[selected]").get_attribute("value") == other
+    finally:
+        ctx.close()

@@ -385,3 +385,68 @@ def test_a_busy_database_is_a_503_page(app, monkeypatch):
     r = tc.get("/tasks")
     assert r.status_code == 503 and r.headers["retry-after"] == "1"
     assert "服务器繁忙" in r.text and r.headers["content-type"].startswith("text/html")
+
+
+# ---------------------------------------------------------------- the report picker and search
+
+def picker_of(page: str) -> tuple[list[str], list[tuple[str, bool]]]:
+    """(optgroup labels, [(report id, selected)]) of the overview's report picker."""
+    select = re.search(r'<select name="report">(.*?)</select>', page, re.S).group(1)
+    return (re.findall(r'<optgroup label="([^"]+)">', select),
+            [(rid, bool(sel)) for rid, sel in re.findall(r'<option value="(\d+)"\s*(selected)?', select)])
+
+
+def report_id_of(sessions, region: str, year: int) -> int:
+    from sqlalchemy import select
+
+    from luoshi.store import Report
+
+    with sessions() as s:
+        return s.scalar(select(Report.id).where(Report.region == region, Report.plan_year == year,
+                                                Report.is_current))
+
+
+def test_overview_picker_offers_a_few_reports_in_groups(many_reports, make_app):
+    from luoshi.web import pages as P
+
+    app = make_app(many_reports[1])
+    page = client(app, "duban").get("/").text
+    groups, options = picker_of(page)
+    ids = [rid for rid, _sel in options]
+    assert len(ids) == len(set(ids)) <= P.PICK_REGION + P.PICK_TRACKED + P.PICK_RECENT + 1
+    assert groups[0] == "辽宁省的报告" and "最近导入的报告" in groups
+    assert [rid for rid, sel in options if sel] == ["1"]  # the example: the newest report with tasks
+    assert "查找其他报告（共 62 份）" in page and 'action="/reports/find"' in page
+    # a reporter's own region comes first; a report outside every group is still offered, selected
+    old = report_id_of(many_reports[1], "甘肃省", 2001)
+    groups, options = picker_of(client(app, "fgw").get(f"/?report={old}").text)
+    assert groups[0] == "正在查看" and options[0] == (str(old), True) and groups[1] == "辽宁省的报告"
+    assert [rid for rid, sel in options if sel] == [str(old)]
+    # a supervisor (no department) gets the shown report's region
+    groups, options = picker_of(client(app, "duban").get(f"/?report={old}").text)
+    assert "甘肃省的报告" in groups and [rid for rid, sel in options if sel] == [str(old)]
+
+
+def test_report_search_reaches_every_report(many_reports, make_app):
+    from luoshi.web import pages as P
+
+    app = make_app(many_reports[1])
+    c = client(app, "kan")
+    old = report_id_of(many_reports[1], "甘肃省", 2001)
+    r = c.get("/reports/find", params={"q": " 甘肃  2001 "})
+    assert r.status_code == 200 and "找到 1 份报告" in r.text
+    assert re.findall(r'<a href="/\?report=(\d+)">', r.text) == [str(old)]
+    assert f'href="/reports/{old}"' in r.text and 'value="甘肃 2001"' in r.text
+    assert "找到 3 份报告" in c.get("/reports/find", params={"q": "2019年 政府工作报告"}).text  # three provinces
+    many = c.get("/reports/find", params={"q": "政府工作报告"}).text
+    assert len(re.findall(r'<a href="/\?report=\d+">', many)) == P.FIND_LIMIT and "缩小范围" in many
+    years = [int(y) for y in re.findall(r"</a></td><td>[^<]+</td><td>(\d{4})</td>", many)]
+    assert years == sorted(years, reverse=True) and years[0] == 2024  # newest year first
+    assert "没有找到含“不存在的地方”的报告" in c.get("/reports/find", params={"q": "不存在的地方"}).text
+    assert "多个字词用空格分开" in c.get("/reports/find").text
+    hostile = c.get("/reports/find", params={"q": '<script>alert(1)</script>"'}).text
+    assert "<script>alert" not in hostile and "&lt;script&gt;" in hostile
+    assert c.head("/reports/find?q=辽宁").status_code == 200
+    assert c.get("/reports/1").status_code == 200  # the reader's path still answers
+    anon = client(app).get("/reports/find?q=辽宁", follow_redirects=False)
+    assert anon.status_code == 303 and anon.headers["location"].startswith("/login")

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""Page latency under load at library scale: the overview and task-board pages (logged in) and
-the API's task list and roll-ups (bearer token), on loopback.
+"""Page latency under load at library scale: the overview, task-board and report-search pages
+(logged in) and the API's task list and roll-ups (bearer token), on loopback.
 
 usage: .venv/bin/python bench/bench_pages.py [--n 2000] [--library PATH] [--rebuild]
            [--seconds 10] [--concurrency 1,8] [--server-workers 1] [--writes-per-s 0]
@@ -324,6 +324,7 @@ def main(argv: list[str] | None = None) -> int:
         routes = {
             "web overview /": ("/", web_h, cookies),
             "web task board /tasks": ("/tasks", web_h, cookies),
+            "web report search": ("/reports/find?q=%E8%BE%BD%E5%AE%81%202024", web_h, cookies),  # 辽宁 2024
             "api tasks (50 of 194)": (f"/api/v1/tasks?report={rid}&limit=50", api_h, {}),
             "api roll-ups": (f"/api/v1/reports/{rid}/rollups", api_h, {}),
         }

@@ -37,10 +37,6 @@ def reports(s: Session) -> list[ReportChoice]:
     return report_choices(s)
 
 
-def choice_label(r: ReportChoice) -> str:
-    return r.title or f"{r.region or ''}{r.plan_year or ''} {r.source}"
-
-
 PICK_REGION, PICK_TRACKED, PICK_RECENT = 12, 12, 8  # options per group of the report picker
 FIND_LIMIT = 50  # reports a search lists
 
@@ -154,7 +150,7 @@ def existing_version(s: Session, key: str | None, sha256: str | None) -> dict[st
     return {"report": r, "label": report_label(r), "same": same is not None, "tasks": tasks}
 
 
-def report_label(r: Report) -> str:
+def report_label(r: Report | ReportChoice) -> str:
     return r.title or f"{r.region or ''}{r.plan_year or ''} {r.source}"
 
 

@@ -313,7 +313,7 @@ def overview(request: Request) -> Response:
             return render(request, "empty.html")
         data = P.overview(s, report, today(request), axis)
         return render(request, "overview.html", o=data, picker=P.picker(s, report, actor),
-                      label=P.choice_label, today=today(request), pub=publication(s, report.id))
+                      label=P.report_label, today=today(request), pub=publication(s, report.id))
     return read(request, go)
 
 
@@ -345,7 +345,7 @@ def reports_find(request: Request) -> Response:
     def go(s: Session) -> Response:
         actor_of(request, s)
         found = P.find_reports(s, request.query_params.get("q", ""))
-        return render(request, "report_find.html", found=found, label=P.choice_label, limit=P.FIND_LIMIT)
+        return render(request, "report_find.html", found=found, label=P.report_label, limit=P.FIND_LIMIT)
     return read(request, go)
 
 

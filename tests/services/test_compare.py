@@ -127,3 +127,23 @@ def test_two_sources_prefer_the_official_and_show_both(sessions, tmp_path):
     assert fai.actual_value == 5.2 and fai.actual_source.doc == "liaoning-2024-bulletin"
     assert [o.doc for o in fai.other_actuals] == ["ln-2024-plan-exec"]
     assert [o.value for o in fai.other_actuals] == [5.3]
+
+
+def test_narrowing_follows_the_library(sessions, tmp_path):
+    """The compare page's filters are read once per library stamp: an import shows at once."""
+    from luoshi.services.compare import Narrowing, narrowing
+
+    import_file(sessions, sample_path())
+    with sessions() as s:
+        first = narrowing(s)
+        assert 2024 in first.years and "辽宁省" in first.regions
+        assert ("gdp", "地区生产总值") in first.indicators
+        assert narrowing(s) is first  # the same library: read once
+    other = tmp_path / "jilin.txt"
+    other.write_text(sample_path().read_text("utf-8").replace("辽宁省", "吉林省").replace("辽宁", "吉林"), "utf-8")
+    import_file(sessions, other)
+    with sessions() as s:
+        assert "吉林省" in narrowing(s).regions
+    n = Narrowing([], [], [2026, 2025, 2023])
+    assert (n.default_year(2026), n.default_year(2024), n.default_year(2023)) == (2025, 2023, 2026)
+    assert Narrowing([], [], []).default_year(2026) is None

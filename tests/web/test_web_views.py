@@ -245,6 +245,33 @@ def test_compare_and_across_regions(app):
     assert "<svg" in across and "辽宁省" in across
 
 
+def test_compare_defaults_to_the_latest_due_year_and_pages(app, monkeypatch):
+    """A library of thousands of reports holds tens of thousands of targets: with no filter the
+    page shows the latest due year, 全部 lifts it, and the table comes a page at a time."""
+    from luoshi.web import pages as P
+
+    c = client(app, "kan")
+    first = c.get("/compare").text
+    shown = re.search(r"未选条件：显示 (\d{4}) 年的目标", first)
+    assert shown, first[:2000]
+    assert re.search(rf'<option value="{shown.group(1)}" selected>', first)
+    total = lambda html: int(re.search(r"共 (\d+) 项目标", html).group(1))  # noqa: E731
+    every = c.get("/compare", params={"year": "all"}).text
+    assert "未选条件" not in every and '<option value="all" selected>' in every
+    assert total(every) >= total(first) > 0
+    monkeypatch.setattr(P, "COMPARE_PAGE", 5)
+    rows = lambda html: html.split("<tbody>")[1].split("</tbody>")[0].count("<tr>")  # noqa: E731
+    one = c.get("/compare", params={"year": "all"}).text
+    pages = -(-total(every) // 5)
+    assert rows(one) == 5 and f"第 1 页，共 {pages} 页" in one and 'rel="next"' in one and 'rel="prev"' not in one
+    assert 'href="/compare?year=all&amp;page=2"' in one
+    two = c.get("/compare", params={"year": "all", "page": 2}).text
+    assert rows(two) == min(5, total(every) - 5) and 'rel="prev"' in two
+    assert re.findall(r'href="(/reports/\d+\?at=\d+)"', two) != re.findall(r'href="(/reports/\d+\?at=\d+)"', one)
+    last = c.get("/compare", params={"year": "all", "page": 999}).text  # past the end: the last page
+    assert f"第 {pages} 页，共 {pages} 页" in last and 'rel="next"' not in last
+
+
 def test_api_write_needs_the_csrf_header_with_a_cookie():
     """The session middleware lends the actor to a non-page POST only with X-CSRF-Token."""
     app = FastAPI()

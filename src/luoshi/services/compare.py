@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import Text, or_, select, type_coerce
+from sqlalchemy import Text, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, defer
 
 from .. import link
@@ -322,6 +322,48 @@ def _qualitative(session: Session, actual_rows: list[FigureRow], *, region: str 
                 verdict=v.verdict, gap=v.gap, gap_unit=v.gap_unit, rule=v.rule,
                 target_source=src, actual_source=None))
     return out
+
+
+@dataclass(frozen=True)
+class Narrowing:
+    """What the library's targets can be narrowed by: indicator ids with their names (sorted
+    by name), places (one key each) and years (newest first)."""
+
+    indicators: list[tuple[str, str]]
+    regions: list[str]
+    years: list[int]
+
+    def default_year(self, today: int) -> int | None:
+        """The year to show when no filter is given: the latest whose targets are due (before
+        ``today``'s year, so the next reports may hold the actuals), else the latest."""
+        return next((y for y in self.years if y < today), self.years[0] if self.years else None)
+
+
+_NARROWING: StampedCache[Narrowing] = StampedCache(size=8)
+
+
+def narrowing(session: Session) -> Narrowing:
+    """The filters of a comparison (see ``Narrowing``), read once per library stamp: at 2,000
+    reports they come from ~100,000 target figures."""
+    from ..link import indicator as indicator_info
+
+    def load() -> Narrowing:
+        current = select(Report.id).where(Report.is_current)
+        rows = session.execute(select(ReportFigure.canonical, ReportFigure.region, ReportFigure.year).distinct()
+                               .where(ReportFigure.role == "target", ReportFigure.canonical.is_not(None),
+                                      ReportFigure.report_id.in_(current))).all()
+        names = dict(session.execute(select(ReportFigure.canonical, func.min(ReportFigure.indicator))
+                                     .where(ReportFigure.role == "target", ReportFigure.canonical.is_not(None),
+                                            ReportFigure.report_id.in_(current))
+                                     .group_by(ReportFigure.canonical)).all())
+        inds = {c: getattr(indicator_info(c), "zh", "") or names.get(c, c) for c in {r.canonical for r in rows}}
+        return Narrowing(sorted(inds.items(), key=lambda kv: kv[1]),
+                         sorted({region_key(r.region) for r in rows if r.region}),
+                         sorted({r.year for r in rows if r.year}, reverse=True))
+
+    if not reads_committed(session):
+        return load()
+    return _NARROWING.get(engine(session), "narrowing", library_stamp(session), load)
 
 
 def across_regions(session: Session, *, indicator: str, year: int) -> list[Comparison]:

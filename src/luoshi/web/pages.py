@@ -14,7 +14,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import Session
 
 from ..link import indicator as indicator_info
-from ..services.compare import Comparison, across_regions, compare, region_key
+from ..services.compare import Comparison, across_regions, compare, narrowing, region_key
 from ..services.readcache import StampedCache, engine, library_stamp, reads_committed
 from ..store import AuditEntry, Report, ReportFigure, ReportNode, Task, current_reports
 from ..track import services as S
@@ -576,7 +576,7 @@ def may_report(actor: S.Actor | None, task: S.TaskInfo) -> bool:
 
 @dataclass
 class ComparePage:
-    rows: list[Comparison]
+    rows: list[Comparison]  # this page's
     indicators: list[tuple[str, str]]
     regions: list[str]
     years: list[int]
@@ -585,25 +585,38 @@ class ComparePage:
     year: int | None
     across: bool
     chart: Any
+    all_years: bool = False  # the reader asked for every year
+    defaulted: bool = False  # no filter was given: the year shown is the default one
+    total: int = 0
+    verdicts: list[tuple[str, int]] = field(default_factory=list)  # (verdict, count) over all pages
+    page: int = 1
+    pages: int = 1
+
+    def query(self, **change: Any) -> str:
+        """This page's filters as a query string, with ``change`` applied (for the pager)."""
+        from urllib.parse import urlencode
+
+        q = {"indicator": self.indicator, "region": self.region,
+             "year": "all" if self.all_years else (self.year or ""), "across": "1" if self.across else "",
+             "page": self.page, **change}
+        return urlencode({k: v for k, v in q.items() if v not in ("", None) and not (k == "page" and v == 1)})
 
 
-def _choices(s: Session) -> tuple[list[tuple[str, str]], list[str], list[int]]:
-    rows = s.execute(select(ReportFigure.canonical, ReportFigure.indicator, ReportFigure.region, ReportFigure.year)
-                     .join(Report).where(Report.is_current, ReportFigure.role == "target",
-                                         ReportFigure.canonical.is_not(None))).all()
-    inds: dict[str, str] = {}
-    for canon, name, _r, _y in rows:
-        ind = indicator_info(canon)
-        inds.setdefault(canon, getattr(ind, "zh", "") or name)
-    regions = sorted({region_key(r) for _c, _n, r, _y in rows if r})
-    years = sorted({y for *_x, y in rows if y}, reverse=True)
-    return sorted(inds.items(), key=lambda kv: kv[1]), regions, years
+COMPARE_PAGE = 200  # rows a page: the whole library holds ~16 targets a report
 
 
 def compare_page(s: Session, *, indicator: str = "", region: str = "", year: int | None = None,
-                 across: bool = False) -> ComparePage:
-    inds, regions, years = _choices(s)
+                 across: bool = False, all_years: bool = False, page: int = 1,
+                 today: dt.date | None = None) -> ComparePage:
+    """The comparison table, a page at a time. With no filter at all it shows the latest year
+    whose targets are due (a library of thousands of reports holds tens of thousands of
+    targets); 全部年份 (``all_years``) lifts that."""
+    narrow = narrowing(s)
     chart = None
+    defaulted = False
+    if not (indicator or region or year or across or all_years):
+        year = narrow.default_year((today or dt.date.today()).year)
+        defaulted = year is not None
     if across and indicator and year:
         rows = across_regions(s, indicator=indicator, year=year)
         groups = [(r.region or "—", [Bar("目标", r.target_value, "bar-target"),
@@ -614,7 +627,12 @@ def compare_page(s: Session, *, indicator: str = "", region: str = "", year: int
                          unit=rows[0].target_unit)
     else:
         rows = compare(s, indicator=indicator or None, region=region or None, year=year)
-    return ComparePage(rows, inds, regions, years, indicator, region, year, across, chart)
+    pages = max(1, math.ceil(len(rows) / COMPARE_PAGE))
+    page = min(max(1, page), pages)
+    counts = Counter(r.verdict for r in rows)
+    return ComparePage(rows[(page - 1) * COMPARE_PAGE:page * COMPARE_PAGE], narrow.indicators, narrow.regions,
+                       narrow.years, indicator, region, year, across, chart, all_years, defaulted, len(rows),
+                       [(v, counts[v]) for v in L.VERDICT_ZH if counts[v]], page, pages)
 
 
 # ---------------------------------------------------------------- department view

@@ -582,7 +582,9 @@ def compare_view(request: Request) -> Response:
     def go(s: Session) -> Response:
         actor_of(request, s)
         data = P.compare_page(s, indicator=q.get("indicator", ""), region=q.get("region", ""),
-                              year=_int(q.get("year")), across=q.get("across") == "1")
+                              year=_int(q.get("year")), across=q.get("across") == "1",
+                              all_years=q.get("year") == "all", page=_int(q.get("page")) or 1,
+                              today=today(request))
         return render(request, "compare.html", c=data)
     return read(request, go)
 

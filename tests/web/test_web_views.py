@@ -477,3 +477,34 @@ def test_report_search_reaches_every_report(many_reports, make_app):
     assert c.get("/reports/1").status_code == 200  # the reader's path still answers
     anon = client(app).get("/reports/find?q=辽宁", follow_redirects=False)
     assert anon.status_code == 303 and anon.headers["location"].startswith("/login")
+
+
+def test_overview_counts_are_rendered_once_per_rollup_and_follow_a_write(many_reports, make_app):
+    """The counts tables are kept rendered with the roll-ups they came from: a second read
+    reuses them, and a write shows on the very next read."""
+    import datetime as dt
+
+    from luoshi import store
+    from luoshi.track import services as S
+    from luoshi.web import views
+
+    app = make_app(many_reports[1])
+    c = client(app, "duban")
+
+    def totals() -> list[int]:
+        page = c.get("/?report=1&axis=reported").text
+        foot = re.search(r'<tfoot><tr><th scope="row">合计</th><td>194</td>(.*?)</tr></tfoot>', page, re.S)
+        return [int(n) for n in re.findall(r"<td>(\d+)</td>", foot.group(1))]
+
+    key = (1, dt.date.today(), "reported")
+    before = totals()
+    kept = views._COUNTS[key][1]
+    assert totals() == before and views._COUNTS[key][1] is kept  # rendered once
+    with store.write_transaction(many_reports[1]) as s:
+        task = next(t for t in S.list_tasks(s, report_id=1) if t.number == 150)
+        S.report_progress(s, task.id, S.ProgressInput(dt.date(2024, 6, 30), "completed", "已完成", percent=100),
+                          S.SYSTEM, None)
+    after = totals()
+    assert views._COUNTS[key][1] is not kept and sum(after) == sum(before) == 194
+    assert after != before  # one task moved to 已完成
+    assert c.get("/?report=1&axis=schedule").status_code == 200 and (1, dt.date.today(), "schedule") in views._COUNTS

@@ -333,6 +333,7 @@ class Overview:
     charts: list[Any]
     axis: str
     definitions: dict[str, Any]
+    rollups: S.Rollups | None = None  # what whole, by_section and by_department come from
 
 
 def overview(s: Session, report: Report, today: dt.date, axis: str = "reported") -> Overview:
@@ -341,7 +342,7 @@ def overview(s: Session, report: Report, today: dt.date, axis: str = "reported")
     t = targets(s, report)
     overdue = [ts for ts in sts if ts.status.schedule.code == "overdue"]
     return Overview(report, [_with_task(c, sts) for c in t.cards], roll.whole, roll.by_section,
-                    roll.by_department, overdue, t.charts, axis, definitions())
+                    roll.by_department, overdue, t.charts, axis, definitions(), roll)
 
 
 # ---------------------------------------------------------------- reader

@@ -147,3 +147,47 @@ def test_narrowing_follows_the_library(sessions, tmp_path):
     n = Narrowing([], [], [2026, 2025, 2023])
     assert (n.default_year(2026), n.default_year(2024), n.default_year(2023)) == (2025, 2023, 2026)
     assert Narrowing([], [], []).default_year(2026) is None
+
+
+def test_qualitative_targets_are_stored_at_import_and_backfilled(sessions, monkeypatch):
+    """Found once, at import (and by migration 0007 for reports stored before it): a comparison
+    reads them from the table, never the report's text again."""
+    from alembic import command
+    from sqlalchemy import delete, select
+
+    import luoshi
+    from luoshi import store
+    from luoshi.store import QualitativeTargetRow
+    from luoshi.store.db import alembic_config
+
+    r = import_file(sessions, sample_path())
+    import_file(sessions, PLAN_EXEC)
+    cols = [c for c in QualitativeTargetRow.__table__.columns if c.name != "id"]
+    with sessions() as s:
+        stored = s.execute(select(*cols).order_by(QualitativeTargetRow.report_id, QualitativeTargetRow.ord)).all()
+    original = sample_path().read_text(encoding="utf-8")
+    mine = [q for q in stored if q.report_id == r.report_id]
+    assert any("同步" in q.text and q.rule_id for q in mine)
+    assert all(original[q.start:q.end] == q.text for q in mine)
+
+    def no_reading(*a, **k):
+        raise AssertionError("a comparison read a report's text again")
+
+    monkeypatch.setattr(luoshi, "build_outline", no_reading)
+    with sessions() as s:
+        rules = [(c.indicator, c.verdict) for c in compare(s) if c.measure == "rule"]
+    assert ("能耗" in " ".join(i for i, _ in rules)) and rules
+    monkeypatch.undo()
+
+    engine = store.engine_of(sessions)
+    command.downgrade(alembic_config(engine), "0006")
+    command.upgrade(alembic_config(engine), "head")  # the backfill reads each report once more
+    with sessions() as s:
+        assert s.execute(select(*cols).order_by(QualitativeTargetRow.report_id, QualitativeTargetRow.ord)).all() == stored
+    with sessions.begin() as s:
+        s.execute(delete(QualitativeTargetRow))
+    from luoshi.services.compare import _compare
+
+    with sessions() as s:  # uncached (the library's stamp did not move): the table is what is read
+        rows = _compare(s, indicator=None, region=None, year=None, tolerance=None)
+        assert rows and [c for c in rows if c.measure == "rule"] == []

@@ -22,7 +22,9 @@ TABLES = {"reports", "outline_nodes", "figures",
           # 0003, the search index (tests/services/test_search.py); SQLite adds its FTS5 tables
           "search_entries",
           # 0004, the publication decision (tests/track/test_publication.py)
-          "report_publications"}
+          "report_publications",
+          # 0007, qualitative targets found at import (tests/services/test_compare.py)
+          "qualitative_targets"}
 FTS5 = {"search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"}
 
 

@@ -8,16 +8,14 @@ report, a plan-execution report or a statistical bulletin — the later, more of
 
 With thousands of reports in the library a comparison reads only what it needs: a region's
 figures through the (canonical, region, year, role) index under every name of the place, the
-reports those figures come from (not every report), and each report's qualitative targets once
-per process (they depend on its text alone, which never changes under a report id).
+reports those figures come from (not every report), and the reports' qualitative targets as found
+at import (table ``qualitative_targets``), not by reading their texts again.
 """
 
 from __future__ import annotations
 
 import json
 import re
-import threading
-from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
@@ -26,7 +24,7 @@ from sqlalchemy import Text, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, defer
 
 from .. import link
-from ..store import Report, ReportFigure
+from ..store import QualitativeTargetRow, Report, ReportFigure
 from .readcache import StampedCache, engine, library_stamp, reads_committed
 
 @lru_cache(maxsize=1)
@@ -252,35 +250,14 @@ def _pick(cands: list[FigureRow], reports: dict[int, Report]) -> tuple[FigureRow
     return chosen.figure, [o.figure for o in others]
 
 
-_QUALITATIVE: OrderedDict[tuple[int, str], list[tuple[Any, str]]] = OrderedDict()
-_QUALITATIVE_LOCK = threading.Lock()
-_QUALITATIVE_SIZE = 20000
-
-
 def _qualitative_targets(session: Session, reps: list[Report]) -> dict[int, list[tuple[Any, str]]]:
-    """Each report's qualitative targets with their normalised text, from the memo (keyed by
-    report id and content hash) or by reading the report — originals fetched in one query."""
-    import luoshi
-
-    out: dict[int, list[tuple[Any, str]]] = {}
-    with _QUALITATIVE_LOCK:
-        for r in reps:
-            hit = _QUALITATIVE.get((r.id, r.sha256))
-            if hit is not None:
-                out[r.id] = hit
-    missing = [r for r in reps if r.id not in out]
-    if missing:
-        originals = dict(session.execute(select(Report.id, Report.original)
-                                         .where(Report.id.in_([r.id for r in missing]))).all())
-        for r in missing:
-            doc = luoshi.read_text(originals[r.id], r.doc)
-            found = link.qualitative_targets(doc, luoshi.build_outline(doc))
-            out[r.id] = [(q, doc.text[doc.to_normalised(q.start):doc.to_normalised(q.end)]) for q in found]
-        with _QUALITATIVE_LOCK:
-            for r in missing:
-                _QUALITATIVE[(r.id, r.sha256)] = out[r.id]
-            while len(_QUALITATIVE) > _QUALITATIVE_SIZE:
-                _QUALITATIVE.popitem(last=False)
+    """Each report's qualitative targets (stored at import) with their normalised text."""
+    out: dict[int, list[tuple[Any, str]]] = {r.id: [] for r in reps}
+    ids = list(out)
+    for chunk in (ids[i:i + 900] for i in range(0, len(ids), 900)):  # SQLite's bound-parameter limit
+        for q in session.execute(select(QualitativeTargetRow).where(QualitativeTargetRow.report_id.in_(chunk))
+                                 .order_by(QualitativeTargetRow.report_id, QualitativeTargetRow.ord)).scalars():
+            out[q.report_id].append((link.QualitativeTarget(q.start, q.end, q.text, q.rule_id), q.ntext))
     return out
 
 

@@ -31,6 +31,7 @@ from sqlalchemy import func, insert, select, text, update
 from sqlalchemy.orm import Session, sessionmaker
 
 from .. import build_outline, extract_figures, read
+from ..link import qualitative_targets
 from ..extract.model import Figure
 from ..ingest.document import Document
 from ..outline.model import Node, Outline
@@ -153,9 +154,11 @@ class Prepared:
     figures: list[tuple] = field(default_factory=list)
     entries: list[tuple] = field(default_factory=list)
     relabel: bool = False  # metadata given explicitly: it files these bytes anew (see _store)
+    qualitative: list[tuple] = field(default_factory=list)  # QUALITATIVE_COLUMNS, in list order
 
 
 NODE_COLUMNS = ("kind", "title", "level", "start", "end", "nstart", "nend", "flags")
+QUALITATIVE_COLUMNS = ("start", "end", "text", "ntext", "rule_id")
 FIGURE_COLUMNS = ReportFigure.FIELDS
 
 
@@ -207,7 +210,9 @@ def prepare(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = 
     return Prepared(source=source or p.name, sha256=sha, key=doc_key(meta, doc.id), meta=meta,
                     doc=doc.id, format=doc.format, encoding=doc.encoding, original=doc.original,
                     nodes=nodes, figures=_figure_rows(figures, outline, index),
-                    entries=search.entries_for(doc, outline, figures, index), relabel=bool(overrides))
+                    entries=search.entries_for(doc, outline, figures, index), relabel=bool(overrides),
+                    qualitative=[(q.start, q.end, q.text, doc.text[doc.to_normalised(q.start):doc.to_normalised(q.end)],
+                                  q.rule_id) for q in qualitative_targets(doc, outline)])
 
 
 def allocate_ids(session: Session, table: str, n: int) -> list[int]:
@@ -289,6 +294,8 @@ def _store(session: Session, p: Prepared) -> ImportResult:
     node_ids = _insert_outline(session, report_id, p)
     figure_ids = _insert_figures(session, report_id, p, node_ids)
     search.add_entries(session, report_id, p.entries, node_ids, figure_ids)
+    executemany(session, "qualitative_targets", ("report_id", "ord", *QUALITATIVE_COLUMNS),
+                [(report_id, i, *q) for i, q in enumerate(p.qualitative)])
     # no index_tasks here: a new report row has no tasks yet; they are indexed when made
     status: Status = ("relabelled" if filed and p.relabel else "replaced" if current is not None else "imported")
     return ImportResult(status, report_id,

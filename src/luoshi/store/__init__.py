@@ -14,12 +14,12 @@ from __future__ import annotations
 
 from .db import DEFAULT_URL, ENV_URL, close, create, engine_of, lock, open, resolve_url, upgrade, write_transaction
 from .models import (ApiToken, AppendOnlyError, Assignment, AuditEntry, Base, Department, Milestone,
-                     ProgressUpdate, Rating, Report, ReportFigure, ReportNode, SearchEntry, Task,
-                     TaskRevision, User)
+                     ProgressUpdate, QualitativeTargetRow, Rating, Report, ReportFigure, ReportNode,
+                     SearchEntry, Task, TaskRevision, User)
 from .queries import current_figures, current_reports, report_versions
 
 __all__ = ["open", "close", "create", "upgrade", "engine_of", "resolve_url", "DEFAULT_URL",
            "ENV_URL", "write_transaction", "lock", "Base", "Report", "ReportNode", "ReportFigure",
            "current_reports", "current_figures", "report_versions", "Department", "Task",
            "TaskRevision", "Assignment", "Milestone", "ProgressUpdate", "Rating", "User",
-           "ApiToken", "AuditEntry", "AppendOnlyError", "SearchEntry"]
+           "ApiToken", "AuditEntry", "AppendOnlyError", "SearchEntry", "QualitativeTargetRow"]

@@ -1,6 +1,6 @@
 """Table models, one module per concern (reports + outline, figures; departments; tasks and
 their revisions, assignments and milestones; progress and ratings; users and tokens; the audit
-log; the search index; what is published). Importing this package registers every table on ``Base.metadata``."""
+log; the search index; what is published; qualitative targets). Importing this package registers every table on ``Base.metadata``."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from .departments import Department
 from .figures import ReportFigure
 from .progress import ProgressUpdate, Rating
 from .publication import ReportPublication
+from .qualitative import QualitativeTargetRow
 from .reports import Report, ReportNode
 from .search import SearchEntry
 from .tasks import Assignment, Milestone, Task, TaskRevision
@@ -18,4 +19,4 @@ from .users import ApiToken, User
 
 __all__ = ["Base", "Report", "ReportNode", "ReportFigure", "Department", "Task", "TaskRevision",
            "Assignment", "Milestone", "ProgressUpdate", "Rating", "User", "ApiToken", "AuditEntry",
-           "AppendOnlyError", "SearchEntry", "ReportPublication"]
+           "AppendOnlyError", "SearchEntry", "ReportPublication", "QualitativeTargetRow"]

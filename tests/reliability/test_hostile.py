@@ -405,8 +405,8 @@ def test_path_traversal_names(tmp_path, db, monkeypatch):
     work.mkdir(parents=True)
     odd = {"..txt": "document", "...txt": "document", "..\\..\\evil.txt": "_.._evil",
            "a\nb.txt": "a_b", ".hidden.txt": "hidden", "C:x.txt": "C_x"}
-    for name in odd:
-        (work / name).write_text("一、回顾\n全省地区生产总值增长5%。", "utf-8")
+    for i, name in enumerate(odd):  # each a document of its own (the same bytes are one document)
+        (work / name).write_text(f"一、回顾\n全省地区生产总值增长5%。第{i}份。", "utf-8")
     monkeypatch.chdir(work)
     before = _tree(tmp_path)
     assert read("../../etc/passwd.txt").id == "passwd"

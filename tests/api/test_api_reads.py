@@ -106,6 +106,12 @@ def test_rollups_reminders_compare_search(shared):
     across = ok(w.get("/compare", "viewer", params={"indicator": "gdp", "year": 2024, "across_regions": True}))
     assert across["items"]
     assert w.get("/compare", "viewer", params={"across_regions": True}).status_code == 422
+    every = ok(w.get("/compare", "viewer", params={"year": 2024}))
+    assert every["total"] == len(every["items"]) > 3 and every["limit"] is None
+    part = ok(w.get("/compare", "viewer", params={"year": 2024, "limit": 2, "offset": 1}))
+    assert (part["total"], part["limit"], part["offset"]) == (every["total"], 2, 1)
+    assert part["items"] == every["items"][1:3]
+    assert w.get("/compare", "viewer", params={"limit": 0}).status_code == 422
     csv = w.get("/compare", "viewer", params={"format": "csv"})
     assert csv.status_code == 200 and csv.headers["content-type"].startswith("text/csv")
     pytest.importorskip("luoshi.services.search")

@@ -41,6 +41,9 @@ def get_reminders(department: str | None = None, report: DbInt | None = None,
             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
 def get_compare(indicator: str | None = None, region: str | None = None, year: DbInt | None = None,
                 across_regions: bool = False, format: Literal["json", "csv", "xlsx"] = "json",
+                limit: int | None = Query(None, ge=1, le=10000, description="JSON: at most this many rows "
+                                          "(a library of 2,000 reports holds ~36,000 targets); all when absent"),
+                offset: Offset = 0,
                 _actor: Actor = Depends(current_actor), s: Session = Depends(read_session)) -> Any:
     from ...services.compare import across_regions as across, compare
 
@@ -49,7 +52,8 @@ def get_compare(indicator: str | None = None, region: str | None = None, year: D
     rows = across(s, indicator=indicator, year=year) if across_regions else compare(
         s, indicator=indicator, region=region, year=year)
     if format == "json":
-        return {"items": [r.to_dict() for r in rows]}
+        shown = rows[offset:offset + limit] if limit is not None else rows[offset:]
+        return {"total": len(rows), "limit": limit, "offset": offset, "items": [r.to_dict() for r in shown]}
     from ...services.render import render_comparisons
 
     return download(render_comparisons(rows, format), f"compare.{format}", format)

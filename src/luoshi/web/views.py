@@ -15,8 +15,6 @@ import re
 import secrets
 import shutil
 import tempfile
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -29,6 +27,7 @@ from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from .. import store
+from ..services.readcache import StampedCache
 from ..errors import InputError, LuoshiError
 from ..track import audit
 from ..track import services as S
@@ -321,8 +320,7 @@ def overview(request: Request) -> Response:
     return read(request, go)
 
 
-_COUNTS: OrderedDict[tuple[int, dt.date, str], tuple[Any, Markup]] = OrderedDict()
-_COUNTS_LOCK = threading.Lock()
+_COUNTS: StampedCache[tuple[Any, Markup]] = StampedCache(size=64)
 
 
 def counts_section(request: Request, o: P.Overview, day: dt.date) -> Markup:
@@ -330,20 +328,15 @@ def counts_section(request: Request, o: P.Overview, day: dt.date) -> Markup:
     tables are a function of the report's roll-ups (which track.views keeps while the report's
     stamp holds — any write or import brings new ones, and a writing transaction always gets
     new ones), the axis, and the report and date in the links. With 69 departments they were
-    half of the page's rendering. The roll-up is kept with the HTML, so identity can't be fooled."""
+    half of the page's rendering. The stamp is the roll-up's identity; the entry keeps the
+    roll-up alive, so its id cannot pass to a newer one while the entry stands."""
+    def render_counts() -> tuple[Any, Markup]:
+        return o.rollups, Markup(web(request).templates.get_template("overview_counts.html").render(o=o, today=day, L=L))
+
+    if o.rollups is None:
+        return render_counts()[1]
     key = (o.report.id, day, o.axis)
-    with _COUNTS_LOCK:
-        hit = _COUNTS.get(key)
-        if hit is not None and o.rollups is not None and hit[0] is o.rollups:
-            _COUNTS.move_to_end(key)
-            return hit[1]
-    html = Markup(web(request).templates.get_template("overview_counts.html").render(o=o, today=day, L=L))
-    with _COUNTS_LOCK:
-        _COUNTS[key] = (o.rollups, html)
-        _COUNTS.move_to_end(key)
-        while len(_COUNTS) > 64:
-            _COUNTS.popitem(last=False)
-    return html
+    return _COUNTS.get(store.engine_of(sessions(request)), key, (id(o.rollups),), render_counts)[1]
 
 
 @router.post("/reports/{report_id}/publication")

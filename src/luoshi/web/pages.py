@@ -308,18 +308,10 @@ def targets(s: Session, report: Report) -> Targets:
 
 
 def _with_task(c: Card, statuses: list[S.TaskStatus]) -> Card:
+    """The card with the task that holds its target and that task's status (as ``statuses``
+    have it: current to the read)."""
     st = next((t for t in statuses if t.task.start <= c.start < t.task.end), None)
     return replace(c, task_id=st.task.id if st else None, status=st)
-
-
-def cards(s: Session, report: Report, statuses: list[S.TaskStatus]) -> list[Card]:
-    """The main expected targets with their actuals and verdicts, in the report's order, each
-    with the task that holds it and its status (as ``statuses`` have it: current to the read)."""
-    return [_with_task(c, statuses) for c in targets(s, report).cards]
-
-
-def history_charts(s: Session, report: Report) -> list[Any]:
-    return targets(s, report).charts
 
 
 @dataclass

@@ -211,8 +211,14 @@ def prepare(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = 
                     doc=doc.id, format=doc.format, encoding=doc.encoding, original=doc.original,
                     nodes=nodes, figures=_figure_rows(figures, outline, index),
                     entries=search.entries_for(doc, outline, figures, index), relabel=bool(overrides),
-                    qualitative=[(q.start, q.end, q.text, doc.text[doc.to_normalised(q.start):doc.to_normalised(q.end)],
-                                  q.rule_id) for q in qualitative_targets(doc, outline)])
+                    qualitative=qualitative_rows(doc, outline))
+
+
+def qualitative_rows(doc: Document, outline: Outline) -> list[tuple]:
+    """The report's qualitative targets as rows in QUALITATIVE_COLUMNS order (the normalised
+    text is what the rules read)."""
+    return [(q.start, q.end, q.text, doc.text[doc.to_normalised(q.start):doc.to_normalised(q.end)], q.rule_id)
+            for q in qualitative_targets(doc, outline)]
 
 
 def allocate_ids(session: Session, table: str, n: int) -> list[int]:

@@ -42,18 +42,16 @@ def upgrade() -> None:
 def _backfill(bind: sa.Connection) -> None:
     """The reports stored before this revision, read once more."""
     import luoshi
-    from luoshi.link import qualitative_targets
+    from luoshi.services.importer import QUALITATIVE_COLUMNS, qualitative_rows
 
-    table = sa.table("qualitative_targets", *(sa.column(c) for c in
-                                               ("report_id", "ord", "start", "end", "text", "ntext", "rule_id")))
+    table = sa.table("qualitative_targets", *(sa.column(c) for c in ("report_id", "ord", *QUALITATIVE_COLUMNS)))
     ids = bind.execute(sa.text("SELECT id FROM reports ORDER BY id")).scalars().all()
     for report_id in ids:
         original, doc_id = bind.execute(sa.text("SELECT original, doc FROM reports WHERE id = :r"),
                                         {"r": report_id}).one()
         doc = luoshi.read_text(original, doc_id)
-        rows = [{"report_id": report_id, "ord": i, "start": q.start, "end": q.end, "text": q.text,
-                 "ntext": doc.text[doc.to_normalised(q.start):doc.to_normalised(q.end)], "rule_id": q.rule_id}
-                for i, q in enumerate(qualitative_targets(doc, luoshi.build_outline(doc)))]
+        rows = [{"report_id": report_id, "ord": i, **dict(zip(QUALITATIVE_COLUMNS, q))}
+                for i, q in enumerate(qualitative_rows(doc, luoshi.build_outline(doc)))]
         if rows:
             op.bulk_insert(table, rows)
 

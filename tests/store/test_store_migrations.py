@@ -37,6 +37,11 @@ def tables(engine) -> set[str]:
     return names
 
 
+def fts_hashsize(engine) -> int:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'")).scalar_one()
+
+
 def head() -> str:
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
@@ -60,7 +65,13 @@ def test_upgrade_from_empty_to_head(db_url):
         assert indexes["ix_figures_canonical_region_year_role"]["column_names"] == [
             "canonical", "region", "year", "role"]
         assert indexes["ix_reports_region_plan_year"]["column_names"] == ["region", "plan_year"]
+        if engine.dialect.name == "sqlite":  # 0008: a bulk import's batch is one FTS5 segment
+            assert fts_hashsize(engine) == 32 * 1024 * 1024
         store.upgrade(engine)  # again: nothing to do
+        if engine.dialect.name == "sqlite":
+            command.downgrade(alembic_config(engine), "0007")
+            assert fts_hashsize(engine) == 1024 * 1024  # FTS5's default again
+            store.upgrade(engine)
         command.downgrade(alembic_config(engine), "base")
         assert set(inspect(engine).get_table_names()) == {"alembic_version"}
         store.upgrade(engine)

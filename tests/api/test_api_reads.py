@@ -117,7 +117,8 @@ def test_rollups_reminders_compare_search(shared):
     pytest.importorskip("luoshi.services.search")
     hits = ok(w.get("/search", "viewer", params={"q": "粮食 产量"}))["items"]
     assert hits and all("粮食" in h["text"] and "产量" in h["text"] for h in hits)
-    assert ok(w.get("/search", "viewer", params={"q": "粮食", "kind": "figure", "limit": 3}))["items"][0]["kind"] == "figure"
+    figure = ok(w.get("/search", "viewer", params={"q": "粮食", "kind": "figure", "limit": 3}))["items"][0]
+    assert figure["kind"] == "figure" and figure["reader"] == f"/reports/{figure['report_id']}?fig={figure['ref_id']}#f-{figure['ref_id']}"
     assert w.get("/search", "viewer").status_code == 422
 
 

@@ -107,6 +107,13 @@ def test_newest_first_and_reference_to_the_reader(lib):
     first = hits[0]
     assert (first.region, first.level, first.title) == ("辽宁省", "province", "2024年辽宁省政府工作报告")
     assert first.section.startswith("一、2023年工作回顾")
+    # each hit says where the web reader shows it: the sentence's span, the figure, the task
+    by_kind = {h.kind: h for h in hits}
+    s = by_kind["sentence"]
+    assert s.reader_path() == f"/reports/{s.report_id}?hit={s.start}-{s.end}#hit"
+    f = by_kind["figure"]
+    assert f.reader_path() == f"/reports/{f.report_id}?fig={f.ref_id}#f-{f.ref_id}"
+    assert f.to_dict()["reader"] == f.reader_path()
 
 
 def test_narrowing(lib):
@@ -210,6 +217,8 @@ def test_tasks_made_from_a_report_are_searchable(sessions):
         assert len(tasks) == len(made.created) > 100
         assert hits and all("老旧小区" in h.text for h in hits)
         assert {h.text for h in hits} == {t.text for t in tasks.values() if "老旧小区" in t.text}
+        assert all(h.reader_path() == f"/reports/{r.report_id}?task={h.ref_id}#t-{h.ref_id}" and h.ref_id in tasks
+                   for h in hits)
         n = s.scalar(select(func.count()).select_from(SearchEntry).where(SearchEntry.kind == "task"))
     with sessions.begin() as s:  # running it again makes no task and leaves the index as it was
         assert S.tasks_from_report(s, r.report_id, S.SYSTEM).created == []
@@ -279,11 +288,12 @@ def test_cli_search(db_url, tmp_path):
     assert r.exit_code == 0, r.stderr
     out = r.stdout.splitlines()
     assert out[0].startswith("[sentence] 辽宁省 2024 report 1 4024-4070")
-    assert "【改造老旧小区】" in out[1] and len(out) == 4
+    assert "【改造老旧小区】" in out[1] and out[2] == "    /reports/1?hit=4024-4070#hit" and len(out) == 6
     assert "2 hits" in r.stderr
     r = runner.invoke(main, ["search", "营商环境", "--db", db_url, "--format", "jsonl", "--kind", "sentence"])
     rows = [json.loads(x) for x in r.stdout.splitlines()]
     assert rows and all("<mark>营商环境</mark>" in x["snippet_html"] for x in rows)
-    assert {"report_id", "start", "end", "snippet", "snippet_html", "kind"} <= set(rows[0])
+    assert {"report_id", "start", "end", "snippet", "snippet_html", "kind", "reader"} <= set(rows[0])
+    assert rows[0]["reader"] == f"/reports/{rows[0]['report_id']}?hit={rows[0]['start']}-{rows[0]['end']}#hit"
     r = runner.invoke(main, ["search", "  ", "--db", db_url])
     assert r.exit_code == 2 and "empty query" in r.stderr

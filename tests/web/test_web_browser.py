@@ -362,6 +362,33 @@ def test_an_upload_over_the_limit_is_refused_in_the_browser(login, live_server):
     assert not page.errors, page.errors
 
 
+def test_search_the_library_and_open_a_hit_in_the_reader(login, live_server):
+    """From the menu: search two words, narrow to sentences, open a hit: the reader scrolls to
+    the sentence, highlighted."""
+    page = login("kan")
+    page.goto(live_server + "/")
+    page.click("nav a[href='/search']")
+    page.wait_for_url(re.compile(r"/search$"))
+    page.fill("input[name=q]", "老旧小区 改造")
+    page.select_option("select[name=kind]", "sentence")
+    page.click("form[action='/search'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/search\?q="))
+    assert "条结果" in page.inner_text("[role=status]")
+    hits = page.locator("ol.hits > li")
+    assert hits.count() >= 2 and page.locator("ol.hits .badge", has_text="原文").count() == hits.count()
+    first = hits.first
+    assert first.locator(".snippet mark").first.inner_text() in ("改造老旧小区", "老旧小区", "改造")
+    shot(page, "13-search")
+    first.locator("a").first.click()
+    page.wait_for_url(re.compile(r"/reports/1\?hit=\d+-\d+#hit$"))
+    mark = page.locator("mark.hit")
+    assert mark.count() == 1 and "老旧小区" in mark.inner_text()
+    assert mark.is_visible() and mark.evaluate("e => { const r = e.getBoundingClientRect(); "
+                                               "return r.top >= 0 && r.top < window.innerHeight; }")
+    shot(page, "14-search-hit-in-reader")
+    assert not page.errors, page.errors
+
+
 def test_report_picker_and_search_by_keyboard_without_script(browser, live_server):
     """With JavaScript off, by keyboard alone: search a report from the overview, open it from
     the results, and switch reports with the picker."""

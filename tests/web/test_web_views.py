@@ -510,3 +510,44 @@ def test_overview_counts_are_rendered_once_per_rollup_and_follow_a_write(many_re
     assert kept_html(key) is not kept and sum(after) == sum(before) == 194
     assert after != before  # one task moved to 已完成
     assert c.get("/?report=1&axis=schedule").status_code == 200 and views._COUNTS.latest(engine, (1, dt.date.today(), "schedule")) is not None
+
+
+def test_search_page_finds_sentences_figures_and_tasks_and_links_to_the_reader(app):
+    c = client(app, "kan")
+    assert "多个字词用空格分开" in c.get("/search").text and 'href="/search" aria-current="page"' in c.get("/search").text
+    page = c.get("/search", params={"q": "老旧小区 改造"}).text
+    assert re.search(r'<p role="status">(前|共) \d+ 条结果', page)
+    kinds = re.findall(r'<span class="badge kind-(\w+)">', page)
+    assert {"sentence", "figure", "task"} <= set(kinds)
+    snippets = re.findall(r'<p class="snippet">(.*?)</p>', page, re.S)
+    assert snippets and all("<mark>" in x for x in snippets)
+    # each kind links to its place in the reader
+    assert re.search(r'href="/reports/1\?hit=\d+-\d+#hit"', page)
+    assert re.search(r'href="/reports/1\?fig=(\d+)#f-\1"', page)
+    assert re.search(r'href="/reports/1\?task=(\d+)#t-\1"', page)
+    start, end = map(int, re.search(r'href="/reports/1\?hit=(\d+)-(\d+)#hit"', page).groups())
+    reader = c.get(f"/reports/1?hit={start}-{end}").text
+    assert '<span class="anchor" id="hit"></span><mark class="hit">' in reader
+    marked = re.search(r'<mark class="hit">(.*?)</mark>', reader, re.S).group(1)
+    assert "老旧小区" in re.sub(r"<[^>]+>", "", marked)
+    for bad in ("abc", "9-3", "0-999999999", "-1-5"):  # not a span of this report: no mark, no error
+        r = c.get(f"/reports/1?hit={bad}")
+        assert r.status_code == 200 and 'class="hit"' not in r.text
+    # narrowing: by kind, by region (short name too), by year; nothing found says so
+    tasks_only = c.get("/search", params={"q": "老旧小区", "kind": "task"}).text
+    assert set(re.findall(r'<span class="badge kind-(\w+)">', tasks_only)) == {"task"}
+    assert 'value="task" selected' in tasks_only
+    assert "kind-sentence" in c.get("/search", params={"q": "老旧小区", "region": "辽宁", "year": 2024}).text
+    none = c.get("/search", params={"q": "老旧小区", "region": "吉林省"}).text
+    assert "没有找到含“老旧小区”的内容（已按所选条件筛选）" in none and 'value="吉林省"' in none
+    targets = c.get("/search", params={"q": "粮食", "role": "target", "kind": "figure"}).text
+    assert "kind-figure" in targets and 'value="target" selected' in targets
+    # a page at a time: "more" asks for as many again
+    two = c.get("/search", params={"q": "就业", "limit": 2}).text
+    assert len(re.findall(r'<span class="badge kind-', two)) == 2 and "前 2 条结果" in two
+    assert re.search(r'href="/search\?q=%E5%B0%B1%E4%B8%9A&amp;limit=4">显示更多结果', two)
+    hostile = c.get("/search", params={"q": '<script>alert(1)</script>"'}).text
+    assert "<script>alert" not in hostile and "&lt;script&gt;" in hostile
+    assert c.head("/search?q=就业").status_code == 200
+    anon = client(app).get("/search?q=就业", follow_redirects=False)
+    assert anon.status_code == 303 and anon.headers["location"].startswith("/login")

@@ -26,7 +26,8 @@ def command(query: tuple[str, ...], db_url: str | None, region: str | None, year
             limit: int, fmt: str) -> None:
     """Search report text, figures and tasks: words separated by spaces must all occur
     (老旧小区 改造). Each hit names the report and the start/end offsets of its text; matches
-    are shown in 【】 (text) or <mark> (jsonl's snippet_html). Newest plan year first."""
+    are shown in 【】 (text) or <mark> (jsonl's snippet_html), with the path of the place in the
+    web reader (`luoshi serve`). Newest plan year first."""
     from .. import store
     from ..cli import _open_db
     from ..services.search import search, terms
@@ -50,5 +51,6 @@ def command(query: tuple[str, ...], db_url: str | None, region: str | None, year
             click.echo(f"[{h.kind}] {where} report {h.report_id} {h.start}-{h.end}"
                        + (f"  {h.section}" if h.section else ""))
             click.echo(f"    {h.snippet}")
+            click.echo(f"    {h.reader_path()}")
     click.echo(f"luoshi: {len(hits)} hit{'s' if len(hits) != 1 else ''}"
                + (f" (the first {limit}; --limit for more)" if len(hits) == limit else ""), err=True)

@@ -56,8 +56,17 @@ class Hit:
     level: str | None
     title: str | None
 
+    def reader_path(self) -> str:
+        """Where the web reader shows the hit in its report: a figure or task marked as the reader
+        marks them, a sentence highlighted (``hit=start-end``, offsets into the original)."""
+        if self.kind == "figure" and self.ref_id is not None:
+            return f"/reports/{self.report_id}?fig={self.ref_id}#f-{self.ref_id}"
+        if self.kind == "task" and self.ref_id is not None:
+            return f"/reports/{self.report_id}?task={self.ref_id}#t-{self.ref_id}"
+        return f"/reports/{self.report_id}?hit={self.start}-{self.end}#hit"
+
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        return {**asdict(self), "reader": self.reader_path()}
 
 
 def _tags(values: Iterable[str | None]) -> str:

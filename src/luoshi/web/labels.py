@@ -23,8 +23,10 @@ ACTION_ZH = {"create": "创建", "assign": "分配", "unassign": "取消分配",
 ENTITY_ZH = {"task": "任务", "assignment": "分工", "progress_update": "进展", "rating": "评价",
              "task_revision": "调整", "department": "单位", "user": "用户", "api_token": "令牌",
              "report_publication": "公开发布"}
+LEVEL_ZH = {"national": "全国", "province": "省级", "city": "市级", "county": "县级", "district": "区级"}
+HIT_ZH = {"sentence": "原文", "figure": "数字", "task": "任务"}
 KIND_ZH = {"target": "目标", "action": "工作", "project": "项目", "reform": "改革", "policy": "政策",
            "service": "民生服务", "safety": "安全", "ecology": "生态", "opening": "开放"}
 
 __all__ = ["ROLES_ZH", "ASSIGN_ZH", "FIGURE_ROLE_ZH", "MEASURE_ZH", "VERDICT_ZH", "VERDICT_DEF",
-           "COMPARATOR_ZH", "STATUS_ZH", "AXES_ZH", "ACTION_ZH", "ENTITY_ZH", "KIND_ZH"]
+           "COMPARATOR_ZH", "STATUS_ZH", "AXES_ZH", "ACTION_ZH", "ENTITY_ZH", "KIND_ZH", "LEVEL_ZH", "HIT_ZH"]

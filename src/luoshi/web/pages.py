@@ -349,9 +349,10 @@ class Reader:
 
 
 def reader(s: Session, report: Report, *, task_id: int | None = None, figure_id: int | None = None,
-           link: str = "") -> Reader:
+           link: str = "", hit: tuple[int, int] | None = None) -> Reader:
     """The original text with the outline as anchors, tasks and figures marked in place.
-    ``link`` prefixes the figure links (the public reader has its own)."""
+    ``link`` prefixes the figure links (the public reader has its own); ``hit`` (start, end in
+    the original) is highlighted, with the anchor ``#hit`` at its start (a search result)."""
     nodes = list(s.scalars(select(ReportNode).where(ReportNode.report_id == report.id,
                                                     ReportNode.kind != "sentence").order_by(ReportNode.ord)))
     toc = []
@@ -377,6 +378,11 @@ def reader(s: Session, report: Report, *, task_id: int | None = None, figure_id:
         spans.append(Span(f.start, f.end,
                           f'<a class="fig fig-{role}{on}" id="f-{f.id}" data-fig="{f.id}" '
                           f'href="{link}?fig={f.id}#f-{f.id}">', "</a>", 1))
+    if hit is not None and 0 <= hit[0] < hit[1] <= len(report.original):
+        # outermost (rank -1), so figures and tasks inside it stay marked; the anchor holds even
+        # where a task crossing its edge makes the mark give way
+        spans.append(Span(hit[0], hit[1], '<mark class="hit">', "</mark>", -1))
+        points[hit[0]] = points.get(hit[0], "") + '<span class="anchor" id="hit"></span>'
     return Reader(report, markup(report.original, spans, points), toc, len(figs), len(tasks))
 
 
@@ -626,6 +632,47 @@ def compare_page(s: Session, *, indicator: str = "", region: str = "", year: int
     return ComparePage(rows[(page - 1) * COMPARE_PAGE:page * COMPARE_PAGE], narrow.indicators, narrow.regions,
                        narrow.years, indicator, region, year, across, chart, all_years, defaulted, len(rows),
                        [(v, counts[v]) for v in L.VERDICT_ZH if counts[v]], page, pages)
+
+
+# ---------------------------------------------------------------- search
+
+SEARCH_PAGE = 50  # hits a page; "more" asks for as many again, up to SEARCH_MAX
+SEARCH_MAX = 500
+
+
+@dataclass
+class SearchPage:
+    q: str
+    filters: dict[str, Any]  # region, year, level, role, indicator, kind as asked (blank: any)
+    hits: list[Any]  # services.search.Hit
+    limit: int
+    more: bool  # the page is full: there may be more hits
+    indicators: list[tuple[str, str]]
+    regions: list[str]
+    years: list[int]
+
+    def link(self, **change: Any) -> str:
+        from urllib.parse import urlencode
+
+        q = {"q": self.q, **self.filters, "limit": self.limit if self.limit != SEARCH_PAGE else "", **change}
+        return urlencode({k: v for k, v in q.items() if v not in ("", None)})
+
+
+def search_page(s: Session, q: str, *, region: str = "", year: int | None = None, level: str = "",
+                role: str = "", indicator: str = "", kind: str = "", limit: int = SEARCH_PAGE) -> SearchPage:
+    """Hits for ``q`` in the current reports with the form's narrowing (see services.search);
+    the filter choices come from the library (read once per library stamp)."""
+    from ..services.search import KINDS, search, terms
+
+    narrow = narrowing(s)
+    limit = min(max(1, limit), SEARCH_MAX)
+    kind = kind if kind in KINDS else ""
+    filters = {"region": region.strip(), "year": year or "", "level": level, "role": role,
+               "indicator": indicator, "kind": kind}
+    hits = search(s, q, region=filters["region"] or None, year=year, level=level or None, role=role or None,
+                  indicator=indicator or None, kind=kind or None, limit=limit) if terms(q) else []
+    return SearchPage(q.strip(), filters, hits, limit, len(hits) == limit, narrow.indicators, narrow.regions,
+                      narrow.years)
 
 
 # ---------------------------------------------------------------- department view

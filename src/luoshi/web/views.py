@@ -381,9 +381,32 @@ def report_reader(request: Request, report_id: int) -> Response:
         at = _int(request.query_params.get("at"))
         if fig is None and at is not None:
             fig = P._figure_at(s, report.id, at)
-        data = P.reader(s, report, task_id=_int(request.query_params.get("task")), figure_id=fig)
+        data = P.reader(s, report, task_id=_int(request.query_params.get("task")), figure_id=fig,
+                        hit=_span(request.query_params.get("hit")))
         detail = P.figure_detail(s, fig) if fig else None
         return render(request, "reader.html", r=data, detail=detail, public=False)
+    return read(request, go)
+
+
+def _span(v: str | None) -> tuple[int, int] | None:
+    """``start-end`` offsets (a search hit's ``hit=`` parameter), else None."""
+    m = re.fullmatch(r"(\d{1,9})-(\d{1,9})", v or "")
+    return (int(m.group(1)), int(m.group(2))) if m else None
+
+
+@router.api_route("/search", methods=["GET", "HEAD"])
+@page
+def search_view(request: Request) -> Response:
+    """Full-text search over the library's sentences, figures and tasks (services.search), each
+    hit with its snippet and a link to the place in the reader."""
+    q = request.query_params
+
+    def go(s: Session) -> Response:
+        actor_of(request, s)
+        data = P.search_page(s, q.get("q", ""), region=q.get("region", ""), year=_int(q.get("year")),
+                             level=q.get("level", ""), role=q.get("role", ""), indicator=q.get("indicator", ""),
+                             kind=q.get("kind", ""), limit=_int(q.get("limit")) or P.SEARCH_PAGE)
+        return render(request, "search.html", r=data, label=P.report_label)
     return read(request, go)
 
 

@@ -551,3 +551,50 @@ def test_search_page_finds_sentences_figures_and_tasks_and_links_to_the_reader(a
     assert c.head("/search?q=就业").status_code == 200
     anon = client(app).get("/search?q=就业", follow_redirects=False)
     assert anon.status_code == 303 and anon.headers["location"].startswith("/login")
+
+
+def test_library_page_is_narrowed_and_paged(many_reports, make_app, monkeypatch):
+    from luoshi.web import pages as P
+
+    monkeypatch.setattr(P, "LIBRARY_PAGE", 25)
+    c = client(make_app(many_reports[1]), "kan")
+    first = c.get("/reports").text
+    assert "共 62 份报告，第 1/3 页" in first
+    rows = re.findall(r'<tr><td><a href="/reports/(\d+)">', first)
+    assert len(rows) == 25
+    years = [int(y) for y in re.findall(r"</td><td>(?:省级|—)</td>\s*<td>(\d{4})</td>", first)]
+    assert len(years) == 25 and years == sorted(years, reverse=True) and years[0] == 2025  # newest first
+    assert 'href="/reports?page=2" rel="next"' in first and 'rel="prev"' not in first
+    last = c.get("/reports", params={"page": 3}).text
+    assert len(re.findall(r'<tr><td><a href="/reports/(\d+)">', last)) == 12 and 'href="/reports" rel="prev"' not in last
+    assert 'href="/reports?page=2" rel="prev"' in last
+    every = set(rows) | {x for p in (2, 3) for x in re.findall(r'<tr><td><a href="/reports/(\d+)">',
+                                                                 c.get("/reports", params={"page": p}).text)}
+    assert len(every) == 62  # each report on exactly one page
+    assert "第 3/3 页" in c.get("/reports", params={"page": 99}).text  # past the end: the last page
+    # narrowing keeps the other filters in the page links
+    gansu = c.get("/reports", params={"region": "甘肃省"}).text
+    assert "20 份报告符合条件（共 62 份）" in gansu and 'value="甘肃省" selected' in gansu
+    assert 'href="/reports?region=%E7%94%98%E8%82%83%E7%9C%81&amp;page=2" rel="next"' not in gansu  # 20 < 25
+    one = c.get("/reports", params={"region": "甘肃省", "year": 2001}).text
+    assert re.findall(r'<tr><td><a href="/reports/(\d+)">', one) == [str(report_id_of(many_reports[1], "甘肃省", 2001))]
+    tracked = c.get("/reports", params={"tracked": "1"}).text
+    assert re.findall(r'<tr><td><a href="/reports/(\d+)">', tracked) == ["1"] and 'href="/?report=1">194</a>' in tracked
+    words = c.get("/reports", params={"q": "2019年 政府工作报告"}).text
+    assert "3 份报告符合条件" in words
+    assert "没有符合条件的报告" in c.get("/reports", params={"q": "不存在的地方"}).text
+    hostile = c.get("/reports", params={"q": '<script>alert(1)</script>', "year": "x", "page": "-3"})
+    assert hostile.status_code == 200 and "<script>alert" not in hostile.text and "第 1/1 页" not in hostile.text
+
+
+def test_exports_page_offers_a_few_reports_and_the_search(many_reports, make_app):
+    c = client(make_app(many_reports[1]), "kan")
+    page = c.get("/exports").text
+    options = re.findall(r'<option value="(\d+)"', page)
+    assert 1 < len(options) < 62 and "查找其他报告（共 62 份）" in page  # not the whole library
+    assert re.search(r'<option value="1" selected>', page) and 'href="/exports/plan.xlsx?report=1"' in page
+    old = report_id_of(many_reports[1], "甘肃省", 2001)
+    chosen = c.get("/exports", params={"report": old}).text
+    assert f'<option value="{old}" selected>' in chosen and f'href="/exports/figures.csv?report={old}"' in chosen
+    found = c.get("/reports/find", params={"q": "甘肃 2001"}).text
+    assert f'href="/exports?report={old}"' in found

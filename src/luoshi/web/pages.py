@@ -16,7 +16,7 @@ from sqlalchemy.orm import Session
 from ..link import indicator as indicator_info
 from ..services.compare import Comparison, across_regions, compare, narrowing, region_key
 from ..services.readcache import StampedCache, engine, library_stamp, reads_committed
-from ..store import AuditEntry, Report, ReportFigure, ReportNode, Task, current_reports
+from ..store import AuditEntry, Report, ReportFigure, ReportNode, Task
 from ..track import services as S
 from ..track.status import Facts, definitions, effective_deadline, plan_start, trajectory
 from ..track.views import Choices, ReportChoice, choices, default_report_id, report_choices, target_of
@@ -30,12 +30,6 @@ MAIN = "主要预期目标"
 
 
 # ---------------------------------------------------------------- reports
-
-def reports(s: Session) -> list[ReportChoice]:
-    """The current reports for a picker (the columns it shows, cached per library state: at
-    2,000 reports loading the rows cost more than the rest of the overview)."""
-    return report_choices(s)
-
 
 PICK_REGION, PICK_TRACKED, PICK_RECENT = 12, 12, 8  # options per group of the report picker
 FIND_LIMIT = 50  # reports a search lists
@@ -105,22 +99,87 @@ class Found:
     total: int  # matches in all (``rows`` holds the first ``FIND_LIMIT``)
 
 
+def _words(q: str) -> tuple[str, list[str]]:
+    """The query as shown (spaces collapsed, 100 characters at most) and its words (8 at most)."""
+    q = " ".join(q.split())[:100]
+    return q, q.lower().split()[:8]
+
+
+def _holds(r: ReportChoice, words: list[str]) -> bool:
+    """Whether the report's title, file name, region or plan year (``2024`` or ``2024年``) hold
+    every word."""
+    return all(w in f"{r.title or ''} {r.source} {r.region or ''} {r.plan_year or ''}年".lower() for w in words)
+
+
+def _newest(r: ReportChoice) -> tuple:
+    return (-(r.plan_year or 0), r.region or "", r.id)
+
+
 def find_reports(s: Session, q: str, limit: int = FIND_LIMIT) -> Found:
     """The current reports whose title, file name, region or plan year (``2024`` or ``2024年``)
     contain every word of ``q`` (split at spaces), newest year first."""
-    q = " ".join(q.split())[:100]
-    words = q.lower().split()[:8]
+    q, words = _words(q)
     if not words:
         return Found(q, [], 0)
-    hits = [r for r in report_choices(s)
-            if all(w in f"{r.title or ''} {r.source} {r.region or ''} {r.plan_year or ''}年".lower() for w in words)]
-    hits.sort(key=lambda r: (-(r.plan_year or 0), r.region or "", r.id))
+    hits = sorted((r for r in report_choices(s) if _holds(r, words)), key=_newest)
     return Found(q, hits[:limit], len(hits))
 
 
-def report_rows(s: Session) -> list[Report]:
-    """The current reports as rows (the library page shows format, version and import time)."""
-    return current_reports(s)
+LIBRARY_PAGE = 100  # reports a page of /reports
+
+
+@dataclass
+class LibraryRow:
+    report: ReportChoice
+    format: str
+    version: int
+    imported_at: dt.datetime | None
+
+
+@dataclass
+class Library:
+    """A page of the library's current reports, narrowed by the form, newest year first."""
+
+    rows: list[LibraryRow]
+    total: int  # current reports matching the filters
+    library: int  # current reports in all
+    page: int
+    pages: int
+    filters: dict[str, Any]  # q, region, year, level, tracked as asked
+    regions: list[str]
+    years: list[int]
+    levels: list[str]
+
+    def link(self, **change: Any) -> str:
+        from urllib.parse import urlencode
+
+        q = {**self.filters, "page": self.page, **change}
+        return urlencode({k: v for k, v in q.items() if v not in ("", None, False) and not (k == "page" and v == 1)})
+
+
+def library_page(s: Session, *, q: str = "", region: str = "", year: int | None = None, level: str = "",
+                 tracked: bool = False, page: int = 1) -> Library:
+    """The library page: the current reports (read from the cached report choices, not the rows
+    with their texts) narrowed and paged; only the page's rows are read for their format,
+    version and import time."""
+    every = report_choices(s)
+    q, words = _words(q)
+    rows = [r for r in every
+            if (not words or _holds(r, words)) and (not region or r.region == region)
+            and (year is None or r.plan_year == year) and (not level or r.level == level)
+            and (not tracked or r.tasks)]
+    rows.sort(key=_newest)
+    pages = max(1, math.ceil(len(rows) / LIBRARY_PAGE))
+    page = min(max(1, page), pages)
+    shown = rows[(page - 1) * LIBRARY_PAGE:page * LIBRARY_PAGE]
+    more = {r.id: r for r in s.execute(select(Report.id, Report.format, Report.version, Report.imported_at)
+                                       .where(Report.id.in_([r.id for r in shown])))} if shown else {}
+    out = [LibraryRow(r, more[r.id].format, more[r.id].version, more[r.id].imported_at) for r in shown if r.id in more]
+    levels = [lv for lv in L.LEVEL_ZH if any(r.level == lv for r in every)]
+    return Library(out, len(rows), len(every), page, pages,
+                   {"q": q, "region": region, "year": year or "", "level": level, "tracked": "1" if tracked else ""},
+                   sorted({r.region for r in every if r.region}), sorted({r.plan_year for r in every if r.plan_year},
+                                                                       reverse=True), levels)
 
 
 def choose_report(s: Session, report_id: int | None = None) -> Report | None:

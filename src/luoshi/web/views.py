@@ -415,7 +415,10 @@ def search_view(request: Request) -> Response:
 def reports_index(request: Request) -> Response:
     def go(s: Session) -> Response:
         actor_of(request, s)
-        return render(request, "reports.html", reports=P.report_rows(s), label=P.report_label)
+        q = request.query_params
+        data = P.library_page(s, q=q.get("q", ""), region=q.get("region", ""), year=_int(q.get("year")),
+                              level=q.get("level", ""), tracked=q.get("tracked") == "1", page=_int(q.get("page")) or 1)
+        return render(request, "reports.html", lib=data, label=P.report_label)
     return read(request, go)
 
 
@@ -779,9 +782,10 @@ async def import_confirm(request: Request) -> Response:
 @page
 def exports(request: Request) -> Response:
     def go(s: Session) -> Response:
-        actor_of(request, s)
-        return render(request, "exports.html", report=P.choose_report(s, _int(request.query_params.get("report"))),
-                      reports=P.reports(s), label=P.report_label)
+        actor = actor_of(request, s)
+        report = P.choose_report(s, _int(request.query_params.get("report")))
+        return render(request, "exports.html", report=report, label=P.report_label,
+                      picker=P.picker(s, report, actor) if report is not None else None)
     return read(request, go)
 
 

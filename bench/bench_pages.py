@@ -141,14 +141,6 @@ def db_size(url: str) -> int:
 
 # ---------------------------------------------------------------- the server
 
-def app_factory():
-    """For uvicorn --factory with several worker processes: the app on $LUOSHI_DATABASE_URL."""
-    from luoshi import store
-    from luoshi.api.app import create_app
-
-    return create_app(sessions=store.open(os.environ["LUOSHI_DATABASE_URL"], migrate=False))
-
-
 def free_port() -> int:
     with socket.socket() as s:
         s.bind((HOST, 0))
@@ -160,12 +152,8 @@ def serve(url: str, port: int, workers: int) -> subprocess.Popen:
 
     env = {**os.environ, "LUOSHI_DATABASE_URL": url, "LUOSHI_SECRET_KEY": SECRET,
            "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
-    if workers > 1:
-        cmd = [sys.executable, "-m", "uvicorn", "--factory", "bench_pages:app_factory", "--host", HOST,
-               "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-proxy-headers"]
-    else:
-        cmd = [sys.executable, "-c", "from luoshi.cli import main; main()", "serve", "--db", url, "--host", HOST,
-               "--port", str(port), "--log-level", "warning"]
+    cmd = [sys.executable, "-c", "from luoshi.cli import main; main()", "serve", "--db", url, "--host", HOST,
+           "--port", str(port), "--log-level", "warning", "--workers", str(workers)]
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     if wait_serving(proc, f"http://{HOST}:{port}", 90, lambda: proc.stderr.read().decode()):
         return proc

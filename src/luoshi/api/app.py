@@ -39,13 +39,13 @@ def _docs_page(app: FastAPI) -> str:
 
 
 def create_app(db_url: str | None = None, *, settings: Settings | None = None,
-               sessions: Any = None) -> FastAPI:
-    """The API over the database at ``db_url`` (migrated on open), or over ``sessions`` (a
-    sessionmaker the caller owns). Mounts ``luoshi.web`` when it exists and
-    ``settings.include_web``."""
+               sessions: Any = None, migrate: bool = True) -> FastAPI:
+    """The API over the database at ``db_url`` (migrated on open unless ``migrate`` is false),
+    or over ``sessions`` (a sessionmaker the caller owns). Mounts ``luoshi.web`` when it exists
+    and ``settings.include_web``."""
     settings = settings or Settings()
     owned = sessions is None
-    factory = store.open(db_url) if owned else sessions
+    factory = store.open(db_url, migrate=migrate) if owned else sessions
     @asynccontextmanager
     async def lifespan(_app: FastAPI) -> AsyncIterator[None]:
         yield
@@ -73,3 +73,15 @@ def create_app(db_url: str | None = None, *, settings: Settings | None = None,
     if settings.include_web and find_spec("luoshi.web") is not None:
         import_module("luoshi.web").mount(app)  # the server-rendered pages (another package)
     return app
+
+
+ENV_NO_WEB = "LUOSHI_NO_WEB"
+
+
+def from_env() -> FastAPI:
+    """The app as each worker process of ``luoshi serve --workers N`` makes it (uvicorn imports
+    it by name in a fresh interpreter): the database of LUOSHI_DATABASE_URL, already migrated by
+    the parent, and the settings of the environment (LUOSHI_PUBLIC_READ, LUOSHI_NO_WEB)."""
+    import os
+
+    return create_app(settings=Settings(include_web=os.environ.get(ENV_NO_WEB) != "1"), migrate=False)

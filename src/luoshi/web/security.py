@@ -62,9 +62,16 @@ def secret_key(db_url: str | None = None) -> str:
         return path.read_text("utf-8").strip()
     path.parent.mkdir(parents=True, exist_ok=True)
     key = secrets.token_urlsafe(48)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w") as fh:
         fh.write(key)
+    try:  # whole or not at all, and the first of several processes starting at once wins
+        os.link(tmp, path)
+    except FileExistsError:
+        key = path.read_text("utf-8").strip()
+    finally:
+        os.unlink(tmp)
     return key
 
 

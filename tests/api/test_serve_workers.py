@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -49,16 +50,18 @@ def test_shared_socket_gets_nodelay_connections():
     assert _nodelay_of_accepted(theirs) == 0
 
 
-def test_port_in_use_is_a_clear_error(tmp_path):
+def test_port_in_use_is_a_clear_error_and_changes_nothing(tmp_path):
     busy = listening_socket("127.0.0.1", 0)
     busy.listen()
     from click.testing import CliRunner
 
     from luoshi.cli import main
 
+    before = dict(os.environ)
     r = CliRunner().invoke(main, ["serve", "--db", f"sqlite:///{tmp_path / 'x.db'}", "--workers", "2",
                                   "--port", str(busy.getsockname()[1])])
     assert r.exit_code == 1 and "cannot listen on 127.0.0.1" in r.output
+    assert dict(os.environ) == before  # the workers' environment is set only once the port is ours
     busy.close()
 
 
@@ -97,6 +100,15 @@ def test_two_workers_serve_the_api_and_the_web_with_one_key(tmp_path):
             assert httpx.get(f"{base}/login", timeout=10).status_code == 200
         with httpx.Client(base_url=base, timeout=10) as c:  # a kept-alive connection, many requests
             assert all(c.get("/api/v1/reports").status_code == 200 for _ in range(5))
+        # the login limit holds across the processes: 5 wrong passwords a user, so each of the 2
+        # allows 3, and 6 at most get through whichever serves; sessions signed by one worker are
+        # read by the other (one secret key)
+        codes = []
+        for _ in range(10):
+            with httpx.Client(base_url=base, timeout=10) as c:  # a new connection each time
+                token = re.search(r'name="csrf" value="([^"]+)"', c.get("/login").text).group(1)
+                codes.append(c.post("/login", data={"username": "nobody", "password": "wrong", "csrf": token}).status_code)
+        assert 3 <= codes.count(401) <= 6 and codes.count(429) >= 4 and set(codes) == {401, 429}, codes
         keys = list((tmp_path / "instance").glob("*secret_key*"))
         assert [k.name for k in keys] == ["secret_key"]  # one key, no leftovers of the race
     finally:
@@ -107,3 +119,16 @@ def test_two_workers_serve_the_api_and_the_web_with_one_key(tmp_path):
             proc.kill()
             pytest.fail("the server did not stop on Ctrl-C")
     assert "with 2 processes" in proc.stderr.read()
+
+
+def test_login_limits_are_shared_out_among_the_processes():
+    from luoshi.web.security import LoginLimiter
+
+    assert (LoginLimiter().per_user, LoginLimiter().per_client) == (5, 20)
+    for n in (2, 3, 5):
+        limiters = [LoginLimiter(processes=n) for _ in range(n)]
+        tries = 0
+        while open_ := [x for x in limiters if not x.blocked("10.0.0.1", "duban")]:
+            open_[tries % len(open_)].failed("10.0.0.1", "duban")
+            tries += 1
+        assert 5 <= tries <= 5 + n - 1  # all together: the limit, plus fewer than one a process

@@ -81,14 +81,16 @@ def _serve_workers(url, host: str, port: int, workers: int, *, public_read: bool
     from ..api.app import ENV_NO_WEB
     from ..store.db import ENV_URL
 
+    sock = listening_socket(host, port)  # first: a port in use changes nothing
     os.environ[ENV_URL] = url.render_as_string(hide_password=False)
     os.environ[ENV_NO_WEB] = "1" if no_web else ""
     if public_read is not None:
         os.environ["LUOSHI_PUBLIC_READ"] = "1" if public_read else ""
-    if not no_web and find_spec("luoshi.web") is not None:  # one key for all workers, made here once
-        from ..web.security import secret_key
+    if not no_web and find_spec("luoshi.web") is not None:
+        from ..web.security import ENV_PROCESSES, secret_key
 
-        secret_key(os.environ[ENV_URL])
+        secret_key(os.environ[ENV_URL])  # one key for all workers, made here once
+        os.environ[ENV_PROCESSES] = str(workers)  # each worker's share of the login limits
     config = uvicorn.Config("luoshi.api.app:from_env", factory=True, host=host, port=port, workers=workers,
                             log_level=log_level, proxy_headers=False)
-    Multiprocess(config, sockets=[listening_socket(host, port)]).run()
+    Multiprocess(config, sockets=[sock]).run()

@@ -53,14 +53,14 @@ def mount(app: Any, *, public: bool | None = None, secret: str | None = None) ->
     from starlette.routing import Match
     from starlette.staticfiles import StaticFiles
 
-    from .security import LoginLimiter, WebMiddleware, instance_dir, secret_key
+    from .security import LoginLimiter, WebMiddleware, instance_dir, secret_key, server_processes
     from .views import install_error_pages, router
 
     settings = getattr(app.state, "settings", None)
     db_url = _db_url(app)
     if public is None:
         public = bool(getattr(settings, "public_read", False))
-    app.state.web = WebState(templates(), LoginLimiter(), instance_dir(db_url) / "uploads", public,
+    app.state.web = WebState(templates(), LoginLimiter(processes=server_processes()), instance_dir(db_url) / "uploads", public,
                              int(getattr(settings, "max_upload_bytes", 20_000_000)))
     app.include_router(router)
     install_error_pages(app)

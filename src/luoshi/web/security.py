@@ -75,6 +75,16 @@ def secret_key(db_url: str | None = None) -> str:
     return key
 
 
+ENV_PROCESSES = "LUOSHI_SERVER_PROCESSES"  # set by ``luoshi serve --workers N`` for its workers
+
+
+def server_processes() -> int:
+    try:
+        return max(1, int(os.environ.get(ENV_PROCESSES, "1")))
+    except ValueError:
+        return 1
+
+
 def actor_of(session: dict[str, Any]) -> Actor | None:
     if not isinstance(session.get("uid"), int):
         return None
@@ -163,8 +173,14 @@ class LoginLimiter:
     """Failed logins per (client, username) and per client in a sliding window; a client over
     either limit is refused until the window has passed, right password or not."""
 
-    def __init__(self, per_user: int = 5, per_client: int = 20, window: float = 600.0) -> None:
-        self.per_user, self.per_client, self.window = per_user, per_client, window
+    def __init__(self, per_user: int = 5, per_client: int = 20, window: float = 600.0, *,
+                 processes: int = 1) -> None:
+        # the counts live in this process: with ``processes`` server processes (``luoshi serve
+        # --workers N``) each allows its share, so all together allow at most
+        # processes × ceil(limit / processes) — the limit plus fewer than N — whichever serves
+        share = max(1, processes)
+        self.per_user, self.per_client = -(-per_user // share), -(-per_client // share)
+        self.window = window
         self.fails: dict[tuple[str, str], deque[float]] = defaultdict(deque)
         self.lock = threading.Lock()
 

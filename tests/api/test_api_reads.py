@@ -120,6 +120,8 @@ def test_rollups_reminders_compare_search(shared):
     figure = ok(w.get("/search", "viewer", params={"q": "粮食", "kind": "figure", "limit": 3}))["items"][0]
     assert figure["kind"] == "figure" and figure["reader"] == f"/reports/{figure['report_id']}?fig={figure['ref_id']}#f-{figure['ref_id']}"
     assert w.get("/search", "viewer").status_code == 422
+    long = w.get("/search", "viewer", params={"q": " ".join(f"词{i}" for i in range(9))})
+    assert long.status_code == 422 and "at most 8 words" in long.json()["error"]["message"]
 
 
 def test_plan_export_files(shared):

@@ -297,3 +297,18 @@ def test_cli_search(db_url, tmp_path):
     assert rows[0]["reader"] == f"/reports/{rows[0]['report_id']}?hit={rows[0]['start']}-{rows[0]['end']}#hit"
     r = runner.invoke(main, ["search", "  ", "--db", db_url])
     assert r.exit_code == 2 and "empty query" in r.stderr
+    r = runner.invoke(main, ["search", *"一二三四五六七八九", "--db", db_url])
+    assert r.exit_code == 2 and "at most 8 words" in r.stderr and not r.stdout
+
+
+def test_a_query_too_long_is_refused(lib):
+    """Every word is a condition on every row a query reads: a query is 8 words and 200
+    characters at most, refused whole (not cut: a cut query would answer another question)."""
+    from luoshi.services.search import MAX_QUERY, MAX_WORDS, QueryError
+
+    assert search(lib, " ".join(["就业"] * 50))  # repeated words count once
+    search(lib, " ".join(f"词{i}" for i in range(MAX_WORDS)))  # exactly 8 words: allowed
+    with pytest.raises(QueryError, match="at most 8 words"):
+        search(lib, " ".join(f"词{i}" for i in range(MAX_WORDS + 1)))
+    with pytest.raises(QueryError, match="200 characters"):
+        search(lib, "就" * (MAX_QUERY + 1))

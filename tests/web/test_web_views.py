@@ -548,6 +548,9 @@ def test_search_page_finds_sentences_figures_and_tasks_and_links_to_the_reader(a
     assert re.search(r'href="/search\?q=%E5%B0%B1%E4%B8%9A&amp;limit=4">显示更多结果', two)
     hostile = c.get("/search", params={"q": '<script>alert(1)</script>"'}).text
     assert "<script>alert" not in hostile and "&lt;script&gt;" in hostile
+    long = c.get("/search", params={"q": " ".join(f"词{i}" for i in range(9))})
+    assert long.status_code == 200 and "检索词过长：最多 8 个词、200 个字符。" in long.text and "kind-" not in long.text
+    assert c.get("/search", params={"q": "就" * 5000}).status_code == 200
     assert c.head("/search?q=就业").status_code == 200
     anon = client(app).get("/search?q=就业", follow_redirects=False)
     assert anon.status_code == 303 and anon.headers["location"].startswith("/login")

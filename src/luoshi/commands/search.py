@@ -30,7 +30,7 @@ def command(query: tuple[str, ...], db_url: str | None, region: str | None, year
     web reader (`luoshi serve`). Newest plan year first."""
     from .. import store
     from ..cli import _open_db
-    from ..services.search import search, terms
+    from ..services.search import QueryError, search, terms
 
     q = " ".join(query)
     if not terms(q):
@@ -41,6 +41,9 @@ def command(query: tuple[str, ...], db_url: str | None, region: str | None, year
         with sessions() as session:
             hits = search(session, q, region=region, year=year, level=level, role=role,
                           indicator=indicator, kind=kind, limit=limit)
+    except QueryError as e:
+        click.echo(f"luoshi: error: {e}", err=True)
+        sys.exit(2)
     finally:
         store.close(sessions)
     for h in hits:

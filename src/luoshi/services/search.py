@@ -25,6 +25,7 @@ from typing import Any
 from sqlalchemy import and_, case, delete, func, literal_column, or_, select, text
 from sqlalchemy.orm import Session
 
+from ..errors import LuoshiError
 from ..extract.model import Figure
 from ..ingest.document import Document
 from ..ingest.normalize import normalize
@@ -176,6 +177,14 @@ def index_tasks(session: Session, report_id: int) -> int:
     return len(tasks)
 
 
+MAX_WORDS = 8  # a query's words at most: each is a condition on every row a query reads
+MAX_QUERY = 200  # characters
+
+
+class QueryError(LuoshiError):
+    """A query the search refuses (too long), with the reason."""
+
+
 def terms(query: str) -> list[str]:
     """The words of a query, normalised and lowercased like the indexed text (always converted
     to simplified: a few characters are too few to tell the script); duplicates dropped."""
@@ -200,6 +209,9 @@ def search(session: Session, query: str, *, region: str | None = None, year: int
     words = terms(query)
     if not words:
         return []
+    if len(query) > MAX_QUERY or len(words) > MAX_WORDS:
+        raise QueryError(f"query too long: at most {MAX_WORDS} words and {MAX_QUERY} characters "
+                         f"(got {len(words)} words, {len(query)} characters)")
     e, r = SearchEntry, Report
     sqlite = session.get_bind().dialect.name == "sqlite"
     report_conds = [r.is_current]

@@ -709,6 +709,7 @@ class SearchPage:
     indicators: list[tuple[str, str]]
     regions: list[str]
     years: list[int]
+    error: str = ""  # why the query was refused
 
     def link(self, **change: Any) -> str:
         from urllib.parse import urlencode
@@ -721,17 +722,21 @@ def search_page(s: Session, q: str, *, region: str = "", year: int | None = None
                 role: str = "", indicator: str = "", kind: str = "", limit: int = SEARCH_PAGE) -> SearchPage:
     """Hits for ``q`` in the current reports with the form's narrowing (see services.search);
     the filter choices come from the library (read once per library stamp)."""
-    from ..services.search import KINDS, search, terms
+    from ..services.search import KINDS, MAX_QUERY, MAX_WORDS, QueryError, search, terms
 
     narrow = narrowing(s)
     limit = min(max(1, limit), SEARCH_MAX)
     kind = kind if kind in KINDS else ""
     filters = {"region": region.strip(), "year": year or "", "level": level, "role": role,
                "indicator": indicator, "kind": kind}
-    hits = search(s, q, region=filters["region"] or None, year=year, level=level or None, role=role or None,
-                  indicator=indicator or None, kind=kind or None, limit=limit) if terms(q) else []
-    return SearchPage(q.strip(), filters, hits, limit, len(hits) == limit, narrow.indicators, narrow.regions,
-                      narrow.years)
+    hits, error = [], ""
+    try:
+        hits = search(s, q, region=filters["region"] or None, year=year, level=level or None, role=role or None,
+                      indicator=indicator or None, kind=kind or None, limit=limit) if terms(q) else []
+    except QueryError:
+        error = f"检索词过长：最多 {MAX_WORDS} 个词、{MAX_QUERY} 个字符。"
+    return SearchPage(q.strip()[:MAX_QUERY], filters, hits, limit, len(hits) == limit, narrow.indicators,
+                      narrow.regions, narrow.years, error)
 
 
 # ---------------------------------------------------------------- department view

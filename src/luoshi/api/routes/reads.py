@@ -68,10 +68,14 @@ def get_search(q: str = Query(..., min_length=1), region: str | None = None, yea
 
     if find_spec("luoshi.services.search") is None:  # pragma: no cover - the search service is optional
         raise ApiError(503, "unavailable", "search is not installed in this build")
-    from ...services.search import search
+    from ...services.search import QueryError, search
 
-    return {"items": [h.to_dict() for h in search(s, q, region=region, year=year, level=level, role=role,
-                                                  indicator=indicator, kind=kind, limit=limit)]}
+    try:
+        hits = search(s, q, region=region, year=year, level=level, role=role, indicator=indicator, kind=kind,
+                      limit=limit)
+    except QueryError as e:
+        raise ApiError(422, "invalid", str(e)) from None
+    return {"items": [h.to_dict() for h in hits]}
 
 
 @router.get("/departments", summary="Departments known to the tracker")

@@ -49,10 +49,11 @@ def counts(sessions) -> tuple[int, ...]:
                      for m in (Report, ReportNode, ReportFigure, SearchEntry))
 
 
-def run(sessions, root: Path, *, recursive: bool = True, workers: int = 1, **kw) -> tuple[bulk.Summary, list]:
+def run(sessions, root: Path, *, recursive: bool = True, workers: int = 1, writers: int | None = None,
+        **kw) -> tuple[bulk.Summary, list]:
     seen: list[bulk.Outcome] = []
     items = bulk.plan(bulk.collect([(str(root), root)], recursive=recursive), **kw)
-    return bulk.import_files(sessions, items, workers=workers, on_outcome=seen.append), seen
+    return bulk.import_files(sessions, items, workers=workers, on_outcome=seen.append, writers=writers), seen
 
 
 def test_folder_with_duplicates_and_bad_files(sessions, tmp_path):
@@ -177,6 +178,62 @@ def test_worker_processes_give_the_same_result(sessions, tmp_path, monkeypatch):
     with sessions() as s:
         assert sorted(s.scalars(select(Report.region))) == ["吉林省", "山西省", "江苏省", "河北省"]
         assert s.scalar(select(func.count()).select_from(ReportFigure)) == 4 * len(luoshi.extract_figures(luoshi.read(SAMPLE)))
+
+
+@pytest.mark.parametrize("batch", [1, 2])
+def test_concurrent_writers_keep_versions_in_input_order(sessions, tmp_path, monkeypatch, batch):
+    """Two batches written at once (as on PostgreSQL by default): four versions of one report,
+    interleaved with other reports, are stored as versions 1–4 in input order, the last one
+    current, and every outcome comes out in input order."""
+    monkeypatch.setattr(bulk, "BATCH", batch)
+    root = tmp_path / "v"
+    root.mkdir()
+    for i in range(4):
+        (root / f"{i}-a.txt").write_text(variant(0) + f"\n（第{i + 1}稿）\n", "utf-8")  # one report, 4 versions
+        if i < 3:
+            (root / f"{i}-b.txt").write_text(variant(i + 1), "utf-8")  # reports of their own
+    summary, seen = run(sessions, root, writers=2)
+    assert summary.counts == {"imported": 4, "replaced": 3, "relabelled": 0, "unchanged": 0, "failed": 0}
+    assert [(Path(o.label).name, o.status) for o in seen] == [
+        ("0-a.txt", "imported"), ("0-b.txt", "imported"), ("1-a.txt", "replaced"), ("1-b.txt", "imported"),
+        ("2-a.txt", "replaced"), ("2-b.txt", "imported"), ("3-a.txt", "replaced")]
+    with sessions() as s:
+        rows = s.execute(select(Report.version, Report.source, Report.is_current)
+                         .where(Report.region == "吉林省").order_by(Report.version)).all()
+    assert [tuple(r) for r in rows] == [(1, "0-a.txt", False), (2, "1-a.txt", False), (3, "2-a.txt", False),
+                                        (4, "3-a.txt", True)]
+    search_index_is_whole(sessions)
+
+
+def test_concurrent_writers_interrupted_report_exactly_what_they_stored(sessions, tmp_path, monkeypatch):
+    """Ctrl-C while several batches are being written: each is stored whole and reported, or
+    rolled back and not reported; a re-run stores the rest, each report once."""
+    monkeypatch.setattr(bulk, "BATCH", 1)
+    root = folder(tmp_path)
+    real = importer._insert_figures
+
+    def ctrl_c_in_r2(session, report_id, p, node_ids):
+        ids = real(session, report_id, p, node_ids)
+        if p.source == "r2.txt":
+            raise KeyboardInterrupt  # inside r2's transaction, in a writer thread
+        return ids
+
+    monkeypatch.setattr(importer, "_insert_figures", ctrl_c_in_r2)
+    summary, seen = run(sessions, root, writers=2)
+    assert summary.interrupted
+    with sessions() as s:
+        stored = sorted(s.scalars(select(Report.region)))
+    assert "山西省" not in stored and {"吉林省", "河北省"} <= set(stored)
+    assert sorted(o.result.region for o in seen if o.status == "imported") == stored
+    monkeypatch.undo()
+    summary, _ = run(sessions, root, writers=2)
+    assert not summary.interrupted and counts(sessions)[0] == 4
+    search_index_is_whole(sessions)
+
+
+def test_writers_by_default(sessions):
+    pg = sessions.kw["bind"].dialect.name == "postgresql"
+    assert [bulk.writers_for(sessions, w) for w in (1, 2, 8)] == ([1, 2, bulk.MAX_WRITERS] if pg else [1, 1, 1])
 
 
 def anonymous(tmp_path: Path, name: str) -> Path:

@@ -17,7 +17,7 @@ import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -242,18 +242,37 @@ def _pool(workers: int) -> ProcessPoolExecutor:
                                initializer=_worker_init)
 
 
-def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, workers: int = 1,
-                 on_outcome: Callable[[Outcome], None] | None = None) -> Summary:
-    """Import ``items`` (see ``plan``): parse in ``workers`` processes (in this one for fewer
-    than POOL_MIN files), write here — up to BATCH reports a transaction, each report whole or
-    not at all; when a batch fails its reports are written one transaction each, so one bad
-    write fails only its own file — and report each outcome in input order, once written.
+def writers_for(factory: sessionmaker[Session], workers: int) -> int:
+    """How many batches are written at once by default: one on SQLite (a single writer
+    anyway); on PostgreSQL as many as parse workers, up to MAX_WRITERS — a writer spends most
+    of a batch waiting for the server (foreign-key checks, the trigram index), so a second one
+    keeps the server and the parsers busy meanwhile."""
+    if factory.kw["bind"].dialect.name != "postgresql":
+        return 1
+    return max(1, min(MAX_WRITERS, workers))
 
-    Ctrl-C (KeyboardInterrupt) stops after rolling back the batch being written (its reports
-    were not reported as imported); the summary says ``interrupted`` and a re-run picks up
-    where this one stopped.
+
+MAX_WRITERS = 4
+
+
+def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, workers: int = 1,
+                 on_outcome: Callable[[Outcome], None] | None = None, writers: int | None = None) -> Summary:
+    """Import ``items`` (see ``plan``): parse in ``workers`` processes (in this one for fewer
+    than POOL_MIN files), write from this one — up to BATCH reports a transaction, each report
+    whole or not at all; when a batch fails its reports are written one transaction each, so one
+    bad write fails only its own file — and report each outcome in input order, once written.
+
+    ``writers`` (default ``writers_for``) batches may be written at once, each in a thread with
+    its own connection; a batch holding a version of a report that an earlier batch still being
+    written also holds waits for it, so versions keep their input order.
+
+    Ctrl-C (KeyboardInterrupt) stops after the batches being written are done — each committed
+    whole and reported, or rolled back whole and not reported; the summary says ``interrupted``
+    and a re-run picks up where this one stopped.
     """
     summary = Summary(files=len(items))
+    writers = writers_for(factory, workers) if writers is None else max(1, writers)
+    writing = ThreadPoolExecutor(writers, thread_name_prefix="luoshi-writer") if writers > 1 else None
     # even one worker pays: it parses the next file while this process writes the last one
     pool = _pool(workers) if len(items) >= POOL_MIN else None
     # jobs dispatched ahead: the batch being held plus as many again, so the workers go on
@@ -322,6 +341,17 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
             return Outcome(label, "failed", error=f"{label}: {type(e).__name__}: {e}")
         return Outcome(label, r.status, r)
 
+    def write_batch(preps: list[tuple[_Job, Prepared]]) -> dict[int, Outcome]:
+        """The outcome of each prepared job (by ``id``): the batch in one transaction, else (it
+        failed) one transaction each, which names the file that fails."""
+        if len(preps) > 1:
+            try:
+                results = importer.write_many(factory, [p for _, p in preps])
+                return {id(job): Outcome(job.item.label, r.status, r) for (job, _), r in zip(preps, results)}
+            except Exception:  # noqa: BLE001 - retried one by one below
+                pass
+        return {id(job): write_one(job.item.label, p) for job, p in preps}
+
     def emit(job: _Job, outcome: Outcome) -> None:
         done[job.item.label] = outcome
         summary.add(outcome)
@@ -330,10 +360,27 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
 
     held: list[_Job] = []  # parsed (or settled) jobs not yet written, in input order
     started = 0.0
+    # batches being written (with ``writing``), oldest first: their jobs as settled, the write,
+    # and the doc keys they hold
+    pending: deque[tuple[list[tuple[_Job, Any]], Future, set[str]]] = deque()
+
+    def report(settled: list[tuple[_Job, Any]], written: dict[int, Outcome]) -> None:
+        for job, x in settled:
+            if x is None:  # a duplicate: its first file's outcome is known by now
+                x = settle(job)
+            if isinstance(x, Prepared):
+                x = written[id(job)]
+            emit(job, x)
+
+    def report_oldest() -> None:
+        settled, write, _keys = pending[0]
+        written = write.result()  # a KeyboardInterrupt raised while writing comes out here
+        pending.popleft()
+        report(settled, written)
 
     def flush() -> None:
-        """Write the held jobs' reports in one transaction (one each if that fails), then
-        report every held job's outcome in order."""
+        """Write the held jobs' reports in one transaction (one each if that fails) — here, or
+        in a writer thread — and report every held job's outcome in input order."""
         settled: list[tuple[_Job, Outcome | Prepared | None]] = []
         stop: KeyboardInterrupt | None = None
         for job in held:
@@ -342,21 +389,15 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
             except KeyboardInterrupt as e:  # in a parse: write what is parsed, then stop
                 stop = e
                 break
-        preps = [(job, x) for job, x in settled if isinstance(x, Prepared)]
-        written: dict[int, Outcome] = {}
-        if len(preps) > 1:
-            try:
-                results = importer.write_many(factory, [p for _, p in preps])
-                written = {id(job): Outcome(job.item.label, r.status, r) for (job, _), r in zip(preps, results)}
-            except Exception:  # noqa: BLE001 - retried one by one below, which names the file
-                written = {}
-        for job, x in settled:
-            if x is None:  # a duplicate: its first file's outcome is known by now
-                x = settle(job)
-            if isinstance(x, Prepared):
-                x = written.get(id(job)) or write_one(job.item.label, x)
-            emit(job, x)
         held.clear()
+        preps = [(job, x) for job, x in settled if isinstance(x, Prepared)]
+        if writing is None:
+            report(settled, write_batch(preps))
+        else:
+            keys = {p.key for _, p in preps}
+            while pending and (len(pending) >= writers or any(keys & k for _, _, k in pending)):
+                report_oldest()
+            pending.append((settled, writing.submit(write_batch, preps), keys))
         if stop is not None:
             raise stop
 
@@ -375,11 +416,21 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
                 flush()
         if held:
             flush()
+        while pending:
+            report_oldest()
     except KeyboardInterrupt:
         summary.interrupted = True
+        while pending:  # written whole or not at all by now: report what was
+            settled, write, _keys = pending.popleft()
+            try:
+                report(settled, write.result())
+            except KeyboardInterrupt:
+                pass
     finally:
         if pool is not None:
             pool.shutdown(wait=True, cancel_futures=True)
+        if writing is not None:
+            writing.shutdown(wait=True)
     if summary.counts["imported"] + summary.counts["replaced"] + summary.counts["relabelled"] >= POOL_MIN:
         _analyze(factory)
     return summary

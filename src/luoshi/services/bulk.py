@@ -1,8 +1,9 @@
 """Bulk import: many report files, parsed in worker processes, written by this one.
 
-Why this shape: parsing is pure CPU and parallelises; writing is one transaction per document
-in one process (SQLite has a single writer anyway), so a crash or Ctrl-C loses no finished
-document and leaves no half-written one. Files whose bytes are already in the library are
+Why this shape: parsing is pure CPU and parallelises; writing is one transaction per batch of
+documents from this process (SQLite has a single writer anyway; on PostgreSQL a few batches are
+written at once, in threads), so a crash or Ctrl-C loses no finished document and leaves no
+half-written one. Files whose bytes are already in the library are
 skipped by their SHA-256 before any parsing, which makes a re-run idempotent and an
 interrupted run resumable: it does only what is left. Results come out in input order, so the
 order of versions of one report does not depend on which worker finished first.

@@ -31,6 +31,16 @@ MAIN = "主要预期目标"
 
 # ---------------------------------------------------------------- reports
 
+def query_string(params: dict[str, Any], **defaults: Any) -> str:
+    """A page's query string: blank values left out, and so are ``page`` 1 and the given
+    defaults, so each view of a page has one URL."""
+    from urllib.parse import urlencode
+
+    defaults = {"page": 1, **defaults}
+    return urlencode({k: v for k, v in params.items()
+                      if v not in ("", None, False) and not (k in defaults and v == defaults[k])})
+
+
 PICK_REGION, PICK_TRACKED, PICK_RECENT = 12, 12, 8  # options per group of the report picker
 FIND_LIMIT = 50  # reports a search lists
 
@@ -151,10 +161,7 @@ class Library:
     levels: list[str]
 
     def link(self, **change: Any) -> str:
-        from urllib.parse import urlencode
-
-        q = {**self.filters, "page": self.page, **change}
-        return urlencode({k: v for k, v in q.items() if v not in ("", None, False) and not (k == "page" and v == 1)})
+        return query_string({**self.filters, "page": self.page, **change})
 
 
 def library_page(s: Session, *, q: str = "", region: str = "", year: int | None = None, level: str = "",
@@ -488,13 +495,9 @@ class Filters:
     page: int = 1
 
     def query(self, **over: Any) -> str:
-        from urllib.parse import urlencode
-
-        d = {"section": self.section, "department": self.department or "", "status": self.status,
-             "kind": self.kind, "due_by": self.due_by.isoformat() if self.due_by else "", "q": self.q,
-             "sort": self.sort, "page": self.page} | over
-        return urlencode({k: v for k, v in d.items() if v not in ("", None) and not (k == "sort" and v == "number")
-                          and not (k == "page" and v == 1)})
+        return query_string({"section": self.section, "department": self.department or "", "status": self.status,
+                             "kind": self.kind, "due_by": self.due_by.isoformat() if self.due_by else "",
+                             "q": self.q, "sort": self.sort, "page": self.page} | over, sort="number")
 
 
 SEVERITY = {"off_track": 0, "at_risk": 1, "unknown": 2, "on_track": 3}
@@ -652,12 +655,9 @@ class ComparePage:
 
     def query(self, **change: Any) -> str:
         """This page's filters as a query string, with ``change`` applied (for the pager)."""
-        from urllib.parse import urlencode
-
-        q = {"indicator": self.indicator, "region": self.region,
-             "year": "all" if self.all_years else (self.year or ""), "across": "1" if self.across else "",
-             "page": self.page, **change}
-        return urlencode({k: v for k, v in q.items() if v not in ("", None) and not (k == "page" and v == 1)})
+        return query_string({"indicator": self.indicator, "region": self.region,
+                             "year": "all" if self.all_years else (self.year or ""),
+                             "across": "1" if self.across else "", "page": self.page, **change})
 
 
 COMPARE_PAGE = 200  # rows a page: the whole library holds ~16 targets a report
@@ -712,10 +712,7 @@ class SearchPage:
     error: str = ""  # why the query was refused
 
     def link(self, **change: Any) -> str:
-        from urllib.parse import urlencode
-
-        q = {"q": self.q, **self.filters, "limit": self.limit if self.limit != SEARCH_PAGE else "", **change}
-        return urlencode({k: v for k, v in q.items() if v not in ("", None)})
+        return query_string({"q": self.q, **self.filters, "limit": self.limit, **change}, limit=SEARCH_PAGE)
 
 
 def search_page(s: Session, q: str, *, region: str = "", year: int | None = None, level: str = "",

@@ -3,15 +3,27 @@ PY ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The exact versions (with hashes) the suite passed with: runtime and test extras. `make lock`
+# refreshes it from pyproject.toml's ranges with today's releases; run the suite, then commit both.
+LOCK := requirements.lock
+UV_VERSION := 0.13.9
 
-.PHONY: run test setup clean bench score
+.PHONY: run test setup clean bench score lock
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml $(LOCK)
 	@sh scripts/bootstrap.sh
 	$(PY) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q --no-deps --require-hashes -r $(LOCK)
+	$(BIN)/pip install -q --no-deps -e .
+	$(BIN)/pip check
 	touch $(STAMP)
+
+# Re-resolve the lock with today's releases (needs the registry); then `make test` and commit it.
+lock:
+	$(PY) -m venv .venv-lock
+	.venv-lock/bin/pip install -q uv==$(UV_VERSION)
+	.venv-lock/bin/uv pip compile pyproject.toml --extra test --universal --python-version 3.11 \
+	  --generate-hashes --upgrade --quiet -o $(LOCK)
 
 setup: $(STAMP)
 
@@ -38,4 +50,4 @@ bench: $(STAMP)
 	$(BIN)/python bench/bench_extract.py
 
 clean:
-	rm -rf $(VENV) build *.egg-info src/*.egg-info
+	rm -rf $(VENV) .venv-lock build *.egg-info src/*.egg-info

@@ -108,7 +108,7 @@ def run_wrk(base: str, path: str, token: str, seconds: int, conns: int, threads:
 
 
 async def _httpx_loop(base: str, path: str, token: str, seconds: int, conns: int, cap: int) -> dict:
-    import httpx
+    import httpx2 as httpx
 
     lat: list[float] = []
     errors = 0

@@ -148,7 +148,7 @@ def free_port() -> int:
 
 
 def serve(url: str, port: int, workers: int) -> subprocess.Popen:
-    import httpx
+    import httpx2 as httpx
 
     env = {**os.environ, "LUOSHI_DATABASE_URL": url, "LUOSHI_SECRET_KEY": SECRET,
            "PYTHONPATH": os.pathsep.join([str(HERE), os.environ.get("PYTHONPATH", "")])}
@@ -163,7 +163,7 @@ def serve(url: str, port: int, workers: int) -> subprocess.Popen:
 
 def login(base: str, username: str, password: str) -> dict[str, str]:
     """The session cookie of a web login, through the form (its CSRF token included)."""
-    import httpx
+    import httpx2 as httpx
 
     with httpx.Client(base_url=base, follow_redirects=False, timeout=30) as c:
         form = c.get("/login")
@@ -186,7 +186,7 @@ async def drive(base: str, path: str, *, headers: dict[str, str], cookies: dict[
                 clients: int, warmup: float, writer: tuple[str, str, int, float] | None) -> dict:
     """``clients`` concurrent loops on ``path`` for ``seconds`` (after ``warmup`` seconds not
     counted); optionally a writer posting progress at a fixed rate meanwhile."""
-    import httpx
+    import httpx2 as httpx
 
     lat: list[float] = []
     errors: dict[str, int] = {}
@@ -234,7 +234,7 @@ async def drive(base: str, path: str, *, headers: dict[str, str], cookies: dict[
 
 
 def first_request(base: str, path: str, headers: dict[str, str], cookies: dict[str, str]) -> float:
-    import httpx
+    import httpx2 as httpx
 
     t = time.perf_counter()
     r = httpx.get(base + path, headers=headers, cookies=cookies, timeout=120)

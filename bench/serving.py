@@ -10,7 +10,7 @@ from collections.abc import Callable
 def wait_serving(proc: subprocess.Popen, base: str, seconds: float, output: Callable[[], str]) -> bool:
     """Poll ``base``/api/v1/health until it answers 200 (True) or ``seconds`` pass (False); if
     the server exits first, stop with the tail of its ``output()``."""
-    import httpx
+    import httpx2 as httpx
 
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:

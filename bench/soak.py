@@ -283,7 +283,7 @@ class Client:
     """One simulated person: an HTTP client with a bearer token, timing every request."""
 
     def __init__(self, base: str, token: str, stats: Stats, rnd: random.Random) -> None:
-        import httpx
+        import httpx2 as httpx
 
         self.http = httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"},
                                       timeout=httpx.Timeout(60.0))
@@ -302,7 +302,7 @@ class Client:
 
     async def call(self, kind: str, method: str, path: str, **kw: Any) -> Any:
         """The response, or None when there was none (counted as a failure of ``kind``)."""
-        import httpx
+        import httpx2 as httpx
 
         t = time.perf_counter()
         try:
@@ -448,7 +448,7 @@ async def supervisor(base: str, token: str, report_id: int, stats: Stats, stop_a
 
 async def _web_login(base: str, stats: Stats) -> Any:
     """The supervisor's web session (login form, CSRF token and all), or None if it fails."""
-    import httpx
+    import httpx2 as httpx
 
     c = httpx.AsyncClient(base_url=base, follow_redirects=False, timeout=httpx.Timeout(60.0))
     form = await c.get("/login")

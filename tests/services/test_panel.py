@@ -227,3 +227,18 @@ def test_cli_bad_usage(db_url, tmp_path):
     assert r.exit_code == 2
     r = runner.invoke(main, ["panel", "--db", db_url, "--indicator", "nonsense", "--out", str(tmp_path / "p.csv")])
     assert r.exit_code == 2 and not (tmp_path / "p.csv").exists()
+
+
+@pytest.mark.parametrize("region,level,parent", [
+    ("深圳市南山区", "district", ("深圳市", "city")),    # a district of another province
+    ("歙县", "county", ("黄山市", "city")),
+    ("额尔古纳市", "county", ("呼伦贝尔市", "city")),     # a county-level city
+    ("北京市朝阳区", "district", ("北京市", "province")),  # a municipality's district
+    ("神农架林区", "county", ("湖北省", "province")),     # run by its province directly
+    ("深圳市", "city", ("广东省", "province")),
+    ("朝阳区", "district", None),                       # two places: not guessed
+])
+def test_parent_of_counties_of_every_province(region, level, parent):
+    from luoshi.services.panel import parent_of
+
+    assert parent_of(region, level) == parent

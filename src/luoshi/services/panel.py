@@ -22,7 +22,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from .. import link
+from .. import gazetteer, link
 from ..ingest import Document
 from ..store import Report, ReportFigure, current_figures, current_reports
 from .compare import compare, region_key
@@ -97,7 +97,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "repeated_unchanged": ("bool", "Flag, see rules."),
     "amplified": ("bool", "Flag, see rules."),
     "parent_region": ("string", "The parent place: the nation for a province, the province of a city "
-                      "(data/places.json), the city of a Liaoning county."),
+                      "(data/places.json), the city of a county or district of any province (the gazetteer of "
+                      "administrative divisions, data/divisions.csv)."),
     "parent_value": ("float", "The parent's target for the same indicator, measure and year, in "
                      "this row's unit."),
     "amplification_gap": ("float", "This target − the parent's, in this row's unit (percentage "
@@ -150,7 +151,6 @@ def _level_rank(level: str | None) -> int:
 class _Gazetteer:
     provinces: dict[str, str]  # full name or usual short -> full name
     city_province: dict[str, str]  # city full name or short -> province full name
-    county_city: dict[str, str]  # county full name -> city full name
 
 
 @lru_cache(maxsize=1)
@@ -166,13 +166,14 @@ def _gazetteer() -> _Gazetteer:
         cities[c["name"]] = c["province"]
     for c in raw["cities"]:
         cities.setdefault(c.get("short", ""), c["province"])
-    counties = {c["name"]: c["city"] for c in raw.get("counties_liaoning", [])}
-    return _Gazetteer(provinces, cities, counties)
+    return _Gazetteer(provinces, cities)
 
 
 def parent_of(region: str | None, level: str | None) -> tuple[str, str] | None:
     """(parent region, its level): the nation for a province, the province of a city, the city
-    of a (Liaoning) county; None for the nation or a place the gazetteer does not know."""
+    of a county or district of any province (the gazetteer of administrative divisions; a
+    name two places share, such as 朝阳区, only when written with its city: 北京市朝阳区); None
+    for the nation or a place the gazetteer does not know."""
     g = _gazetteer()
     if not region or level == "national":
         return None
@@ -180,8 +181,11 @@ def parent_of(region: str | None, level: str | None) -> tuple[str, str] | None:
         return NATIONAL, "national"
     if level == "city" and region in g.city_province:
         return g.city_province[region], "province"
-    if level in ("county", "district") and region in g.county_city:
-        return g.county_city[region], "city"
+    if level in ("city", "county", "district"):
+        d = gazetteer.resolve(region)
+        up = gazetteer.parent(d) if d is not None and d.level != "province" else None
+        if up is not None:
+            return up.name, up.level
     return None
 
 
@@ -196,7 +200,8 @@ def _level_of(region: str | None, report: Report) -> str | None:
         return "province"
     if region in g.city_province:
         return "city"
-    return report.level
+    d = gazetteer.resolve(region, report.region)
+    return d.level if d is not None else report.level
 
 
 # ---------------------------------------------------------------- target type from the text

@@ -16,7 +16,6 @@ from ...track.views import Choices, ReportChoice, choices, default_report_id
 from ..svg import num
 
 
-
 def query_string(params: dict[str, Any], **defaults: Any) -> str:
     """A page's query string: blank values left out, and so are ``page`` 1 and the given
     defaults, so each view of a page has one URL."""

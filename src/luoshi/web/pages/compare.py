@@ -17,7 +17,6 @@ from ..svg import Bar, bars
 from .common import query_string
 
 
-
 @dataclass
 class ComparePage:
     rows: list[Comparison]  # this page's

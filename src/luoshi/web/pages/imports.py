@@ -11,7 +11,6 @@ from ...store import Report, Task
 from .common import report_label
 
 
-
 def existing_version(s: Session, key: str | None, sha256: str | None) -> dict[str, Any] | None:
     """What an upload with this doc key would meet: the same bytes already stored (a no-op), or
     the current version it would replace, with its task count (for the import preview)."""

@@ -21,7 +21,6 @@ from .. import labels as L
 from ..svg import Bar, bars, num
 
 
-
 @dataclass(frozen=True)
 class Card:
     indicator: str

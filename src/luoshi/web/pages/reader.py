@@ -21,7 +21,6 @@ from ..reader import Span, markup
 from .common import query_string
 
 
-
 MAIN = "主要预期目标"
 
 

@@ -10,7 +10,6 @@ from ...track.status import definitions
 from ..svg import num
 
 
-
 def status_definitions() -> dict[str, Any]:
     """Every status value of every axis with its label and definition (for the legend)."""
     return definitions()

@@ -20,7 +20,6 @@ from ..svg import trajectory as trajectory_chart
 from .common import query_string
 
 
-
 PER_PAGE = 25
 
 

@@ -16,7 +16,6 @@ from .common import flash, form_of, page, render, sessions, web
 router = APIRouter(include_in_schema=False)
 
 
-
 @router.api_route("/login", methods=["GET", "HEAD"])
 @page
 def login_form(request: Request) -> Response:

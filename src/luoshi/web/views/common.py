@@ -27,7 +27,6 @@ from ..security import HEADERS as SECURITY_HEADERS
 from ..security import csrf_ok, csrf_token
 
 
-
 class LoginNeeded(Exception):
     pass
 

@@ -12,7 +12,6 @@ from .common import _int, actor_of, page, read, render, today
 router = APIRouter(include_in_schema=False)
 
 
-
 @router.api_route("/compare", methods=["GET", "HEAD"])
 @page
 def compare_view(request: Request) -> Response:

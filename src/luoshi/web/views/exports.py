@@ -23,7 +23,6 @@ from .common import _int, actor_of, page, read, render, today
 router = APIRouter(include_in_schema=False)
 
 
-
 @router.api_route("/exports", methods=["GET", "HEAD"])
 @page
 def exports(request: Request) -> Response:

@@ -25,7 +25,6 @@ from .common import actor_of, flash, form_of, page, read, render, sessions, web
 router = APIRouter(include_in_schema=False)
 
 
-
 UPLOAD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 

@@ -24,7 +24,6 @@ from .common import _int, actor_of, flash, form_of, page, read, render, sessions
 router = APIRouter(include_in_schema=False)
 
 
-
 @router.api_route("/", methods=["GET", "HEAD"])
 @page
 def overview(request: Request) -> Response:

@@ -18,7 +18,6 @@ from .common import _int, page, read, render, today, web
 router = APIRouter(include_in_schema=False)
 
 
-
 def _public(request: Request) -> None:
     if not web(request).public:
         raise S.NotFound("公开页面未启用")

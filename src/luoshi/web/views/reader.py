@@ -17,7 +17,6 @@ from .common import _int, actor_of, page, read, render
 router = APIRouter(include_in_schema=False)
 
 
-
 @router.api_route("/reports/find", methods=["GET", "HEAD"])
 @page
 def reports_find(request: Request) -> Response:

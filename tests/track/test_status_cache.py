@@ -305,7 +305,7 @@ def overview_of(lib: Lib, today=DAY, *, cached: bool = True) -> dict:
     """The overview's cards and charts as plain data, read as a page reads them — or uncached,
     inside a writing transaction (which neither reads nor fills any cache)."""
     from luoshi.store import Report
-    from luoshi.web import pages as P
+    from luoshi.web.pages import overview as P
 
     def plain_overview(s) -> dict:
         o = P.overview(s, s.get(Report, lib.report_id), today)
@@ -356,7 +356,7 @@ def test_overview_targets_are_kept_and_follow_writes_and_imports(lib):
 def test_a_transaction_that_wrote_does_not_fill_the_overview_cache(lib):
     from luoshi.services.readcache import library_stamp
     from luoshi.store import Report
-    from luoshi.web import pages as P
+    from luoshi.web.pages import overview as P
 
     engine = store.engine_of(lib.sessions)
     P._TARGETS.clear()
@@ -374,7 +374,7 @@ def test_target_cards_find_their_figures_in_one_query(lib):
     name the figures the reader's ``?at=`` lookup finds."""
     from luoshi.services.compare import compare
     from luoshi.store import Report
-    from luoshi.web import pages as P
+    from luoshi.web.pages import overview as P
 
     import_file(lib.sessions, sample_path("ln-2024-plan-exec.txt"))
     with store.write_transaction(lib.sessions) as s:  # uncached
@@ -395,7 +395,7 @@ def test_target_cards_find_their_figures_in_one_query(lib):
 
 def test_report_picker_follows_imports_and_reads_its_stamp_once_per_transaction(sessions):
     from luoshi.store import Report
-    from luoshi.web import pages as P
+    from luoshi.web.pages import common as P
 
     def pick(rid, actor=None):
         with sessions() as s:

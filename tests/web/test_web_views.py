@@ -248,7 +248,7 @@ def test_compare_and_across_regions(app):
 def test_compare_defaults_to_the_latest_due_year_and_pages(app, monkeypatch):
     """A library of thousands of reports holds tens of thousands of targets: with no filter the
     page shows the latest due year, 全部 lifts it, and the table comes a page at a time."""
-    from luoshi.web import pages as P
+    from luoshi.web.pages import compare as P
 
     c = client(app, "kan")
     first = c.get("/compare").text
@@ -434,7 +434,7 @@ def report_id_of(sessions, region: str, year: int) -> int:
 
 
 def test_overview_picker_offers_a_few_reports_in_groups(many_reports, make_app):
-    from luoshi.web import pages as P
+    from luoshi.web.pages import common as P
 
     app = make_app(many_reports[1])
     page = client(app, "duban").get("/").text
@@ -455,7 +455,7 @@ def test_overview_picker_offers_a_few_reports_in_groups(many_reports, make_app):
 
 
 def test_report_search_reaches_every_report(many_reports, make_app):
-    from luoshi.web import pages as P
+    from luoshi.web.pages import reader as P
 
     app = make_app(many_reports[1])
     c = client(app, "kan")
@@ -486,7 +486,7 @@ def test_overview_counts_are_rendered_once_per_rollup_and_follow_a_write(many_re
 
     from luoshi import store
     from luoshi.track import services as S
-    from luoshi.web import views
+    from luoshi.web.views import overview as views
 
     app = make_app(many_reports[1])
     c = client(app, "duban")
@@ -557,7 +557,7 @@ def test_search_page_finds_sentences_figures_and_tasks_and_links_to_the_reader(a
 
 
 def test_library_page_is_narrowed_and_paged(many_reports, make_app, monkeypatch):
-    from luoshi.web import pages as P
+    from luoshi.web.pages import reader as P
 
     monkeypatch.setattr(P, "LIBRARY_PAGE", 25)
     c = client(make_app(many_reports[1]), "kan")

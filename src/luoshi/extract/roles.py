@@ -45,6 +45,7 @@ class Cues:
     min_hits: int
     unnumbered: re.Pattern
     unnumbered_max: int
+    inline_title_max: int
     annex: re.Pattern
     estimate: re.Pattern
     actual: re.Pattern
@@ -70,7 +71,8 @@ def cues() -> Cues:
         fixed={k: (v["role"], v["year"]) for k, v in raw["kinds"].items()},
         body_review=_alt(pt["review"]), body_plan=_alt(pt["plan"]),
         body_chars=int(pt["body_chars"]), ratio=float(pt["ratio"]), min_hits=int(pt["min_hits"]),
-        unnumbered=_alt(pt["unnumbered"]), unnumbered_max=int(pt["unnumbered_max"]),
+        unnumbered=re.compile("|".join(pt["unnumbered"])), unnumbered_max=int(pt["unnumbered_max"]),
+        inline_title_max=int(pt["inline_title_max"]),
         annex=re.compile("(?:" + "|".join(pt["annex"]) + r")\s*$"),
         estimate=_alt(st["estimate"]), actual=_alt(st["actual"]), bases=_alt(st["bases"]),
         target_in_review=_alt(st["target_in_review"]),
@@ -130,6 +132,17 @@ def is_unnumbered_heading(line: str) -> bool:
     line = line.strip()
     return (4 <= len(line) <= c.unnumbered_max and line[-1] not in "。!?;:！？；：,，、"
             and c.unnumbered.search(line) is not None)
+
+
+@lru_cache(maxsize=1)
+def inline_part_re() -> re.Pattern:
+    """A numbered part heading inside a line: "…审议。一、2025年工作回顾 2025年是…"."""
+    from ..outline.lexicon import lexicon
+
+    words = sorted({w for ws in lexicon().part_roles.values() for w in ws}, key=len, reverse=True)
+    n = cues().inline_title_max
+    return re.compile(r"(?<=[。!?！？\s])[一二三四五六七八九十]{1,3}、(?=[^。!?！？,，;；]{0,%d}?(?:%s))"
+                      % (n, "|".join(map(re.escape, words))))
 
 
 def is_annex(line: str) -> bool:

@@ -36,13 +36,15 @@ from __future__ import annotations
 
 import re
 
+from ..extract import roles
 from ..ingest.document import Document
-from .lexicon import lexicon, part_role
+from .lexicon import lexicon
 from .meta import header_lines, read_metadata
 from .model import Node, Outline
 from .text import (INLINE, ITEM_STYLES, LINE_END, PART, SECTION, STRIP_MARKER, Para, cn_int,
                    first_sentence_end, is_heading_line, paragraphs, sentences)
 
+_NO_MARKER = re.compile("")  # the empty marker of a part heading without a number
 LEAD_MAX = 30  # a themed paragraph's lead sentence is short …
 LEAD_BAN = re.compile(r"[,，:：;；]")  # … and a single clause
 _BREAK = re.compile(r"[ \t\u3000\xa0]*\r?\n[ \t\u3000\xa0]*")
@@ -59,6 +61,8 @@ class _Builder:
         self.item_style: dict[int, str] = {}  # id(item) -> style
         self.open_items: set[int] = set()  # items that are a heading line: later paragraphs go in
         self.head_end: dict[int, int] = {}  # id(section) -> end of its heading paragraph
+        self.undecided: list[Node] = []  # parts whose title does not tell their role
+        self.in_annex = False  # after 附件: numbered lines are the annex's list, not parts
         lines = [len(p) for p in self.text.split("\n") if len(p.strip()) >= 20]
         self.width = float(sorted(lines)[len(lines) // 2]) if lines else 40.0
 
@@ -129,7 +133,10 @@ class _Builder:
         node = self.node(kind, p.ns, p.ne, (p.ns, tend))
         ntitle = self.text[p.ns:tend]
         if kind == "part":
-            node.flags["role"] = part_role(ntitle, self.md.get("review_year"), self.md.get("plan_year"))
+            role = roles.title_role(ntitle, self.md.get("review_year"), self.md.get("plan_year"))
+            node.flags["role"] = role or "other"
+            if role is None:
+                self.undecided.append(node)
         role = node.flags["role"] if kind == "part" else self.role()
         for flag, words in lexicon().heading_flags.items():
             if role != "review" and any(w in ntitle for w in words):
@@ -210,7 +217,7 @@ class _Builder:
     def run(self) -> Node:
         text = self.text
         heads = {h.ns: h.kind for h in header_lines(text)}
-        paras = paragraphs(text, set(heads))
+        paras = _split_inline_parts(text, paragraphs(text, set(heads)))
         closing = self.closing_index(paras)
         i = 0
         while i < len(paras):
@@ -222,10 +229,17 @@ class _Builder:
                 self.add_sentences(node, p.ns, p.ne)
                 self.root.children.append(node)
                 continue
+            if roles.is_annex(text[p.ns:p.first_line_end]):
+                self.in_annex = True
             m = PART.match(text, p.ns)
-            if m and self.accept(self.root, "part", cn_int(m.group(1) or m.group(2))):
+            if m and not self.in_annex and self.accept(self.root, "part", cn_int(m.group(1) or m.group(2))):
                 self.stack = [self.root]
                 self.heading("part", p, m, self.root)
+                continue
+            if (not m and not self.in_annex and p.ne == p.first_line_end
+                    and roles.is_unnumbered_heading(text[p.ns:p.ne])):
+                self.stack = [self.root]  # “十四五”时期发展成就和2025年工作回顾: a part without a number
+                self.heading("part", p, _NO_MARKER.match(text, p.ns), self.root)
                 continue
             m = SECTION.match(text, p.ns)
             group = next((n for n in reversed(self.stack) if n.kind == "part"), self.root)
@@ -255,6 +269,10 @@ class _Builder:
             if part.kind == "part":
                 self.settle_sections(part)
         _finish(self.doc, self.root, 0)
+        for part in self.undecided:  # a title that does not tell: what the body does
+            role = roles.body_role(text, part.nstart, part.nend)
+            part.flags["role"] = role or "other"
+            part.flags["role_from"] = "body" if role else "none"
         return self.root
 
     def closing_index(self, paras: list[Para]) -> int | None:
@@ -282,6 +300,26 @@ class _Builder:
         if moved and group.children[-1] is secs[-1]:
             secs[-1].children = [c for c in secs[-1].children if c not in moved]
             group.children.extend(moved)
+
+
+def _split_inline_parts(text: str, paras: list[Para]) -> list[Para]:
+    """A report flattened into one line: its part headings ("…审议。一、2025年工作回顾 …") open
+    paragraphs of their own, so that the walk sees them as it sees headings on their own line."""
+    rx = roles.inline_part_re()
+    out: list[Para] = []
+    for p in paras:
+        cuts = [m.start() for m in rx.finditer(text, p.ns + 1, p.ne)]
+        if not cuts:
+            out.append(p)
+            continue
+        for a, b in zip([p.ns] + cuts, cuts + [p.ne]):
+            e = b
+            while e > a and text[e - 1] in " \t\n\u3000":
+                e -= 1
+            if e > a:
+                nl = text.find("\n", a, e)
+                out.append(Para(a, e, e if nl < 0 else nl))
+    return out
 
 
 def _finish(doc: Document, node: Node, level: int) -> None:

@@ -76,15 +76,16 @@ def _sentences(doc: Document, ol) -> list[tuple[int, int]]:
 
 
 def _carry(text: str, spans: list[tuple[int, int]], k: int, start: int, years: roles.Years,
-           memo: dict[int, str | None]) -> str | None:
-    """The cue of the nearest sentence before sentence ``k`` in its paragraph (from ``start``)."""
+           memo: dict[int, str | None], skip: tuple[str, ...] = ()) -> str | None:
+    """The cue of the nearest sentence before sentence ``k`` in its paragraph (from ``start``),
+    passing over cues in ``skip``."""
     for j in range(k - 1, max(-1, k - 1 - NEIGHBOURS), -1):
         a, b = spans[j]
         if a < start:
             break
         if j not in memo:
             memo[j] = roles.neighbour_cue(text[a:b], years)
-        if memo[j]:
+        if memo[j] and memo[j] not in skip:
             return memo[j]
     return None
 
@@ -134,13 +135,16 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
         carry = None
         if prole != "review" and k >= 0:
             box = next((n for n in reversed(path) if n.kind == "paragraph"), path[-1] if path else None)
-            carry = _carry(text, spans, k, box.nstart if box is not None else 0, years, memo)
+            # in a plan part a result reported nearby says nothing of the next sentence: only
+            # five-year results and goals carry on
+            skip = ("actual",) if prole is not None else ()
+            carry = _carry(text, spans, k, box.nstart if box is not None else 0, years, memo, skip)
         for d in drafts:
             # the words before it in its sentence; a real sentence is under 500 characters, and
             # a bound keeps a line of 100,000 figures linear
             before = text[max(s0, d.q.start - LOOKBACK):d.q.start]
             role, year, why = roles.decide(before, prole, ctx.kind, years, carry,
-                                           text[s0:min(s1, s0 + LOOKBACK)])
+                                           text[s0:min(s1, s0 + LOOKBACK)], section)
             d.span_start = max(d.span_start, d.span_end - MAX_TEXT)  # see MAX_TEXT
             a, b = doc.to_original(d.span_start, d.span_end)
             ind = REGION_WORDS.sub("", d.indicator).strip() or d.indicator.strip()

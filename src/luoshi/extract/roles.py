@@ -45,6 +45,7 @@ class Cues:
     min_hits: int
     unnumbered: re.Pattern
     unnumbered_max: int
+    title_max: int
     inline_title_max: int
     annex: re.Pattern
     estimate: re.Pattern
@@ -55,6 +56,7 @@ class Cues:
     announced: re.Pattern
     results: re.Pattern
     goals: re.Pattern
+    period_part: re.Pattern
     goal_years: tuple[re.Pattern, ...]
     periods: dict[str, int]
 
@@ -72,12 +74,12 @@ def cues() -> Cues:
         body_review=_alt(pt["review"]), body_plan=_alt(pt["plan"]),
         body_chars=int(pt["body_chars"]), ratio=float(pt["ratio"]), min_hits=int(pt["min_hits"]),
         unnumbered=re.compile("|".join(pt["unnumbered"])), unnumbered_max=int(pt["unnumbered_max"]),
-        inline_title_max=int(pt["inline_title_max"]),
+        inline_title_max=int(pt["inline_title_max"]), title_max=int(pt["title_max"]),
         annex=re.compile("(?:" + "|".join(pt["annex"]) + r")\s*$"),
         estimate=_alt(st["estimate"]), actual=_alt(st["actual"]), bases=_alt(st["bases"]),
         target_in_review=_alt(st["target_in_review"]),
         reported=_alt(st["reported"]), announced=_alt(st["announced"]),
-        results=_alt(fy["results"]), goals=_alt(fy["goals"]),
+        results=_alt(fy["results"]), goals=_alt(fy["goals"]), period_part=_alt(fy["period_part"]),
         goal_years=tuple(re.compile(p) for p in fy["goal_year"]),
         periods={k: int(v) for k, v in raw["periods"].items()},
     )
@@ -89,17 +91,17 @@ def cues() -> Cues:
 def title_role(title: str, review_year: int | None = None, plan_year: int | None = None) -> str | None:
     """review / plan / other from a part title's words, then its year; None when it does not tell.
 
-    A title with both review and plan words ("对…预期目标完成情况进行监测") does not tell.
+    The word lists are tried in order (outline.toml [part_roles]). A title longer than a name
+    ("一、对地区生产总值增长5%以上…等预期目标完成情况进行监测和督导") is a sentence: its words do
+    not tell, its body does.
     """
     from ..outline.lexicon import lexicon
 
-    found = [role for role, words in lexicon().part_roles.items() if any(w in title for w in words)]
-    if "other" in found:
-        return "other"
-    if len(found) == 1:
-        return found[0]
-    if found:
+    if len(title) > cues().title_max:
         return None
+    for role, words in lexicon().part_roles.items():
+        if any(w in title for w in words):
+            return role
     years = {int(y) for y in _YEARS.findall(title)}
     if review_year in years and plan_year not in years:
         return "review"
@@ -139,9 +141,11 @@ def inline_part_re() -> re.Pattern:
     """A numbered part heading inside a line: "…审议。一、2025年工作回顾 2025年是…"."""
     from ..outline.lexicon import lexicon
 
-    words = sorted({w for ws in lexicon().part_roles.values() for w in ws}, key=len, reverse=True)
+    raw = tomllib.loads((resources.files("luoshi") / "data" / "roles.toml").read_text("utf-8"))
+    words = {w for ws in lexicon().part_roles.values() for w in ws} | set(raw["part"]["inline_words"])
+    words = sorted(words, key=len, reverse=True)
     n = cues().inline_title_max
-    return re.compile(r"(?<=[。!?！？\s])[一二三四五六七八九十]{1,3}、(?=[^。!?！？,，;；]{0,%d}?(?:%s))"
+    return re.compile(r"(?<=[。!?！？\s])[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}?(?:%s)"
                       % (n, "|".join(map(re.escape, words))))
 
 
@@ -164,8 +168,8 @@ class Years:
 def neighbour_cue(sentence: str, years: Years | None = None) -> str | None:
     """What a sentence says of the ones after it in its paragraph.
 
-    ``result`` (a five-year result), ``goal`` (a five-year goal), ``actual`` (results reported),
-    ``target`` (work announced) or None.
+    ``result`` (a five-year result), ``goal`` (a five-year goal), ``annual`` (the plan year
+    spoken of: 今年…), ``actual`` (results reported), ``target`` (work announced) or None.
     """
     c = cues()
     annual = _annual(sentence, years)
@@ -173,6 +177,8 @@ def neighbour_cue(sentence: str, years: Years | None = None) -> str | None:
         return "goal"
     if c.results.search(sentence):
         return "result"
+    if annual:
+        return "annual"
     rep = [m.start() for m in c.reported.finditer(c.bases.sub("", sentence))]
     ann = [m.start() for m in c.announced.finditer(sentence)]
     if years and years.review and sentence.lstrip().startswith(f"{years.review}年"):
@@ -184,7 +190,7 @@ def neighbour_cue(sentence: str, years: Years | None = None) -> str | None:
 
 def _annual(text: str, years: Years | None) -> bool:
     """Does the text speak of the plan year itself (今年, 2026年…) rather than a period?"""
-    if re.search(r"今年|本年|年度|开局之年|主要预期目标", text):
+    if re.search(r"今年|本年|开局之年|主要预期目标", text):
         return True
     return bool(years and years.plan and f"{years.plan}年" in text
                 and f"{years.plan}年前" not in text)
@@ -204,12 +210,13 @@ def _goal_year(text: str, plan_year: int | None) -> int | None:
 
 
 def decide(before: str, part: str | None, kind: str | None, years: Years,
-           carry: str | None = None, sentence: str = "") -> tuple[str, int | None, str]:
+           carry: str | None = None, sentence: str = "", headings: str = "") -> tuple[str, int | None, str]:
     """Role, year and the reason of a figure.
 
     ``before``: the words of its sentence before it; ``sentence``: the whole sentence;
     ``part``: the role of its part (review / plan / other / None outside parts);
-    ``carry``: the neighbour cue of the sentences before it in its paragraph.
+    ``carry``: the neighbour cue of the sentences before it in its paragraph;
+    ``headings``: the titles above it, which may name the period of a five-year goal.
     """
     c = cues()
     fixed = c.fixed.get(kind or "")
@@ -240,9 +247,11 @@ def decide(before: str, part: str | None, kind: str | None, years: Years,
     annual = _annual(before, years)
     if not annual and (c.results.search(before) or (carry == "result" and not c.goals.search(before))):
         return _explicit("actual", years.review, before, years, "five-year result")
-    if not annual and (c.goals.search(before) or carry == "goal"):
-        ctx_text = before if c.goals.search(before) else sentence or before
-        return "target", _goal_year(ctx_text, years.plan), "five-year goal"
+    title = headings.split(" / ")[0]
+    period_part = c.period_part.search(title) is not None and not _annual(title, years)
+    if not annual and (c.goals.search(before) or carry == "goal" or (period_part and carry != "annual")):
+        year = _goal_year(before, years.plan) or _goal_year(sentence, years.plan) or _goal_year(headings, years.plan)
+        return "target", year, "five-year goal"
     return _explicit("target", years.plan, before, years, why)
 
 

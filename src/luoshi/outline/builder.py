@@ -216,7 +216,10 @@ class _Builder:
     # -- the walk ------------------------------------------------------------------------
     def run(self) -> Node:
         text = self.text
-        heads = {h.ns: h.kind for h in header_lines(text)}
+        hls = header_lines(text)
+        # an excerpt may open at a part heading with no number ("2023年工作回顾"): not a title
+        cut = next((k for k, h in enumerate(hls) if roles.is_unnumbered_heading(text[h.ns:h.ne])), len(hls))
+        heads = {h.ns: h.kind for h in hls[:cut]}
         paras = _split_inline_parts(text, paragraphs(text, set(heads)))
         closing = self.closing_index(paras)
         i = 0
@@ -308,11 +311,15 @@ def _split_inline_parts(text: str, paras: list[Para]) -> list[Para]:
     rx = roles.inline_part_re()
     out: list[Para] = []
     for p in paras:
-        cuts = [m.start() for m in rx.finditer(text, p.ns + 1, p.ne)]
+        cuts = []
+        for m in rx.finditer(text, p.ns + 1, p.ne):  # the heading, then the text after it
+            cuts += [m.start(), m.end()]
         if not cuts:
             out.append(p)
             continue
         for a, b in zip([p.ns] + cuts, cuts + [p.ne]):
+            while a < b and text[a] in " \t\n\u3000":
+                a += 1
             e = b
             while e > a and text[e - 1] in " \t\n\u3000":
                 e -= 1

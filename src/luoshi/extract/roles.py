@@ -185,6 +185,8 @@ def neighbour_cue(sentence: str, years: Years | None = None) -> str | None:
         rep.append(0)
     if rep or ann:
         return "actual" if max(rep, default=-1) > max(ann, default=-1) else "target"
+    if c.bases.search(sentence):  # 同比, 比上年: a change measured, so a result, when nothing is announced
+        return "actual"
     return None
 
 

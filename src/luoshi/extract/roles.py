@@ -56,6 +56,7 @@ class Cues:
     announced: re.Pattern
     results: re.Pattern
     goals: re.Pattern
+    annual: re.Pattern
     period_part: re.Pattern
     goal_years: tuple[re.Pattern, ...]
     periods: dict[str, int]
@@ -79,7 +80,7 @@ def cues() -> Cues:
         estimate=_alt(st["estimate"]), actual=_alt(st["actual"]), bases=_alt(st["bases"]),
         target_in_review=_alt(st["target_in_review"]),
         reported=_alt(st["reported"]), announced=_alt(st["announced"]),
-        results=_alt(fy["results"]), goals=_alt(fy["goals"]), period_part=_alt(fy["period_part"]),
+        results=_alt(fy["results"]), goals=_alt(fy["goals"]), annual=_alt(fy["annual"]), period_part=_alt(fy["period_part"]),
         goal_years=tuple(re.compile(p) for p in fy["goal_year"]),
         periods={k: int(v) for k, v in raw["periods"].items()},
     )
@@ -192,7 +193,7 @@ def neighbour_cue(sentence: str, years: Years | None = None) -> str | None:
 
 def _annual(text: str, years: Years | None) -> bool:
     """Does the text speak of the plan year itself (今年, 2026年…) rather than a period?"""
-    if re.search(r"今年|本年|开局之年|主要预期目标", text):
+    if cues().annual.search(text):
         return True
     return bool(years and years.plan and f"{years.plan}年" in text
                 and f"{years.plan}年前" not in text)

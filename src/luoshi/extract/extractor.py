@@ -127,6 +127,7 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
     by_sentence.sort(key=lambda x: x[0])
     years = roles.Years(ctx.review_year, ctx.plan_year)
     memo: dict[int, str | None] = {}
+    default: str | None = None  # the role where nothing tells: what the whole text does
     for s0, s1, k, drafts in by_sentence:
         path = ol.path_at(s0) if ol is not None else []
         part = next((n for n in path if n.kind == "part"), None)
@@ -134,17 +135,22 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
         section = " / ".join(n.title for n in path if n.kind in ("part", "section", "paragraph") and n.title)
         carry = None
         if prole != "review" and k >= 0:
-            box = next((n for n in reversed(path) if n.kind == "paragraph"), path[-1] if path else None)
+            # the neighbours: the sentences before it in its paragraph; outside parts, any
+            box = None
+            if prole is not None:
+                box = next((n for n in reversed(path) if n.kind == "paragraph"), path[-1] if path else None)
             # in a plan part a result reported nearby says nothing of the next sentence: only
             # five-year results and goals carry on
             skip = ("actual",) if prole is not None else ()
             carry = _carry(text, spans, k, box.nstart if box is not None else 0, years, memo, skip)
+        if prole is None and default is None:
+            default = "actual" if roles.body_role(text, 0, len(text), whole=True) == "review" else "target"
         for d in drafts:
             # the words before it in its sentence; a real sentence is under 500 characters, and
             # a bound keeps a line of 100,000 figures linear
             before = text[max(s0, d.q.start - LOOKBACK):d.q.start]
             role, year, why = roles.decide(before, prole, ctx.kind, years, carry,
-                                           text[s0:min(s1, s0 + LOOKBACK)], section)
+                                           text[s0:min(s1, s0 + LOOKBACK)], section, default or "target")
             d.span_start = max(d.span_start, d.span_end - MAX_TEXT)  # see MAX_TEXT
             a, b = doc.to_original(d.span_start, d.span_end)
             ind = REGION_WORDS.sub("", d.indicator).strip() or d.indicator.strip()

@@ -111,10 +111,13 @@ def title_role(title: str, review_year: int | None = None, plan_year: int | None
     return None
 
 
-def body_role(text: str, start: int, end: int) -> str | None:
-    """review / plan from what a part's body does: results reported against work announced."""
+def body_role(text: str, start: int, end: int, whole: bool = False) -> str | None:
+    """review / plan from what a part's body does: results reported against work announced.
+
+    Only the opening of the body is read, unless ``whole``.
+    """
     c = cues()
-    body = text[start:min(end, start + c.body_chars)]
+    body = text[start:end if whole else min(end, start + c.body_chars)]
     r, p = len(c.body_review.findall(body)), len(c.body_plan.findall(body))
     if r >= c.min_hits and r >= c.ratio * p:
         return "review"
@@ -213,13 +216,15 @@ def _goal_year(text: str, plan_year: int | None) -> int | None:
 
 
 def decide(before: str, part: str | None, kind: str | None, years: Years,
-           carry: str | None = None, sentence: str = "", headings: str = "") -> tuple[str, int | None, str]:
+           carry: str | None = None, sentence: str = "", headings: str = "",
+           default: str = "target") -> tuple[str, int | None, str]:
     """Role, year and the reason of a figure.
 
     ``before``: the words of its sentence before it; ``sentence``: the whole sentence;
     ``part``: the role of its part (review / plan / other / None outside parts);
     ``carry``: the neighbour cue of the sentences before it in its paragraph;
-    ``headings``: the titles above it, which may name the period of a five-year goal.
+    ``headings``: the titles above it, which may name the period of a five-year goal;
+    ``default``: the role where nothing tells (what the document's text does as a whole).
     """
     c = cues()
     fixed = c.fixed.get(kind or "")
@@ -235,7 +240,7 @@ def decide(before: str, part: str | None, kind: str | None, years: Years,
         role, why = "target", "part"
     else:
         cue = neighbour_cue(sentence or before, years) or carry
-        role = "actual" if cue in ("actual", "result") else "target"
+        role = ("actual" if cue in ("actual", "result") else "target") if cue else default
         why = f"sentence: {cue}" if cue else "default"
     if role == "actual":
         clause = _CLAUSE.split(before)[-1]

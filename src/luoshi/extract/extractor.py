@@ -75,6 +75,27 @@ def _sentences(doc: Document, ol) -> list[tuple[int, int]]:
     return spans
 
 
+def _label(text: str, spans: list[tuple[int, int]], j: int, years: roles.Years,
+           memo: dict[int, str | None]) -> str | None:
+    if j not in memo:
+        a, b = spans[j]
+        memo[j] = roles.neighbour_cue(text[a:b], years) or roles.weak_cue(text[a:b])
+    return memo[j]
+
+
+def _vote(text: str, spans: list[tuple[int, int]], k: int, years: roles.Years,
+          memo: dict[int, str | None]) -> str | None:
+    """actual / target by the cues of the sentences around sentence ``k``, the nearer the more."""
+    score = 0.0
+    for j in range(max(0, k - NEIGHBOURS), min(len(spans), k + NEIGHBOURS // 2 + 1)):
+        cue = _label(text, spans, j, years, memo)
+        if cue is None:
+            continue
+        w = 1.0 / (abs(j - k) or 1)
+        score += w if cue in ("actual", "result") else -w
+    return "actual" if score > 0 else "target" if score < 0 else None
+
+
 def _carry(text: str, spans: list[tuple[int, int]], k: int, start: int, years: roles.Years,
            memo: dict[int, str | None], skip: tuple[str, ...] = ()) -> str | None:
     """The cue of the nearest sentence before sentence ``k`` in its paragraph (from ``start``),
@@ -83,10 +104,9 @@ def _carry(text: str, spans: list[tuple[int, int]], k: int, start: int, years: r
         a, b = spans[j]
         if a < start:
             break
-        if j not in memo:
-            memo[j] = roles.neighbour_cue(text[a:b], years)
-        if memo[j] and memo[j] not in skip:
-            return memo[j]
+        cue = _label(text, spans, j, years, memo)
+        if cue and cue not in skip:
+            return cue
     return None
 
 
@@ -136,13 +156,13 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
         carry = None
         if prole != "review" and k >= 0:
             # the neighbours: the sentences before it in its paragraph; outside parts, any
-            box = None
-            if prole is not None:
+            if prole is None:  # no part tells: the sentences around it, before and after
+                carry = _vote(text, spans, k, years, memo)
+            else:
+                # in a plan part a result reported nearby says nothing of the next sentence:
+                # only five-year results and goals carry on
                 box = next((n for n in reversed(path) if n.kind == "paragraph"), path[-1] if path else None)
-            # in a plan part a result reported nearby says nothing of the next sentence: only
-            # five-year results and goals carry on
-            skip = ("actual",) if prole is not None else ()
-            carry = _carry(text, spans, k, box.nstart if box is not None else 0, years, memo, skip)
+                carry = _carry(text, spans, k, box.nstart if box is not None else 0, years, memo, ("actual",))
         if prole is None and default is None:
             default = "actual" if roles.body_role(text, 0, len(text), whole=True) == "review" else "target"
         for d in drafts:

@@ -53,6 +53,7 @@ class Cues:
     bases: re.Pattern
     target_in_review: re.Pattern
     reported: re.Pattern
+    weak: re.Pattern
     announced: re.Pattern
     results: re.Pattern
     goals: re.Pattern
@@ -79,7 +80,7 @@ def cues() -> Cues:
         annex=re.compile("(?:" + "|".join(pt["annex"]) + r")\s*$"),
         estimate=_alt(st["estimate"]), actual=_alt(st["actual"]), bases=_alt(st["bases"]),
         target_in_review=_alt(st["target_in_review"]),
-        reported=_alt(st["reported"]), announced=_alt(st["announced"]),
+        reported=_alt(st["reported"]), weak=_alt(st["weak"]), announced=_alt(st["announced"]),
         results=_alt(fy["results"]), goals=_alt(fy["goals"]), annual=_alt(fy["annual"]), period_part=_alt(fy["period_part"]),
         goal_years=tuple(re.compile(p) for p in fy["goal_year"]),
         periods={k: int(v) for k, v in raw["periods"].items()},
@@ -149,7 +150,7 @@ def inline_part_re() -> re.Pattern:
     words = {w for ws in lexicon().part_roles.values() for w in ws} | set(raw["part"]["inline_words"])
     words = sorted(words, key=len, reverse=True)
     n = cues().inline_title_max
-    return re.compile(r"(?<=[。!?！？\s])[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}?(?:%s)"
+    return re.compile(r"(?<=[。!?！？\s])[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}(?:%s)"
                       % (n, "|".join(map(re.escape, words))))
 
 
@@ -187,11 +188,16 @@ def neighbour_cue(sentence: str, years: Years | None = None) -> str | None:
     ann = [m.start() for m in c.announced.finditer(sentence)]
     if years and years.review and sentence.lstrip().startswith(f"{years.review}年"):
         rep.append(0)
-    if rep or ann:
-        return "actual" if max(rep, default=-1) > max(ann, default=-1) else "target"
-    if c.bases.search(sentence):  # 同比, 比上年: a change measured, so a result, when nothing is announced
-        return "actual"
+    if rep or ann:  # the first frames the sentence: "一年来，我们…办成了许多大事要事"
+        return "actual" if min(rep, default=len(sentence)) < min(ann, default=len(sentence)) else "target"
     return None
+
+
+def weak_cue(sentence: str) -> str | None:
+    """"actual" for words a plan uses too (完成投资, 实现增长, 比上年增长): they tell only when
+    neither the sentence nor its neighbours say more."""
+    c = cues()
+    return "actual" if c.weak.search(sentence) or c.bases.search(sentence) else None
 
 
 def _annual(text: str, years: Years | None) -> bool:
@@ -239,7 +245,7 @@ def decide(before: str, part: str | None, kind: str | None, years: Years,
     elif part in ("plan", "other"):  # 政府自身建设 and parts of no clear role belong to the plan
         role, why = "target", "part"
     else:
-        cue = neighbour_cue(sentence or before, years) or carry
+        cue = neighbour_cue(sentence or before, years) or carry or weak_cue(sentence or before)
         role = ("actual" if cue in ("actual", "result") else "target") if cue else default
         why = f"sentence: {cue}" if cue else "default"
     if role == "actual":

@@ -21,6 +21,7 @@ _YEARS = re.compile(r"((?:20|19)\d\d)年(?!代)")  # YEAR's years without its pr
 LOOKBACK = 1000  # characters of a sentence read before a figure for its role and year
 HEAD_CHARS = 300  # the head of a document: its title and date line
 NEIGHBOURS = 8  # sentences looked back in a paragraph for the cue of a sentence without one
+FRAME = 200  # sentences looked back, where no part tells, for the last one that said anything
 
 
 def _context(doc: Document, ol) -> DocContext:
@@ -93,7 +94,14 @@ def _vote(text: str, spans: list[tuple[int, int]], k: int, years: roles.Years,
             continue
         w = 1.0 / (abs(j - k) or 1)
         score += w if cue in ("actual", "result") else -w
-    return "actual" if score > 0 else "target" if score < 0 else None
+    if score:
+        return "actual" if score > 0 else "target"
+    # none near: the last sentence before that said anything frames it ("过去一年…" until "今年…")
+    for j in range(k - NEIGHBOURS - 1, max(-1, k - FRAME), -1):
+        cue = _label(text, spans, j, years, memo)
+        if cue:
+            return "actual" if cue in ("actual", "result") else "target"
+    return None
 
 
 def _carry(text: str, spans: list[tuple[int, int]], k: int, start: int, years: roles.Years,

@@ -5,17 +5,18 @@ A figure's role is read in this order, the first that tells wins:
 1. the document kind: a 分工方案 (``division``) sets targets of its year, a statistical bulletin
    (``bulletin``) reports actuals of its year, whatever its parts are called;
 2. 预计 before the figure makes an estimate (of the reviewed year);
-3. the part: a review part reports actuals, a plan part sets targets. A part is a review or a
-   plan by its title (``outline.toml [part_roles]``), else by the year in its title, else by what
-   its body does (``part_role`` below), so "一、一年接着一年干，…取得新进展新成效" over a body of
-   results is a review;
+3. the part: a review part reports actuals, a plan part (and 政府自身建设, "other") sets
+   targets. A part is a review or a plan by its title (``outline.toml [part_roles]``), else by
+   the year in its title, else by what its body does (``part_role`` below), so "一、一年接着一年
+   干，…取得新进展新成效" over a body of results is a review;
 4. inside a part, the sentence: 去年/一年来… report the past even in a plan part; five-year
    results (过去五年, 这五年, “十四五”时期…) are actuals of the reviewed year; five-year goals
    (十五五, 今后五年, 纲要, 到2030年) are targets of the period's end year, never the plan year's;
-5. where no part tells (no parts, a preamble, a part of no role), the sentence and its
-   neighbours in the paragraph do: results reported (同比, 累计, 完成…) make actuals, work
-   announced (今年, 要, 力争, 确保, 将) targets;
-6. else a target of the plan year, as the rest of a report is its plan.
+5. where no part tells (no parts, a preamble, a part neither title nor body decides), the
+   sentence and its neighbours do: results reported (过去一年, 累计, 初步统计…) make actuals, work
+   announced (今年, 要, 力争, 确保, 将) targets, the nearer sentences around counting more; words
+   a plan uses too (完成, 实现, 同比) tell only when nothing else does;
+6. else what the whole text does (a text of results: actuals), else a target of the plan year.
 
 Cue lists live in ``data/roles.toml``, compiled once.
 """

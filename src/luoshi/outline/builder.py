@@ -5,7 +5,11 @@ The tree, from the top (``level`` is the depth: document 0, then 1, 2 …)::
     document
       paragraph   header lines (flags {"header": "title"|"date"|"speaker"|"salutation"}) and
                   the preamble before the first heading ("现在，我代表省人民政府向大会报告工作…")
-      part        一、… / 第一部分 — title is the heading as written; flags {"role": review|plan|other}
+      part        一、… / 第一部分, or a heading line without a number that names a part
+                  (“十四五”时期发展成就和2025年工作回顾) — title is the heading as written;
+                  flags {"role": review|plan|other}: by the title's words, else its year, else
+                  what the body does (extract/roles.py); {"role_from": "body"|"none"} when the
+                  title did not tell ("none": neither did the body, the role is "other")
         section   (一)… — title is the heading sentence as written, up to its first 。
           paragraph  every other paragraph: *themed* when it opens with a short lead sentence
                      ("推动有效投资持续增长。"): title = the lead, flags {"themed": True};
@@ -27,6 +31,9 @@ directly under the section.
 Sections whose whole body is their heading paragraph (the review style of many reports): when
 every section of a part but the last is one paragraph, the paragraphs after the last one belong
 to the part, not to that section ("一年来，我们扎实做好国防动员…").
+
+A report flattened into one line has its part headings found inside the line ("…审议。一、2023年
+工作回顾 过去一年…"); after a line 附件/附件1, numbered lines are the annex's list, not parts.
 
 Flags: {"main_targets": True} on the paragraph (or section) of 主要预期目标, {"general_requirements":
 True} on the 总体要求 paragraph; word lists in data/outline.toml.

@@ -195,7 +195,7 @@ def neighbour_cue(sentence: str, years: Years | None = None) -> str | None:
 
 
 def weak_cue(sentence: str) -> str | None:
-    """"actual" for words a plan uses too (完成投资, 实现增长, 比上年增长): they tell only when
+    """"actual" for words a plan uses too (完成投资, 累计建成, 比上年增长): they tell only when
     neither the sentence nor its neighbours say more."""
     c = cues()
     return "actual" if c.weak.search(sentence) or c.bases.search(sentence) else None

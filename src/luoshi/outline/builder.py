@@ -131,6 +131,18 @@ class _Builder:
             return True
         return False
 
+    def midway_part(self, p: Para, m: re.Match) -> bool:
+        """An excerpt that starts mid-text may open at "二、2024年工作安排": the first part
+        heading seen may have any number when its title names a part."""
+        n = cn_int(m.group(1) or m.group(2))
+        if not n or self.last_num.get((id(self.root), "part"), 0) != 0:
+            return False
+        title = self.text[p.ns:first_sentence_end(self.text, m.end(), p.ne)]
+        if roles.title_role(title) is None:
+            return False
+        self.last_num[(id(self.root), "part")] = n
+        return True
+
     def role(self) -> str | None:
         part = next((n for n in reversed(self.stack) if n.kind == "part"), None)
         return part.flags.get("role") if part else None
@@ -242,7 +254,8 @@ class _Builder:
             if roles.is_annex(text[p.ns:p.first_line_end]):
                 self.in_annex = True
             m = PART.match(text, p.ns)
-            if m and not self.in_annex and self.accept(self.root, "part", cn_int(m.group(1) or m.group(2))):
+            if m and not self.in_annex and (self.accept(self.root, "part", cn_int(m.group(1) or m.group(2)))
+                                            or self.midway_part(p, m)):
                 self.stack = [self.root]
                 self.heading("part", p, m, self.root)
                 continue

@@ -159,6 +159,7 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
     years = roles.Years(ctx.review_year, ctx.plan_year)
     memo: dict[int, str | None] = {}
     default: str | None = None  # the role where nothing tells: what the whole text does
+    periodic: dict[int, bool] = {}  # paragraph start -> does it (or its part) name a period
     for s0, s1, k, drafts in by_sentence:
         path = ol.path_at(s0) if ol is not None else []
         part = next((n for n in path if n.kind == "part"), None)
@@ -173,7 +174,11 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
                 # in a plan part a result reported nearby says nothing of the next sentence:
                 # only five-year results and goals carry on
                 box = next((n for n in reversed(path) if n.kind == "paragraph"), path[-1] if path else None)
-                carry = _carry(text, spans, k, box.nstart if box is not None else 0, years, memo, ("actual",))
+                a = box.nstart if box is not None else 0
+                if a not in periodic:  # most paragraphs name no period: nothing to carry
+                    periodic[a] = roles.names_period(text, a, s0) or roles.names_period(section, 0, len(section))
+                if periodic[a]:
+                    carry = _carry(text, spans, k, a, years, memo, ("actual",))
         if prole is None and default is None:
             default = "actual" if roles.body_role(text, 0, len(text), whole=True) == "review" else "target"
         for d in drafts:

@@ -194,6 +194,13 @@ def neighbour_cue(sentence: str, years: Years | None = None) -> str | None:
     return None
 
 
+def names_period(text: str, start: int, end: int) -> bool:
+    """Does text[start:end] speak of a five-year period (its results or goals)?"""
+    c = cues()
+    return bool(c.results.search(text, start, end) or c.goals.search(text, start, end)
+                or c.period_part.search(text, start, end))
+
+
 def weak_cue(sentence: str) -> str | None:
     """"actual" for words a plan uses too (完成投资, 累计建成, 比上年增长): they tell only when
     neither the sentence nor its neighbours say more."""

@@ -269,12 +269,17 @@ def decide(before: str, part: str | None, kind: str | None, years: Years,
     annual = _annual(before, years)
     if not annual and (c.results.search(before) or (carry == "result" and not c.goals.search(before))):
         return _explicit("actual", years.review, before, years, "five-year result")
-    title = headings.split(" / ")[0]
-    period_part = c.period_part.search(title) is not None and not _annual(title, years)
+    period_part = _period_part(headings.split(" / ")[0], years.plan)
     if not annual and (c.goals.search(before) or carry == "goal" or (period_part and carry != "annual")):
         year = _goal_year(before, years.plan) or _goal_year(sentence, years.plan) or _goal_year(headings, years.plan)
         return "target", year, "five-year goal"
     return _explicit("target", years.plan, before, years, why)
+
+
+@lru_cache(maxsize=256)
+def _period_part(title: str, plan_year: int | None) -> bool:
+    """A part titled for a five-year period, not for the plan year (memo: asked per figure)."""
+    return cues().period_part.search(title) is not None and not _annual(title, Years(None, plan_year))
 
 
 def _explicit(role: str, year: int | None, before: str, years: Years, why: str) -> tuple[str, int | None, str]:

@@ -60,6 +60,7 @@ class Cues:
     goals: re.Pattern
     annual: re.Pattern
     period_part: re.Pattern
+    coming_period: re.Pattern
     goal_years: tuple[re.Pattern, ...]
     periods: dict[str, int]
 
@@ -82,7 +83,7 @@ def cues() -> Cues:
         estimate=_alt(st["estimate"]), actual=_alt(st["actual"]), bases=_alt(st["bases"]),
         target_in_review=_alt(st["target_in_review"]),
         reported=_alt(st["reported"]), weak=_alt(st["weak"]), announced=_alt(st["announced"]),
-        results=_alt(fy["results"]), goals=_alt(fy["goals"]), annual=_alt(fy["annual"]), period_part=_alt(fy["period_part"]),
+        results=_alt(fy["results"]), goals=_alt(fy["goals"]), annual=_alt(fy["annual"]), period_part=_alt(fy["period_part"]), coming_period=_alt(fy["coming_period"]),
         goal_years=tuple(re.compile(p) for p in fy["goal_year"]),
         periods={k: int(v) for k, v in raw["periods"].items()},
     )
@@ -226,7 +227,11 @@ def _goal_year(text: str, plan_year: int | None) -> int | None:
             return ys[-1]
     ends = [c.periods[m.group(0)] for m in _PERIOD.finditer(text) if m.group(0) in c.periods]
     ends = [y for y in ends if plan_year is None or y >= plan_year]
-    return ends[-1] if ends else None
+    if ends:
+        return ends[-1]
+    if plan_year and c.coming_period.search(text):  # 今后五年: the period the plan year opens
+        return min((y for y in c.periods.values() if y >= plan_year), default=None)
+    return None
 
 
 def decide(before: str, part: str | None, kind: str | None, years: Years,
@@ -269,8 +274,12 @@ def decide(before: str, part: str | None, kind: str | None, years: Years,
     annual = _annual(before, years)
     if not annual and (c.results.search(before) or (carry == "result" and not c.goals.search(before))):
         return _explicit("actual", years.review, before, years, "five-year result")
-    period_part = _period_part(headings.split(" / ")[0], years.plan)
-    if not annual and (c.goals.search(before) or carry == "goal" or (period_part and carry != "annual")):
+    title = headings.split(" / ")[0]
+    period_part = _period_part(title, years.plan)
+    # a goal named nearby carries on, unless the part is the plan year's ("三、2026年重点工作":
+    # "谋划“十五五”重大项目" there does not make the next sentence a five-year goal)
+    goal_near = carry == "goal" and not _annual_title(title, years.plan)
+    if not annual and (c.goals.search(before) or goal_near or (period_part and carry != "annual")):
         year = _goal_year(before, years.plan) or _goal_year(sentence, years.plan) or _goal_year(headings, years.plan)
         return "target", year, "five-year goal"
     return _explicit("target", years.plan, before, years, why)
@@ -279,7 +288,12 @@ def decide(before: str, part: str | None, kind: str | None, years: Years,
 @lru_cache(maxsize=256)
 def _period_part(title: str, plan_year: int | None) -> bool:
     """A part titled for a five-year period, not for the plan year (memo: asked per figure)."""
-    return cues().period_part.search(title) is not None and not _annual(title, Years(None, plan_year))
+    return cues().period_part.search(title) is not None and not _annual_title(title, plan_year)
+
+
+@lru_cache(maxsize=256)
+def _annual_title(title: str, plan_year: int | None) -> bool:
+    return _annual(title, Years(None, plan_year))
 
 
 def _explicit(role: str, year: int | None, before: str, years: Years, why: str) -> tuple[str, int | None, str]:

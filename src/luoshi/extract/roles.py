@@ -44,6 +44,8 @@ class Cues:
     body_chars: int
     ratio: float
     min_hits: int
+    override_ratio: float
+    override_hits: int
     unnumbered: re.Pattern
     unnumbered_max: int
     title_max: int
@@ -77,6 +79,7 @@ def cues() -> Cues:
         fixed={k: (v["role"], v["year"]) for k, v in raw["kinds"].items()},
         body_review=_alt(pt["review"]), body_plan=_alt(pt["plan"]),
         body_chars=int(pt["body_chars"]), ratio=float(pt["ratio"]), min_hits=int(pt["min_hits"]),
+        override_ratio=float(pt["override_ratio"]), override_hits=int(pt["override_hits"]),
         unnumbered=re.compile("|".join(pt["unnumbered"])), unnumbered_max=int(pt["unnumbered_max"]),
         inline_title_max=int(pt["inline_title_max"]), title_max=int(pt["title_max"]),
         annex=re.compile("(?:" + "|".join(pt["annex"]) + r")\s*$"),
@@ -133,6 +136,17 @@ def part_role(title: str, text: str, start: int, end: int,
               review_year: int | None = None, plan_year: int | None = None) -> str:
     """The role of a part: by its title, else by its body, else "other"."""
     return title_role(title, review_year, plan_year) or body_role(text, start, end) or "other"
+
+
+def reports_results(title: str, text: str, start: int, end: int) -> bool:
+    """A part whose title names no year but whose body overwhelmingly reports results is a
+    review whatever its title's words say ("一、坚持目标任务不动摇" over a body of results)."""
+    c = cues()
+    if _YEARS.search(title):
+        return False
+    body = text[start:min(end, start + c.body_chars)]
+    r, p = len(c.body_review.findall(body)), len(c.body_plan.findall(body))
+    return r >= c.override_hits and r >= c.override_ratio * max(p, 1)
 
 
 def is_unnumbered_heading(line: str) -> bool:

@@ -296,6 +296,10 @@ class _Builder:
             role = roles.body_role(text, part.nstart, part.nend)
             part.flags["role"] = role or "other"
             part.flags["role_from"] = "body" if role else "none"
+        for part in self.root.children:  # a body of results overrules a title's words
+            if (part.kind == "part" and part.flags.get("role") == "plan" and "role_from" not in part.flags
+                    and roles.reports_results(part.title, text, part.nstart, part.nend)):
+                part.flags["role"], part.flags["role_from"] = "review", "body"
         return self.root
 
     def closing_index(self, paras: list[Para]) -> int | None:

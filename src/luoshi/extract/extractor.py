@@ -176,7 +176,8 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
                 box = next((n for n in reversed(path) if n.kind == "paragraph"), path[-1] if path else None)
                 a = box.nstart if box is not None else 0
                 if a not in periodic:  # most paragraphs name no period: nothing to carry
-                    periodic[a] = roles.names_period(text, a, s0) or roles.names_period(section, 0, len(section))
+                    periodic[a] = (roles.names_period(text, a, s0)
+                                   or roles.names_period(section, 0, len(section)))
                 if periodic[a]:
                     carry = _carry(text, spans, k, a, years, memo, ("actual",))
         if prole is None and default is None:

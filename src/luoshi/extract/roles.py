@@ -50,6 +50,7 @@ class Cues:
     unnumbered_max: int
     title_max: int
     inline_title_max: int
+    inline_words: tuple[str, ...]
     annex: re.Pattern
     estimate: re.Pattern
     actual: re.Pattern
@@ -81,12 +82,14 @@ def cues() -> Cues:
         body_chars=int(pt["body_chars"]), ratio=float(pt["ratio"]), min_hits=int(pt["min_hits"]),
         override_ratio=float(pt["override_ratio"]), override_hits=int(pt["override_hits"]),
         unnumbered=re.compile("|".join(pt["unnumbered"])), unnumbered_max=int(pt["unnumbered_max"]),
-        inline_title_max=int(pt["inline_title_max"]), title_max=int(pt["title_max"]),
+        inline_title_max=int(pt["inline_title_max"]), inline_words=tuple(pt["inline_words"]),
+        title_max=int(pt["title_max"]),
         annex=re.compile("(?:" + "|".join(pt["annex"]) + r")\s*$"),
         estimate=_alt(st["estimate"]), actual=_alt(st["actual"]), bases=_alt(st["bases"]),
         target_in_review=_alt(st["target_in_review"]),
         reported=_alt(st["reported"]), weak=_alt(st["weak"]), announced=_alt(st["announced"]),
-        results=_alt(fy["results"]), goals=_alt(fy["goals"]), annual=_alt(fy["annual"]), period_part=_alt(fy["period_part"]), coming_period=_alt(fy["coming_period"]),
+        results=_alt(fy["results"]), goals=_alt(fy["goals"]), annual=_alt(fy["annual"]),
+        period_part=_alt(fy["period_part"]), coming_period=_alt(fy["coming_period"]),
         goal_years=tuple(re.compile(p) for p in fy["goal_year"]),
         periods={k: int(v) for k, v in raw["periods"].items()},
     )
@@ -162,10 +165,10 @@ def inline_part_re() -> re.Pattern:
     """A numbered part heading inside a line: "…审议。一、2025年工作回顾 2025年是…"."""
     from ..outline.lexicon import lexicon
 
-    raw = tomllib.loads((resources.files("luoshi") / "data" / "roles.toml").read_text("utf-8"))
-    words = {w for ws in lexicon().part_roles.values() for w in ws} | set(raw["part"]["inline_words"])
-    words = sorted(words, key=len, reverse=True)
-    n = cues().inline_title_max
+    c = cues()
+    words = sorted({w for ws in lexicon().part_roles.values() for w in ws} | set(c.inline_words),
+                   key=len, reverse=True)
+    n = c.inline_title_max
     return re.compile(r"(?<=[。!?！？\s])[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}(?:%s)"
                       % (n, "|".join(map(re.escape, words))))
 
@@ -294,7 +297,8 @@ def decide(before: str, part: str | None, kind: str | None, years: Years,
     # "谋划“十五五”重大项目" there does not make the next sentence a five-year goal)
     goal_near = carry == "goal" and not _annual_title(title, years.plan)
     if not annual and (c.goals.search(before) or goal_near or (period_part and carry != "annual")):
-        year = _goal_year(before, years.plan) or _goal_year(sentence, years.plan) or _goal_year(headings, years.plan)
+        year = (_goal_year(before, years.plan) or _goal_year(sentence, years.plan)
+                or _goal_year(headings, years.plan))
         return "target", year, "five-year goal"
     return _explicit("target", years.plan, before, years, why)
 
@@ -307,10 +311,12 @@ def _period_part(title: str, plan_year: int | None) -> bool:
 
 @lru_cache(maxsize=256)
 def _annual_title(title: str, plan_year: int | None) -> bool:
+    """A part title of the plan year ("三、2026年重点工作"), memoised."""
     return _annual(title, Years(None, plan_year))
 
 
-def _explicit(role: str, year: int | None, before: str, years: Years, why: str) -> tuple[str, int | None, str]:
+def _explicit(role: str, year: int | None, before: str, years: Years,
+              why: str) -> tuple[str, int | None, str]:
     """A year the sentence names before the figure overrides the default one."""
     ys = _YEARS.findall(before)
     if not ys:

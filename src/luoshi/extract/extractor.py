@@ -1,4 +1,8 @@
-"""Walk a document's sentences, read their figures, and give each its role, year and section."""
+"""Walk a document's sentences, read their figures, and give each its role, year and section.
+
+The role and year are decided by ``roles.decide``; this module gathers what it reads: the
+document's kind and years, the role of the figure's part, and the cues of its neighbours.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,8 @@ from bisect import bisect_left
 
 from ..ingest.document import Document
 from ..ingest.normalize import to_simplified_label
-from .figures import MAX_TEXT, DocContext, Draft, W, ratio_drafts, sentence_figures
+from . import roles
+from .figures import MAX_TEXT, DocContext, Draft, ratio_drafts, sentence_figures
 from .quantities import Quantity
 from .tables import table_cells
 from .model import Figure
@@ -16,13 +21,20 @@ from .quantities import find_quantities
 SENT_END = re.compile(r"[。！？!?；;]+[”’」』)）]*")
 REGION_WORDS = re.compile(r"全省|全市|全区|全县|全州|全旗|我省|我市|我区|我县|本省|本市|全年")
 PART_YEAR = re.compile(r"(20\d\d|19\d\d)年")
-_YEARS = re.compile(r"((?:20|19)\d\d)年(?!代)")  # YEAR's years without its prefix, 10 times faster
 LOOKBACK = 1000  # characters of a sentence read before a figure for its role and year
+HEAD_CHARS = 300  # the head of a document: its title and date line
+NEIGHBOURS = 8  # sentences looked back in a paragraph for the cue of a sentence without one
+FRAME = 200  # sentences looked back, where no part tells, for the last one that said anything
 
 
 def _context(doc: Document, ol) -> DocContext:
+    """Region, years and kind of the document; years it does not state are inferred.
+
+    Parts with a year in their title say the reviewed and the plan year; else the first year of
+    the document's head is the plan year (the review year of a bulletin).
+    """
     md = ol.metadata if ol is not None else {}
-    review, plan = md.get("review_year"), md.get("plan_year")
+    review, plan, kind = md.get("review_year"), md.get("plan_year"), md.get("kind")
     if ol is not None and (review is None or plan is None):
         for part in ol.parts:
             m = PART_YEAR.search(part.title)
@@ -31,21 +43,26 @@ def _context(doc: Document, ol) -> DocContext:
                 review = int(m.group(1))
             elif m and role == "plan" and plan is None:
                 plan = int(m.group(1))
+    if review is None and plan is None:
+        m = PART_YEAR.search(doc.text, 0, HEAD_CHARS)
+        if m and roles.cues().fixed.get(kind or "", ("", ""))[1] == "review":
+            review = int(m.group(1))
+        elif m:
+            plan = int(m.group(1))
     if review is None and plan is not None:
         review = plan - 1
     if plan is None and review is not None:
         plan = review + 1
-    return DocContext(doc.id, md.get("region"), review, plan, md.get("kind"))
+    return DocContext(doc.id, md.get("region"), review, plan, kind)
 
 
-def _part_role(part) -> str:
-    role = part.flags.get("role") if part is not None else None
-    if role:
-        return role
-    title = part.title if part is not None else ""
-    if re.search(r"回顾|执行情况|过去|成绩", title):
-        return "review"
-    return "plan"
+def _part_role(part) -> str | None:
+    """The role of a part; None when neither its title nor its body tells."""
+    if part is None:
+        return None
+    if "role" not in part.flags:  # a part built by hand, without the outline builder
+        return roles.part_role(part.title, "", 0, 0)
+    return None if part.flags.get("role_from") == "none" else part.flags["role"]
 
 
 def _sentences(doc: Document, ol) -> list[tuple[int, int]]:
@@ -62,40 +79,46 @@ def _sentences(doc: Document, ol) -> list[tuple[int, int]]:
     return spans
 
 
-def _role_and_year(text: str, s0: int, qpos: int, base_role: str, ctx: DocContext) -> tuple[str, int | None, str]:
-    """Role and year of a figure from its part and the words of its sentence before it."""
-    w = W()
-    # the words before it in its sentence; a real sentence is under 500 characters, and a bound
-    # keeps a line of 100,000 figures linear
-    before = text[max(s0, qpos - LOOKBACK):qpos]
-    role, why = base_role, "part"
-    if w["_estimate_re"].search(before):
-        role, why = "estimate", "预计"
-    elif w["_actual_re"].search(_drop_bases(before, w)):
-        clause = re.split(r"[,;:，；：]", before)[-1]
-        if w["_target_in_review_re"].search(clause):
-            role, why = "target", "上年目标"
-            return role, ctx.review_year, why
-        if base_role == "target":
-            role, why = "actual", "去年"
-    year = ctx.review_year if role in ("actual", "estimate") else ctx.plan_year
-    if role == "estimate" and base_role == "target":
-        year = ctx.review_year
-    years = [int(y) for y in _YEARS.findall(before)]
-    if years:
-        y = years[-1]
-        if role == "target" and ctx.plan_year and y >= ctx.plan_year:
-            year, why = y, why + ", explicit year"
-        elif role != "target" and (ctx.review_year is None or y <= ctx.review_year):
-            year, why = y, why + ", explicit year"
-        elif role == "actual" and ctx.review_year and y > ctx.review_year:
-            role, year, why = "target", y, "future year"
-    return role, year, why
+def _label(text: str, spans: list[tuple[int, int]], j: int, years: roles.Years,
+           memo: dict[int, str | None]) -> str | None:
+    if j not in memo:
+        a, b = spans[j]
+        memo[j] = roles.neighbour_cue(text[a:b], years) or roles.weak_cue(text[a:b])
+    return memo[j]
 
 
-def _drop_bases(text: str, w: dict) -> str:
-    """'比上年提高1个百分点' compares with last year; it does not report last year."""
-    return w["_bases_re"].sub("", text)
+def _vote(text: str, spans: list[tuple[int, int]], k: int, years: roles.Years,
+          memo: dict[int, str | None]) -> str | None:
+    """actual / target by the cues of the sentences around sentence ``k``, the nearer the more."""
+    score = 0.0
+    for j in range(max(0, k - NEIGHBOURS), min(len(spans), k + NEIGHBOURS // 2 + 1)):
+        cue = _label(text, spans, j, years, memo)
+        if cue is None:
+            continue
+        w = 1.0 / (abs(j - k) or 1)
+        score += w if cue in ("actual", "result") else -w
+    if score:
+        return "actual" if score > 0 else "target"
+    # none near: the last sentence before that said anything frames it ("过去一年…" until "今年…")
+    for j in range(k - NEIGHBOURS - 1, max(-1, k - FRAME), -1):
+        cue = _label(text, spans, j, years, memo)
+        if cue:
+            return "actual" if cue in ("actual", "result") else "target"
+    return None
+
+
+def _carry(text: str, spans: list[tuple[int, int]], k: int, start: int, years: roles.Years,
+           memo: dict[int, str | None], skip: tuple[str, ...] = ()) -> str | None:
+    """The cue of the nearest sentence before sentence ``k`` in its paragraph (from ``start``),
+    passing over cues in ``skip``."""
+    for j in range(k - 1, max(-1, k - 1 - NEIGHBOURS), -1):
+        a, b = spans[j]
+        if a < start:
+            break
+        cue = _label(text, spans, j, years, memo)
+        if cue and cue not in skip:
+            return cue
+    return None
 
 
 def extract_figures(doc: Document, ol=None) -> list[Figure]:
@@ -112,8 +135,9 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
     quantities = [q for q in find_quantities(text)  # one pass over the text, then by sentence
                   if not any(a <= q.start < b for a, b in table_rows)]
     qstarts = [q.start for q in quantities]
-    by_sentence: list[tuple[int, int, list[Draft]]] = []
-    for s0, s1 in _sentences(doc, ol):
+    by_sentence: list[tuple[int, int, int, list[Draft]]] = []  # (start, end, sentence index, drafts)
+    spans = _sentences(doc, ol)
+    for k, (s0, s1) in enumerate(spans):
         i = bisect_left(qstarts, s0)
         found = []
         while i < len(quantities) and quantities[i].start < s1:
@@ -124,24 +148,46 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
         if ":" in text[s0:s1] or "：" in text[s0:s1]:
             drafts += ratio_drafts(text, s0, s1)
         if drafts:
-            by_sentence.append((s0, s1, drafts))
+            by_sentence.append((s0, s1, k, drafts))
     for c in cells:
         q = Quantity(c.start, c.end, c.value, c.unit, "percent" if c.unit == "%" else "measure", False, False)
         d = Draft(q, c.row_start, c.row_start + len(c.label), c.label + c.column, c.measure, c.value,
                   "eq", c.row_start, c.end)
         d.rule.append("table cell")
-        by_sentence.append((c.row_start, c.end, [d]))
+        by_sentence.append((c.row_start, c.end, -1, [d]))
     by_sentence.sort(key=lambda x: x[0])
-    for s0, s1, drafts in by_sentence:
+    years = roles.Years(ctx.review_year, ctx.plan_year)
+    memo: dict[int, str | None] = {}
+    default: str | None = None  # the role where nothing tells: what the whole text does
+    periodic: dict[int, bool] = {}  # paragraph start -> does it (or its part) name a period
+    for s0, s1, k, drafts in by_sentence:
         path = ol.path_at(s0) if ol is not None else []
         part = next((n for n in path if n.kind == "part"), None)
-        prole = _part_role(part) if part is not None else "plan"
-        if ctx.kind == "bulletin":  # a statistical bulletin reports results only
-            prole = "review"
-        base_role = "actual" if prole == "review" else "target"
+        prole = _part_role(part)
         section = " / ".join(n.title for n in path if n.kind in ("part", "section", "paragraph") and n.title)
+        carry = None
+        if prole != "review" and k >= 0:
+            # the neighbours: the sentences before it in its paragraph; outside parts, any
+            if prole is None:  # no part tells: the sentences around it, before and after
+                carry = _vote(text, spans, k, years, memo)
+            else:
+                # in a plan part a result reported nearby says nothing of the next sentence:
+                # only five-year results and goals carry on
+                box = next((n for n in reversed(path) if n.kind == "paragraph"), path[-1] if path else None)
+                a = box.nstart if box is not None else 0
+                if a not in periodic:  # most paragraphs name no period: nothing to carry
+                    periodic[a] = (roles.names_period(text, a, s0)
+                                   or roles.names_period(section, 0, len(section)))
+                if periodic[a]:
+                    carry = _carry(text, spans, k, a, years, memo, ("actual",))
+        if prole is None and default is None:
+            default = "actual" if roles.body_role(text, 0, len(text), whole=True) == "review" else "target"
         for d in drafts:
-            role, year, why = _role_and_year(text, s0, d.q.start, base_role, ctx)
+            # the words before it in its sentence; a real sentence is under 500 characters, and
+            # a bound keeps a line of 100,000 figures linear
+            before = text[max(s0, d.q.start - LOOKBACK):d.q.start]
+            role, year, why = roles.decide(before, prole, ctx.kind, years, carry,
+                                           text[s0:min(s1, s0 + LOOKBACK)], section, default or "target")
             d.span_start = max(d.span_start, d.span_end - MAX_TEXT)  # see MAX_TEXT
             a, b = doc.to_original(d.span_start, d.span_end)
             ind = REGION_WORDS.sub("", d.indicator).strip() or d.indicator.strip()

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 
 CELL_SEP = re.compile(r"\s*\|\s*")
+CELL_MAX = 80  # a longer "cell" is prose: a line holding a '|' (a page flattened into one line)
 NUMBER = re.compile(r"^[-−–]?\d{1,3}(?:,\d{3})*(?:\.\d+)?$|^[-−–]?\d+(?:\.\d+)?$")
 UNIT_IN_PARENS = re.compile(r"^(.*?)[(（]\s*([^()（）]{1,8})\s*[)）]\s*$")
 GROWTH_WORDS = ("增长", "增速", "增幅", "同比", "比上年", "涨幅")
@@ -60,6 +61,9 @@ def table_cells(text: str) -> tuple[list[Cell], list[tuple[int, int]]]:
             header = None
             continue
         parts = CELL_SEP.split(line.strip().strip("|"))
+        if max(map(len, parts)) > CELL_MAX:
+            header = None
+            continue
         cols = _columns(parts)
         if cols is not None:
             header = cols

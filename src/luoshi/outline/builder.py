@@ -5,7 +5,11 @@ The tree, from the top (``level`` is the depth: document 0, then 1, 2 …)::
     document
       paragraph   header lines (flags {"header": "title"|"date"|"speaker"|"salutation"}) and
                   the preamble before the first heading ("现在，我代表省人民政府向大会报告工作…")
-      part        一、… / 第一部分 — title is the heading as written; flags {"role": review|plan|other}
+      part        一、… / 第一部分, or a heading line without a number that names a part
+                  (“十四五”时期发展成就和2025年工作回顾) — title is the heading as written;
+                  flags {"role": review|plan|other}: by the title's words, else its year, else
+                  what the body does (extract/roles.py); {"role_from": "body"|"none"} when the
+                  title did not tell ("none": neither did the body, the role is "other")
         section   (一)… — title is the heading sentence as written, up to its first 。
           paragraph  every other paragraph: *themed* when it opens with a short lead sentence
                      ("推动有效投资持续增长。"): title = the lead, flags {"themed": True};
@@ -28,6 +32,9 @@ Sections whose whole body is their heading paragraph (the review style of many r
 every section of a part but the last is one paragraph, the paragraphs after the last one belong
 to the part, not to that section ("一年来，我们扎实做好国防动员…").
 
+A report flattened into one line has its part headings found inside the line ("…审议。一、2023年
+工作回顾 过去一年…"); after a line 附件/附件1, numbered lines are the annex's list, not parts.
+
 Flags: {"main_targets": True} on the paragraph (or section) of 主要预期目标, {"general_requirements":
 True} on the 总体要求 paragraph; word lists in data/outline.toml.
 """
@@ -36,13 +43,15 @@ from __future__ import annotations
 
 import re
 
+from ..extract import roles
 from ..ingest.document import Document
-from .lexicon import lexicon, part_role
+from .lexicon import lexicon
 from .meta import header_lines, read_metadata
 from .model import Node, Outline
 from .text import (INLINE, ITEM_STYLES, LINE_END, PART, SECTION, STRIP_MARKER, Para, cn_int,
                    first_sentence_end, is_heading_line, paragraphs, sentences)
 
+_NO_MARKER = re.compile("")  # the empty marker of a part heading without a number
 LEAD_MAX = 30  # a themed paragraph's lead sentence is short …
 LEAD_BAN = re.compile(r"[,，:：;；]")  # … and a single clause
 _BREAK = re.compile(r"[ \t\u3000\xa0]*\r?\n[ \t\u3000\xa0]*")
@@ -59,6 +68,8 @@ class _Builder:
         self.item_style: dict[int, str] = {}  # id(item) -> style
         self.open_items: set[int] = set()  # items that are a heading line: later paragraphs go in
         self.head_end: dict[int, int] = {}  # id(section) -> end of its heading paragraph
+        self.undecided: list[Node] = []  # parts whose title does not tell their role
+        self.in_annex = False  # after 附件: numbered lines are the annex's list, not parts
         lines = [len(p) for p in self.text.split("\n") if len(p.strip()) >= 20]
         self.width = float(sorted(lines)[len(lines) // 2]) if lines else 40.0
 
@@ -120,6 +131,18 @@ class _Builder:
             return True
         return False
 
+    def midway_part(self, p: Para, m: re.Match) -> bool:
+        """An excerpt that starts mid-text may open at "二、2024年工作安排": the first part
+        heading seen may have any number when its title names a part."""
+        n = cn_int(m.group(1) or m.group(2))
+        if not n or self.last_num.get((id(self.root), "part"), 0) != 0:
+            return False
+        title = self.text[p.ns:first_sentence_end(self.text, m.end(), p.ne)]
+        if roles.title_role(title) is None:
+            return False
+        self.last_num[(id(self.root), "part")] = n
+        return True
+
     def role(self) -> str | None:
         part = next((n for n in reversed(self.stack) if n.kind == "part"), None)
         return part.flags.get("role") if part else None
@@ -129,7 +152,10 @@ class _Builder:
         node = self.node(kind, p.ns, p.ne, (p.ns, tend))
         ntitle = self.text[p.ns:tend]
         if kind == "part":
-            node.flags["role"] = part_role(ntitle, self.md.get("review_year"), self.md.get("plan_year"))
+            role = roles.title_role(ntitle, self.md.get("review_year"), self.md.get("plan_year"))
+            node.flags["role"] = role or "other"
+            if role is None:
+                self.undecided.append(node)
         role = node.flags["role"] if kind == "part" else self.role()
         for flag, words in lexicon().heading_flags.items():
             if role != "review" and any(w in ntitle for w in words):
@@ -209,8 +235,11 @@ class _Builder:
     # -- the walk ------------------------------------------------------------------------
     def run(self) -> Node:
         text = self.text
-        heads = {h.ns: h.kind for h in header_lines(text)}
-        paras = paragraphs(text, set(heads))
+        hls = header_lines(text)
+        # an excerpt may open at a part heading with no number ("2023年工作回顾"): not a title
+        cut = next((k for k, h in enumerate(hls) if roles.is_unnumbered_heading(text[h.ns:h.ne])), len(hls))
+        heads = {h.ns: h.kind for h in hls[:cut]}
+        paras = _split_inline_parts(text, paragraphs(text, set(heads)))
         closing = self.closing_index(paras)
         i = 0
         while i < len(paras):
@@ -222,10 +251,18 @@ class _Builder:
                 self.add_sentences(node, p.ns, p.ne)
                 self.root.children.append(node)
                 continue
+            if roles.is_annex(text[p.ns:p.first_line_end]):
+                self.in_annex = True
             m = PART.match(text, p.ns)
-            if m and self.accept(self.root, "part", cn_int(m.group(1) or m.group(2))):
+            if m and not self.in_annex and (self.accept(self.root, "part", cn_int(m.group(1) or m.group(2)))
+                                            or self.midway_part(p, m)):
                 self.stack = [self.root]
                 self.heading("part", p, m, self.root)
+                continue
+            if (not m and not self.in_annex and p.ne == p.first_line_end
+                    and roles.is_unnumbered_heading(text[p.ns:p.ne])):
+                self.stack = [self.root]  # “十四五”时期发展成就和2025年工作回顾: a part without a number
+                self.heading("part", p, _NO_MARKER.match(text, p.ns), self.root)
                 continue
             m = SECTION.match(text, p.ns)
             group = next((n for n in reversed(self.stack) if n.kind == "part"), self.root)
@@ -255,6 +292,14 @@ class _Builder:
             if part.kind == "part":
                 self.settle_sections(part)
         _finish(self.doc, self.root, 0)
+        for part in self.undecided:  # a title that does not tell: what the body does
+            role = roles.body_role(text, part.nstart, part.nend)
+            part.flags["role"] = role or "other"
+            part.flags["role_from"] = "body" if role else "none"
+        for part in self.root.children:  # a body of results overrules a title's words
+            if (part.kind == "part" and part.flags.get("role") == "plan" and "role_from" not in part.flags
+                    and roles.reports_results(part.title, text, part.nstart, part.nend)):
+                part.flags["role"], part.flags["role_from"] = "review", "body"
         return self.root
 
     def closing_index(self, paras: list[Para]) -> int | None:
@@ -282,6 +327,30 @@ class _Builder:
         if moved and group.children[-1] is secs[-1]:
             secs[-1].children = [c for c in secs[-1].children if c not in moved]
             group.children.extend(moved)
+
+
+def _split_inline_parts(text: str, paras: list[Para]) -> list[Para]:
+    """A report flattened into one line: its part headings ("…审议。一、2025年工作回顾 …") open
+    paragraphs of their own, so that the walk sees them as it sees headings on their own line."""
+    rx = roles.inline_part_re()
+    out: list[Para] = []
+    for p in paras:
+        cuts = []
+        for m in rx.finditer(text, p.ns + 1, p.ne):  # the heading, then the text after it
+            cuts += [m.start(), m.end()]
+        if not cuts:
+            out.append(p)
+            continue
+        for a, b in zip([p.ns] + cuts, cuts + [p.ne]):
+            while a < b and text[a] in " \t\n\u3000":
+                a += 1
+            e = b
+            while e > a and text[e - 1] in " \t\n\u3000":
+                e -= 1
+            if e > a:
+                nl = text.find("\n", a, e)
+                out.append(Para(a, e, e if nl < 0 else nl))
+    return out
 
 
 def _finish(doc: Document, node: Node, level: int) -> None:

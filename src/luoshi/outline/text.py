@@ -114,12 +114,18 @@ def paragraphs(text: str, alone: frozenset[int] | set[int] = frozenset()) -> lis
     not, it runs on only when quite full (a paragraph's last line seldom fills the width).
 
     Never running on: across a blank line, into a line opening with a heading marker, from a
-    heading line, from or into a line whose start is in ``alone`` (the header lines).
+    heading line, from or into a line whose start is in ``alone`` (the header lines) or a part
+    heading without a number (“十四五”时期发展成就和2025年工作回顾).
     """
+    from ..extract.roles import is_unnumbered_heading
+
     lines = _lines(text)
     body = [(s, e) for s, e in lines if e > s]
+    alone = set(alone) | {s for s, e in body if is_unnumbered_heading(text[s:e])}
     long_ = [e - s for s, e in body if e - s >= 20]
-    open_ = sorted(e - s for s, e in body if e - s >= 20 and text[e - 1] not in LINE_END)
+    # part and section headings end with no stop in any layout: they do not say it is wrapped
+    open_ = sorted(e - s for s, e in body if e - s >= 20 and text[e - 1] not in LINE_END
+                   and s not in alone and not PART.match(text, s) and not SECTION.match(text, s))
     wrapped = len(open_) >= 3 and len(open_) >= 0.3 * max(1, len(long_))
     width = float(open_[len(open_) // 2]) if open_ else 40.0
     indented = {s for s, e in body if s > 0 and text[s - 1] in SPACE}

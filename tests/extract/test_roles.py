@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 import luoshi
-from luoshi.extract import roles
+from luoshi.outline import roles
 from luoshi.outline import build
 
 CASES = json.loads((Path(__file__).parent / "role_cases.json").read_text(encoding="utf-8"))

@@ -11,7 +11,7 @@ from bisect import bisect_left
 
 from ..ingest.document import Document
 from ..ingest.normalize import to_simplified_label
-from . import roles
+from ..outline import roles
 from .figures import MAX_TEXT, DocContext, Draft, ratio_drafts, sentence_figures
 from .quantities import Quantity
 from .tables import table_cells

@@ -8,7 +8,7 @@ The tree, from the top (``level`` is the depth: document 0, then 1, 2 …)::
       part        一、… / 第一部分, or a heading line without a number that names a part
                   (“十四五”时期发展成就和2025年工作回顾) — title is the heading as written;
                   flags {"role": review|plan|other}: by the title's words, else its year, else
-                  what the body does (extract/roles.py); {"role_from": "body"|"none"} when the
+                  what the body does (outline/roles.py); {"role_from": "body"|"none"} when the
                   title did not tell ("none": neither did the body, the role is "other")
         section   (一)… — title is the heading sentence as written, up to its first 。
           paragraph  every other paragraph: *themed* when it opens with a short lead sentence
@@ -43,7 +43,7 @@ from __future__ import annotations
 
 import re
 
-from ..extract import roles
+from . import roles
 from ..ingest.document import Document
 from .lexicon import lexicon
 from .meta import header_lines, read_metadata

@@ -117,7 +117,7 @@ def paragraphs(text: str, alone: frozenset[int] | set[int] = frozenset()) -> lis
     heading line, from or into a line whose start is in ``alone`` (the header lines) or a part
     heading without a number (“十四五”时期发展成就和2025年工作回顾).
     """
-    from ..extract.roles import is_unnumbered_heading
+    from .roles import is_unnumbered_heading
 
     lines = _lines(text)
     body = [(s, e) for s, e in lines if e > s]

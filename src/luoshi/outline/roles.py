@@ -18,7 +18,9 @@ A figure's role is read in this order, the first that tells wins:
    a plan uses too (完成, 实现, 同比) tell only when nothing else does;
 6. else what the whole text does (a text of results: actuals), else a target of the plan year.
 
-Cue lists live in ``data/roles.toml``, compiled once.
+Cue lists live in ``data/roles.toml``, compiled once. The module sits in ``outline`` because
+the outline decides parts' roles with it (steps 3 and 6 of the list); the extractor asks it
+for each figure — one direction of flow, outline before extract.
 """
 
 from __future__ import annotations
@@ -105,7 +107,7 @@ def title_role(title: str, review_year: int | None = None, plan_year: int | None
     ("一、对地区生产总值增长5%以上…等预期目标完成情况进行监测和督导") is a sentence: its words do
     not tell, its body does.
     """
-    from ..outline.lexicon import lexicon
+    from .lexicon import lexicon
 
     if len(title) > cues().title_max:
         return None
@@ -163,7 +165,7 @@ def is_unnumbered_heading(line: str) -> bool:
 @lru_cache(maxsize=1)
 def inline_part_re() -> re.Pattern:
     """A numbered part heading inside a line: "…审议。一、2025年工作回顾 2025年是…"."""
-    from ..outline.lexicon import lexicon
+    from .lexicon import lexicon
 
     c = cues()
     words = sorted({w for ws in lexicon().part_roles.values() for w in ws} | set(c.inline_words),

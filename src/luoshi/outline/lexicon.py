@@ -31,6 +31,18 @@ class Lexicon:
     followers: tuple[str, ...]
     role_levels: tuple[tuple[str, str], ...]
     provinces: frozenset[str]
+    furniture: re.Pattern
+    furniture_labels: frozenset[str]
+    breadcrumb: frozenset[str]
+    title_words: tuple[str, ...]
+    author_kinds: tuple[tuple[str, str], ...]
+    docno_types: tuple[str, ...]
+    province_short: dict[str, str]
+    generic_names: frozenset[str]
+    level_words: dict[str, str]
+    body_cues: tuple[re.Pattern, ...]
+    name_starts: str
+    issuers: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +66,18 @@ def lexicon() -> Lexicon:
         followers=tuple(rg["followers"]),
         role_levels=tuple((r, lv) for r, lv in rg["role_levels"]),
         provinces=frozenset(rg["provinces"]),
+        furniture=re.compile("|".join(f"(?:{p})" for p in hd["furniture"])),
+        furniture_labels=frozenset(hd["furniture_labels"]),
+        breadcrumb=frozenset(hd["breadcrumb"]),
+        title_words=tuple(hd["title_words"]),
+        author_kinds=tuple((a, k) for a, k in hd["author_kinds"]),
+        docno_types=tuple(sorted(hd["docno_types"], key=len, reverse=True)),
+        province_short=dict(rg["province_short"]),
+        generic_names=frozenset(rg["generic_names"]),
+        level_words=dict(rg["level_words"]),
+        body_cues=tuple(re.compile(p) for p in rg["body_cues"]),
+        name_starts="|".join(f"(?<={p})" if p != "^" else "^" for p in rg["name_starts"]),
+        issuers=dict(rg["issuers"]),
     )
 
 

@@ -1,18 +1,26 @@
 """Report metadata read from the text: title, region and its level, years, date, speaker, kind.
 
 Read from the header (title line, "——2024年1月23日在辽宁省第十四届人民代表大会第二次会议上",
-"省长 李乐成", "各位代表："), the opening paragraph and the part titles. Region and level come from
-suffix rules (省/自治区/市/州/县/旗/区 followed by 人民政府, 第…届人民代表大会 …) plus the short list
-of province-level names in data/outline.toml — no list of places. ``title`` is as written in the
-original text; every other value is normalised (simplified, full-width folded) so that reports
-can be compared. A field the document does not give is None.
+"省长 李乐成", "各位代表："), the opening paragraph, the part titles and, when the header names
+no region, the body ("我代表X市人民政府", "全省" + the province the text names). A report copied
+from the web comes wrapped in page furniture (menus, 【字号】, breadcrumbs, 来源/时间 lines, photo
+captions): those lines are recognised by the patterns of data/outline.toml and skipped, so the
+header may sit anywhere in the first few dozen lines and be repeated after a breadcrumb.
+
+Region and level come from suffix rules (省/自治区/市/州/县/旗/区 followed by 人民政府, 第…届人民代表大会
+…) plus the short list of province-level names and the issuers of document numbers in
+data/outline.toml — no list of places. ``title`` is as written in the original text; every other
+value is normalised (simplified, full-width folded) so that reports can be compared. A field the
+document does not give is None.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date
+from functools import lru_cache
 
 from ..ingest.document import Document
 from .lexicon import lexicon, part_role
@@ -23,75 +31,154 @@ DATE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1
                   r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
 MEETING = re.compile(r"在(?P<pre>[^,;。在]{0,30}?)第?[一二三四五六七八九十百\d]+届"
                      r"(?P<post>[^,;。]{0,20}?)(?:人民代表大会|人大)")
+MEETING_TAIL = re.compile(r"^[^。]{0,30}(?:会议|会)上[)）]?")  # "人民代表大会第五次会议上" on a line of its own
+MEETING_END = re.compile(r"(?:会议|会)上[)）]?")
+YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 HEAD_MAX = 60  # a header line is short; a longer one is the body
+HEAD_LINES = 12  # header lines (furniture aside) before the body must have begun
+SCAN_LINES = 60  # lines looked at, furniture included
+BODY_SCAN = 4000  # characters of the body searched for the region when the header names none
 
 
 @dataclass
 class HeaderLine:
-    kind: str  # title / date / speaker / salutation
+    kind: str  # title / date / speaker / number / salutation / furniture / other
     ns: int
     ne: int
 
 
+@lru_cache(maxsize=1)
+def _rx() -> dict[str, re.Pattern]:
+    """The header's patterns, compiled once per process from the word lists."""
+    lx = lexicon()
+    roles = "|".join(sorted(lx.speaker_roles, key=len, reverse=True))
+    suf = "|".join(sorted(lx.org_suffixes, key=len, reverse=True))
+    rsuf = "|".join(re.escape(x) for x, _ in lx.suffixes)
+    fol = "|".join(re.escape(x) for x in lx.followers)
+    types = "|".join(lx.docno_types)
+    return {
+        "speaker": re.compile(rf"^(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
+                              rf"(?P<name>[{HAN}·](?:[{SPACE}]*[{HAN}·]){{1,3}})$"),
+        "org": re.compile(rf"^[{HAN}]{{2,30}}(?:{suf})$"),
+        "region_head": re.compile(rf"[{HAN}]{{1,15}}?(?:{rsuf})(?={fol}|\d{{4}}\s*年)"),
+        "docno": re.compile(rf"(?P<pre>[{HAN}]{{1,8}}?)(?:{types})\s*[〔\[【(]\s*(?P<y>(?:19|20)\d\d)\s*"
+                            rf"[〕\]】)]\s*(?P<n>\d{{1,4}})\s*号"),
+        "body_name": re.compile(rf"(?:{lx.name_starts})(?P<r>[{HAN}]{{2,10}}?(?:{rsuf}))"
+                                rf"(?={fol}|委|各族|上下|经济|发展|高质量)"),
+        "province_short": re.compile("|".join(sorted(map(re.escape, lx.province_short), key=len, reverse=True))),
+    }
+
+
 def _speaker_re() -> re.Pattern:
-    roles = "|".join(sorted(lexicon().speaker_roles, key=len, reverse=True))
-    return re.compile(rf"^(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
-                      rf"(?P<name>[{HAN}·](?:[{SPACE}]*[{HAN}·]){{1,3}})$")
+    return _rx()["speaker"]
 
 
 def _org_re() -> re.Pattern:
-    suf = "|".join(sorted(lexicon().org_suffixes, key=len, reverse=True))
-    return re.compile(rf"^[{HAN}]{{2,30}}(?:{suf})$")
+    return _rx()["org"]
+
+
+def _furniture(line: str) -> bool:
+    return bool(lexicon().furniture.search(line))
 
 
 def header_lines(text: str) -> list[HeaderLine]:
-    """The document header: title line(s), date/meeting line, speaker, salutation.
+    """The document header: title line(s), date/meeting line, speaker, salutation — and the
+    web-page furniture around them (kind ``furniture``).
 
     Stops at the salutation (included), at a heading, at a long line or a line ending a
-    sentence (the body), and after a dozen lines.
+    sentence (the body), after a dozen header lines or a few dozen lines in all. A line repeating
+    an earlier one (the title again after a breadcrumb) is furniture.
     """
     lx = lexicon()
-    speaker, org = _speaker_re(), _org_re()
+    speaker, org, docno = _speaker_re(), _org_re(), _rx()["docno"]
     out: list[HeaderLine] = []
-    seen = 0
+    seen = scanned = 0
+    crumb_next = label_next = False
+    crumb = None
+    lines_seen: set[str] = set()
     for s, e in _lines(text):
         if e == s:
             continue
-        seen += 1
+        scanned += 1
         line = text[s:e]
-        if seen > 12 or PART.match(line) or SECTION.match(line):
+        if seen >= HEAD_LINES or scanned > SCAN_LINES or PART.match(line) or SECTION.match(line):
             break
         bare = line.rstrip(":,!：，！ ")
-        if bare in lx.salutations or line[-1] in ":：":  # "各位代表：", "各区、县(市)人民政府:"
-            out.append(HeaderLine("salutation", s, e))
+        if line.strip() in lx.breadcrumb or line.strip() == "首页":
+            crumb_next = True
+            out.append(HeaderLine("furniture", s, e))
+            continue
+        if crumb_next or label_next or line == crumb or line in lines_seen or _furniture(line):
+            if crumb_next:
+                crumb = line
+            label_next = bare.strip() in lx.furniture_labels and not crumb_next and not label_next
+            crumb_next = False
+            out.append(HeaderLine("furniture", s, e))
+            continue
+        lines_seen.add(line)
+        if bare in lx.salutations or (line[-1] in ":：" and len(line) <= HEAD_MAX):
+            out.append(HeaderLine("salutation", s, e))  # "各位代表：", "各区、县(市)人民政府:"
             break
-        if len(line) > HEAD_MAX or line[-1] in "。;；!！?？":
+        prev = next((h for h in reversed(out) if h.kind != "furniture"), None)
+        if prev is not None and prev.kind == "date" and not MEETING_END.search(text, prev.ns, prev.ne) \
+                and MEETING_TAIL.match(line):
+            kind = "date"  # "——2026年1月26日在广东省第十四届" / "人民代表大会第五次会议上"
+        elif len(line) > HEAD_MAX or line[-1] in "。;；!！?？":
             break
-        if line.startswith(("——", "—", "--")) or MEETING.search(line) or DATE.fullmatch(line.strip("()（） ")):
+        elif line.startswith(("——", "—", "--")) or MEETING.search(line) or DATE.fullmatch(line.strip("()（） ")):
             kind = "date"
         elif speaker.match(line) or org.match(line):
             kind = "speaker"
+        elif docno.fullmatch(line.strip("()（） ")):
+            kind = "number"
         else:
             kind = "title"
+        seen += 1
         out.append(HeaderLine(kind, s, e))
-    # a title is the first run of title lines; later unclassified lines are not titles
-    first = next((i for i, h in enumerate(out) if h.kind == "title"), None)
-    if first is not None:
-        for h in out[first + 1:]:
-            if h.kind != "title":
-                first = -1
-            elif first == -1:
-                h.kind = "other"
+    _settle_titles(text, out)
     return out
 
 
-def region_level(name: str) -> str | None:
-    """The level of a region name by its suffix (a province-level name by the list)."""
+def _settle_titles(text: str, out: list[HeaderLine]) -> None:
+    """The title is one run of title lines (a title broken over lines): the first run holding a
+    title word, else the first run; other title lines become ``other``."""
+    runs: list[list[HeaderLine]] = []
+    last = None
+    for h in out:
+        if h.kind == "furniture":
+            continue
+        if h.kind == "title":
+            if last is None or last.kind != "title":
+                runs.append([])
+            runs[-1].append(h)
+        last = h
+    if not runs:
+        return
+    words = lexicon().title_words
+    best = next((r for r in runs if any(w in text[h.ns:h.ne] for h in r for w in words)), runs[0])
+    for r in runs:
+        if r is not best:
+            for h in r:
+                h.kind = "other"
+
+
+def _generic(name: str) -> bool:
     lx = lexicon()
+    return name in lx.generic_names or name in lx.level_words
+
+
+def region_level(name: str) -> str | None:
+    """The level of a region name by its suffix (a province-level name by the list); None for a
+    word that only looks like one ("全省", "自治区", "开发区")."""
+    lx = lexicon()
+    if not name:
+        return None
     if name == lx.national_name:
         return "national"
     if name in lx.provinces:
         return "province"
+    if _generic(name) or name[0] in "全我本该各":
+        return None
     for suffix, level in lx.suffixes:
         if name.endswith(suffix) and len(name) > len(suffix):
             return level
@@ -100,12 +187,13 @@ def region_level(name: str) -> str | None:
 
 def _region_in(s: str) -> str | None:
     """A region name at the head of a title or organisation name ("辽宁省人民政府…")."""
+    s = re.sub(r"^(?:关于|印发|\d{4}\s*年度?|[" + SPACE + "])+", "", s)
+    m = _rx()["region_head"].match(s)
+    if m and region_level(m.group()):
+        return m.group()
     lx = lexicon()
-    s = re.sub(r"^(?:关于|\d{4}\s*年度?|[" + SPACE + "])+", "", s)
-    suf = "|".join(re.escape(x) for x, _ in lx.suffixes)
-    fol = "|".join(re.escape(x) for x in lx.followers)
-    m = re.match(rf"[{HAN}]{{1,15}}?(?:{suf})(?={fol}|\d{{4}}\s*年)", s)
-    return m.group() if m and region_level(m.group()) else None
+    short = _rx()["province_short"].match(s)  # "福建2026年…", "浙江省" written short
+    return lx.province_short[short.group()] if short and s[short.end():short.end() + 1] in ("", "省") else None
 
 
 def _date(s: str) -> str | None:
@@ -135,36 +223,89 @@ def _first_year(patterns, texts: list[str]) -> int | None:
     return None
 
 
+def _docno(lines: list[str]) -> tuple[str | None, int | None]:
+    """(issuer's region, year) of a document number "辽政发〔2023〕2号" in the header."""
+    lx = lexicon()
+    for line in lines:
+        for m in _rx()["docno"].finditer(line):
+            pre = m.group("pre")
+            for i in range(len(pre)):  # the issuer is the longest known tail of the prefix
+                if pre[i:] in lx.issuers:
+                    return lx.issuers[pre[i:]], int(m.group("y"))
+    return None, None
+
+
+def _body_region(text: str, level: str | None) -> str | None:
+    """The region the body names most at ``level`` (any level when None): province names in
+    full or short, other names by the suffix rules after a word boundary."""
+    lx = lexicon()
+    votes: Counter[str] = Counter()
+    if level in (None, "province"):
+        for p in lx.provinces:
+            votes[p] += 2 * text.count(p)
+        for m in _rx()["province_short"].finditer(text):
+            votes[lx.province_short[m.group()]] += 1
+    if level != "province":
+        for m in _rx()["body_name"].finditer(text):
+            r = m.group("r")
+            lv = region_level(r)
+            if lv and lv != "province" and (level is None or lv == level):
+                votes[r] += 2
+    votes = Counter({k: v for k, v in votes.items() if v > 0})
+    if not votes:
+        return None
+    (best, n), *rest = votes.most_common(2) + [(None, 0)]
+    return best if n >= 2 and n > rest[0][1] else None
+
+
 def read_metadata(doc: Document) -> dict:
     """title, region, level, review_year, plan_year, date (ISO), speaker, kind."""
     lx = lexicon()
     text = doc.text
     hls = header_lines(text)
-    titles = [h for h in hls if h.kind == "title"]
+    real = [h for h in hls if h.kind != "furniture"]
+    titles = [h for h in real if h.kind == "title"]
     title = "".join(doc.original_span(h.ns, h.ne).strip() for h in titles) or None
     title_n = "".join(text[h.ns:h.ne] for h in titles)
-    date_lines = [text[h.ns:h.ne] for h in hls if h.kind == "date"]
+    date_text = "".join(text[h.ns:h.ne] for h in real if h.kind == "date")
+    date_lines = [date_text] if date_text else []
     head_end = hls[-1].ne if hls else 0
     nl = text.find("\n", head_end + 1)
     opening = text[head_end: nl if nl > 0 else len(text)][:800]
-    header = "\n".join(text[h.ns:h.ne] for h in hls)
+    header = "\n".join(text[h.ns:h.ne] for h in real)
     parts = _part_titles(text)
+    flat = not real  # no header lines: a report flattened into one line, or starting at the body
 
     # a notice is signed at its foot: issuer, then date
     foot = [text[a:b] for a, b in _lines(text)[-4:] if b > a and b - a <= 30 and a >= head_end]
     date = next((d for d in map(_date, date_lines) if d), None)
+    meeting = next((m for m in map(MEETING.search, date_lines) if m), None)
+    if meeting is None:
+        meeting = MEETING.search(opening)
+        if meeting and date is None:  # "…——2024年1月5日在X市第…届人民代表大会…" inside a line
+            date = _date(opening[max(0, meeting.start() - 16):meeting.start()])
     if date is None:
         date = next((_date(f) for f in foot if DATE.fullmatch(f.strip("()（） "))), None)
+    if flat and title is None and meeting and meeting.start() > 0:
+        cut = opening[:meeting.start()]
+        cut = re.split(r"[—\-]{1,2}\s*$|[—\-]{2}|\(?" + DATE.pattern, cut)[0].strip(SPACE + "(")
+        if 0 < len(cut) <= HEAD_MAX and any(w in cut for w in lx.title_words):
+            title, title_n = cut, cut
 
     speaker = office = None
-    for h in hls:
-        if h.kind == "speaker":
-            line = text[h.ns:h.ne]
-            m = _speaker_re().match(line)
-            if m:
-                office, speaker = m.group("office"), re.sub(f"[{SPACE}]", "", m.group("name"))
-            else:
-                speaker = line
+    tails = [date_text[m.end():].strip(SPACE + "()") for m in [MEETING_END.search(date_text)] if m]
+    if flat and meeting:  # the speaker after the meeting words, before 各位代表
+        tail = MEETING_END.search(opening, meeting.end())
+        if tail:
+            tails.append(re.split(r"各位|[:。]", opening[tail.end():tail.end() + 40])[0].strip(SPACE + "()"))
+    cands = [text[h.ns:h.ne] for h in real if h.kind == "speaker"] + [t for t in tails if t]
+    for line in cands:
+        m = _speaker_re().match(line)
+        if m:
+            office, speaker = m.group("office"), re.sub(f"[{SPACE}]", "", m.group("name"))
+            break
+        if _org_re().match(line):
+            speaker = line
             break
     if speaker is None:
         speaker = next((f for f in foot if _org_re().match(f)), None)
@@ -175,10 +316,13 @@ def read_metadata(doc: Document) -> dict:
         if found:
             kind = found
             break
+    if kind == "other" and speaker:
+        kind = next((k for a, k in lx.author_kinds if speaker.endswith(a)), "other")
 
+    doc_region, doc_year = _docno([header, opening[:200]])
+    body = text[head_end:head_end + BODY_SCAN]
     region = level = None
-    meeting = next((m for m in map(MEETING.search, date_lines + [opening]) if m), None)
-    national = (meeting and "全国" in meeting.group("post")) or any(
+    national = (meeting and "全国" in meeting.group("post")) or doc_region == lx.national_name or any(
         w in src for w in lx.national for src in (header, office or ""))
     if national:
         region, level = lx.national_name, "national"
@@ -186,12 +330,28 @@ def read_metadata(doc: Document) -> dict:
         cands = []
         if meeting:
             cands += [meeting.group("pre").strip(SPACE), meeting.group("post").strip(SPACE)]
-        cands += [_region_in(title_n) or "", _region_in(speaker or "") if office is None else ""]
+        cands += [_region_in(title_n) or "", doc_region or ""]
+        if speaker:  # "福建省人民政府省长", "北京市市长", "江口县统计局"
+            head = office[:len(office) - len(next(r for r in lx.speaker_roles if office.endswith(r)))] if office else speaker
+            cands += [head, _region_in(head) or ""]
+        cue_words = []
+        for rx in lx.body_cues:
+            for m in rx.finditer(header + "\n" + body[:1500]):
+                cands.append(m.group("r"))
+                cue_words.append(m.group("r"))
         cands += [p for p in sorted(lx.provinces) if p in opening[:300]][:1]
         region = next((c for c in cands if c and region_level(c)), None)
         level = region_level(region) if region else None
         if level is None and office:
             level = next((lv for r, lv in lx.role_levels if office.endswith(r)), None)
+        if level is None:  # "我代表省人民政府": the level word alone
+            level = next((lx.level_words[w] for w in cue_words if w in lx.level_words), None)
+        if region is None and level is not None:
+            region = _body_region(body, level)
+            if region and level == "province" and region not in lx.provinces:
+                region = None
+        if region is not None and level == "city" and region in lx.provinces:
+            level = "province"  # "我代表市人民政府" in 北京市
 
     texts = [title_n, header, opening, *parts]
     review = _first_year(lx.review_years, texts)
@@ -204,20 +364,27 @@ def read_metadata(doc: Document) -> dict:
             review = int(y.group(1))
         if y and role == "plan" and plan is None:
             plan = int(y.group(1))
-    if kind in ("work_report", "plan_execution"):
-        if plan is None and review is None:
-            ty = re.search(r"(\d{4})\s*年", title_n)
-            if ty:
-                plan = int(ty.group(1))
-            elif date:
+    ty = YEAR.search(title_n)
+    title_year = int(ty.group(1)) if ty else None
+    if kind in ("work_report", "plan_execution", "budget"):
+        if plan is None:
+            if kind == "work_report" and title_year:
+                plan = title_year  # "2026年X省政府工作报告"
+            elif review is not None:
+                plan = review + 1
+            elif title_year:
+                plan = title_year
+            elif date:  # delivered in the first half of a year: it plans that year
                 plan = int(date[:4]) + (0 if int(date[5:7]) <= 6 else 1)
-        if plan is None and review is not None:
-            plan = review + 1
         if review is None and plan is not None:
             review = plan - 1
     elif kind == "bulletin" and review is None:
-        ty = re.search(r"(\d{4})\s*年", title_n)
-        review = int(ty.group(1)) if ty else None
+        if title_year:
+            review = title_year
+        elif date:
+            review = int(date[:4]) - 1  # a bulletin comes out in the spring after its year
+    elif kind == "division" and plan is None:
+        plan = title_year or doc_year or (int(date[:4]) if date else None)
 
     return {"title": title, "region": region, "level": level, "review_year": review,
             "plan_year": plan, "date": date, "speaker": speaker, "kind": kind}

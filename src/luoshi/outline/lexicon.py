@@ -41,7 +41,8 @@ class Lexicon:
     generic_names: frozenset[str]
     level_words: dict[str, str]
     body_cues: tuple[re.Pattern, ...]
-    name_starts: str
+    name_heads: tuple[str, ...]
+    name_ban: tuple[str, ...]
     issuers: dict[str, str]
 
 
@@ -76,7 +77,8 @@ def lexicon() -> Lexicon:
         generic_names=frozenset(rg["generic_names"]),
         level_words=dict(rg["level_words"]),
         body_cues=tuple(re.compile(p) for p in rg["body_cues"]),
-        name_starts="|".join(f"(?<={p})" if p != "^" else "^" for p in rg["name_starts"]),
+        name_heads=tuple(sorted(rg["name_heads"], key=len, reverse=True)),
+        name_ban=tuple(rg["name_ban"]),
         issuers=dict(rg["issuers"]),
     )
 

@@ -33,8 +33,10 @@ MEETING = re.compile(r"在(?P<pre>[^,;。在]{0,30}?)第?[一二三四五六七�
                      r"(?P<post>[^,;。]{0,20}?)(?:人民代表大会|人大)")
 MEETING_TAIL = re.compile(r"^[^。]{0,30}(?:会议|会)上[)）]?")  # "人民代表大会第五次会议上" on a line of its own
 MEETING_END = re.compile(r"(?:会议|会)上[)）]?")
+SHORT_LINE = re.compile(r"^[^\n。]{4,40}$", re.M)  # heading-like lines, numbered or not
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 HEAD_MAX = 60  # a header line is short; a longer one is the body
+FURNITURE_MAX = 90  # a longer line is text, never page furniture (a flattened report)
 HEAD_LINES = 12  # header lines (furniture aside) before the body must have begun
 SCAN_LINES = 60  # lines looked at, furniture included
 BODY_SCAN = 4000  # characters of the body searched for the region when the header names none
@@ -59,12 +61,14 @@ def _rx() -> dict[str, re.Pattern]:
     return {
         "speaker": re.compile(rf"^(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
                               rf"(?P<name>[{HAN}·](?:[{SPACE}]*[{HAN}·]){{1,3}})$"),
+        "speaker_in": re.compile(rf"(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
+                                 rf"(?P<name>[{HAN}·]{{2,4}})(?=[{SPACE}]|各位|$)"),
         "org": re.compile(rf"^[{HAN}]{{2,30}}(?:{suf})$"),
         "region_head": re.compile(rf"[{HAN}]{{1,15}}?(?:{rsuf})(?={fol}|\d{{4}}\s*年)"),
         "docno": re.compile(rf"(?P<pre>[{HAN}]{{1,8}}?)(?:{types})\s*[〔\[【(]\s*(?P<y>(?:19|20)\d\d)\s*"
                             rf"[〕\]】)]\s*(?P<n>\d{{1,4}})\s*号"),
-        "body_name": re.compile(rf"(?:{lx.name_starts})(?P<r>[{HAN}]{{2,10}}?(?:{rsuf}))"
-                                rf"(?={fol}|委|各族|上下|经济|发展|高质量)"),
+        "body_name": re.compile(rf"(?P<r>[{HAN}]{{2,12}}(?:{rsuf}))"
+                                rf"(?={fol}|委|各族|上下|经济|发展|高质量|\d{{4}}\s*年)"),
         "province_short": re.compile("|".join(sorted(map(re.escape, lx.province_short), key=len, reverse=True))),
     }
 
@@ -108,7 +112,8 @@ def header_lines(text: str) -> list[HeaderLine]:
             crumb_next = True
             out.append(HeaderLine("furniture", s, e))
             continue
-        if crumb_next or label_next or line == crumb or line in lines_seen or _furniture(line):
+        short = len(line) <= FURNITURE_MAX
+        if short and (crumb_next or label_next or line == crumb or line in lines_seen or _furniture(line)):
             if crumb_next:
                 crumb = line
             label_next = bare.strip() in lx.furniture_labels and not crumb_next and not label_next
@@ -177,7 +182,7 @@ def region_level(name: str) -> str | None:
         return "national"
     if name in lx.provinces:
         return "province"
-    if _generic(name) or name[0] in "全我本该各":
+    if _generic(name) or name[0] in "全我本该各" or any(w in name for w in lx.name_ban):
         return None
     for suffix, level in lx.suffixes:
         if name.endswith(suffix) and len(name) > len(suffix):
@@ -235,6 +240,21 @@ def _docno(lines: list[str]) -> tuple[str | None, int | None]:
     return None, None
 
 
+def _trim(name: str) -> str:
+    """A name found in running text without the words run into its head: cut after the last head
+    word that leaves two characters before the suffix ("在中共浑南区" → "浑南区", "和平区" stays)."""
+    lx = lexicon()
+    suffix = next((s for s, _ in lx.suffixes if name.endswith(s)), "")
+    cut = 0
+    for h in lx.name_heads:
+        i = name.find(h)
+        while i >= 0:
+            if len(name) - (i + len(h)) - len(suffix) >= 2:
+                cut = max(cut, i + len(h))
+            i = name.find(h, i + 1)
+    return name[cut:]
+
+
 def _body_region(text: str, level: str | None) -> str | None:
     """The region the body names most at ``level`` (any level when None): province names in
     full or short, other names by the suffix rules after a word boundary."""
@@ -247,7 +267,7 @@ def _body_region(text: str, level: str | None) -> str | None:
             votes[lx.province_short[m.group()]] += 1
     if level != "province":
         for m in _rx()["body_name"].finditer(text):
-            r = m.group("r")
+            r = _trim(m.group("r"))
             lv = region_level(r)
             if lv and lv != "province" and (level is None or lv == level):
                 votes[r] += 2
@@ -289,15 +309,17 @@ def read_metadata(doc: Document) -> dict:
     if flat and title is None and meeting and meeting.start() > 0:
         cut = opening[:meeting.start()]
         cut = re.split(r"[—\-]{1,2}\s*$|[—\-]{2}|\(?" + DATE.pattern, cut)[0].strip(SPACE + "(")
-        if 0 < len(cut) <= HEAD_MAX and any(w in cut for w in lx.title_words):
+        cut = next((t for t in reversed(cut.split()) if any(w in t for w in lx.title_words)), "")
+        if 0 < len(cut) <= HEAD_MAX:  # the last piece with a title word: furniture runs before it
             title, title_n = cut, cut
 
     speaker = office = None
     tails = [date_text[m.end():].strip(SPACE + "()") for m in [MEETING_END.search(date_text)] if m]
     if flat and meeting:  # the speaker after the meeting words, before 各位代表
         tail = MEETING_END.search(opening, meeting.end())
-        if tail:
-            tails.append(re.split(r"各位|[:。]", opening[tail.end():tail.end() + 40])[0].strip(SPACE + "()"))
+        found = _rx()["speaker_in"].search(opening, tail.end(), tail.end() + 120) if tail else None
+        if found:
+            tails.append(found.group())
     cands = [text[h.ns:h.ne] for h in real if h.kind == "speaker"] + [t for t in tails if t]
     for line in cands:
         m = _speaker_re().match(line)
@@ -353,7 +375,7 @@ def read_metadata(doc: Document) -> dict:
         if region is not None and level == "city" and region in lx.provinces:
             level = "province"  # "我代表市人民政府" in 北京市
 
-    texts = [title_n, header, opening, *parts]
+    texts = [title_n, header, opening, *parts, *SHORT_LINE.findall(text), body]
     review = _first_year(lx.review_years, texts)
     plan = _first_year(lx.plan_years, texts)
     # a part titled with a year and no year pattern still says which year is which
@@ -366,6 +388,8 @@ def read_metadata(doc: Document) -> dict:
             plan = int(y.group(1))
     ty = YEAR.search(title_n)
     title_year = int(ty.group(1)) if ty else None
+    if kind == "work_report" and title_year and any(w in title_n for w in lx.kinds["work_report"]):
+        plan = title_year  # "2026年X省政府工作报告": the title names the year it plans
     if kind in ("work_report", "plan_execution", "budget"):
         if plan is None:
             if kind == "work_report" and title_year:

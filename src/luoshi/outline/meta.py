@@ -34,6 +34,7 @@ MEETING = re.compile(r"在(?P<pre>[^,;。在]{0,30}?)第?[一二三四五六七�
 MEETING_TAIL = re.compile(r"^[^。]{0,30}(?:会议|会)上[)）]?")  # "人民代表大会第五次会议上" on a line of its own
 MEETING_END = re.compile(r"(?:会议|会)上[)）]?")
 SHORT_LINE = re.compile(r"^[^\n。]{4,40}$", re.M)  # heading-like lines, numbered or not
+YEAR_AT = re.compile(r"\d{4}年")
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 HEAD_MAX = 60  # a header line is short; a longer one is the body
 FURNITURE_MAX = 90  # a longer line is text, never page furniture (a flattened report)
@@ -81,6 +82,24 @@ def _org_re() -> re.Pattern:
     return _rx()["org"]
 
 
+def _head_lines(text: str):
+    """Stripped spans of the lines from the top, lazily: the header needs a few dozen of them,
+    not the whole report's."""
+    pos, n = 0, len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        a, b = pos, end
+        while a < b and text[a] in SPACE:
+            a += 1
+        while b > a and text[b - 1] in SPACE:
+            b -= 1
+        yield a, b
+        if nl < 0:
+            return
+        pos = nl + 1
+
+
 def _furniture(line: str) -> bool:
     return bool(lexicon().furniture.search(line))
 
@@ -100,7 +119,7 @@ def header_lines(text: str) -> list[HeaderLine]:
     crumb_next = label_next = False
     crumb = None
     lines_seen: set[str] = set()
-    for s, e in _lines(text):
+    for s, e in _head_lines(text):
         if e == s:
             continue
         scanned += 1
@@ -220,11 +239,16 @@ def _part_titles(text: str) -> list[str]:
 
 
 def _first_year(patterns, texts: list[str]) -> int | None:
+    """The year of the first pattern met, text by text, at the first year that starts one.
+
+    Every pattern opens with the year (data/outline.toml [years]), so each is tried only where a
+    year stands, not slid along a whole body of text."""
     for t in texts:
-        for p in patterns:
-            m = p.search(t)
-            if m:
-                return int(m.group(1))
+        for y in YEAR_AT.finditer(t):
+            for p in patterns:
+                m = p.match(t, y.start())
+                if m:
+                    return int(m.group(1))
     return None
 
 
@@ -232,6 +256,8 @@ def _docno(lines: list[str]) -> tuple[str | None, int | None]:
     """(issuer's region, year) of a document number "辽政发〔2023〕2号" in the header."""
     lx = lexicon()
     for line in lines:
+        if "号" not in line:
+            continue
         for m in _rx()["docno"].finditer(line):
             pre = m.group("pre")
             for i in range(len(pre)):  # the issuer is the longest known tail of the prefix
@@ -297,7 +323,8 @@ def read_metadata(doc: Document) -> dict:
     flat = not real  # no header lines: a report flattened into one line, or starting at the body
 
     # a notice is signed at its foot: issuer, then date
-    foot = [text[a:b] for a, b in _lines(text)[-4:] if b > a and b - a <= 30 and a >= head_end]
+    tail = max(head_end, text.rfind("\n", 0, max(0, len(text) - 400)) + 1)  # the last lines, not all
+    foot = [text[tail + a:tail + b] for a, b in _lines(text[tail:])[-4:] if b > a and b - a <= 30]
     date = next((d for d in map(_date, date_lines) if d), None)
     meeting = next((m for m in map(MEETING.search, date_lines) if m), None)
     if meeting is None:
@@ -375,9 +402,12 @@ def read_metadata(doc: Document) -> dict:
         if region is not None and level == "city" and region in lx.provinces:
             level = "province"  # "我代表市人民政府" in 北京市
 
-    texts = [title_n, header, opening, *parts, *SHORT_LINE.findall(text), body]
+    texts = [title_n, header, opening, *parts]
     review = _first_year(lx.review_years, texts)
     plan = _first_year(lx.plan_years, texts)
+    if review is None and plan is None:  # no year in the header: heading-like lines, the body
+        more = ["\n".join(SHORT_LINE.findall(text)), body]
+        review, plan = _first_year(lx.review_years, more), _first_year(lx.plan_years, more)
     # a part titled with a year and no year pattern still says which year is which
     for p in parts:
         role = part_role(p)

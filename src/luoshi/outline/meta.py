@@ -16,11 +16,13 @@ document does not give is None.
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date
 from functools import lru_cache
+from importlib import resources
 
 from ..ingest.document import Document
 from .lexicon import lexicon, part_role
@@ -101,7 +103,12 @@ def _head_lines(text: str):
 
 
 def _furniture(line: str) -> bool:
-    return bool(lexicon().furniture.search(line))
+    """A furniture line, or a row of furniture words ("打印本页 关闭窗口", "下载 | 打印")."""
+    rx = lexicon().furniture
+    if rx.search(line):
+        return True
+    words = [w for w in re.split(r"[\s|/]+", line) if w]
+    return len(words) > 1 and all(rx.search(w) for w in words)
 
 
 def header_lines(text: str) -> list[HeaderLine]:
@@ -147,7 +154,7 @@ def header_lines(text: str) -> list[HeaderLine]:
         if prev is not None and prev.kind == "date" and not MEETING_END.search(text, prev.ns, prev.ne) \
                 and MEETING_TAIL.match(line):
             kind = "date"  # "——2026年1月26日在广东省第十四届" / "人民代表大会第五次会议上"
-        elif len(line) > HEAD_MAX or line[-1] in "。;；!！?？":
+        elif len(line) > HEAD_MAX or (line[-1] in "。;；!！?？" and not _headline(line)):
             break
         elif line.startswith(("——", "—", "--")) or MEETING.search(line) or DATE.fullmatch(line.strip("()（） ")):
             kind = "date"
@@ -161,6 +168,11 @@ def header_lines(text: str) -> list[HeaderLine]:
         out.append(HeaderLine(kind, s, e))
     _settle_titles(text, out)
     return out
+
+
+def _headline(line: str) -> bool:
+    """A short news headline ending in ！ or ？ ("…政府工作报告全文来了！") is a title, not the body."""
+    return line[-1] in "!！?？" and len(line) <= 40 and any(w in line for w in lexicon().title_words)
 
 
 def _settle_titles(text: str, out: list[HeaderLine]) -> None:
@@ -281,6 +293,25 @@ def _trim(name: str) -> str:
     return name[cut:]
 
 
+@lru_cache(maxsize=1)
+def _city_names() -> tuple[re.Pattern | None, dict[str, str]]:
+    """Prefecture-level cities of the gazetteer (data/places.json) by full and short name — a city
+    report says "奋力谱写沈阳新篇章" more often than "沈阳市"; short names that are also ordinary
+    words (its ambiguous_short) are left out."""
+    data = json.loads((resources.files("luoshi") / "data" / "places.json").read_text("utf-8"))
+    ambiguous = set(data.get("ambiguous_short", []))
+    names: dict[str, str] = {}
+    for c in data.get("cities", []):
+        short = c.get("short")
+        for n in ([short] if isinstance(short, str) else short or []) + list(c.get("aliases", [])):
+            if n and len(n) >= 2 and n not in ambiguous:
+                names.setdefault(n, c["name"])
+        names.setdefault(c["name"], c["name"])
+    if not names:
+        return None, names
+    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True))), names
+
+
 def _body_region(text: str, level: str | None) -> str | None:
     """The region the body names most at ``level`` (any level when None): province names in
     full or short, other names by the suffix rules after a word boundary."""
@@ -291,6 +322,10 @@ def _body_region(text: str, level: str | None) -> str | None:
             votes[p] += 2 * text.count(p)
         for m in _rx()["province_short"].finditer(text):
             votes[lx.province_short[m.group()]] += 1
+    if level in (None, "city"):
+        rx, names = _city_names()
+        for m in rx.finditer(text) if rx else ():
+            votes[names[m.group()]] += 1
     if level != "province":
         for m in _rx()["body_name"].finditer(text):
             r = _trim(m.group("r"))
@@ -368,11 +403,11 @@ def read_metadata(doc: Document) -> dict:
     if kind == "other" and speaker:
         kind = next((k for a, k in lx.author_kinds if speaker.endswith(a)), "other")
 
-    doc_region, doc_year = _docno([header, opening[:200]])
+    doc_region, doc_year = _docno([text[h.ns:h.ne] for h in hls] + [opening[:200]])
     body = text[head_end:head_end + BODY_SCAN]
     region = level = None
     national = (meeting and "全国" in meeting.group("post")) or doc_region == lx.national_name or any(
-        w in src for w in lx.national for src in (header, office or ""))
+        src.startswith(lx.national) for src in (*header.split("\n"), office or ""))
     if national:
         region, level = lx.national_name, "national"
     else:
@@ -383,7 +418,7 @@ def read_metadata(doc: Document) -> dict:
         if speaker:  # "福建省人民政府省长", "北京市市长", "江口县统计局"
             head = office[:len(office) - len(next(r for r in lx.speaker_roles if office.endswith(r)))] if office else speaker
             cands += [head, _region_in(head) or ""]
-        cue_words = []
+        cue_words = [meeting.group("pre").strip(SPACE)] if meeting else []  # "在县第十八届…"
         for rx in lx.body_cues:
             for m in rx.finditer(header + "\n" + body[:1500]):
                 cands.append(m.group("r"))

@@ -48,3 +48,13 @@ def test_real_reports_flattened_into_one_line(row):
     text = (REAL / "docs" / f"{row['doc']}.txt").read_text("utf-8").replace("\n", " ")
     md = read_metadata(read_text(text))
     assert {k: md[k] for k in FIELDS} == {k: row[k] for k in FIELDS}
+
+
+@pytest.mark.skipif(not (REAL / "meta.jsonl").exists(), reason="shared/real not beside the repository")
+def test_furniture_is_header_not_body():
+    """The page furniture is flagged as header; the parts start where the report does."""
+    ol = luoshi.build_outline(luoshi.read(REAL / "docs" / "beijing-2026-report.txt"))
+    heads = [c.flags.get("header") for c in ol.root.children if c.flags.get("header")]
+    assert heads[:10] == ["furniture"] * 9 + ["title"]
+    assert heads[-1] == "salutation" and {"date", "speaker"} <= set(heads)
+    assert ol.parts[0].title.startswith("一、2025年工作回顾")

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from ..errors import LuoshiError
+from .lexicon import lexicon
 
 FIELDS = ("title", "region", "level", "review_year", "plan_year", "date", "speaker", "kind")
 LEVELS = ("national", "province", "city", "county", "district")
@@ -173,12 +174,14 @@ def resolve_metadata(found: Mapping[str, Any], given: Given | None = None) -> tu
     for k, v in given.values.items():
         if k not in FIELDS:
             raise ValueError(f"unknown metadata field {k!r}; use one of {', '.join(FIELDS)}")
+        if k == "region":  # "辽宁" given is 辽宁省, as the text would say it
+            v = lexicon().province_short.get(v, v)
         meta[k], src[k] = v, given.sources.get(k, FLAG)
     if given.values.get("plan_year") is not None and "review_year" not in given.values:
         meta["review_year"] = int(given.values["plan_year"]) - 1
         src["review_year"] = given.sources.get("plan_year", FLAG)
     if given.values.get("region") and "level" not in given.values:
-        level = region_level(str(given.values["region"]))
+        level = region_level(str(meta["region"]))
         if level:
             meta["level"], src["level"] = level, given.sources.get("region", FLAG)
     return meta, src

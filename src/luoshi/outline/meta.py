@@ -213,7 +213,7 @@ def region_level(name: str) -> str | None:
         return "national"
     if name in lx.provinces:
         return "province"
-    if _generic(name) or name[0] in "全我本该各" or any(w in name for w in lx.name_ban):
+    if _generic(name) or any(w in name for w in lx.name_ban):
         return None
     for suffix, level in lx.suffixes:
         if name.endswith(suffix) and len(name) > len(suffix):

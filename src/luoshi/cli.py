@@ -181,6 +181,8 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
             summary_failed.append(o)
             return
         r = o.result
+        if r.warning and o.status != "unchanged":
+            console.print(r.warning, markup=False, highlight=False, soft_wrap=True)  # above the bar
         line = {"file": o.label, "status": o.status, "report_id": r.report_id, "region": r.region,
                 "year": r.year, "figures": r.figures, "version": r.version}
         if o.duplicate_of:

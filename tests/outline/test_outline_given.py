@@ -106,3 +106,12 @@ def test_import_takes_a_kind(tmp_path):
             ("plan_execution", "大同市", "city", 2026)
     r = CliRunner().invoke(main, ["import", str(f), "--db", db, "--kind", "speech"])
     assert r.exit_code == 2
+
+
+def test_import_warns_of_a_report_filed_without_region(tmp_path):
+    f = _file(tmp_path)
+    db = f"sqlite:///{tmp_path / 'w.db'}"
+    r = CliRunner().invoke(main, ["import", str(f), "--db", db, "--year", "2026"])
+    assert r.exit_code == 0 and "report.txt: no region found in the text" in r.stderr
+    r = CliRunner().invoke(main, ["import", str(f), "--db", db, "--year", "2026"])
+    assert '"unchanged"' in r.stdout and "no region" not in r.stderr  # said once, when it was filed

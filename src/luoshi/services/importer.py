@@ -32,7 +32,7 @@ from .. import build_outline, extract_figures, read
 from ..link import qualitative_targets
 from ..extract.model import Figure
 from ..ingest.document import Document
-from ..outline.given import Given, from_file_name, resolve_metadata  # noqa: F401 (from_file_name: API)
+from ..outline.given import Given, from_file_name, resolve_metadata, warning  # noqa: F401 (from_file_name: API)
 from ..outline.model import Node, Outline
 from ..store.db import lock, write_transaction
 from ..store.models import Report, ReportFigure
@@ -54,6 +54,7 @@ class ImportResult:
     doc_key: str
     region: str | None
     year: int | None  # the plan year
+    warning: str | None = None  # "luoshi: X.txt: no region found in the text; give --region …"
 
 
 def doc_key(meta: Mapping[str, Any], doc_id: str) -> str:
@@ -260,8 +261,8 @@ def _store(session: Session, p: Prepared) -> ImportResult:
                 [(report_id, i, *q) for i, q in enumerate(p.qualitative)])
     # no index_tasks here: a new report row has no tasks yet; they are indexed when made
     status: Status = ("relabelled" if filed and p.relabel else "replaced" if current is not None else "imported")
-    return ImportResult(status, report_id,
-                        len(p.figures), last + 1, p.key, p.meta["region"], p.meta["plan_year"])
+    return ImportResult(status, report_id, len(p.figures), last + 1, p.key, p.meta["region"],
+                        p.meta["plan_year"], warning(p.source, p.meta))
 
 
 Then = Callable[[Session, ImportResult], Any]

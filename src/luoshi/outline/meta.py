@@ -339,105 +339,148 @@ def _body_region(text: str, level: str | None) -> str | None:
     return best if n >= 2 and n > rest[0][1] else None
 
 
-def read_metadata(doc: Document) -> dict:
-    """title, region, level, review_year, plan_year, date (ISO), speaker, kind."""
-    lx = lexicon()
+@dataclass
+class _Head:
+    """What the header says, gathered once for the readers of each field."""
+
+    text: str
+    lines: list[HeaderLine]  # furniture included
+    real: list[HeaderLine]  # furniture left out
+    title: str | None  # as written
+    title_n: str  # normalised
+    date_text: str
+    header: str
+    opening: str  # the paragraph after the header (the first 800 characters of a flattened text)
+    head_end: int
+    foot: list[str]  # the last short lines: a notice is signed there
+    meeting: re.Match | None
+
+    @property
+    def flat(self) -> bool:
+        """No header lines: a report flattened into one line, or starting at its body."""
+        return not self.real
+
+
+def _head(doc: Document) -> _Head:
     text = doc.text
     hls = header_lines(text)
     real = [h for h in hls if h.kind != "furniture"]
     titles = [h for h in real if h.kind == "title"]
-    title = "".join(doc.original_span(h.ns, h.ne).strip() for h in titles) or None
-    title_n = "".join(text[h.ns:h.ne] for h in titles)
-    date_text = "".join(text[h.ns:h.ne] for h in real if h.kind == "date")
-    date_lines = [date_text] if date_text else []
     head_end = hls[-1].ne if hls else 0
     nl = text.find("\n", head_end + 1)
+    start = max(head_end, text.rfind("\n", 0, max(0, len(text) - 400)) + 1)  # the last lines, not all
+    date_text = "".join(text[h.ns:h.ne] for h in real if h.kind == "date")
     opening = text[head_end: nl if nl > 0 else len(text)][:800]
-    header = "\n".join(text[h.ns:h.ne] for h in real)
-    parts = _part_titles(text)
-    flat = not real  # no header lines: a report flattened into one line, or starting at the body
+    return _Head(
+        text=text, lines=hls, real=real,
+        title="".join(doc.original_span(h.ns, h.ne).strip() for h in titles) or None,
+        title_n="".join(text[h.ns:h.ne] for h in titles), date_text=date_text,
+        header="\n".join(text[h.ns:h.ne] for h in real), opening=opening, head_end=head_end,
+        foot=[text[start + a:start + b] for a, b in _lines(text[start:])[-4:] if b > a and b - a <= 30],
+        meeting=MEETING.search(date_text) if date_text else None)
 
-    # a notice is signed at its foot: issuer, then date
-    tail = max(head_end, text.rfind("\n", 0, max(0, len(text) - 400)) + 1)  # the last lines, not all
-    foot = [text[tail + a:tail + b] for a, b in _lines(text[tail:])[-4:] if b > a and b - a <= 30]
-    date = next((d for d in map(_date, date_lines) if d), None)
-    meeting = next((m for m in map(MEETING.search, date_lines) if m), None)
-    if meeting is None:
-        meeting = MEETING.search(opening)
-        if meeting and date is None:  # "…——2024年1月5日在X市第…届人民代表大会…" inside a line
-            date = _date(opening[max(0, meeting.start() - 16):meeting.start()])
+
+def _date_and_meeting(h: _Head) -> str | None:
+    """The date of the meeting line (or of a meeting inside a flattened line), else the foot's;
+    sets ``h.meeting`` from the opening when the header has none."""
+    date = _date(h.date_text) if h.date_text else None
+    if h.meeting is None:
+        h.meeting = MEETING.search(h.opening)
+        if h.meeting and date is None:  # "…——2024年1月5日在X市第…届人民代表大会…" inside a line
+            date = _date(h.opening[max(0, h.meeting.start() - 16):h.meeting.start()])
     if date is None:
-        date = next((_date(f) for f in foot if DATE.fullmatch(f.strip("()（） "))), None)
-    if flat and title is None and meeting and meeting.start() > 0:
-        cut = opening[:meeting.start()]
-        cut = re.split(r"[—\-]{1,2}\s*$|[—\-]{2}|\(?" + DATE.pattern, cut)[0].strip(SPACE + "(")
-        cut = next((t for t in reversed(cut.split()) if any(w in t for w in lx.title_words)), "")
-        if 0 < len(cut) <= HEAD_MAX:  # the last piece with a title word: furniture runs before it
-            title, title_n = cut, cut
+        date = next((_date(f) for f in h.foot if DATE.fullmatch(f.strip("()（） "))), None)
+    return date
 
-    speaker = office = None
-    tails = [date_text[m.end():].strip(SPACE + "()") for m in [MEETING_END.search(date_text)] if m]
-    if flat and meeting:  # the speaker after the meeting words, before 各位代表
-        tail = MEETING_END.search(opening, meeting.end())
-        found = _rx()["speaker_in"].search(opening, tail.end(), tail.end() + 120) if tail else None
+
+def _flat_title(h: _Head) -> None:
+    """A flattened page's title: the last piece with a title word before the meeting words
+    (furniture runs before it)."""
+    if not (h.flat and h.title is None and h.meeting and h.meeting.start() > 0):
+        return
+    cut = h.opening[:h.meeting.start()]
+    cut = re.split(r"[—\-]{1,2}\s*$|[—\-]{2}|\(?" + DATE.pattern, cut)[0].strip(SPACE + "(")
+    cut = next((t for t in reversed(cut.split()) if any(w in t for w in lexicon().title_words)), "")
+    if 0 < len(cut) <= HEAD_MAX:
+        h.title = h.title_n = cut
+
+
+def _speaker(h: _Head) -> tuple[str | None, str | None]:
+    """(speaker, office): a speaker line, the words after the meeting ("…会议上 陕西省省长 赵刚"),
+    an organisation line, or the issuer signing at the foot."""
+    after = [h.date_text[m.end():].strip(SPACE + "()") for m in [MEETING_END.search(h.date_text)] if m]
+    if h.flat and h.meeting:  # the speaker after the meeting words, before 各位代表
+        end = MEETING_END.search(h.opening, h.meeting.end())
+        found = _rx()["speaker_in"].search(h.opening, end.end(), end.end() + 120) if end else None
         if found:
-            tails.append(found.group())
-    cands = [text[h.ns:h.ne] for h in real if h.kind == "speaker"] + [t for t in tails if t]
-    for line in cands:
+            after.append(found.group())
+    for line in [h.text[x.ns:x.ne] for x in h.real if x.kind == "speaker"] + [t for t in after if t]:
         m = _speaker_re().match(line)
         if m:
-            office, speaker = m.group("office"), re.sub(f"[{SPACE}]", "", m.group("name"))
-            break
+            return re.sub(f"[{SPACE}]", "", m.group("name")), m.group("office")
         if _org_re().match(line):
-            speaker = line
-            break
-    if speaker is None:
-        speaker = next((f for f in foot if _org_re().match(f)), None)
+            return line, None
+    return next((f for f in h.foot if _org_re().match(f)), None), None
 
-    kind = "other"
-    for src in (title_n, header + "\n" + opening):
+
+def _kind(h: _Head, speaker: str | None) -> str:
+    """The first kind whose words the title has, else the header and opening, else the author's."""
+    lx = lexicon()
+    for src in (h.title_n, h.header + "\n" + h.opening):
         found = next((k for k, words in lx.kinds.items() if any(w in src for w in words)), None)
         if found:
-            kind = found
-            break
-    if kind == "other" and speaker:
-        kind = next((k for a, k in lx.author_kinds if speaker.endswith(a)), "other")
+            return found
+    return next((k for a, k in lx.author_kinds if speaker and speaker.endswith(a)), "other")
 
-    doc_region, doc_year = _docno([text[h.ns:h.ne] for h in hls] + [opening[:200]])
-    body = text[head_end:head_end + BODY_SCAN]
-    region = level = None
-    national = (meeting and "全国" in meeting.group("post")) or doc_region == lx.national_name or any(
-        src.startswith(lx.national) for src in (*header.split("\n"), office or ""))
-    if national:
-        region, level = lx.national_name, "national"
-    else:
-        cands = []
-        if meeting:
-            cands += [meeting.group("pre").strip(SPACE), meeting.group("post").strip(SPACE)]
-        cands += [_region_in(title_n) or "", doc_region or ""]
-        if speaker:  # "福建省人民政府省长", "北京市市长", "江口县统计局"
-            head = office[:len(office) - len(next(r for r in lx.speaker_roles if office.endswith(r)))] if office else speaker
-            cands += [head, _region_in(head) or ""]
-        cue_words = [meeting.group("pre").strip(SPACE)] if meeting else []  # "在县第十八届…"
-        for rx in lx.body_cues:
-            for m in rx.finditer(header + "\n" + body[:1500]):
-                cands.append(m.group("r"))
-                cue_words.append(m.group("r"))
-        cands += [p for p in sorted(lx.provinces) if p in opening[:300]][:1]
-        region = next((c for c in cands if c and region_level(c)), None)
-        level = region_level(region) if region else None
-        if level is None and office:
-            level = next((lv for r, lv in lx.role_levels if office.endswith(r)), None)
-        if level is None:  # "我代表省人民政府": the level word alone
-            level = next((lx.level_words[w] for w in cue_words if w in lx.level_words), None)
-        if region is None and level is not None:
-            region = _body_region(body, level)
-            if region and level == "province" and region not in lx.provinces:
-                region = None
-        if region is not None and level == "city" and region in lx.provinces:
-            level = "province"  # "我代表市人民政府" in 北京市
 
-    texts = [title_n, header, opening, *parts]
+def _region(h: _Head, speaker: str | None, office: str | None, doc_region: str | None,
+            body: str) -> tuple[str | None, str | None]:
+    """(region, level): the meeting line, the title, a document number, the speaker's office or
+    organisation, "我代表X人民政府"; then a level word alone ("我代表省人民政府", "在县第…届") with
+    the region the body names most at that level."""
+    lx = lexicon()
+    meeting = h.meeting
+    if (meeting and "全国" in meeting.group("post")) or doc_region == lx.national_name or any(
+            src.startswith(lx.national) for src in (*h.header.split("\n"), office or "")):
+        return lx.national_name, "national"
+    cands = []
+    if meeting:
+        cands += [meeting.group("pre").strip(SPACE), meeting.group("post").strip(SPACE)]
+    cands += [_region_in(h.title_n) or "", doc_region or ""]
+    if speaker:  # "福建省人民政府省长", "北京市市长", "江口县统计局"
+        role = next((r for r in lx.speaker_roles if office and office.endswith(r)), "")
+        head = office[:len(office) - len(role)] if office else speaker
+        cands += [head, _region_in(head) or ""]
+    cue_words = [meeting.group("pre").strip(SPACE)] if meeting else []  # "在县第十八届…"
+    for rx in lx.body_cues:
+        for m in rx.finditer(h.header + "\n" + body[:1500]):
+            cands.append(m.group("r"))
+            cue_words.append(m.group("r"))
+    cands += [p for p in sorted(lx.provinces) if p in h.opening[:300]][:1]
+    region = next((c for c in cands if c and region_level(c)), None)
+    level = region_level(region) if region else None
+    if level is None and office:
+        level = next((lv for r, lv in lx.role_levels if office.endswith(r)), None)
+    if level is None:  # "我代表省人民政府": the level word alone
+        level = next((lx.level_words[w] for w in cue_words if w in lx.level_words), None)
+    if region is None and level is not None:
+        region = _body_region(body, level)
+        if region and level == "province" and region not in lx.provinces:
+            region = None
+    if region is not None and level == "city" and region in lx.provinces:
+        level = "province"  # "我代表市人民政府" in 北京市
+    return region, level
+
+
+def _years(h: _Head, kind: str, date: str | None, doc_year: int | None, body: str) -> tuple[int | None, int | None]:
+    """(review year, plan year) by the patterns of [years] in the title, header, opening and part
+    titles (then heading-like lines and the body), part titles with a year, and the genre: a
+    work report's title year is its plan year and it reviews the year before; a bulletin
+    reviews its year; a 分工方案 plans the year of the report it divides."""
+    lx = lexicon()
+    text, title_n = h.text, h.title_n
+    parts = _part_titles(text)
+    texts = [title_n, h.header, h.opening, *parts]
     review = _first_year(lx.review_years, texts)
     plan = _first_year(lx.plan_years, texts)
     if review is None and plan is None:  # no year in the header: heading-like lines, the body
@@ -454,12 +497,10 @@ def read_metadata(doc: Document) -> dict:
     ty = YEAR.search(title_n)
     title_year = int(ty.group(1)) if ty else None
     if kind == "work_report" and title_year and any(w in title_n for w in lx.kinds["work_report"]):
-        plan = title_year  # "2026年X省政府工作报告": the title names the year it plans
+        plan, review = title_year, title_year - 1  # "2026年X省政府工作报告": the year it plans
     if kind in ("work_report", "plan_execution", "budget"):
         if plan is None:
-            if kind == "work_report" and title_year:
-                plan = title_year  # "2026年X省政府工作报告"
-            elif review is not None:
+            if review is not None:
                 plan = review + 1
             elif title_year:
                 plan = title_year
@@ -474,6 +515,19 @@ def read_metadata(doc: Document) -> dict:
             review = int(date[:4]) - 1  # a bulletin comes out in the spring after its year
     elif kind == "division" and plan is None:
         plan = title_year or doc_year or (int(date[:4]) if date else None)
+    return review, plan
 
-    return {"title": title, "region": region, "level": level, "review_year": review,
+
+def read_metadata(doc: Document) -> dict:
+    """title, region, level, review_year, plan_year, date (ISO), speaker, kind."""
+    h = _head(doc)
+    date = _date_and_meeting(h)
+    _flat_title(h)
+    speaker, office = _speaker(h)
+    kind = _kind(h, speaker)
+    doc_region, doc_year = _docno([h.text[x.ns:x.ne] for x in h.lines] + [h.opening[:200]])
+    body = h.text[h.head_end:h.head_end + BODY_SCAN]
+    region, level = _region(h, speaker, office, doc_region, body)
+    review, plan = _years(h, kind, date, doc_year, body)
+    return {"title": h.title, "region": region, "level": level, "review_year": review,
             "plan_year": plan, "date": date, "speaker": speaker, "kind": kind}

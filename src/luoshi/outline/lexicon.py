@@ -40,6 +40,7 @@ class Lexicon:
     province_short: dict[str, str]
     generic_names: frozenset[str]
     level_words: dict[str, str]
+    scope_words: dict[str, str]
     body_cues: tuple[re.Pattern, ...]
     name_heads: tuple[str, ...]
     name_ban: tuple[str, ...]
@@ -76,6 +77,7 @@ def lexicon() -> Lexicon:
         province_short=dict(rg["province_short"]),
         generic_names=frozenset(rg["generic_names"]),
         level_words=dict(rg["level_words"]),
+        scope_words=dict(rg["scope_words"]),
         body_cues=tuple(re.compile(p) for p in rg["body_cues"]),
         name_heads=tuple(sorted(rg["name_heads"], key=len, reverse=True)),
         name_ban=tuple(rg["name_ban"]),

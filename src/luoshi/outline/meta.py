@@ -72,6 +72,7 @@ def _rx() -> dict[str, re.Pattern]:
                             rf"[〕\]】)]\s*(?P<n>\d{{1,4}})\s*号"),
         "body_name": re.compile(rf"(?P<r>[{HAN}]{{2,12}}(?:{rsuf}))"
                                 rf"(?={fol}|委|各族|上下|经济|发展|高质量|\d{{4}}\s*年)"),
+        "scope": re.compile("|".join(map(re.escape, lx.scope_words))),
         "province_short": re.compile("|".join(sorted(map(re.escape, lx.province_short), key=len, reverse=True))),
     }
 
@@ -463,6 +464,9 @@ def _region(h: _Head, speaker: str | None, office: str | None, doc_region: str |
         level = next((lv for r, lv in lx.role_levels if office.endswith(r)), None)
     if level is None:  # "我代表省人民政府": the level word alone
         level = next((lx.level_words[w] for w in cue_words if w in lx.level_words), None)
+    if level is None:  # only "全县…": the scope word the body uses most
+        scope = Counter(m.group() for m in _rx()["scope"].finditer(body)).most_common(1)
+        level = lx.scope_words[scope[0][0]] if scope and scope[0][1] >= 2 else None
     if region is None and level is not None:
         region = _body_region(body, level)
         if region and level == "province" and region not in lx.provinces:

@@ -177,13 +177,11 @@ def _headline(line: str) -> bool:
 
 
 def _settle_titles(text: str, out: list[HeaderLine]) -> None:
-    """The title is one run of title lines (a title broken over lines): the first run holding a
-    title word, else the first run; other title lines become ``other``."""
+    """The title is one run of consecutive title lines (a title broken over lines): the first run
+    holding a title word, else the first run; other title lines become ``other``."""
     runs: list[list[HeaderLine]] = []
     last = None
     for h in out:
-        if h.kind == "furniture":
-            continue
         if h.kind == "title":
             if last is None or last.kind != "title":
                 runs.append([])

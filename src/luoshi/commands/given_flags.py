@@ -17,7 +17,7 @@ def given_options(f: Callable) -> Callable:
     opts = [
         click.option("--region", metavar="R", help="Region of every file (wins over the text and file name)."),
         click.option("--level", type=click.Choice(LEVELS), help="Level of every file."),
-        click.option("--year", type=int, metavar="Y", help="Plan year of every file."),
+        click.option("--year", type=int, metavar="Y", help="Plan year of every file (a bulletin's: the year it reports)."),
         click.option("--kind", type=click.Choice(KINDS), help="Kind of every file."),
         click.option("--manifest", type=click.Path(dir_okay=False), metavar="CSV",
                      help="Per-file metadata: columns file, region, level, year, kind (paths relative "

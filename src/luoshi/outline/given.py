@@ -177,9 +177,14 @@ def resolve_metadata(found: Mapping[str, Any], given: Given | None = None) -> tu
         if k == "region":  # "辽宁" given is 辽宁省, as the text would say it
             v = lexicon().province_short.get(v, v)
         meta[k], src[k] = v, given.sources.get(k, FLAG)
-    if given.values.get("plan_year") is not None and "review_year" not in given.values:
-        meta["review_year"] = int(given.values["plan_year"]) - 1
-        src["review_year"] = given.sources.get("plan_year", FLAG)
+    year = given.values.get("plan_year")
+    if year is not None and "review_year" not in given.values:
+        if meta["kind"] == "bulletin":  # a bulletin's year is the year it reports; it plans none
+            meta["review_year"], meta["plan_year"] = int(year), None
+            src["review_year"], src["plan_year"] = given.sources.get("plan_year", FLAG), None
+        else:
+            meta["review_year"] = int(year) - 1
+            src["review_year"] = given.sources.get("plan_year", FLAG)
     if given.values.get("region") and "level" not in given.values:
         level = region_level(str(meta["region"]))
         if level:

@@ -155,7 +155,8 @@ def from_file_name(name: str) -> dict[str, Any]:
 def resolve_metadata(found: Mapping[str, Any], given: Given | None = None) -> tuple[dict[str, Any], dict[str, str | None]]:
     """(metadata, source of each field): the text's values, gaps of region/level/plan year from
     the file name, then the given values. A given plan year without a given review year makes
-    the review year the year before (a work report reviews the year it follows); a given region
+    the review year the year before (a work report reviews the year it follows); a bulletin's
+    year, given or in its file name, is the year it reports (it plans none). A given region
     without a given level gives its level when the suffix rules know it."""
     from .meta import region_level
 
@@ -169,8 +170,9 @@ def resolve_metadata(found: Mapping[str, Any], given: Given | None = None) -> tu
             meta["region"], src["region"] = guess["region"], FILE_NAME
             if meta["level"] is None and guess.get("level"):
                 meta["level"], src["level"] = guess["level"], FILE_NAME
-        if meta["plan_year"] is None and "plan_year" in guess:
-            meta["plan_year"], src["plan_year"] = guess["plan_year"], FILE_NAME
+        year = "review_year" if meta["kind"] == "bulletin" else "plan_year"
+        if meta[year] is None and "plan_year" in guess:
+            meta[year], src[year] = guess["plan_year"], FILE_NAME
     for k, v in given.values.items():
         if k not in FIELDS:
             raise ValueError(f"unknown metadata field {k!r}; use one of {', '.join(FIELDS)}")

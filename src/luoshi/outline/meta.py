@@ -135,7 +135,7 @@ def header_lines(text: str) -> list[HeaderLine]:
         if seen >= HEAD_LINES or scanned > SCAN_LINES or PART.match(line) or SECTION.match(line):
             break
         bare = line.rstrip(":,!：，！ ")
-        if line.strip() in lx.breadcrumb or line.strip() == "首页":
+        if line.strip() in lx.breadcrumb:
             crumb_next = True
             out.append(HeaderLine("furniture", s, e))
             continue
@@ -176,6 +176,15 @@ def _headline(line: str) -> bool:
     return line[-1] in "!！?？" and len(line) <= 40 and any(w in line for w in lexicon().title_words)
 
 
+def _menu_like(line: str) -> bool:
+    """A short line with no year, title word, region or organisation: a menu entry, not the
+    first half of a title broken over lines ("2026年沈阳市" / "政府工作报告" stays whole)."""
+    lx = lexicon()
+    return (len(line) <= 6 and not re.search(r"\d", line) and not any(w in line for w in lx.title_words)
+            and not line.startswith("关于") and not line.endswith(tuple(x for x, _ in lx.suffixes))
+            and _region_in(line) is None and not _org_re().match(line))
+
+
 def _settle_titles(text: str, out: list[HeaderLine]) -> None:
     """The title is one run of consecutive title lines (a title broken over lines): the first run
     holding a title word, else the first run; other title lines become ``other``."""
@@ -191,6 +200,8 @@ def _settle_titles(text: str, out: list[HeaderLine]) -> None:
         return
     words = lexicon().title_words
     best = next((r for r in runs if any(w in text[h.ns:h.ne] for h in r for w in words)), runs[0])
+    while len(best) > 1 and _menu_like(text[best[0].ns:best[0].ne]):
+        best.pop(0).kind = "other"  # "新闻中心" of a site menu just above "2026年X市政府工作报告"
     for r in runs:
         if r is not best:
             for h in r:

@@ -289,17 +289,31 @@ def _docno(lines: list[str]) -> tuple[str | None, int | None]:
 
 
 def _trim(name: str) -> str:
-    """A name found in running text without the words run into its head: cut after the last head
-    word that leaves two characters before the suffix ("在中共浑南区" → "浑南区", "和平区" stays)."""
+    """A name found in running text without the words run into its head: words at its start
+    ("在", "中共"), and a word of two or more characters anywhere ("…推动浑南区"), each cut only
+    while two characters stay before the suffix ("和平区" keeps its 和, "呼和浩特市" its 和)."""
     lx = lexicon()
     suffix = next((s for s, _ in lx.suffixes if name.endswith(s)), "")
+
+    def room(cut: int) -> bool:
+        return len(name) - cut - len(suffix) >= 2
+
     cut = 0
     for h in lx.name_heads:
+        if len(h) < 2:
+            continue
         i = name.find(h)
         while i >= 0:
-            if len(name) - (i + len(h)) - len(suffix) >= 2:
+            if room(i + len(h)):
                 cut = max(cut, i + len(h))
             i = name.find(h, i + 1)
+    changed = True
+    while changed:
+        changed = False
+        for h in lx.name_heads:
+            if name.startswith(h, cut) and room(cut + len(h)):
+                cut, changed = cut + len(h), True
+                break
     return name[cut:]
 
 

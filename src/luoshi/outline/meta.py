@@ -43,6 +43,7 @@ FURNITURE_MAX = 90  # a longer line is text, never page furniture (a flattened r
 HEAD_LINES = 12  # header lines (furniture aside) before the body must have begun
 SCAN_LINES = 60  # lines looked at, furniture included
 BODY_SCAN = 4000  # characters of the body searched for the region when the header names none
+OPENING = 1500  # characters of the opening paragraph (of a flattened page: menus, then the header)
 
 
 @dataclass
@@ -70,8 +71,8 @@ def _rx() -> dict[str, re.Pattern]:
         "region_head": re.compile(rf"[{HAN}]{{1,15}}?(?:{rsuf})(?={fol}|\d{{4}}\s*年)"),
         "docno": re.compile(rf"(?P<pre>[{HAN}]{{1,8}}?)(?:{types})\s*[〔\[【(]\s*(?P<y>(?:19|20)\d\d)\s*"
                             rf"[〕\]】)]\s*(?P<n>\d{{1,4}})\s*号"),
-        "body_name": re.compile(rf"(?P<r>[{HAN}]{{2,12}}(?:{rsuf}))"
-                                rf"(?={fol}|委|各族|上下|经济|发展|高质量|\d{{4}}\s*年)"),
+        "body_name": re.compile(rf"(?P<r>[{HAN}]{{2,12}}?(?:{rsuf}))"
+                                rf"(?={fol}|委|各族|上下|经济|发展|高质量|地区生产总值|生产总值|城乡|居民|\d{{4}}\s*年)"),
         "scope": re.compile("|".join(map(re.escape, lx.scope_words))),
         "province_short": re.compile("|".join(sorted(map(re.escape, lx.province_short), key=len, reverse=True))),
     }
@@ -374,7 +375,7 @@ class _Head:
     title_n: str  # normalised
     date_text: str
     header: str
-    opening: str  # the paragraph after the header (the first 800 characters of a flattened text)
+    opening: str  # the paragraph after the header (the first OPENING characters of a flattened text)
     head_end: int
     foot: list[str]  # the last short lines: a notice is signed there
     meeting: re.Match | None
@@ -394,7 +395,7 @@ def _head(doc: Document) -> _Head:
     nl = text.find("\n", head_end + 1)
     start = max(head_end, text.rfind("\n", 0, max(0, len(text) - 400)) + 1)  # the last lines, not all
     date_text = "".join(text[h.ns:h.ne] for h in real if h.kind == "date")
-    opening = text[head_end: nl if nl > 0 else len(text)][:800]
+    opening = text[head_end: nl if nl > 0 else len(text)][:OPENING]
     return _Head(
         text=text, lines=hls, real=real,
         title="".join(doc.original_span(h.ns, h.ne).strip() for h in titles) or None,
@@ -448,12 +449,18 @@ def _speaker(h: _Head) -> tuple[str | None, str | None]:
 
 
 def _kind(h: _Head, speaker: str | None) -> str:
-    """The first kind whose words the title has, else the header and opening, else the author's."""
+    """The first kind (in the order of [kinds]) whose words the title has; else the kind whose
+    word comes first in the header and opening (a long opening may name other documents later);
+    else the author's."""
     lx = lexicon()
-    for src in (h.title_n, h.header + "\n" + h.opening):
-        found = next((k for k, words in lx.kinds.items() if any(w in src for w in words)), None)
-        if found:
-            return found
+    found = next((k for k, words in lx.kinds.items() if any(w in h.title_n for w in words)), None)
+    if found:
+        return found
+    src = h.header + "\n" + h.opening
+    first = [(min(i for i in (src.find(w) for w in words) if i >= 0), n, k)
+             for n, (k, words) in enumerate(lx.kinds.items()) if any(w in src for w in words)]
+    if first:
+        return min(first)[2]
     return next((k for a, k in lx.author_kinds if speaker and speaker.endswith(a)), "other")
 
 

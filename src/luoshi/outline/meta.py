@@ -353,6 +353,8 @@ def _body_region(text: str, level: str | None) -> str | None:
             votes[names[m.group()]] += 1
     if level != "province":
         for m in _rx()["body_name"].finditer(text):
+            if m.group("r").endswith("地区") and text.startswith("生产总值", m.end()):
+                continue  # "…地区生产总值": the indicator, not a 地区
             r = _trim(m.group("r"))
             lv = region_level(r)
             if lv and lv != "province" and (level is None or lv == level):

@@ -27,6 +27,7 @@ class Lexicon:
     closing: tuple[str, ...]
     national: tuple[str, ...]
     national_name: str
+    national_cues: tuple[str, ...]
     suffixes: tuple[tuple[str, str], ...]
     followers: tuple[str, ...]
     role_levels: tuple[tuple[str, str], ...]
@@ -64,6 +65,7 @@ def lexicon() -> Lexicon:
         closing=tuple(hd["closing"]),
         national=tuple(rg["national"]),
         national_name=rg["national_name"],
+        national_cues=tuple(rg["national_cues"]),
         suffixes=tuple((s, lv) for s, lv in rg["suffixes"]),
         followers=tuple(rg["followers"]),
         role_levels=tuple((r, lv) for r, lv in rg["role_levels"]),

@@ -337,9 +337,14 @@ def _city_names() -> tuple[re.Pattern | None, dict[str, str]]:
     return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True))), names
 
 
+STRONG = ("委", "政协", "各族")  # after a name in the body: its party committee, CPPCC, people
+
+
 def _body_region(text: str, level: str | None) -> str | None:
     """The region the body names most at ``level`` (any level when None): province names in
-    full or short, other names by the suffix rules after a word boundary."""
+    full or short, prefecture-level cities by the gazetteer, other names by the suffix rules
+    (twice the weight where their party committee or government follows). None unless one
+    name leads with two votes at least."""
     lx = lexicon()
     votes: Counter[str] = Counter()
     if level in (None, "province"):
@@ -350,15 +355,22 @@ def _body_region(text: str, level: str | None) -> str | None:
     if level in (None, "city"):
         rx, names = _city_names()
         for m in rx.finditer(text) if rx else ():
-            votes[names[m.group()]] += 1
+            votes[names[m.group()]] += 2 if m.group() == names[m.group()] else 1  # full name, short
     if level != "province":
+        strong = STRONG + lx.followers
         for m in _rx()["body_name"].finditer(text):
             if m.group("r").endswith("地区") and text.startswith("生产总值", m.end()):
                 continue  # "…地区生产总值": the indicator, not a 地区
             r = _trim(m.group("r"))
             lv = region_level(r)
-            if lv and lv != "province" and (level is None or lv == level):
+            if not lv or lv == "province" or (level is not None and lv != level):
+                continue
+            # "X市委", "X市人民政府" name the report's own region; "X市地区生产总值" may be a
+            # county-level city of a city report: it counts only where the gazetteer is silent
+            if text.startswith(strong, m.end()):
                 votes[r] += 2
+            elif lv != "city":
+                votes[r] += 1
     votes = Counter({k: v for k, v in votes.items() if v > 0})
     if not votes:
         return None
@@ -474,7 +486,8 @@ def _region(h: _Head, speaker: str | None, office: str | None, doc_region: str |
     lx = lexicon()
     meeting = h.meeting
     if (meeting and "全国" in meeting.group("post")) or doc_region == lx.national_name or any(
-            src.startswith(lx.national) for src in (*h.header.split("\n"), office or "")):
+            src.startswith(lx.national) for src in (*h.header.split("\n"), office or "")) or any(
+            w in body[:1500] for w in lx.national_cues):
         return lx.national_name, "national"
     cands = []
     if meeting:

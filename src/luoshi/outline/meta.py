@@ -275,18 +275,19 @@ def _first_year(patterns, texts: list[str]) -> int | None:
     return None
 
 
-def _docno(lines: list[str]) -> tuple[str | None, int | None]:
-    """(issuer's region, year) of a document number "辽政发〔2023〕2号" in the header."""
+def _docno(lines: list[str]) -> tuple[str | None, int | None, int | None]:
+    """(issuer's region, year, where it stands in its line) of the first document number
+    ("辽政发〔2023〕2号") in the header; the region None when the table does not know the issuer."""
     lx = lexicon()
     for line in lines:
         if "号" not in line:
             continue
         for m in _rx()["docno"].finditer(line):
             pre = m.group("pre")
-            for i in range(len(pre)):  # the issuer is the longest known tail of the prefix
-                if pre[i:] in lx.issuers:
-                    return lx.issuers[pre[i:]], int(m.group("y"))
-    return None, None
+            # the issuer is the longest known tail of the prefix
+            region = next((lx.issuers[pre[i:]] for i in range(len(pre)) if pre[i:] in lx.issuers), None)
+            return region, int(m.group("y")), m.start()
+    return None, None, None
 
 
 def _trim(name: str) -> str:
@@ -432,12 +433,13 @@ def _date_and_meeting(h: _Head) -> str | None:
     return date
 
 
-def _flat_title(h: _Head) -> None:
-    """A flattened page's title: the last piece with a title word before the meeting words
-    (furniture runs before it)."""
-    if not (h.flat and h.title is None and h.meeting and h.meeting.start() > 0):
+def _flat_title(h: _Head, docno_at: int | None) -> None:
+    """A flattened page's title: the last piece with a title word before the meeting words or
+    the document number (furniture runs before it)."""
+    end = h.meeting.start() if h.meeting else docno_at
+    if not (h.flat and h.title is None and end):
         return
-    cut = h.opening[:h.meeting.start()]
+    cut = h.opening[:end]
     cut = re.split(r"[—\-]{1,2}\s*$|[—\-]{2}|\(?" + DATE.pattern, cut)[0].strip(SPACE + "(")
     cut = next((t for t in reversed(cut.split()) if any(w in t for w in lexicon().title_words)), "")
     if 0 < len(cut) <= HEAD_MAX:
@@ -571,10 +573,10 @@ def read_metadata(doc: Document) -> dict:
     """title, region, level, review_year, plan_year, date (ISO), speaker, kind."""
     h = _head(doc)
     date = _date_and_meeting(h)
-    _flat_title(h)
+    doc_region, doc_year, docno_at = _docno([h.opening[:200]] if h.flat else [h.text[x.ns:x.ne] for x in h.lines])
+    _flat_title(h, docno_at)
     speaker, office = _speaker(h)
     kind = _kind(h, speaker)
-    doc_region, doc_year = _docno([h.text[x.ns:x.ne] for x in h.lines] + [h.opening[:200]])
     body = h.text[h.head_end:h.head_end + BODY_SCAN]
     region, level = _region(h, speaker, office, doc_region, body)
     review, plan = _years(h, kind, date, doc_year, body)

@@ -30,6 +30,8 @@ class Lexicon:
     national_cues: tuple[str, ...]
     suffixes: tuple[tuple[str, str], ...]
     followers: tuple[str, ...]
+    body_strong: tuple[str, ...]
+    body_weak: tuple[str, ...]
     role_levels: tuple[tuple[str, str], ...]
     provinces: frozenset[str]
     furniture: re.Pattern
@@ -68,6 +70,8 @@ def lexicon() -> Lexicon:
         national_cues=tuple(rg["national_cues"]),
         suffixes=tuple((s, lv) for s, lv in rg["suffixes"]),
         followers=tuple(rg["followers"]),
+        body_strong=tuple(rg["body_strong"]),
+        body_weak=tuple(rg["body_weak"]),
         role_levels=tuple((r, lv) for r, lv in rg["role_levels"]),
         provinces=frozenset(rg["provinces"]),
         furniture=re.compile("|".join(f"(?:{p})" for p in hd["furniture"])),

@@ -9,7 +9,8 @@ header may sit anywhere in the first few dozen lines and be repeated after a bre
 
 Region and level come from suffix rules (省/自治区/市/州/县/旗/区 followed by 人民政府, 第…届人民代表大会
 …) plus the short list of province-level names and the issuers of document numbers in
-data/outline.toml — no list of places. ``title`` is as written in the original text; every other
+data/outline.toml; only a body that names its city without a suffix ("奋力谱写沈阳新篇章") is
+read with the gazetteer's prefecture-level cities (data/places.json). ``title`` is as written in the original text; every other
 value is normalised (simplified, full-width folded) so that reports can be compared. A field the
 document does not give is None.
 """
@@ -62,6 +63,7 @@ def _rx() -> dict[str, re.Pattern]:
     rsuf = "|".join(re.escape(x) for x, _ in lx.suffixes)
     fol = "|".join(re.escape(x) for x in lx.followers)
     types = "|".join(lx.docno_types)
+    body = "|".join(re.escape(x) for x in lx.body_strong + lx.body_weak)
     return {
         "speaker": re.compile(rf"^(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
                               rf"(?P<name>[{HAN}·](?:[{SPACE}]*[{HAN}·]){{1,3}})$"),
@@ -71,8 +73,7 @@ def _rx() -> dict[str, re.Pattern]:
         "region_head": re.compile(rf"[{HAN}]{{1,15}}?(?:{rsuf})(?={fol}|\d{{4}}\s*年)"),
         "docno": re.compile(rf"(?P<pre>[{HAN}]{{1,8}}?)(?:{types})\s*[〔\[【(]\s*(?P<y>(?:19|20)\d\d)\s*"
                             rf"[〕\]】)]\s*(?P<n>\d{{1,4}})\s*号"),
-        "body_name": re.compile(rf"(?P<r>[{HAN}]{{2,12}}?(?:{rsuf}))"
-                                rf"(?={fol}|委|各族|上下|经济|发展|高质量|地区生产总值|生产总值|城乡|居民|\d{{4}}\s*年)"),
+        "body_name": re.compile(rf"(?P<r>[{HAN}]{{2,12}}?(?:{rsuf}))(?={fol}|{body}|\d{{4}}\s*年)"),
         "scope": re.compile("|".join(map(re.escape, lx.scope_words))),
         "province_short": re.compile("|".join(sorted(map(re.escape, lx.province_short), key=len, reverse=True))),
     }
@@ -338,9 +339,6 @@ def _city_names() -> tuple[re.Pattern | None, dict[str, str]]:
     return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True))), names
 
 
-STRONG = ("委", "政协", "各族")  # after a name in the body: its party committee, CPPCC, people
-
-
 def _body_region(text: str, level: str | None) -> str | None:
     """The region the body names most at ``level`` (any level when None): province names in
     full or short, prefecture-level cities by the gazetteer, other names by the suffix rules
@@ -358,7 +356,7 @@ def _body_region(text: str, level: str | None) -> str | None:
         for m in rx.finditer(text) if rx else ():
             votes[names[m.group()]] += 2 if m.group() == names[m.group()] else 1  # full name, short
     if level != "province":
-        strong = STRONG + lx.followers
+        strong = lx.body_strong + lx.followers
         for m in _rx()["body_name"].finditer(text):
             if m.group("r").endswith("地区") and text.startswith("生产总值", m.end()):
                 continue  # "…地区生产总值": the indicator, not a 地区

@@ -21,11 +21,12 @@ __all__ = ["read", "read_text", "build_outline", "extract_figures", "sample_path
            "InputError", "LuoshiError"]
 
 
-def build_outline(doc: Document):
-    """The outline (parts, sections, paragraphs, items, sentences) of a Document."""
+def build_outline(doc: Document, given=None):
+    """The outline (parts, sections, paragraphs, items, sentences) of a Document; ``given``
+    (a ``luoshi.outline.Given``: flags, manifest row, file name) wins over the text's metadata."""
     from .outline import build
 
-    return build(doc)
+    return build(doc, given)
 
 
 def extract_figures(doc: Document, outline=None):

@@ -12,6 +12,8 @@ import sys
 import click
 
 from . import __version__
+from .commands.given_flags import given_for, given_options, warn_missing
+from .outline.given import KINDS
 from .errors import LuoshiError, one_line
 
 
@@ -44,20 +46,26 @@ def main() -> None:
 @click.argument("file")
 @click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree", show_default=True)
 @click.option("--sentences/--no-sentences", default=False, help="Show sentences in the tree (json always has them).")
-def outline_cmd(file: str, fmt: str, sentences: bool) -> None:
-    """The outline and metadata of a report."""
+@given_options
+def outline_cmd(file: str, fmt: str, sentences: bool, region: str | None, level: str | None,
+                year: int | None, kind: str | None, manifest: str | None) -> None:
+    """The outline and metadata of a report (json: with the source of each metadata field:
+    text, file name, flag or manifest)."""
     from . import build_outline, read
     from .outline.render import render_tree
 
     try:
-        doc = read(_resolve(file))
-    except LuoshiError as e:
+        given = given_for(region, level, year, kind, manifest)
+        path = _resolve(file)
+        doc = read(path)
+    except (LuoshiError, ValueError) as e:
         _fail(e)
-    ol = build_outline(doc)
+    ol = build_outline(doc, given(path))
+    warn_missing(file, ol.metadata)
     if fmt == "json":
         out = {"doc": doc.id, "format": doc.format, "encoding": doc.encoding,
                "traditional": doc.traditional, "length": len(doc.original),
-               "metadata": ol.metadata, "outline": ol.root.to_dict()}
+               "metadata": ol.metadata, "sources": ol.sources, "outline": ol.root.to_dict()}
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         click.echo(render_tree(doc, ol, sentences=sentences))
@@ -67,20 +75,30 @@ def outline_cmd(file: str, fmt: str, sentences: bool) -> None:
 @click.argument("files", nargs=-1, required=True)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "table"]), default="jsonl", show_default=True)
 @click.option("--explain", is_flag=True, help="Add the rule that produced each figure.")
-def extract_cmd(files: tuple[str, ...], fmt: str, explain: bool) -> None:
-    """Every figure of each report (indicator, value, unit, qualifier, role, year, region)."""
-    from . import extract_figures, read
+@given_options
+def extract_cmd(files: tuple[str, ...], fmt: str, explain: bool, region: str | None, level: str | None,
+                year: int | None, kind: str | None, manifest: str | None) -> None:
+    """Every figure of each report (indicator, value, unit, qualifier, role, year, region),
+    read in the region and year the text says, or the flags/manifest say."""
+    from . import build_outline, extract_figures, read
     from .extract.render import render
 
     docs = []
+    try:
+        given = given_for(region, level, year, kind, manifest)
+    except (LuoshiError, ValueError) as e:
+        _fail(e)
     for f in files:  # read everything first: a bad file fails before any output
         try:
-            docs.append(read(_resolve(f)))
+            path = _resolve(f)
+            docs.append((f, path, read(path)))
         except LuoshiError as e:
             _fail(e)
     rows = []
-    for doc in docs:
-        rows.extend(fig.to_dict(explain=explain) for fig in extract_figures(doc))
+    for f, path, doc in docs:
+        ol = build_outline(doc, given(path))
+        warn_missing(f, ol.metadata)
+        rows.extend(fig.to_dict(explain=explain) for fig in extract_figures(doc, ol))
     click.echo(render(rows, fmt), nl=False)
 
 
@@ -118,17 +136,19 @@ def _open_db(db_url: str | None):
 @click.option("--level", type=click.Choice(["national", "province", "city", "county", "district"]),
               help="Level of every file.")
 @click.option("--year", type=int, metavar="Y", help="Plan year of every file.")
+@click.option("--kind", type=click.Choice(KINDS), help="Kind of every file.")
 @click.option("--manifest", type=click.Path(dir_okay=False), metavar="CSV",
-              help="Per-file metadata: columns file, region, level, year (paths relative to the CSV).")
+              help="Per-file metadata: columns file, region, level, year, kind (paths relative to the CSV).")
 def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, workers: int | None,
-               region: str | None, level: str | None, year: int | None, manifest: str | None) -> None:
+               region: str | None, level: str | None, year: int | None, kind: str | None,
+               manifest: str | None) -> None:
     """Import reports (files or DIRs) into the database: one JSON line per file on stdout.
 
     Status is `imported`, `replaced` (a new version of a report: the old one is kept as
     history) or `unchanged` (the same bytes are already in the library, or earlier in this run:
     skipped before parsing, so an interrupted run can simply be started again). Files are parsed
     in parallel and written one transaction each. Metadata comes from the text, gaps from the
-    file name; --region/--level/--year override both, a --manifest row overrides those. A bad
+    file name; --region/--level/--year/--kind override both, a --manifest row overrides those. A bad
     file is reported and skipped; the exit code is 2 at the end if any file was bad, 1 if a
     write failed, 130 if interrupted.
     """
@@ -143,7 +163,7 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
 
     try:
         rows = bulk.read_manifest(manifest) if manifest else None
-        flags = bulk.overrides_from({"region": region, "level": level, "year": year})
+        flags = bulk.overrides_from({"region": region, "level": level, "year": year, "kind": kind})
     except LuoshiError as e:
         _fail(e)
     named = bulk.collect(((f, Path(_resolve(f))) for f in files), recursive=recursive)
@@ -161,6 +181,8 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
             summary_failed.append(o)
             return
         r = o.result
+        if r.warning and o.status != "unchanged":
+            console.print(r.warning, markup=False, highlight=False, soft_wrap=True)  # above the bar
         line = {"file": o.label, "status": o.status, "report_id": r.report_id, "region": r.region,
                 "year": r.year, "figures": r.figures, "version": r.version}
         if o.duplicate_of:

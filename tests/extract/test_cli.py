@@ -53,7 +53,7 @@ def test_several_files_and_bad_one(tmp_path):
     other = tmp_path / "city.txt"
     other.write_text("一、2023年工作回顾\n全市地区生产总值增长6%。\n", encoding="utf-8")
     r = run("extract", str(SEED), str(other))
-    docs = {json.loads(line)["doc"] for line in r.output.splitlines()}
+    docs = {json.loads(line)["doc"] for line in r.stdout.splitlines()}
     assert docs == {"liaoning-2024", "city"}
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")

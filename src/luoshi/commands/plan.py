@@ -7,6 +7,8 @@ from pathlib import Path
 
 import click
 
+from .given_flags import given_for, given_options, warn_missing
+
 FORMATS = ["table", "jsonl", "xlsx", "docx"]
 
 
@@ -29,8 +31,11 @@ def _fail(msg: str, code: int = 2) -> None:
 @click.option("--departments", "departments", metavar="PATH", default=None,
               help="Department catalogue for the suggestions [default: the bundled one].")
 @click.option("--no-suggest", is_flag=True, help="Leave 牵头单位/责任单位 empty (no suggestions).")
+@given_options
 def command(file: str, fmt: str, out: str | None, edits_path: str | None,
-            sets: tuple[tuple[str, str], ...], departments: str | None, no_suggest: bool) -> None:
+            sets: tuple[tuple[str, str], ...], departments: str | None, no_suggest: bool,
+            region: str | None, level: str | None, year: int | None, kind: str | None,
+            manifest: str | None) -> None:
     """The draft 分工方案 (division-of-labour plan) of a report: numbered tasks with
     牵头领导 (blank), 牵头单位, 责任单位 and 完成时限 suggested for each."""
     from .. import build_outline, extract_figures, read
@@ -43,9 +48,12 @@ def command(file: str, fmt: str, out: str | None, edits_path: str | None,
     if sets and not edits_path:
         _fail("--set needs --edits PATH (the file that keeps the change)")
     try:
-        doc = read(_resolve(file))
+        given = given_for(region, level, year, kind, manifest)
+        path = _resolve(file)
+        doc = read(path)
         edits = load_edits(edits_path) if edits_path else None
-        outline = build_outline(doc)
+        outline = build_outline(doc, given(path))
+        warn_missing(file, outline.metadata)
         figures = extract_figures(doc, outline)
         tasks = draft_plan(doc, outline, figures, departments=departments, edits=edits,
                            suggest=not no_suggest)

@@ -45,6 +45,7 @@ import re
 
 from . import roles
 from ..ingest.document import Document
+from .given import Given, resolve_metadata
 from .lexicon import lexicon
 from .meta import header_lines, read_metadata
 from .model import Node, Outline
@@ -364,11 +365,12 @@ def _finish(doc: Document, node: Node, level: int) -> None:
         node.start, node.end = doc.to_original(node.nstart, node.nend)
 
 
-def build(doc: Document) -> Outline:
-    """The outline and metadata of a Document."""
-    md = read_metadata(doc)
+def build(doc: Document, given: Given | None = None) -> Outline:
+    """The outline and metadata of a Document; ``given`` (flags, manifest row, file name) wins
+    over the text (see outline.given)."""
+    md, sources = resolve_metadata(read_metadata(doc), given)
     sentences.cache_clear()  # the sentence memo serves one build (a paragraph is split twice)
     try:
-        return Outline(_Builder(doc, md).run(), md)
+        return Outline(_Builder(doc, md).run(), md, sources)
     finally:
         sentences.cache_clear()

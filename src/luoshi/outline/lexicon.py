@@ -27,10 +27,27 @@ class Lexicon:
     closing: tuple[str, ...]
     national: tuple[str, ...]
     national_name: str
+    national_cues: tuple[str, ...]
     suffixes: tuple[tuple[str, str], ...]
     followers: tuple[str, ...]
+    body_strong: tuple[str, ...]
+    body_weak: tuple[str, ...]
     role_levels: tuple[tuple[str, str], ...]
     provinces: frozenset[str]
+    furniture: re.Pattern
+    furniture_labels: frozenset[str]
+    breadcrumb: frozenset[str]
+    title_words: tuple[str, ...]
+    author_kinds: tuple[tuple[str, str], ...]
+    docno_types: tuple[str, ...]
+    province_short: dict[str, str]
+    generic_names: frozenset[str]
+    level_words: dict[str, str]
+    scope_words: dict[str, str]
+    body_cues: tuple[re.Pattern, ...]
+    name_heads: tuple[str, ...]
+    name_ban: tuple[str, ...]
+    issuers: dict[str, str]
 
 
 @lru_cache(maxsize=1)
@@ -50,10 +67,27 @@ def lexicon() -> Lexicon:
         closing=tuple(hd["closing"]),
         national=tuple(rg["national"]),
         national_name=rg["national_name"],
+        national_cues=tuple(rg["national_cues"]),
         suffixes=tuple((s, lv) for s, lv in rg["suffixes"]),
         followers=tuple(rg["followers"]),
+        body_strong=tuple(rg["body_strong"]),
+        body_weak=tuple(rg["body_weak"]),
         role_levels=tuple((r, lv) for r, lv in rg["role_levels"]),
         provinces=frozenset(rg["provinces"]),
+        furniture=re.compile("|".join(f"(?:{p})" for p in hd["furniture"])),
+        furniture_labels=frozenset(hd["furniture_labels"]),
+        breadcrumb=frozenset(hd["breadcrumb"]),
+        title_words=tuple(hd["title_words"]),
+        author_kinds=tuple((a, k) for a, k in hd["author_kinds"]),
+        docno_types=tuple(sorted(hd["docno_types"], key=len, reverse=True)),
+        province_short=dict(rg["province_short"]),
+        generic_names=frozenset(rg["generic_names"]),
+        level_words=dict(rg["level_words"]),
+        scope_words=dict(rg["scope_words"]),
+        body_cues=tuple(re.compile(p) for p in rg["body_cues"]),
+        name_heads=tuple(sorted(rg["name_heads"], key=len, reverse=True)),
+        name_ban=tuple(rg["name_ban"]),
+        issuers=dict(rg["issuers"]),
     )
 
 

@@ -1,18 +1,29 @@
 """Report metadata read from the text: title, region and its level, years, date, speaker, kind.
 
 Read from the header (title line, "——2024年1月23日在辽宁省第十四届人民代表大会第二次会议上",
-"省长 李乐成", "各位代表："), the opening paragraph and the part titles. Region and level come from
-suffix rules (省/自治区/市/州/县/旗/区 followed by 人民政府, 第…届人民代表大会 …) plus the short list
-of province-level names in data/outline.toml — no list of places. ``title`` is as written in the
-original text; every other value is normalised (simplified, full-width folded) so that reports
-can be compared. A field the document does not give is None.
+"省长 李乐成", "各位代表："), the opening paragraph, the part titles and, when the header names
+no region, the body ("我代表X市人民政府", "全省" + the province the text names). A report copied
+from the web comes wrapped in page furniture (menus, 【字号】, breadcrumbs, 来源/时间 lines, photo
+captions): those lines are recognised by the patterns of data/outline.toml and skipped, so the
+header may sit anywhere in the first few dozen lines and be repeated after a breadcrumb.
+
+Region and level come from suffix rules (省/自治区/市/州/县/旗/区 followed by 人民政府, 第…届人民代表大会
+…) plus the short list of province-level names and the issuers of document numbers in
+data/outline.toml; only a body that names its city without a suffix ("奋力谱写沈阳新篇章") is
+read with the gazetteer's prefecture-level cities (data/places.json). ``title`` is as written in the original text; every other
+value is normalised (simplified, full-width folded) so that reports can be compared. A field the
+document does not give is None.
 """
 
 from __future__ import annotations
 
+import json
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date
+from functools import lru_cache
+from importlib import resources
 
 from ..ingest.document import Document
 from .lexicon import lexicon, part_role
@@ -23,75 +34,199 @@ DATE = re.compile(r"(\d{4}|[〇零一二三四五六七八九]{4})\s*年\s*(\d{1
                   r"\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
 MEETING = re.compile(r"在(?P<pre>[^,;。在]{0,30}?)第?[一二三四五六七八九十百\d]+届"
                      r"(?P<post>[^,;。]{0,20}?)(?:人民代表大会|人大)")
+MEETING_TAIL = re.compile(r"^[^。]{0,30}(?:会议|会)上[)）]?")  # "人民代表大会第五次会议上" on a line of its own
+MEETING_END = re.compile(r"(?:会议|会)上[)）]?")
+SHORT_LINE = re.compile(r"^[^\n。]{4,40}$", re.M)  # heading-like lines, numbered or not
+YEAR_AT = re.compile(r"\d{4}年")
+YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 HEAD_MAX = 60  # a header line is short; a longer one is the body
+FURNITURE_MAX = 90  # a longer line is text, never page furniture (a flattened report)
+HEAD_LINES = 12  # header lines (furniture aside) before the body must have begun
+SCAN_LINES = 60  # lines looked at, furniture included
+BODY_SCAN = 4000  # characters of the body searched for the region when the header names none
+OPENING = 1500  # characters of the opening paragraph (of a flattened page: menus, then the header)
 
 
 @dataclass
 class HeaderLine:
-    kind: str  # title / date / speaker / salutation
+    kind: str  # title / date / speaker / number / salutation / furniture / other
     ns: int
     ne: int
 
 
+@lru_cache(maxsize=1)
+def _rx() -> dict[str, re.Pattern]:
+    """The header's patterns, compiled once per process from the word lists."""
+    lx = lexicon()
+    roles = "|".join(sorted(lx.speaker_roles, key=len, reverse=True))
+    suf = "|".join(sorted(lx.org_suffixes, key=len, reverse=True))
+    rsuf = "|".join(re.escape(x) for x, _ in lx.suffixes)
+    fol = "|".join(re.escape(x) for x in lx.followers)
+    types = "|".join(lx.docno_types)
+    body = "|".join(re.escape(x) for x in lx.body_strong + lx.body_weak)
+    return {
+        "speaker": re.compile(rf"^(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
+                              rf"(?P<name>[{HAN}·](?:[{SPACE}]*[{HAN}·]){{1,3}})$"),
+        "speaker_in": re.compile(rf"(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
+                                 rf"(?P<name>[{HAN}·]{{2,4}})(?=[{SPACE}]|各位|$)"),
+        "org": re.compile(rf"^[{HAN}]{{2,30}}(?:{suf})$"),
+        "region_head": re.compile(rf"[{HAN}]{{1,15}}?(?:{rsuf})(?={fol}|\d{{4}}\s*年)"),
+        "docno": re.compile(rf"(?P<pre>[{HAN}]{{1,8}}?)(?:{types})\s*[〔\[【(]\s*(?P<y>(?:19|20)\d\d)\s*"
+                            rf"[〕\]】)]\s*(?P<n>\d{{1,4}})\s*号"),
+        "body_name": re.compile(rf"(?P<r>[{HAN}]{{2,12}}?(?:{rsuf}))(?={fol}|{body}|\d{{4}}\s*年)"),
+        "scope": re.compile("|".join(map(re.escape, lx.scope_words))),
+        "province_short": re.compile("|".join(sorted(map(re.escape, lx.province_short), key=len, reverse=True))),
+    }
+
+
 def _speaker_re() -> re.Pattern:
-    roles = "|".join(sorted(lexicon().speaker_roles, key=len, reverse=True))
-    return re.compile(rf"^(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
-                      rf"(?P<name>[{HAN}·](?:[{SPACE}]*[{HAN}·]){{1,3}})$")
+    return _rx()["speaker"]
 
 
 def _org_re() -> re.Pattern:
-    suf = "|".join(sorted(lexicon().org_suffixes, key=len, reverse=True))
-    return re.compile(rf"^[{HAN}]{{2,30}}(?:{suf})$")
+    return _rx()["org"]
+
+
+def _head_lines(text: str):
+    """Stripped spans of the lines from the top, lazily: the header needs a few dozen of them,
+    not the whole report's."""
+    pos, n = 0, len(text)
+    while pos <= n:
+        nl = text.find("\n", pos)
+        end = n if nl < 0 else nl
+        a, b = pos, end
+        while a < b and text[a] in SPACE:
+            a += 1
+        while b > a and text[b - 1] in SPACE:
+            b -= 1
+        yield a, b
+        if nl < 0:
+            return
+        pos = nl + 1
+
+
+def _furniture(line: str) -> bool:
+    """A furniture line, or a row of furniture words ("打印本页 关闭窗口", "下载 | 打印")."""
+    rx = lexicon().furniture
+    if rx.search(line):
+        return True
+    words = [w for w in re.split(r"[\s|/]+", line) if w]
+    return len(words) > 1 and all(rx.search(w) for w in words)
 
 
 def header_lines(text: str) -> list[HeaderLine]:
-    """The document header: title line(s), date/meeting line, speaker, salutation.
+    """The document header: title line(s), date/meeting line, speaker, salutation — and the
+    web-page furniture around them (kind ``furniture``).
 
     Stops at the salutation (included), at a heading, at a long line or a line ending a
-    sentence (the body), and after a dozen lines.
+    sentence (the body), after a dozen header lines or a few dozen lines in all. A line repeating
+    an earlier one (the title again after a breadcrumb) is furniture.
     """
     lx = lexicon()
-    speaker, org = _speaker_re(), _org_re()
+    speaker, org, docno = _speaker_re(), _org_re(), _rx()["docno"]
     out: list[HeaderLine] = []
-    seen = 0
-    for s, e in _lines(text):
+    seen = scanned = 0
+    crumb_next = label_next = False
+    crumb = None
+    lines_seen: set[str] = set()
+    for s, e in _head_lines(text):
         if e == s:
             continue
-        seen += 1
+        scanned += 1
         line = text[s:e]
-        if seen > 12 or PART.match(line) or SECTION.match(line):
+        if seen >= HEAD_LINES or scanned > SCAN_LINES or PART.match(line) or SECTION.match(line):
             break
         bare = line.rstrip(":,!：，！ ")
-        if bare in lx.salutations or line[-1] in ":：":  # "各位代表：", "各区、县(市)人民政府:"
-            out.append(HeaderLine("salutation", s, e))
+        if line.strip() in lx.breadcrumb:
+            crumb_next = True
+            out.append(HeaderLine("furniture", s, e))
+            continue
+        short = len(line) <= FURNITURE_MAX
+        if short and (crumb_next or label_next or line == crumb or line in lines_seen or _furniture(line)):
+            if crumb_next:
+                crumb = line
+            label_next = bare.strip() in lx.furniture_labels and not crumb_next and not label_next
+            crumb_next = False
+            out.append(HeaderLine("furniture", s, e))
+            continue
+        lines_seen.add(line)
+        if bare in lx.salutations or (line[-1] in ":：" and len(line) <= HEAD_MAX):
+            out.append(HeaderLine("salutation", s, e))  # "各位代表：", "各区、县(市)人民政府:"
             break
-        if len(line) > HEAD_MAX or line[-1] in "。;；!！?？":
+        prev = next((h for h in reversed(out) if h.kind != "furniture"), None)
+        if prev is not None and prev.kind == "date" and not MEETING_END.search(text, prev.ns, prev.ne) \
+                and MEETING_TAIL.match(line):
+            kind = "date"  # "——2026年1月26日在广东省第十四届" / "人民代表大会第五次会议上"
+        elif len(line) > HEAD_MAX or (line[-1] in "。;；!！?？" and not _headline(line)):
             break
-        if line.startswith(("——", "—", "--")) or MEETING.search(line) or DATE.fullmatch(line.strip("()（） ")):
+        elif line.startswith(("——", "—", "--")) or MEETING.search(line) or DATE.fullmatch(line.strip("()（） ")):
             kind = "date"
         elif speaker.match(line) or org.match(line):
             kind = "speaker"
+        elif docno.fullmatch(line.strip("()（） ")):
+            kind = "number"
         else:
             kind = "title"
+        seen += 1
         out.append(HeaderLine(kind, s, e))
-    # a title is the first run of title lines; later unclassified lines are not titles
-    first = next((i for i, h in enumerate(out) if h.kind == "title"), None)
-    if first is not None:
-        for h in out[first + 1:]:
-            if h.kind != "title":
-                first = -1
-            elif first == -1:
-                h.kind = "other"
+    _settle_titles(text, out)
     return out
 
 
-def region_level(name: str) -> str | None:
-    """The level of a region name by its suffix (a province-level name by the list)."""
+def _headline(line: str) -> bool:
+    """A short news headline ending in ！ or ？ ("…政府工作报告全文来了！") is a title, not the body."""
+    return line[-1] in "!！?？" and len(line) <= 40 and any(w in line for w in lexicon().title_words)
+
+
+def _menu_like(line: str) -> bool:
+    """A short line with no year, title word, region or organisation: a menu entry, not the
+    first half of a title broken over lines ("2026年沈阳市" / "政府工作报告" stays whole)."""
     lx = lexicon()
+    return (len(line) <= 6 and not re.search(r"\d", line) and not any(w in line for w in lx.title_words)
+            and not line.startswith("关于") and not line.endswith(tuple(x for x, _ in lx.suffixes))
+            and _region_in(line) is None and not _org_re().match(line))
+
+
+def _settle_titles(text: str, out: list[HeaderLine]) -> None:
+    """The title is one run of consecutive title lines (a title broken over lines): the first run
+    holding a title word, else the first run; other title lines become ``other``."""
+    runs: list[list[HeaderLine]] = []
+    last = None
+    for h in out:
+        if h.kind == "title":
+            if last is None or last.kind != "title":
+                runs.append([])
+            runs[-1].append(h)
+        last = h
+    if not runs:
+        return
+    words = lexicon().title_words
+    best = next((r for r in runs if any(w in text[h.ns:h.ne] for h in r for w in words)), runs[0])
+    while len(best) > 1 and _menu_like(text[best[0].ns:best[0].ne]):
+        best.pop(0).kind = "other"  # "新闻中心" of a site menu just above "2026年X市政府工作报告"
+    for r in runs:
+        if r is not best:
+            for h in r:
+                h.kind = "other"
+
+
+def _generic(name: str) -> bool:
+    lx = lexicon()
+    return name in lx.generic_names or name in lx.level_words
+
+
+def region_level(name: str) -> str | None:
+    """The level of a region name by its suffix (a province-level name by the list); None for a
+    word that only looks like one ("全省", "自治区", "开发区")."""
+    lx = lexicon()
+    if not name:
+        return None
     if name == lx.national_name:
         return "national"
     if name in lx.provinces:
         return "province"
+    if _generic(name) or any(w in name for w in lx.name_ban):
+        return None
     for suffix, level in lx.suffixes:
         if name.endswith(suffix) and len(name) > len(suffix):
             return level
@@ -100,12 +235,13 @@ def region_level(name: str) -> str | None:
 
 def _region_in(s: str) -> str | None:
     """A region name at the head of a title or organisation name ("辽宁省人民政府…")."""
+    s = re.sub(r"^(?:关于|印发|\d{4}\s*年度?|[" + SPACE + "])+", "", s)
+    m = _rx()["region_head"].match(s)
+    if m and region_level(m.group()):
+        return m.group()
     lx = lexicon()
-    s = re.sub(r"^(?:关于|\d{4}\s*年度?|[" + SPACE + "])+", "", s)
-    suf = "|".join(re.escape(x) for x, _ in lx.suffixes)
-    fol = "|".join(re.escape(x) for x in lx.followers)
-    m = re.match(rf"[{HAN}]{{1,15}}?(?:{suf})(?={fol}|\d{{4}}\s*年)", s)
-    return m.group() if m and region_level(m.group()) else None
+    short = _rx()["province_short"].match(s)  # "福建2026年…", "浙江省" written short
+    return lx.province_short[short.group()] if short and s[short.end():short.end() + 1] in ("", "省") else None
 
 
 def _date(s: str) -> str | None:
@@ -127,75 +263,278 @@ def _part_titles(text: str) -> list[str]:
 
 
 def _first_year(patterns, texts: list[str]) -> int | None:
+    """The year of the first pattern met, text by text, at the first year that starts one.
+
+    Every pattern opens with the year (data/outline.toml [years]), so each is tried only where a
+    year stands, not slid along a whole body of text."""
     for t in texts:
-        for p in patterns:
-            m = p.search(t)
-            if m:
-                return int(m.group(1))
+        for y in YEAR_AT.finditer(t):
+            for p in patterns:
+                m = p.match(t, y.start())
+                if m:
+                    return int(m.group(1))
     return None
 
 
-def read_metadata(doc: Document) -> dict:
-    """title, region, level, review_year, plan_year, date (ISO), speaker, kind."""
+def _docno(lines: list[str]) -> tuple[str | None, int | None, int | None]:
+    """(issuer's region, year, where it stands in its line) of the first document number
+    ("辽政发〔2023〕2号") in the header; the region None when the table does not know the issuer."""
     lx = lexicon()
+    for line in lines:
+        if "号" not in line:
+            continue
+        for m in _rx()["docno"].finditer(line):
+            pre = m.group("pre")
+            # the issuer is the longest known tail of the prefix
+            region = next((lx.issuers[pre[i:]] for i in range(len(pre)) if pre[i:] in lx.issuers), None)
+            return region, int(m.group("y")), m.start()
+    return None, None, None
+
+
+def _trim(name: str) -> str:
+    """A name found in running text without the words run into its head: words at its start
+    ("在", "中共"), and a word of two or more characters anywhere ("…推动浑南区"), each cut only
+    while two characters stay before the suffix ("和平区" keeps its 和, "呼和浩特市" its 和)."""
+    lx = lexicon()
+    suffix = next((s for s, _ in lx.suffixes if name.endswith(s)), "")
+
+    def room(cut: int) -> bool:
+        return len(name) - cut - len(suffix) >= 2
+
+    cut = 0
+    for h in lx.name_heads:
+        if len(h) < 2:
+            continue
+        i = name.find(h)
+        while i >= 0:
+            if room(i + len(h)):
+                cut = max(cut, i + len(h))
+            i = name.find(h, i + 1)
+    changed = True
+    while changed:
+        changed = False
+        for h in lx.name_heads:
+            if name.startswith(h, cut) and room(cut + len(h)):
+                cut, changed = cut + len(h), True
+                break
+    return name[cut:]
+
+
+@lru_cache(maxsize=1)
+def _city_names() -> tuple[re.Pattern | None, dict[str, str]]:
+    """Prefecture-level cities of the gazetteer (data/places.json) by full and short name — a city
+    report says "奋力谱写沈阳新篇章" more often than "沈阳市"; short names that are also ordinary
+    words (its ambiguous_short) are left out."""
+    data = json.loads((resources.files("luoshi") / "data" / "places.json").read_text("utf-8"))
+    ambiguous = set(data.get("ambiguous_short", []))
+    names: dict[str, str] = {}
+    for c in data.get("cities", []):
+        short = c.get("short")
+        for n in ([short] if isinstance(short, str) else short or []) + list(c.get("aliases", [])):
+            if n and len(n) >= 2 and n not in ambiguous:
+                names.setdefault(n, c["name"])
+        names.setdefault(c["name"], c["name"])
+    if not names:
+        return None, names
+    return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True))), names
+
+
+def _body_region(text: str, level: str | None) -> str | None:
+    """The region the body names most at ``level`` (any level when None): province names in
+    full or short, prefecture-level cities by the gazetteer, other names by the suffix rules
+    (twice the weight where their party committee or government follows). None unless one
+    name leads with two votes at least."""
+    lx = lexicon()
+    votes: Counter[str] = Counter()
+    if level in (None, "province"):
+        for p in lx.provinces:
+            votes[p] += 2 * text.count(p)
+        for m in _rx()["province_short"].finditer(text):
+            votes[lx.province_short[m.group()]] += 1
+    if level in (None, "city"):
+        rx, names = _city_names()
+        for m in rx.finditer(text) if rx else ():
+            votes[names[m.group()]] += 2 if m.group() == names[m.group()] else 1  # full name, short
+    if level != "province":
+        strong = lx.body_strong + lx.followers
+        for m in _rx()["body_name"].finditer(text):
+            if m.group("r").endswith("地区") and text.startswith("生产总值", m.end()):
+                continue  # "…地区生产总值": the indicator, not a 地区
+            r = _trim(m.group("r"))
+            lv = region_level(r)
+            if not lv or lv == "province" or (level is not None and lv != level):
+                continue
+            # "X市委", "X市人民政府" name the report's own region; "X市地区生产总值" may be a
+            # county-level city of a city report: it counts only where the gazetteer is silent
+            if text.startswith(strong, m.end()):
+                votes[r] += 2
+            elif lv != "city":
+                votes[r] += 1
+    votes = Counter({k: v for k, v in votes.items() if v > 0})
+    if not votes:
+        return None
+    (best, n), *rest = votes.most_common(2) + [(None, 0)]
+    return best if n >= 2 and n > rest[0][1] else None
+
+
+@dataclass
+class _Head:
+    """What the header says, gathered once for the readers of each field."""
+
+    text: str
+    lines: list[HeaderLine]  # furniture included
+    real: list[HeaderLine]  # furniture left out
+    title: str | None  # as written
+    title_n: str  # normalised
+    date_text: str
+    header: str
+    opening: str  # the paragraph after the header (the first OPENING characters of a flattened text)
+    head_end: int
+    foot: list[str]  # the last short lines: a notice is signed there
+    meeting: re.Match | None
+
+    @property
+    def flat(self) -> bool:
+        """No header lines: a report flattened into one line, or starting at its body."""
+        return not self.real
+
+
+def _head(doc: Document) -> _Head:
     text = doc.text
     hls = header_lines(text)
-    titles = [h for h in hls if h.kind == "title"]
-    title = "".join(doc.original_span(h.ns, h.ne).strip() for h in titles) or None
-    title_n = "".join(text[h.ns:h.ne] for h in titles)
-    date_lines = [text[h.ns:h.ne] for h in hls if h.kind == "date"]
+    real = [h for h in hls if h.kind != "furniture"]
+    titles = [h for h in real if h.kind == "title"]
     head_end = hls[-1].ne if hls else 0
     nl = text.find("\n", head_end + 1)
-    opening = text[head_end: nl if nl > 0 else len(text)][:800]
-    header = "\n".join(text[h.ns:h.ne] for h in hls)
-    parts = _part_titles(text)
+    start = max(head_end, text.rfind("\n", 0, max(0, len(text) - 400)) + 1)  # the last lines, not all
+    date_text = "".join(text[h.ns:h.ne] for h in real if h.kind == "date")
+    opening = text[head_end: nl if nl > 0 else len(text)][:OPENING]
+    return _Head(
+        text=text, lines=hls, real=real,
+        title="".join(doc.original_span(h.ns, h.ne).strip() for h in titles) or None,
+        title_n="".join(text[h.ns:h.ne] for h in titles), date_text=date_text,
+        header="\n".join(text[h.ns:h.ne] for h in real), opening=opening, head_end=head_end,
+        foot=[text[start + a:start + b] for a, b in _lines(text[start:])[-4:] if b > a and b - a <= 30],
+        meeting=MEETING.search(date_text) if date_text else None)
 
-    # a notice is signed at its foot: issuer, then date
-    foot = [text[a:b] for a, b in _lines(text)[-4:] if b > a and b - a <= 30 and a >= head_end]
-    date = next((d for d in map(_date, date_lines) if d), None)
+
+def _date_and_meeting(h: _Head) -> str | None:
+    """The date of the meeting line (or of a meeting inside a flattened line), else the foot's;
+    sets ``h.meeting`` from the opening when the header has none."""
+    date = _date(h.date_text) if h.date_text else None
+    if h.meeting is None:
+        h.meeting = MEETING.search(h.opening)
+        if h.meeting and date is None:  # "…——2024年1月5日在X市第…届人民代表大会…" inside a line
+            date = _date(h.opening[max(0, h.meeting.start() - 16):h.meeting.start()])
     if date is None:
-        date = next((_date(f) for f in foot if DATE.fullmatch(f.strip("()（） "))), None)
+        date = next((_date(f) for f in h.foot if DATE.fullmatch(f.strip("()（） "))), None)
+    return date
 
-    speaker = office = None
-    for h in hls:
-        if h.kind == "speaker":
-            line = text[h.ns:h.ne]
-            m = _speaker_re().match(line)
-            if m:
-                office, speaker = m.group("office"), re.sub(f"[{SPACE}]", "", m.group("name"))
-            else:
-                speaker = line
-            break
-    if speaker is None:
-        speaker = next((f for f in foot if _org_re().match(f)), None)
 
-    kind = "other"
-    for src in (title_n, header + "\n" + opening):
-        found = next((k for k, words in lx.kinds.items() if any(w in src for w in words)), None)
+def _flat_title(h: _Head, docno_at: int | None) -> None:
+    """A flattened page's title: the last piece with a title word before the meeting words or
+    the document number (furniture runs before it)."""
+    end = h.meeting.start() if h.meeting else docno_at
+    if not (h.flat and h.title is None and end):
+        return
+    cut = h.opening[:end]
+    cut = re.split(r"[—\-]{1,2}\s*$|[—\-]{2}|\(?" + DATE.pattern, cut)[0].strip(SPACE + "(")
+    cut = next((t for t in reversed(cut.split()) if any(w in t for w in lexicon().title_words)), "")
+    if 0 < len(cut) <= HEAD_MAX:
+        h.title = h.title_n = cut
+
+
+def _speaker(h: _Head) -> tuple[str | None, str | None]:
+    """(speaker, office): a speaker line, the words after the meeting ("…会议上 陕西省省长 赵刚"),
+    an organisation line, or the issuer signing at the foot."""
+    after = [h.date_text[m.end():].strip(SPACE + "()") for m in [MEETING_END.search(h.date_text)] if m]
+    if h.flat and h.meeting:  # the speaker after the meeting words, before 各位代表
+        end = MEETING_END.search(h.opening, h.meeting.end())
+        found = _rx()["speaker_in"].search(h.opening, end.end(), end.end() + 120) if end else None
         if found:
-            kind = found
-            break
+            after.append(found.group())
+    for line in [h.text[x.ns:x.ne] for x in h.real if x.kind == "speaker"] + [t for t in after if t]:
+        m = _speaker_re().match(line)
+        if m:
+            return re.sub(f"[{SPACE}]", "", m.group("name")), m.group("office")
+        if _org_re().match(line):
+            return line, None
+    return next((f for f in h.foot if _org_re().match(f)), None), None
 
-    region = level = None
-    meeting = next((m for m in map(MEETING.search, date_lines + [opening]) if m), None)
-    national = (meeting and "全国" in meeting.group("post")) or any(
-        w in src for w in lx.national for src in (header, office or ""))
-    if national:
-        region, level = lx.national_name, "national"
-    else:
-        cands = []
-        if meeting:
-            cands += [meeting.group("pre").strip(SPACE), meeting.group("post").strip(SPACE)]
-        cands += [_region_in(title_n) or "", _region_in(speaker or "") if office is None else ""]
-        cands += [p for p in sorted(lx.provinces) if p in opening[:300]][:1]
-        region = next((c for c in cands if c and region_level(c)), None)
-        level = region_level(region) if region else None
-        if level is None and office:
-            level = next((lv for r, lv in lx.role_levels if office.endswith(r)), None)
 
-    texts = [title_n, header, opening, *parts]
+def _kind(h: _Head, speaker: str | None) -> str:
+    """The first kind (in the order of [kinds]) whose words the title has; else the kind whose
+    word comes first in the header and opening (a long opening may name other documents later);
+    else the author's."""
+    lx = lexicon()
+    found = next((k for k, words in lx.kinds.items() if any(w in h.title_n for w in words)), None)
+    if found:
+        return found
+    src = h.header + "\n" + h.opening
+    first = [(min(i for i in (src.find(w) for w in words) if i >= 0), n, k)
+             for n, (k, words) in enumerate(lx.kinds.items()) if any(w in src for w in words)]
+    if first:
+        return min(first)[2]
+    return next((k for a, k in lx.author_kinds if speaker and speaker.endswith(a)), "other")
+
+
+def _region(h: _Head, speaker: str | None, office: str | None, doc_region: str | None,
+            body: str) -> tuple[str | None, str | None]:
+    """(region, level): the meeting line, the title, a document number, the speaker's office or
+    organisation, "我代表X人民政府"; then a level word alone ("我代表省人民政府", "在县第…届") with
+    the region the body names most at that level."""
+    lx = lexicon()
+    meeting = h.meeting
+    if (meeting and "全国" in meeting.group("post")) or doc_region == lx.national_name or any(
+            src.startswith(lx.national) for src in (*h.header.split("\n"), office or "")) or any(
+            w in body[:1500] for w in lx.national_cues):
+        return lx.national_name, "national"
+    cands = []
+    if meeting:
+        cands += [meeting.group("pre").strip(SPACE), meeting.group("post").strip(SPACE)]
+    cands += [_region_in(h.title_n) or "", doc_region or ""]
+    if speaker:  # "福建省人民政府省长", "北京市市长", "江口县统计局"
+        role = next((r for r in lx.speaker_roles if office and office.endswith(r)), "")
+        head = office[:len(office) - len(role)] if office else speaker
+        cands += [head, _region_in(head) or ""]
+    cue_words = [meeting.group("pre").strip(SPACE)] if meeting else []  # "在县第十八届…"
+    for rx in lx.body_cues:
+        for m in rx.finditer(h.header + "\n" + body[:1500]):
+            cands.append(m.group("r"))
+            cue_words.append(m.group("r"))
+    cands += [p for p in sorted(lx.provinces) if p in h.opening[:300]][:1]
+    region = next((c for c in cands if c and region_level(c)), None)
+    level = region_level(region) if region else None
+    if level is None and office:
+        level = next((lv for r, lv in lx.role_levels if office.endswith(r)), None)
+    if level is None:  # "我代表省人民政府": the level word alone
+        level = next((lx.level_words[w] for w in cue_words if w in lx.level_words), None)
+    if level is None:  # only "全县…": the scope word the body uses most
+        scope = Counter(m.group() for m in _rx()["scope"].finditer(body)).most_common(1)
+        level = lx.scope_words[scope[0][0]] if scope and scope[0][1] >= 2 else None
+    if region is None and level is not None:
+        region = _body_region(body, level)
+        if region and level == "province" and region not in lx.provinces:
+            region = None
+    if region is not None and level == "city" and region in lx.provinces:
+        level = "province"  # "我代表市人民政府" in 北京市
+    return region, level
+
+
+def _years(h: _Head, kind: str, date: str | None, doc_year: int | None, body: str) -> tuple[int | None, int | None]:
+    """(review year, plan year) by the patterns of [years] in the title, header, opening and part
+    titles (then heading-like lines and the body), part titles with a year, and the genre: a
+    work report's title year is its plan year and it reviews the year before; a bulletin
+    reviews its year; a 分工方案 plans the year of the report it divides."""
+    lx = lexicon()
+    text, title_n = h.text, h.title_n
+    parts = _part_titles(text)
+    texts = [title_n, h.header, h.opening, *parts]
     review = _first_year(lx.review_years, texts)
     plan = _first_year(lx.plan_years, texts)
+    if review is None and plan is None:  # no year in the header: heading-like lines, the body
+        more = ["\n".join(SHORT_LINE.findall(text)), body]
+        review, plan = _first_year(lx.review_years, more), _first_year(lx.plan_years, more)
     # a part titled with a year and no year pattern still says which year is which
     for p in parts:
         role = part_role(p)
@@ -204,20 +543,40 @@ def read_metadata(doc: Document) -> dict:
             review = int(y.group(1))
         if y and role == "plan" and plan is None:
             plan = int(y.group(1))
-    if kind in ("work_report", "plan_execution"):
-        if plan is None and review is None:
-            ty = re.search(r"(\d{4})\s*年", title_n)
-            if ty:
-                plan = int(ty.group(1))
-            elif date:
+    ty = YEAR.search(title_n)
+    title_year = int(ty.group(1)) if ty else None
+    if kind == "work_report" and title_year and any(w in title_n for w in lx.kinds["work_report"]):
+        plan, review = title_year, title_year - 1  # "2026年X省政府工作报告": the year it plans
+    if kind in ("work_report", "plan_execution", "budget"):
+        if plan is None:
+            if review is not None:
+                plan = review + 1
+            elif title_year:
+                plan = title_year
+            elif date:  # delivered in the first half of a year: it plans that year
                 plan = int(date[:4]) + (0 if int(date[5:7]) <= 6 else 1)
-        if plan is None and review is not None:
-            plan = review + 1
         if review is None and plan is not None:
             review = plan - 1
     elif kind == "bulletin" and review is None:
-        ty = re.search(r"(\d{4})\s*年", title_n)
-        review = int(ty.group(1)) if ty else None
+        if title_year:
+            review = title_year
+        elif date:
+            review = int(date[:4]) - 1  # a bulletin comes out in the spring after its year
+    elif kind == "division" and plan is None:
+        plan = title_year or doc_year or (int(date[:4]) if date else None)
+    return review, plan
 
-    return {"title": title, "region": region, "level": level, "review_year": review,
+
+def read_metadata(doc: Document) -> dict:
+    """title, region, level, review_year, plan_year, date (ISO), speaker, kind."""
+    h = _head(doc)
+    date = _date_and_meeting(h)
+    doc_region, doc_year, docno_at = _docno([h.opening[:200]] if h.flat else [h.text[x.ns:x.ne] for x in h.lines])
+    _flat_title(h, docno_at)
+    speaker, office = _speaker(h)
+    kind = _kind(h, speaker)
+    body = h.text[h.head_end:h.head_end + BODY_SCAN]
+    region, level = _region(h, speaker, office, doc_region, body)
+    review, plan = _years(h, kind, date, doc_year, body)
+    return {"title": h.title, "region": region, "level": level, "review_year": review,
             "plan_year": plan, "date": date, "speaker": speaker, "kind": kind}

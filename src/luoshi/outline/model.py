@@ -57,10 +57,12 @@ _NSTART = attrgetter("nstart")
 
 @dataclass
 class Outline:
-    """The outline of one document: a ``document`` root node plus metadata."""
+    """The outline of one document: a ``document`` root node plus metadata, and where each
+    metadata field came from (``text``, ``file name``, ``flag``, ``manifest`` or None)."""
 
     root: Node
     metadata: dict = field(default_factory=dict)
+    sources: dict = field(default_factory=dict)
 
     @property
     def parts(self) -> list[Node]:

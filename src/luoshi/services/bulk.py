@@ -11,7 +11,6 @@ order of versions of one report does not depend on which worker finished first.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import os
 import signal
@@ -30,11 +29,12 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from ..errors import InputError, LuoshiError
 from ..ingest import SUPPORTED, size_limit
+from ..outline import given
 from ..store.models import Report, ReportFigure
 from . import importer
 from .importer import ImportResult, Prepared
 
-LEVELS = ("national", "province", "city", "county", "district")
+LEVELS = given.LEVELS
 # fewer files than this are parsed in this process: starting a worker (a fresh interpreter that
 # imports luoshi) costs about a second, some 25 parses
 POOL_MIN = 16
@@ -44,7 +44,8 @@ POOL_MIN = 16
 BATCH = 32
 BATCH_SECONDS = 1.0
 WORKER_NICE = int(os.environ.get("LUOSHI_WORKER_NICE", "10"))  # see _worker_init
-MANIFEST_COLUMNS = {"file", "region", "level", "year", *importer.METADATA}
+# the manifest and the flags are the outline package's (shared with outline, extract and plan)
+read_manifest, overrides_from, MANIFEST_COLUMNS = given.read_manifest, given.overrides_from, given.MANIFEST_COLUMNS
 
 
 @dataclass(frozen=True)
@@ -95,68 +96,14 @@ def collect(named: Iterable[tuple[str, Path]], *, recursive: bool = False) -> li
     return out
 
 
-def read_manifest(path: str | os.PathLike[str]) -> dict[Path, dict[str, Any]]:
-    """A CSV manifest (columns: file, region, level, year — or any metadata field) as
-    resolved path → overrides. Paths are relative to the manifest; empty cells override nothing.
-    Raises LuoshiError naming the row for a bad one."""
-    p = Path(path)
-    try:
-        with p.open(encoding="utf-8-sig", newline="") as fh:
-            reader = csv.DictReader(fh)
-            rows = list(reader)
-            columns = {c.strip() for c in reader.fieldnames or []}
-    except (OSError, UnicodeDecodeError, csv.Error) as e:
-        raise LuoshiError(f"manifest {p}: {e}") from None
-    unknown = columns - MANIFEST_COLUMNS
-    if "file" not in columns or unknown:
-        raise LuoshiError(f"manifest {p}: needs a 'file' column" if "file" not in columns else
-                          f"manifest {p}: unknown column(s) {', '.join(sorted(unknown))}; use file, region, level, year")
-    out: dict[Path, dict[str, Any]] = {}
-    for n, raw in enumerate(rows, start=2):
-        row = {k.strip(): v for k, v in raw.items() if k}
-        if not (row.get("file") or "").strip():
-            continue
-        try:
-            meta = overrides_from({k: v for k, v in row.items() if k != "file"})
-        except ValueError as e:
-            raise LuoshiError(f"manifest {p}, line {n}: {e}") from None
-        out[(p.parent / row["file"].strip()).resolve()] = meta
-    return out
-
-
-def overrides_from(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Metadata overrides from flag or manifest values: blanks dropped, ``year`` is the plan
-    year, years are whole numbers and levels one of LEVELS."""
-    out: dict[str, Any] = {}
-    for k, v in values.items():
-        if v is None or (isinstance(v, str) and not v.strip()):
-            continue
-        v = v.strip() if isinstance(v, str) else v
-        k = "plan_year" if k == "year" else k
-        if k in ("plan_year", "review_year"):
-            try:
-                v = int(v)
-            except ValueError:
-                raise ValueError(f"{k.replace('plan_year', 'year')} must be a year, not {v!r}") from None
-        if k == "level" and v not in LEVELS:
-            raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {v!r}")
-        out[k] = v
-    return out
-
-
 def plan(named: Iterable[tuple[str, Path]], *, overrides: Mapping[str, Any] | None = None,
          manifest: Mapping[Path, Mapping[str, Any]] | None = None) -> list[Item]:
     """Items with their overrides: the flags', then the file's manifest row on top (a manifest
     row matches by path, else by file name when only one row has that name)."""
-    manifest = manifest or {}
-    by_name: dict[str, list[Path]] = {}
-    for mp in manifest:
-        by_name.setdefault(mp.name, []).append(mp)
+    row_of = given.row_finder(manifest or {})
     items = []
     for label, path in named:
-        row = manifest.get(path.resolve())
-        if row is None and len(by_name.get(path.name, [])) == 1:
-            row = manifest[by_name[path.name][0]]
+        row = row_of(path)
         items.append(Item(label, path, {**(overrides or {}), **(row or {})}))
     return items
 

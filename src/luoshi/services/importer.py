@@ -20,10 +20,8 @@ import datetime as dt
 import hashlib
 import json
 import os
-import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any, Literal
 
@@ -34,6 +32,7 @@ from .. import build_outline, extract_figures, read
 from ..link import qualitative_targets
 from ..extract.model import Figure
 from ..ingest.document import Document
+from ..outline.given import Given, from_file_name, resolve_metadata, warning  # noqa: F401 (from_file_name: API)
 from ..outline.model import Node, Outline
 from ..store.db import lock, write_transaction
 from ..store.models import Report, ReportFigure
@@ -55,6 +54,7 @@ class ImportResult:
     doc_key: str
     region: str | None
     year: int | None  # the plan year
+    warning: str | None = None  # "luoshi: X.txt: no region found in the text; give --region …"
 
 
 def doc_key(meta: Mapping[str, Any], doc_id: str) -> str:
@@ -70,61 +70,11 @@ def doc_key(meta: Mapping[str, Any], doc_id: str) -> str:
     return key
 
 
-@lru_cache(maxsize=1)
-def _place_names() -> list[tuple[str, str]]:
-    """(name as written, full name) of the gazetteer's provinces, cities and counties, longest
-    first; short names only where they are unambiguous."""
-    from ..extract.lexicon import lexicon
-
-    places = lexicon().places
-    ambiguous = set(places.get("ambiguous_short", []))
-    out: dict[str, str] = {}
-    for key in ("provinces", "cities", "counties_liaoning"):
-        for e in places.get(key, []):
-            out.setdefault(e["name"], e["name"])
-            shorts = e.get("short")
-            for s in [shorts] if isinstance(shorts, str) else shorts or []:
-                if s and len(s) >= 2 and s not in ambiguous:
-                    out.setdefault(s, e["name"])
-    return sorted(out.items(), key=lambda kv: -len(kv[0]))
-
-
-_NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
-
-
-def from_file_name(name: str) -> dict[str, Any]:
-    """Region, level and plan year read from a file name (广东省2024年政府工作报告.docx)."""
-    from ..outline.meta import region_level
-
-    stem = Path(name).stem
-    out: dict[str, Any] = {}
-    m = _NAME_YEAR.search(stem)
-    if m:
-        out["plan_year"] = int(m.group(1))
-    region = next((full for written, full in _place_names() if written in stem), None)
-    if region:
-        out["region"], out["level"] = region, region_level(region)
-    return out
-
-
 def _metadata(found: Mapping[str, Any], overrides: Mapping[str, Any] | None,
               file_name: str | None = None) -> dict[str, Any]:
     """The text's metadata; gaps (region, level, plan year) filled from the file name; then
-    the overrides."""
-    meta = {k: found.get(k) for k in METADATA}
-    if file_name and any(meta[k] is None for k in ("region", "plan_year")):
-        guess = from_file_name(file_name)
-        if meta["region"] is None and "region" in guess:
-            meta["region"] = guess["region"]
-            meta["level"] = meta["level"] or guess["level"]
-        if meta["plan_year"] is None and "plan_year" in guess:
-            meta["plan_year"] = guess["plan_year"]
-    for k, v in (overrides or {}).items():
-        if k not in METADATA:
-            raise ValueError(f"unknown metadata field {k!r}; use one of {', '.join(METADATA)}")
-        meta[k] = v
-    if overrides and overrides.get("plan_year") is not None and "review_year" not in overrides:
-        meta["review_year"] = int(overrides["plan_year"]) - 1  # a work report reviews the year before
+    the overrides (``luoshi.outline.resolve_metadata``, shared with outline/extract/plan)."""
+    meta, _ = resolve_metadata(found, Given(dict(overrides or {}), {}, file_name))
     if isinstance(meta["date"], str):
         meta["date"] = dt.date.fromisoformat(meta["date"])
     return meta
@@ -199,12 +149,11 @@ def prepare(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = 
     p = Path(path)
     doc: Document = read(p)
     sha = doc.sha256 or hashlib.sha256(p.read_bytes()).hexdigest()  # the bytes parsed, read once
-    outline = build_outline(doc)
-    meta = _metadata(outline.metadata, overrides, p.name)
-    # the figures read the report's region and years from the outline: give them the ones the
-    # report is filed under (flags, manifest, file name), or a report whose header does not
+    # the figures read the report's region and years from the outline: it is built in the ones
+    # the report is filed under (flags, manifest, file name), or a report whose header does not
     # name its region would have figures of no region, invisible to comparisons across regions
-    outline.metadata.update({k: meta[k] for k in CONTEXT if meta[k] is not None})
+    outline = build_outline(doc, Given(dict(overrides or {}), {}, p.name))
+    meta = _metadata(outline.metadata, None)
     figures = extract_figures(doc, outline)  # linked: canonical set by luoshi.link
     nodes, index = _node_rows(outline)
     return Prepared(source=source or p.name, sha256=sha, key=doc_key(meta, doc.id), meta=meta,
@@ -312,8 +261,8 @@ def _store(session: Session, p: Prepared) -> ImportResult:
                 [(report_id, i, *q) for i, q in enumerate(p.qualitative)])
     # no index_tasks here: a new report row has no tasks yet; they are indexed when made
     status: Status = ("relabelled" if filed and p.relabel else "replaced" if current is not None else "imported")
-    return ImportResult(status, report_id,
-                        len(p.figures), last + 1, p.key, p.meta["region"], p.meta["plan_year"])
+    return ImportResult(status, report_id, len(p.figures), last + 1, p.key, p.meta["region"],
+                        p.meta["plan_year"], warning(p.source, p.meta))
 
 
 Then = Callable[[Session, ImportResult], Any]

@@ -35,10 +35,13 @@ run: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest
 
-# Accuracy with the shared scorer: the example + plan-exec sample, then our regression corpus.
+# Accuracy with the shared scorer: the example + plan-exec sample, the twelve real 2026 reports,
+# then our regression corpora.
 score: $(STAMP)
 	$(BIN)/luoshi extract ../shared/seeds/*.txt ../shared/samples/*.txt --format jsonl > /tmp/luoshi-shared.jsonl
 	$(PY) ../shared/eval/score.py ../shared/gold /tmp/luoshi-shared.jsonl
+	$(BIN)/luoshi extract ../shared/real/docs/*.txt --format jsonl > /tmp/luoshi-real.jsonl
+	$(PY) ../shared/eval/score.py ../shared/real/gold /tmp/luoshi-real.jsonl
 	$(BIN)/luoshi extract tests/corpus/*.txt --format jsonl > /tmp/luoshi-corpus.jsonl
 	$(PY) ../shared/eval/score.py tests/corpus/gold /tmp/luoshi-corpus.jsonl
 	@if [ -d tests/heldout/gold ]; then \

@@ -72,12 +72,17 @@ class Unit:
 
 @dataclass
 class Departments:
-    """A loaded catalogue: units in file order (the order breaks ties) and lookup tables."""
+    """A loaded catalogue: units in file order (the order breaks ties) and lookup tables.
+    ``generic`` says the names were drawn from the generic catalogue for ``region``/``level``
+    (no catalogue of the region's own); ``note`` says so in words for the output."""
 
     units: list[Unit]
     region: str = ""
     source: str = ""
     ignore: tuple[str, ...] = ()
+    level: str = ""
+    generic: bool = False
+    note: str = ""
     phrases: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # phrase → (unit, weight)
     owners: dict[str, list[int]] = field(default_factory=dict)
     supporters: dict[str, list[int]] = field(default_factory=dict)
@@ -99,6 +104,24 @@ class Departments:
 
     def names(self) -> list[str]:
         return [u.name for u in self.units]
+
+    def resolve(self, name: str) -> str:
+        """The catalogue's name for ``name`` written as a plan writes it (市发改委 → 市发展改革委,
+        区科经局 → 区科技局): an exact name or alias first, then the longest alias ending; "" if none."""
+        n = _norm(name)
+        best, size = "", 0
+        for u in self.units:
+            for a in (u.name, *u.aliases):
+                if n == _norm(a):
+                    return u.name
+                if n.endswith(_norm(a)) and len(a) > size and len(a) >= 3:
+                    best, size = u.name, len(a)
+        return best
+
+    def info(self) -> dict[str, Any]:
+        """Which catalogue answered: for the json output and the table's header line."""
+        return {"region": self.region, "level": self.level, "generic": self.generic,
+                "source": self.source, "note": self.note}
 
 
 @dataclass
@@ -163,11 +186,12 @@ def _parse(data: Any, path: object) -> Departments:
                           weight=float(weight), full_name=str(raw.get("full_name", "")),
                           parent=str(raw.get("parent", ""))))
     return Departments(units=units, region=str(data.get("region", "")), source=str(path),
-                       ignore=_strs(data.get("ignore"), path, "ignore"))
+                       ignore=_strs(data.get("ignore"), path, "ignore"),
+                       level=str(data.get("level", "")))
 
 
-def _bundled() -> Path:
-    return Path(str(resources.files("luoshi") / "data" / "departments" / "liaoning.json"))
+def _folder() -> Path:
+    return Path(str(resources.files("luoshi") / "data" / "departments"))
 
 
 @lru_cache(maxsize=8)
@@ -185,9 +209,16 @@ def _load_cached(path: str, _stamp: tuple[int, int]) -> Departments:
     return _parse(data, path)
 
 
-def load_departments(path: str | Path | None = None) -> Departments:
-    """The catalogue at ``path`` (None → the bundled Liaoning one). A bad file → InputError."""
-    p = Path(path) if path is not None else _bundled()
+def load_departments(path: str | Path | None = None, *, region: str | None = None,
+                     level: str | None = None) -> Departments:
+    """The catalogue at ``path``; without one, the catalogue of ``region`` at ``level``: the
+    region's own file in data/departments when there is one, else the generic catalogue with the
+    names of that level (see ``catalogues``). A bad file → InputError."""
+    if path is None:
+        from .catalogues import for_region
+
+        return for_region(region, level)
+    p = Path(path)
     try:  # the file's size and time are part of the key: an edited catalogue is read again
         st = p.stat()
         stamp = (st.st_mtime_ns, st.st_size)

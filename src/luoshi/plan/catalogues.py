@@ -1,0 +1,206 @@
+"""Which departments catalogue answers for a report: the region's own, else the generic one.
+
+A report of 广东省 at province level gets 省发展改革委, 省财政厅…; 北京市 (a municipality) gets
+市发展改革委, 市财政局…; a district gets 区发改局, 区财政局…; the nation gets 国家发展改革委,
+财政部…. The functions, their remits and their indicators are shared by every level
+(data/departments/generic.json); only the names change, so a suggestion never names a unit of
+another region. A region's own file in data/departments (same "region" and "level", like
+liaoning.json) replaces the generic catalogue for that region, and the result says which applied.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from .assign import Departments, _folder, _parse
+
+GENERIC = "generic.json"
+LEVELS = ("national", "province", "municipality", "city", "county")
+# words a user or a report's metadata may give for a level → (level, sub-level for names)
+_LEVEL_WORDS = {
+    "national": ("national", ""), "nation": ("national", ""), "全国": ("national", ""),
+    "国家": ("national", ""), "中央": ("national", ""),
+    "province": ("province", ""), "provincial": ("province", ""), "省": ("province", ""),
+    "自治区": ("province", ""), "省级": ("province", ""),
+    "municipality": ("municipality", ""), "直辖市": ("municipality", ""),
+    "city": ("city", ""), "prefecture": ("city", ""), "市": ("city", ""), "州": ("city", ""),
+    "盟": ("city", ""), "地区": ("city", ""), "市级": ("city", ""),
+    "county": ("county", ""), "县": ("county", ""), "县级": ("county", ""),
+    "district": ("county", "district"), "区": ("county", "district"),
+    "banner": ("county", ""), "旗": ("county", ""),
+}
+_UNIT = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|林区|特区|区|县|旗)")
+_ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]{1,4}族)+$")
+
+
+@lru_cache(maxsize=1)
+def generic_data() -> dict[str, Any]:
+    return json.loads((_folder() / GENERIC).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def own_catalogues() -> list[tuple[str, str, Path]]:
+    """(region, level, file) of every region's own catalogue in data/departments."""
+    out = []
+    for p in sorted(_folder().glob("*.json")):
+        if p.name == GENERIC:
+            continue
+        d = json.loads(p.read_text(encoding="utf-8"))
+        out.append((str(d.get("region", "")), str(d.get("level", "")), p))
+    return out
+
+
+def last_unit(region: str) -> str:
+    """The lowest unit of a region name: 北京市海淀区 → 海淀区, 广东省 → 广东省."""
+    parts = _UNIT.findall(region.strip())
+    return parts[-1] if parts and "".join(parts) == region.strip() else region.strip()
+
+
+def short_name(region: str) -> str:
+    """广东省 → 广东, 内蒙古自治区 → 内蒙古, 延边朝鲜族自治州 → 延边, 海淀区 → 海淀, 歙县 → 歙县."""
+    name = last_unit(region)
+    for suf in ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "省", "市", "州", "盟", "地区",
+                "林区", "特区", "区", "县", "旗"):
+        if name.endswith(suf) and len(name) - len(suf) >= 2:
+            stem = name[: -len(suf)]
+            if suf.startswith("自治"):
+                stem = _ETHNIC.sub("", stem) or stem
+                if len(stem) < 2:
+                    stem = name[: -len(suf)]
+            return stem
+    return name
+
+
+def level_of(region: str | None, level: str | None) -> tuple[str, str]:
+    """(level, sub-level) from the words given, the region name deciding what they leave open:
+    a province-level 北京市 is a municipality, a 区 is a district of the county level."""
+    region = (region or "").strip()
+    lvl, sub = _LEVEL_WORDS.get((level or "").strip().lower(), ("", ""))
+    if region in generic_data().get("municipalities", []) and lvl in ("", "province"):
+        return "municipality", ""
+    if region in ("全国", "中国", "中华人民共和国", "国务院"):
+        return "national", ""
+    unit = last_unit(region)
+    if not lvl and unit:
+        if unit.endswith(("省", "自治区")):
+            lvl = "province"
+        elif unit.endswith(("县", "旗", "林区", "特区")):
+            lvl = "county"
+        elif unit.endswith("区"):
+            lvl, sub = "county", "district"
+        elif unit.endswith(("市", "州", "盟", "地区")):
+            lvl = "city"
+    if lvl == "county" and not sub and unit.endswith("区") and not unit.endswith(("林区", "特区")):
+        sub = "district"
+    return (lvl or "province"), sub
+
+
+def prefixes(region: str, level: str, sub: str) -> tuple[str, str]:
+    """(unit prefix, party-committee prefix): 省/省委, 自治区/自治区党委, 市/市委, 州/州委, 区/区委…"""
+    unit = last_unit(region)
+    if level == "national":
+        return "", "中央"
+    if level == "province":
+        return ("自治区", "自治区党委") if unit.endswith("自治区") else ("省", "省委")
+    if level == "municipality":
+        return "市", "市委"
+    if level == "city":
+        for suf, pc in (("盟", "盟委"), ("地区", "地委"), ("州", "州委")):
+            if unit.endswith(suf):
+                return suf, pc
+        return "市", "市委"
+    if sub == "district":
+        return "区", "区委"
+    for suf in ("旗", "林区", "特区", "县", "市"):
+        if unit.endswith(suf):
+            return suf, suf[-1] + "委" if suf != "林区" else "林区党委"
+    return "县", "县委"
+
+
+def _fill(template: str, p: str, pc: str, r: str, rr: str) -> str:
+    return template.replace("{pc}", pc).replace("{p}", p).replace("{r}", r).replace("{R}", rr)
+
+
+def _name_at(f: dict[str, Any], level: str, sub: str) -> str | None:
+    names = f["names"]
+    if sub and sub in names:
+        return names[sub]
+    return names.get(level)
+
+
+@lru_cache(maxsize=64)
+def generic_for(region: str, level: str, sub: str) -> Departments:
+    """The generic catalogue with the names of ``level`` for ``region`` (may be "")."""
+    g = generic_data()
+    p, pc = prefixes(region, level, sub)
+    r = short_name(region) if region else ""
+    rr = last_unit(region) if region else ""
+    units: dict[str, dict[str, Any]] = {}
+    merged: list[tuple[str, dict[str, Any]]] = []
+    for f in g["functions"]:
+        t = _name_at(f, level, sub)
+        if t is None:
+            continue
+        if t.startswith("="):
+            merged.append((t[1:], f))
+            continue
+        if ("{r}" in t or "{R}" in t) and not region:
+            continue  # a unit named after the region needs the region
+        name = _fill(t, p, pc, r, rr)
+        if name in units:
+            continue
+        aliases = [a if a.startswith(("国家", "中国", "人民银行")) else p + a for a in f.get("aliases", [])]
+        aliases = [a for a in dict.fromkeys(aliases) if a != name]
+        units[f["function"]] = {"name": name, "kind": f.get("kind", "department"),
+                                "weight": f.get("weight", 1.0), "aliases": aliases,
+                                "remit": list(f.get("remit", [])),
+                                "indicators": list(f.get("indicators", [])),
+                                "supports": list(f.get("supports", []))}
+    for target, f in merged:
+        u = units.get(target)
+        while u is None and target:  # the target may itself be merged at this level
+            t = _name_at(next(x for x in g["functions"] if x["function"] == target), level, sub) or ""
+            target = t[1:] if t.startswith("=") else ""
+            u = units.get(target)
+        if u is None:
+            continue
+        seen = {x if isinstance(x, str) else x[0] for x in u["remit"]}
+        u["remit"] += [x for x in f.get("remit", []) if (x if isinstance(x, str) else x[0]) not in seen]
+        u["indicators"] += [c for c in f.get("indicators", []) if c not in u["indicators"]]
+        u["supports"] += [c for c in f.get("supports", []) if c not in u["supports"]]
+    for u in units.values():  # a unit does not support what it leads
+        u["supports"] = [c for c in u["supports"] if c not in u["indicators"]]
+    loc = g["local"][level]
+    out = list(units.values()) + [{"name": loc["name"], "kind": "local", "aliases": loc.get("aliases", []),
+                                   "places": loc["places"], "supports": loc.get("supports", [])}]
+    label = f"{GENERIC} ({region or 'no region'}, {sub or level})"
+    deps = _parse({"units": out, "ignore": g.get("ignore", [])}, label)
+    deps.region, deps.level, deps.generic = region, sub or level, True
+    deps.note = (f"generic catalogue: no catalogue of {region or 'this region'}'s own; "
+                 f"unit names follow the {sub or level} level ({p or '国家'}…)")
+    return deps
+
+
+def _same_region(a: str, b: str) -> bool:
+    """辽宁省 is 辽宁省 or plain 辽宁; 朝阳市 is not 朝阳区 (the level decides that anyway)."""
+    return bool(a and b) and (a == b or short_name(a) == b or short_name(b) == a)
+
+
+def for_region(region: str | None = None, level: str | None = None) -> Departments:
+    """The region's own catalogue at that level when data/departments has one, else the generic
+    one named for the level (province when nothing is known)."""
+    from .assign import load_departments
+
+    region = (region or "").strip()
+    lvl, sub = level_of(region, level)
+    if region:
+        for r, lv, path in own_catalogues():
+            if _same_region(r, region) and level_of(r, lv)[0] == lvl:
+                deps = load_departments(path)
+                deps.level = deps.level or lvl
+                return deps
+    return generic_for(region, lvl, sub)

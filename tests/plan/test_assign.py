@@ -23,7 +23,7 @@ INDICATORS = json.loads((ROOT / "src/luoshi/data/indicators.json").read_text(enc
 
 @pytest.fixture(scope="module")
 def deps():
-    return load_departments()
+    return load_departments(region="辽宁省", level="province")
 
 
 def score(cases, deps) -> tuple[int, int, list[str]]:
@@ -185,7 +185,7 @@ def test_co_leads_when_close_and_confidence_from_margin(deps):
 
 
 def test_nothing_matched():
-    s = suggest("各位代表，让我们团结奋斗！")
+    s = suggest("各位代表，让我们团结奋斗！", departments=load_departments(region="辽宁省"))
     assert s.lead_units == [] and s.confidence == 0.0 and s.reasons
 
 
@@ -287,11 +287,12 @@ def test_cli_json():
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)
     assert d["lead_units"] == ["省发展改革委"] and "省统计局" in d["resp_units"]
-    assert set(d) == {"lead_units", "resp_units", "confidence", "reasons"}
+    assert set(d) == {"lead_units", "resp_units", "confidence", "reasons", "catalogue"}
+    assert d["catalogue"]["generic"] is True  # no region given: the generic provincial names
 
 
 def test_cli_text_and_places():
-    r = run("加快建设长城国家文化公园", "--place", "葫芦岛")
+    r = run("加快建设长城国家文化公园", "--place", "葫芦岛", "--region", "辽宁省")
     assert r.exit_code == 0, r.output
     assert "牵头单位: 省文化和旅游厅" in r.output and "葫芦岛市人民政府" in r.output
 

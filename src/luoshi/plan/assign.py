@@ -4,9 +4,15 @@ Deterministic and explainable: a task's words are matched against each unit's re
 indicators of its figures against the units that own them, and its place names against the
 local governments. No network, no model: the knowledge is a replaceable JSON catalogue.
 
+Which catalogue: a user's file (``--departments FILE``), else the region's own file in
+data/departments (liaoning.json for 辽宁省), else the generic catalogue of government functions
+named for the report's level (``catalogues.for_region``: 国家发展改革委 / 省发展改革委 /
+市发展改革委 / 区发改局 …), which says so in ``Departments.note``.
+
 Catalogue schema (``data/departments/liaoning.json``; another region's file has the same shape)::
 
     {"region": "辽宁省", "level": "province", "version": "2024",
+     "default_lead": "省政府办公厅",          # optional: a plan's lead when no remit matched
      "ignore": ["高质量"],                   # optional: phrases that count for no unit
      "units": [
        {"name": "省发展改革委",              # short name as written in plans (required, unique)
@@ -83,6 +89,7 @@ class Departments:
     level: str = ""
     generic: bool = False
     note: str = ""
+    default_lead: str = ""  # the unit a plan names when no remit matched (政府办公厅)
     phrases: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # phrase → (unit, weight)
     owners: dict[str, list[int]] = field(default_factory=dict)
     supporters: dict[str, list[int]] = field(default_factory=dict)
@@ -185,9 +192,12 @@ def _parse(data: Any, path: object) -> Departments:
                           aliases=_strs(raw.get("aliases"), path, f"{where}: aliases"),
                           weight=float(weight), full_name=str(raw.get("full_name", "")),
                           parent=str(raw.get("parent", ""))))
+    default = data.get("default_lead") or ""
+    if default and default not in seen:
+        raise _bad(path, f"default_lead {default!r} is not a unit of the catalogue")
     return Departments(units=units, region=str(data.get("region", "")), source=str(path),
                        ignore=_strs(data.get("ignore"), path, "ignore"),
-                       level=str(data.get("level", "")))
+                       level=str(data.get("level", "")), default_lead=str(default))
 
 
 def _folder() -> Path:

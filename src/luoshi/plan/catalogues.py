@@ -34,12 +34,18 @@ _LEVEL_WORDS = {
     "banner": ("county", ""), "旗": ("county", ""),
 }
 _UNIT = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|林区|特区|区|县|旗)")
-_ETHNIC = re.compile(r"(?:[\u4e00-\u9fff]{1,4}族)+$")
 
 
 @lru_cache(maxsize=1)
 def generic_data() -> dict[str, Any]:
     return json.loads((_folder() / GENERIC).read_text(encoding="utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _ethnic() -> re.Pattern[str]:
+    """The ethnic names an autonomous area's name ends with (延边朝鲜族自治州 → 延边)."""
+    names = sorted(generic_data().get("ethnic_groups", []), key=len, reverse=True)
+    return re.compile("(?:(?:" + "|".join(map(re.escape, names)) + ")族?)+$")
 
 
 @lru_cache(maxsize=1)
@@ -68,7 +74,7 @@ def short_name(region: str) -> str:
         if name.endswith(suf) and len(name) - len(suf) >= 2:
             stem = name[: -len(suf)]
             if suf.startswith("自治"):
-                stem = _ETHNIC.sub("", stem) or stem
+                stem = _ethnic().sub("", stem)
                 if len(stem) < 2:
                     stem = name[: -len(suf)]
             return stem
@@ -178,10 +184,11 @@ def generic_for(region: str, level: str, sub: str) -> Departments:
     out = list(units.values()) + [{"name": loc["name"], "kind": "local", "aliases": loc.get("aliases", []),
                                    "places": loc["places"], "supports": loc.get("supports", [])}]
     label = f"{GENERIC} ({region or 'no region'}, {sub or level})"
-    deps = _parse({"units": out, "ignore": g.get("ignore", [])}, label)
+    default = units.get(g.get("default_lead", ""), {}).get("name", "")
+    deps = _parse({"units": out, "ignore": g.get("ignore", []), "default_lead": default}, label)
     deps.region, deps.level, deps.generic = region, sub or level, True
-    deps.note = (f"generic catalogue: no catalogue of {region or 'this region'}'s own; "
-                 f"unit names follow the {sub or level} level ({p or '国家'}…)")
+    deps.note = (f"generic catalogue: luoshi has no catalogue of {region or 'the region'}; "
+                 f"unit names follow the {sub or level} level ({p or '国家'}…), check them")
     return deps
 
 

@@ -211,3 +211,18 @@ def for_region(region: str | None = None, level: str | None = None) -> Departmen
                 deps.level = deps.level or lvl
                 return deps
     return generic_for(region, lvl, sub)
+
+
+def find_unit(name: str, region: str | None = None, level: str | None = None):
+    """(unit, its catalogue's region) of the unit named ``name`` (name, full name or alias): in
+    the catalogue of ``region`` first, then in every region's own catalogue, then in the generic
+    provincial one; None when no catalogue knows it (a typo must not become a department)."""
+    from .assign import load_departments
+
+    tries = [for_region(region, level)] if region else []
+    tries += [load_departments(p) for _, _, p in own_catalogues()] + [for_region(None, None)]
+    for deps in tries:
+        for u in deps.units:
+            if name in (u.name, u.full_name, *u.aliases):
+                return u, deps.region
+    return None

@@ -30,6 +30,7 @@ def command(text: str, departments: str | None, region: str | None, level: str |
     """
     from ..errors import LuoshiError
     from ..plan.assign import indicators_in, load_departments, suggest
+    from ..plan.tasks import strip_list_number
 
     if not text.strip():
         click.echo("luoshi: error: TASK TEXT is empty", err=True)
@@ -39,6 +40,7 @@ def command(text: str, departments: str | None, region: str | None, level: str |
     except LuoshiError as e:
         click.echo(f"luoshi: error: {e}", err=True)
         sys.exit(2)
+    text = strip_list_number(text)  # a 分工方案 item's own number is no figure
     s = suggest(text, figures=indicators_in(text), places=places, departments=deps)
     if fmt == "json":
         click.echo(json.dumps({**s.to_dict(), "catalogue": deps.info()}, ensure_ascii=False))

@@ -32,6 +32,9 @@ _LEVEL_WORDS = {
     "county": ("county", ""), "县": ("county", ""), "县级": ("county", ""),
     "district": ("county", "district"), "区": ("county", "district"),
     "banner": ("county", ""), "旗": ("county", ""),
+    "地级市": ("city", ""), "自治州": ("city", ""), "county-level city": ("county", ""),
+    "县级市": ("county", ""), "自治县": ("county", ""), "自治旗": ("county", ""),
+    "市辖区": ("county", "district"),
 }
 _UNIT = re.compile(r".+?(?:特别行政区|自治区|自治州|自治县|自治旗|省|市|州|盟|地区|林区|特区|区|县|旗)")
 

@@ -174,6 +174,19 @@ def _strip_marker(text: str, a: int, b: int) -> int:
     return m.end() if m and m.end() < b else a
 
 
+def strip_list_number(text: str) -> str:
+    """``text`` without the list number it opens with ("3．全年实施…" → "全年实施…"): for a
+    分工方案 item sent on its own (``luoshi assign``)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text)
+    lead = len(folded) - len(folded.lstrip())
+    if len(folded) != len(text):  # a character NFKC widened: leave the text as it is
+        return text.strip()
+    m = _marker_re().match(folded, lead)
+    return text[m.end():].strip() if m and m.end() < len(text.rstrip()) else text.strip()
+
+
 def _is_annotation(text: str, s: Node) -> bool:
     """A sentence wholly in brackets: a plan's note on the item before it ((牵头单位:…))."""
     body = text[s.nstart:s.nend].strip().rstrip("。.")

@@ -256,12 +256,24 @@ def test_another_region_catalogue(tmp_path):
     ({"units": [{"name": "甲", "kind": "club"}]}, "kind must be"),
     ({"units": [{"name": "甲", "remit": [["a", -1]]}]}, "remit entries"),
     ({"units": [{"name": "甲", "places": "沈阳"}]}, "places must be"),
+    ({"units": [{"name": "甲"}], "default_lead": "乙"}, "default_lead"),
+    ({"extends": "generic", "region": "某市", "level": "city", "names": {"no_such": "市甲局"}}, "no function"),
 ])
 def test_bad_catalogue_is_one_clear_error(tmp_path, content, words):
     p = _write(tmp_path, content)
     with pytest.raises(InputError) as e:
         load_departments(p)
     assert str(p) in str(e.value) and words in str(e.value)
+
+
+def test_user_overlay_of_the_generic_catalogue(tmp_path):
+    """A user's file may adapt the generic catalogue to a region's usage instead of listing it all."""
+    p = _write(tmp_path, {"extends": "generic", "region": "某区", "level": "district",
+                          "names": {"science": "区科经局"}, "drop": ["industry"]})
+    deps = load_departments(p)
+    assert "区科经局" in deps.names() and "区工信局" not in deps.names() and not deps.generic
+    assert suggest("新增国家高新技术企业100家", departments=deps).lead_units == ["区科经局"]
+    assert deps.resolve("区科技局") == "区科经局"
 
 
 def test_missing_catalogue(tmp_path):

@@ -52,7 +52,7 @@ def test_assign_names_units_of_the_region_and_level(row):
     d = json.loads(r.output)
     assert d["lead_units"][:1] == [row["lead"]]
     assert not set(row["not"]) & set(d["lead_units"] + d["resp_units"])
-    assert d["catalogue"]["generic"] is True and d["catalogue"]["region"] == row["region"]
+    assert d["catalogue"]["generic"] is row.get("generic", True) and d["catalogue"]["region"] == row["region"]
 
 
 def test_text_output_says_generic():

@@ -11,6 +11,10 @@ named for the report's level (``catalogues.for_region``: 国家发展改革委 /
 
 Catalogue schema (``data/departments/liaoning.json``; another region's file has the same shape)::
 
+A region's file may instead adapt the generic catalogue to local usage: ``{"region": "北京市",
+"level": "province", "extends": "generic", "names": {"science": "市科委"}, "aliases": {…},
+"remit": {…}, "drop": […], "units": […], "local": {…}}`` (see ``catalogues.overlay``).
+
     {"region": "辽宁省", "level": "province", "version": "2024",
      "default_lead": "省政府办公厅",          # optional: a plan's lead when no remit matched
      "ignore": ["高质量"],                   # optional: phrases that count for no unit
@@ -74,6 +78,7 @@ class Unit:
     weight: float = 1.0
     full_name: str = ""
     parent: str = ""
+    function: str = ""  # the generic function it carries out (development_reform, finance…)
 
 
 @dataclass
@@ -191,7 +196,7 @@ def _parse(data: Any, path: object) -> Departments:
                           places=_strs(raw.get("places"), path, f"{where}: places"),
                           aliases=_strs(raw.get("aliases"), path, f"{where}: aliases"),
                           weight=float(weight), full_name=str(raw.get("full_name", "")),
-                          parent=str(raw.get("parent", ""))))
+                          parent=str(raw.get("parent", "")), function=str(raw.get("function", ""))))
     default = data.get("default_lead") or ""
     if default and default not in seen:
         raise _bad(path, f"default_lead {default!r} is not a unit of the catalogue")
@@ -216,6 +221,10 @@ def _load_cached(path: str, _stamp: tuple[int, int]) -> Departments:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise _bad(path, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    if isinstance(data, dict) and data.get("extends") == "generic":
+        from .catalogues import overlay
+
+        return overlay(data, path)
     return _parse(data, path)
 
 

@@ -141,9 +141,8 @@ def _name_at(f: dict[str, Any], level: str, sub: str) -> str | None:
     return names.get(level)
 
 
-@lru_cache(maxsize=64)
-def generic_for(region: str, level: str, sub: str) -> Departments:
-    """The generic catalogue with the names of ``level`` for ``region`` (may be "")."""
+def _generic_units(region: str, level: str, sub: str) -> tuple[dict[str, dict[str, Any]], dict[str, Any]]:
+    """(function → unit dict, the local unit dict) of the generic catalogue named for ``level``."""
     g = generic_data()
     p, pc = prefixes(region, level, sub)
     r = short_name(region) if region else ""
@@ -160,11 +159,11 @@ def generic_for(region: str, level: str, sub: str) -> Departments:
         if ("{r}" in t or "{R}" in t) and not region:
             continue  # a unit named after the region needs the region
         name = _fill(t, p, pc, r, rr)
-        if name in units:
+        if any(u["name"] == name for u in units.values()):
             continue
         aliases = [a if a.startswith(("国家", "中国", "人民银行")) else p + a for a in f.get("aliases", [])]
         aliases = [a for a in dict.fromkeys(aliases) if a != name]
-        units[f["function"]] = {"name": name, "kind": f.get("kind", "department"),
+        units[f["function"]] = {"name": name, "function": f["function"], "kind": f.get("kind", "department"),
                                 "weight": f.get("weight", 1.0), "aliases": aliases,
                                 "remit": list(f.get("remit", [])),
                                 "indicators": list(f.get("indicators", [])),
@@ -184,14 +183,59 @@ def generic_for(region: str, level: str, sub: str) -> Departments:
     for u in units.values():  # a unit does not support what it leads
         u["supports"] = [c for c in u["supports"] if c not in u["indicators"]]
     loc = g["local"][level]
-    out = list(units.values()) + [{"name": loc["name"], "kind": "local", "aliases": loc.get("aliases", []),
-                                   "places": loc["places"], "supports": loc.get("supports", [])}]
-    label = f"{GENERIC} ({region or 'no region'}, {sub or level})"
+    local = {"name": loc["name"], "kind": "local", "aliases": list(loc.get("aliases", [])),
+             "places": list(loc["places"]), "supports": list(loc.get("supports", []))}
+    return units, local
+
+
+def _build(units: dict[str, dict[str, Any]], local: dict[str, Any], extra: list[dict[str, Any]],
+           label: object) -> Departments:
+    g = generic_data()
     default = units.get(g.get("default_lead", ""), {}).get("name", "")
-    deps = _parse({"units": out, "ignore": g.get("ignore", []), "default_lead": default}, label)
+    return _parse({"units": [*units.values(), *extra, local], "ignore": g.get("ignore", []),
+                   "default_lead": default}, label)
+
+
+@lru_cache(maxsize=64)
+def generic_for(region: str, level: str, sub: str) -> Departments:
+    """The generic catalogue with the names of ``level`` for ``region`` (may be "")."""
+    units, local = _generic_units(region, level, sub)
+    deps = _build(units, local, [], f"{GENERIC} ({region or 'no region'}, {sub or level})")
+    p, _ = prefixes(region, level, sub)
     deps.region, deps.level, deps.generic = region, sub or level, True
     deps.note = (f"generic catalogue: luoshi has no catalogue of {region or 'the region'}; "
                  f"unit names follow the {sub or level} level ({p or '国家'}…), check them")
+    return deps
+
+
+def overlay(data: dict[str, Any], path: object) -> Departments:
+    """A region's catalogue written as changes to the generic one, for local usage (北京市: 市科委,
+    市规划自然资源委, 市城市管理委…): ``names`` {function: the region's name} (the generic name
+    stays an alias), ``aliases`` and ``remit`` {function: more}, ``drop`` [functions it has no
+    unit for], ``units`` [more units, in the full schema], ``local`` {the collective unit}."""
+    from .assign import _bad
+
+    region = str(data.get("region", ""))
+    lvl, sub = level_of(region, str(data.get("level", "")))
+    units, local = _generic_units(region, lvl, sub)
+    for key in ("names", "aliases", "remit"):
+        for fid in (data.get(key) or {}):
+            if fid not in units:
+                raise _bad(path, f"{key}: {fid!r} is no function of the generic catalogue at this level")
+    for fid in data.get("drop") or []:
+        units.pop(fid, None)
+    for fid, name in (data.get("names") or {}).items():
+        u = units[fid]
+        u["aliases"] = [a for a in dict.fromkeys([u["name"], *u["aliases"]]) if a != name]
+        u["name"] = name
+    for fid, more in (data.get("aliases") or {}).items():
+        units[fid]["aliases"] += [a for a in more if a not in units[fid]["aliases"]]
+    for fid, more in (data.get("remit") or {}).items():
+        units[fid]["remit"] += more
+    if data.get("local"):
+        local.update(data["local"])
+    deps = _build(units, local, list(data.get("units") or []), path)
+    deps.region, deps.level = region, sub or lvl
     return deps
 
 

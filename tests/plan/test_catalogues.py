@@ -57,9 +57,9 @@ def test_assign_names_units_of_the_region_and_level(row):
 
 def test_text_output_says_generic():
     r = CliRunner().invoke(main, ["assign", "新建高标准农田3.5万亩", "--region", "鄢陵县"])
-    assert r.exit_code == 0 and "generic catalogue" in r.output and "牵头单位: 县农业农村局" in r.output
+    assert r.exit_code == 0 and "catalogue: generic — " in r.output and "牵头单位: 县农业农村局" in r.output
     r = CliRunner().invoke(main, ["assign", "新建高标准农田3.5万亩", "--region", "辽宁省"])
-    assert "generic catalogue" not in r.output and "牵头单位: 省农业农村厅" in r.output
+    assert "catalogue: generic" not in r.output and "牵头单位: 省农业农村厅" in r.output
 
 
 def test_every_indicator_has_an_owner_at_every_level():

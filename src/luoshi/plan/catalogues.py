@@ -203,7 +203,7 @@ def generic_for(region: str, level: str, sub: str) -> Departments:
     deps = _build(units, local, [], f"{GENERIC} ({region or 'no region'}, {sub or level})")
     p, _ = prefixes(region, level, sub)
     deps.region, deps.level, deps.generic = region, sub or level, True
-    deps.note = (f"generic catalogue: luoshi has no catalogue of {region or 'the region'}; "
+    deps.note = (f"generic — luoshi has no catalogue of {region or 'the region'}; "
                  f"unit names follow the {sub or level} level ({p or '国家'}…), check them")
     return deps
 

@@ -54,7 +54,7 @@ def suggest_units(tasks: list[Task], figures: list, departments=None, *,
             t.resp_units = [u for u in t.resp_units if u != default]
             t.reasons.append(f"{default} (lead): the catalogue's default lead, no department's remit matched")
         if getattr(departments, "generic", False):
-            t.reasons.append(departments.note)
+            t.reasons.append(f"catalogue: {departments.note}")
 
 
 def draft_plan(doc: Document, outline: Outline | None = None, figures: list | None = None,

@@ -99,6 +99,26 @@ def test_accuracy_by_level():
     assert all(v[0] / v[2] >= 0.85 for v in at1.values())
 
 
+def test_blind_lower_levels():
+    """Items in the style of district, county and city plans, labelled by function before the
+    first run: the first lead is that function's unit at the item's level."""
+    cases = json.loads((HERE / "assign_cases.json").read_text(encoding="utf-8"))["blind_levels"]
+    generic = {f["function"]: f for f in json.loads((ROOT / "src/luoshi/data/departments/generic.json")
+                                                    .read_text(encoding="utf-8"))["functions"]}
+    hits = 0
+    for c in cases:
+        deps = load_departments(region=c["region"], level=c["level"])
+        fid = c["function"]
+        while not any(u.function == fid for u in deps.units):  # merged into another at this level
+            names = generic[fid]["names"]
+            fid = (names.get(deps.level) or names.get("county") or "=")[1:]
+        s = suggest(c["text"], figures=indicators_in(c["text"]), departments=deps)
+        unit = next(u for u in deps.units if u.function == fid).name
+        hits += s.lead_units[:1] == [unit]
+    print(f"\nblind lower levels: accuracy@1 {hits}/{len(cases)}")
+    assert hits / len(cases) >= 0.85
+
+
 def _plan_cases(text: str, pattern: str) -> list[dict]:
     return [{"text": m.group(1), "lead": re.split("[、，]", m.group(2))} for m in re.finditer(pattern, text)]
 

@@ -262,12 +262,14 @@ def for_region(region: str | None = None, level: str | None = None) -> Departmen
 
 def find_unit(name: str, region: str | None = None, level: str | None = None):
     """(unit, its catalogue's region) of the unit named ``name`` (name, full name or alias): in
-    the catalogue of ``region`` first, then in every region's own catalogue, then in the generic
-    provincial one; None when no catalogue knows it (a typo must not become a department)."""
+    the catalogue of ``region`` first, then in the generic one of every level (no region), then
+    in every region's own; None when no catalogue knows it (a typo must not become a department)."""
     from .assign import load_departments
 
     tries = [for_region(region, level)] if region else []
-    tries += [load_departments(p) for _, _, p in own_catalogues()] + [for_region(None, None)]
+    tries += [generic_for("", lv, sub) for lv, sub in (("province", ""), ("municipality", ""), ("city", ""),
+                                                       ("county", "district"), ("county", ""), ("national", ""))]
+    tries += [load_departments(p) for _, _, p in own_catalogues()]
     for deps in tries:
         for u in deps.units:
             if name in (u.name, u.full_name, *u.aliases):

@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from ..ingest import Document
 from ..outline.model import Node, Outline
-from ..outline.text import first_sentence_end
+from ..outline.text import first_sentence_end, sentences
 from .annotate import deadline_of, has_verb, kind_of, opens_with_verb, places_in, projects_in
 from .lexicon import plan_words
 from .model import Task, task_key
@@ -383,6 +383,35 @@ def _dash_target(doc: Document, node: Node, skipped: list[tuple[int, int, str]])
     return [Piece(a, b, (MAIN_TARGETS,), target=True)] if b > a else []
 
 
+@lru_cache(maxsize=1)
+def _heading_re() -> re.Pattern[str]:
+    return re.compile(plan_words()["lists"]["section_heading"])
+
+
+def _unstructured_pieces(doc: Document, a: int, b: int, skipped: list[tuple[int, int, str]]) -> list[Piece]:
+    """The outline found no part (a page flattened into one line): the sentences after the year's
+    targets, up to the closing appeal, are the work; a short "(一)全力以赴抓项目。" is a heading."""
+    text = doc.text
+    for w in plan_words()["lists"]["closing_starts"]:
+        i = text.find(w, a, b)
+        if i >= 0:
+            b = i
+    out: list[Piece] = []
+    run: list[Node] = []
+    path: tuple[str, ...] = ()
+    for x, y in sentences(text, a, b):
+        x, y = _trim(text, x, y)
+        if y <= x:
+            continue
+        if _heading_re().match(text, x, y):
+            skipped.append((x, y, "heading"))
+            out += _run_pieces(doc, run, path, skipped)
+            run, path = [], (_strip_title(text[x:y]),)
+            continue
+        run.append(Node("sentence", "", 0, 0, 0, x, y))
+    return out + _run_pieces(doc, run, path, skipped)
+
+
 def _is_closing(text: str) -> bool:
     """The closing appeal (各位代表，…让我们…奋斗！) is no work, even with a verb in it."""
     return text.lstrip().startswith(tuple(plan_words()["lists"]["closing_starts"]))
@@ -401,6 +430,9 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
     plan_parts = [p for p in outline.parts if _is_plan_part(p, found[0] if found else None)]
     skipped: list[tuple[int, int, str]] = []
     pieces = _main_target_pieces(doc, plan_parts)
+    if found is not None and found[0] is None and pieces and not plan_parts:
+        end = first_sentence_end(doc.text, pieces[-1].nend, found[1])
+        return Segmentation(pieces + _unstructured_pieces(doc, end, found[1], skipped), skipped)
     targets_listed = bool(pieces)
     for part in plan_parts:
         if part.flags.get("main_targets") and not targets_listed:

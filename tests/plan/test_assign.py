@@ -23,7 +23,7 @@ INDICATORS = json.loads((ROOT / "src/luoshi/data/indicators.json").read_text(enc
 
 @pytest.fixture(scope="module")
 def deps():
-    return load_departments()
+    return load_departments(region="辽宁省", level="province")
 
 
 def score(cases, deps) -> tuple[int, int, list[str]]:
@@ -185,7 +185,7 @@ def test_co_leads_when_close_and_confidence_from_margin(deps):
 
 
 def test_nothing_matched():
-    s = suggest("各位代表，让我们团结奋斗！")
+    s = suggest("各位代表，让我们团结奋斗！", departments=load_departments(region="辽宁省"))
     assert s.lead_units == [] and s.confidence == 0.0 and s.reasons
 
 
@@ -256,12 +256,24 @@ def test_another_region_catalogue(tmp_path):
     ({"units": [{"name": "甲", "kind": "club"}]}, "kind must be"),
     ({"units": [{"name": "甲", "remit": [["a", -1]]}]}, "remit entries"),
     ({"units": [{"name": "甲", "places": "沈阳"}]}, "places must be"),
+    ({"units": [{"name": "甲"}], "default_lead": "乙"}, "default_lead"),
+    ({"extends": "generic", "region": "某市", "level": "city", "names": {"no_such": "市甲局"}}, "no function"),
 ])
 def test_bad_catalogue_is_one_clear_error(tmp_path, content, words):
     p = _write(tmp_path, content)
     with pytest.raises(InputError) as e:
         load_departments(p)
     assert str(p) in str(e.value) and words in str(e.value)
+
+
+def test_user_overlay_of_the_generic_catalogue(tmp_path):
+    """A user's file may adapt the generic catalogue to a region's usage instead of listing it all."""
+    p = _write(tmp_path, {"extends": "generic", "region": "某区", "level": "district",
+                          "names": {"science": "区科经局"}, "drop": ["industry"]})
+    deps = load_departments(p)
+    assert "区科经局" in deps.names() and "区工信局" not in deps.names() and not deps.generic
+    assert suggest("新增国家高新技术企业100家", departments=deps).lead_units == ["区科经局"]
+    assert deps.resolve("区科技局") == "区科经局"
 
 
 def test_missing_catalogue(tmp_path):
@@ -287,11 +299,12 @@ def test_cli_json():
     assert r.exit_code == 0, r.output
     d = json.loads(r.output)
     assert d["lead_units"] == ["省发展改革委"] and "省统计局" in d["resp_units"]
-    assert set(d) == {"lead_units", "resp_units", "confidence", "reasons"}
+    assert set(d) == {"lead_units", "resp_units", "confidence", "reasons", "catalogue"}
+    assert d["catalogue"]["generic"] is True  # no region given: the generic provincial names
 
 
 def test_cli_text_and_places():
-    r = run("加快建设长城国家文化公园", "--place", "葫芦岛")
+    r = run("加快建设长城国家文化公园", "--place", "葫芦岛", "--region", "辽宁省")
     assert r.exit_code == 0, r.output
     assert "牵头单位: 省文化和旅游厅" in r.output and "葫芦岛市人民政府" in r.output
 

@@ -85,7 +85,7 @@ class FakeAssign(SimpleNamespace):
 def _fake():
     calls = []
 
-    def load_departments(path):
+    def load_departments(path, **where):
         return {"catalogue": path}
 
     def suggest(text, figures, places, departments):

@@ -4,9 +4,19 @@ Deterministic and explainable: a task's words are matched against each unit's re
 indicators of its figures against the units that own them, and its place names against the
 local governments. No network, no model: the knowledge is a replaceable JSON catalogue.
 
+Which catalogue: a user's file (``--departments FILE``), else the region's own file in
+data/departments (liaoning.json for 辽宁省), else the generic catalogue of government functions
+named for the report's level (``catalogues.for_region``: 国家发展改革委 / 省发展改革委 /
+市发展改革委 / 区发改局 …), which says so in ``Departments.note``.
+
 Catalogue schema (``data/departments/liaoning.json``; another region's file has the same shape)::
 
+A region's file may instead adapt the generic catalogue to local usage: ``{"region": "北京市",
+"level": "province", "extends": "generic", "names": {"science": "市科委"}, "aliases": {…},
+"remit": {…}, "drop": […], "units": […], "local": {…}}`` (see ``catalogues.overlay``).
+
     {"region": "辽宁省", "level": "province", "version": "2024",
+     "default_lead": "省政府办公厅",          # optional: a plan's lead when no remit matched
      "ignore": ["高质量"],                   # optional: phrases that count for no unit
      "units": [
        {"name": "省发展改革委",              # short name as written in plans (required, unique)
@@ -68,16 +78,23 @@ class Unit:
     weight: float = 1.0
     full_name: str = ""
     parent: str = ""
+    function: str = ""  # the generic function it carries out (development_reform, finance…)
 
 
 @dataclass
 class Departments:
-    """A loaded catalogue: units in file order (the order breaks ties) and lookup tables."""
+    """A loaded catalogue: units in file order (the order breaks ties) and lookup tables.
+    ``generic`` says the names were drawn from the generic catalogue for ``region``/``level``
+    (no catalogue of the region's own); ``note`` says so in words for the output."""
 
     units: list[Unit]
     region: str = ""
     source: str = ""
     ignore: tuple[str, ...] = ()
+    level: str = ""
+    generic: bool = False
+    note: str = ""
+    default_lead: str = ""  # the unit a plan names when no remit matched (政府办公厅)
     phrases: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # phrase → (unit, weight)
     owners: dict[str, list[int]] = field(default_factory=dict)
     supporters: dict[str, list[int]] = field(default_factory=dict)
@@ -99,6 +116,24 @@ class Departments:
 
     def names(self) -> list[str]:
         return [u.name for u in self.units]
+
+    def resolve(self, name: str) -> str:
+        """The catalogue's name for ``name`` written as a plan writes it (市发改委 → 市发展改革委,
+        区科经局 → 区科技局): an exact name or alias first, then the longest alias ending; "" if none."""
+        n = _norm(name)
+        best, size = "", 0
+        for u in self.units:
+            for a in (u.name, *u.aliases):
+                if n == _norm(a):
+                    return u.name
+                if n.endswith(_norm(a)) and len(a) > size and len(a) >= 3:
+                    best, size = u.name, len(a)
+        return best
+
+    def info(self) -> dict[str, Any]:
+        """Which catalogue answered: for the json output and the table's header line."""
+        return {"region": self.region, "level": self.level, "generic": self.generic,
+                "source": self.source, "note": self.note}
 
 
 @dataclass
@@ -161,13 +196,17 @@ def _parse(data: Any, path: object) -> Departments:
                           places=_strs(raw.get("places"), path, f"{where}: places"),
                           aliases=_strs(raw.get("aliases"), path, f"{where}: aliases"),
                           weight=float(weight), full_name=str(raw.get("full_name", "")),
-                          parent=str(raw.get("parent", ""))))
+                          parent=str(raw.get("parent", "")), function=str(raw.get("function", ""))))
+    default = data.get("default_lead") or ""
+    if default and default not in seen:
+        raise _bad(path, f"default_lead {default!r} is not a unit of the catalogue")
     return Departments(units=units, region=str(data.get("region", "")), source=str(path),
-                       ignore=_strs(data.get("ignore"), path, "ignore"))
+                       ignore=_strs(data.get("ignore"), path, "ignore"),
+                       level=str(data.get("level", "")), default_lead=str(default))
 
 
-def _bundled() -> Path:
-    return Path(str(resources.files("luoshi") / "data" / "departments" / "liaoning.json"))
+def _folder() -> Path:
+    return Path(str(resources.files("luoshi") / "data" / "departments"))
 
 
 @lru_cache(maxsize=8)
@@ -182,12 +221,23 @@ def _load_cached(path: str, _stamp: tuple[int, int]) -> Departments:
         data = json.loads(text)
     except json.JSONDecodeError as e:
         raise _bad(path, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
+    if isinstance(data, dict) and data.get("extends") == "generic":
+        from .catalogues import overlay
+
+        return overlay(data, path)
     return _parse(data, path)
 
 
-def load_departments(path: str | Path | None = None) -> Departments:
-    """The catalogue at ``path`` (None → the bundled Liaoning one). A bad file → InputError."""
-    p = Path(path) if path is not None else _bundled()
+def load_departments(path: str | Path | None = None, *, region: str | None = None,
+                     level: str | None = None) -> Departments:
+    """The catalogue at ``path``; without one, the catalogue of ``region`` at ``level``: the
+    region's own file in data/departments when there is one, else the generic catalogue with the
+    names of that level (see ``catalogues``). A bad file → InputError."""
+    if path is None:
+        from .catalogues import for_region
+
+        return for_region(region, level)
+    p = Path(path)
     try:  # the file's size and time are part of the key: an edited catalogue is read again
         st = p.stat()
         stamp = (st.st_mtime_ns, st.st_size)

@@ -27,14 +27,19 @@ def _assign():
     return assign
 
 
-def suggest_units(tasks: list[Task], figures: list, departments=None) -> None:
+def suggest_units(tasks: list[Task], figures: list, departments=None, *,
+                  region: str | None = None, level: str | None = None) -> None:
     """Fill lead/responsible units, confidence and reasons of each task from the catalogue.
 
-    ``departments`` is a loaded catalogue, a path to one, or None for the bundled one.
+    ``departments`` is a loaded catalogue, a path to one, or None for the catalogue of
+    ``region`` at ``level`` (its own, else the generic one named for the level). A task no
+    remit matches gets the catalogue's default lead (the government office) with confidence 0:
+    every item of a 分工方案 has a lead, and the reason says it was a default.
     """
     assign = _assign()
     if departments is None or isinstance(departments, (str, Path)):
-        departments = assign.load_departments(str(departments) if departments else None)
+        departments = assign.load_departments(str(departments) if departments else None,
+                                              region=region, level=level)
     by_id = {f.id: f for f in figures}
     for t in tasks:
         s = assign.suggest(t.text, figures=[by_id[i] for i in t.figures if i in by_id],
@@ -43,12 +48,21 @@ def suggest_units(tasks: list[Task], figures: list, departments=None) -> None:
         t.resp_units = list(s.resp_units)
         t.confidence = float(s.confidence)
         t.reasons = list(s.reasons)
+        default = getattr(departments, "default_lead", "")
+        if not t.lead_units and default:
+            t.lead_units = [default]
+            t.resp_units = [u for u in t.resp_units if u != default]
+            t.reasons.append(f"{default} (lead): the catalogue's default lead, no department's remit matched")
+        if getattr(departments, "generic", False):
+            t.reasons.append(f"catalogue: {departments.note}")
 
 
 def draft_plan(doc: Document, outline: Outline | None = None, figures: list | None = None,
                departments=None, edits: Edits | None = None, suggest: bool = True) -> list[Task]:
     """The tasks of the report's plan part, numbered, each with suggested lead and responsible
     units (unless ``suggest`` is False), with ``edits`` applied last so a person's choice wins.
+    Without ``departments`` the report's region and level (its outline metadata) choose the
+    catalogue.
     Pure: reads nothing but the catalogue, writes nothing."""
     from .. import build_outline, extract_figures
 
@@ -56,6 +70,7 @@ def draft_plan(doc: Document, outline: Outline | None = None, figures: list | No
     figures = figures if figures is not None else extract_figures(doc, outline)
     tasks = build_tasks(doc, outline, figures)
     if suggest:
-        suggest_units(tasks, figures, departments)
+        meta = outline.metadata or {}
+        suggest_units(tasks, figures, departments, region=meta.get("region"), level=meta.get("level"))
     apply_edits(tasks, edits)
     return tasks

@@ -5,17 +5,21 @@ The order is the one of the real documents: first each main expected target on i
 A commitment is normally a sentence; a sentence listing several commitments at ";" is split
 there; a short goal sentence is joined to the sentence that carries it out. What is left out is
 not work: the headings (they become the task's section path), a section's opening summary when
-the section goes on in paragraphs, the preamble of the plan part, and sentences without a verb.
+the section goes on in paragraphs, the preamble of the plan part, sentences without a verb, and
+a 分工方案's annotations in brackets (（牵头单位：…）). A plan part without (一) sections is work
+paragraph by paragraph; list entries (1．, （1）, 一是, ——) are tasks without their list number;
+a main-targets part that lists its targets as items gives one target per item.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..ingest import Document
 from ..outline.model import Node, Outline
-from ..outline.text import first_sentence_end
+from ..outline.text import first_sentence_end, sentences
 from .annotate import deadline_of, has_verb, kind_of, opens_with_verb, places_in, projects_in
 from .lexicon import plan_words
 from .model import Task, task_key
@@ -77,32 +81,138 @@ def _trim(text: str, s: int, e: int) -> tuple[int, int]:
 
 # ------------------------------------------------------------------ main expected targets
 
-def _main_target_pieces(doc: Document, plan_parts: list[Node]) -> list[Piece]:
-    """Each main expected target of the first sentence that lists them: the text after
-    "主要预期目标是:" split at ";" (or at "," when the list has no ";")."""
-    words = plan_words()["main_targets"]
-    intro = re.compile("|".join(f"(?:{r})" for r in words["intro"]))
+@lru_cache(maxsize=1)
+def _intro_re() -> re.Pattern[str]:
+    return re.compile("|".join(f"(?:{r})" for r in plan_words()["main_targets"]["intro"]))
+
+
+def target_intro(doc: Document, parts: list[Node]) -> tuple[Node | None, int, re.Match[str]] | None:
+    """Where the year's "主要预期目标是:" is: (its part or None, where its paragraph can end, the
+    match). Not a five-year plan's "“十五五”时期…主要目标是:" (the sentence up to the intro names
+    the period), not in a review part, and found even where the outline made no part of it."""
     text = doc.text
-    for part in plan_parts:
-        for block in part.walk():
-            sent = next((c for c in block.children if c.kind == "sentence"
-                         and intro.search(text, c.nstart, c.nend)), None)
-            if sent is None:
-                continue
-            a = intro.search(text, sent.nstart, sent.nend).end()
-            # the list runs to the full stop: the outline cuts sentences at ";" too
-            b = first_sentence_end(text, a, block.nend)
-            while b > a and text[b - 1] in "。.!！":
-                b -= 1
-            seps = next((s for s in words["separators"] if s in text[a:b]), ",")
-            return [Piece(s, e, (MAIN_TARGETS,), target=True) for s, e in _cut(text, a, b, seps)]
-    return []
+    period = tuple(plan_words()["main_targets"]["period_words"])
+    bounds = sorted((p.nstart, p.nend) for p in parts)
+    for m in _intro_re().finditer(text):
+        part = next((p for p in parts if p.nstart <= m.start() < p.nend), None)
+        if part is not None and part.flags.get("role") == "review":
+            continue
+        lo = part.nstart if part is not None else max([e for _, e in bounds if e <= m.start()], default=0)
+        head = text[max(lo, *(text.rfind(c, lo, m.start()) + 1 for c in "。!！")):m.start()]
+        if any(w in head for w in period):
+            continue
+        hi = part.nend if part is not None else min([a for a, _ in bounds if a > m.start()], default=len(text))
+        return part, hi, m
+    return None
+
+
+def _more_targets(text: str, b: int, end: int) -> int:
+    """The target list may go on after its first full stop (…增长5%左右。规模以上工业增加值增长
+    7.5%左右;…): sentences of the same paragraph that hold a number and open with no comment
+    (这些目标…) join it."""
+    stops = tuple(plan_words()["main_targets"]["comment_starts"])
+    while b < end and text[b] != "\n":
+        a = b
+        while a < end and text[a] in " \t\u3000":
+            a += 1
+        nb = first_sentence_end(text, a, end)
+        sent = text[a:nb]
+        if nb <= a or "\n" in sent or sent.startswith(stops) or not re.search(r"\d", sent) \
+                or not has_verb(sent):
+            break
+        b = nb
+    return b
+
+
+def _main_target_pieces(doc: Document, parts: list[Node]) -> list[Piece]:
+    """Each main expected target of the list that follows "主要预期目标是:", to the full stop
+    (and the number-holding sentences after it), each sentence split at ";" (or at "," when it
+    has no ";")."""
+    found = target_intro(doc, parts)
+    if found is None:
+        return []
+    _, end, m = found
+    text = doc.text
+    a = m.end()
+    # the list runs to the full stop (the outline cuts sentences at ";" too), in its paragraph:
+    # an intro ending its paragraph ("…目标是:") heads a "——" list, read as the part's blocks
+    nl = text.find("\n", a, end)
+    b = first_sentence_end(text, a, nl if nl >= 0 else end)
+    if not text[a:b].strip(" \t\u3000"):
+        return []
+    b = _more_targets(text, b, end)
+    out: list[Piece] = []
+    for sa, sb in _cut(text, a, b, "。"):
+        seps = next((s for s in plan_words()["main_targets"]["separators"] if s in text[sa:sb]), ",")
+        for x, y in _cut(text, sa, sb, seps):
+            while y > x and text[y - 1] in "。.!！":
+                y -= 1
+            if y > x:
+                out.append(Piece(x, y, (MAIN_TARGETS,), target=True))
+    return out
+
+
+def _is_plan_part(part: Node, intro_part: Node | None) -> bool:
+    """A part the outline calls the plan, or one that announces the year's main targets (only
+    a plan does), whatever its title says."""
+    return part.flags.get("role") == "plan" or part is intro_part or (
+        part.flags.get("role") != "review"
+        and any(c.flags.get("main_targets") for c in (part, *part.children)))
 
 
 # ------------------------------------------------------------------ work items
 
-def _sentences(node: Node) -> list[Node]:
-    return [c for c in node.children if c.kind == "sentence"]
+@lru_cache(maxsize=1)
+def _marker_re() -> re.Pattern[str]:
+    return re.compile(plan_words()["lists"]["marker"])
+
+
+def _strip_marker(text: str, a: int, b: int) -> int:
+    """The start of the piece after a list number (1. / (1) / 一是 / ——): the number is the
+    plan's numbering, not the task's words, and must not become a figure."""
+    m = _marker_re().match(text, a, b)
+    return m.end() if m and m.end() < b else a
+
+
+def strip_list_number(text: str) -> str:
+    """``text`` without the list number it opens with ("3．全年实施…" → "全年实施…"): for a
+    分工方案 item sent on its own (``luoshi assign``)."""
+    import unicodedata
+
+    folded = unicodedata.normalize("NFKC", text)
+    lead = len(folded) - len(folded.lstrip())
+    if len(folded) != len(text):  # a character NFKC widened: leave the text as it is
+        return text.strip()
+    m = _marker_re().match(folded, lead)
+    return text[m.end():].strip() if m and m.end() < len(text.rstrip()) else text.strip()
+
+
+def _is_annotation(text: str, s: Node) -> bool:
+    """A sentence wholly in brackets: a plan's note on the item before it ((牵头单位:…))."""
+    body = text[s.nstart:s.nend].strip().rstrip("。.")
+    if len(body) < 2 or body[0] not in "([【" or body[-1] not in ")]】":
+        return False
+    depth = 0
+    for i, ch in enumerate(body):  # the opening bracket closes only at the end
+        depth += ch in "([【"
+        depth -= ch in ")]】"
+        if depth == 0 and i < len(body) - 1:
+            return False
+    return True
+
+
+def _sentences(node: Node, text: str = "", skipped: list[tuple[int, int, str]] | None = None) -> list[Node]:
+    """The node's sentences, without a plan's annotations (listed as skipped)."""
+    out = []
+    for c in node.children:
+        if c.kind != "sentence":
+            continue
+        if text and _is_annotation(text, c):
+            if skipped is not None:
+                skipped.append((c.nstart, c.nend, "annotation"))
+            continue
+        out.append(c)
+    return out
 
 
 def _is_short(s: str, limit: int) -> bool:
@@ -167,6 +277,7 @@ def _run_pieces(doc: Document, sents: list[Node], section: tuple[str, ...],
             b = nxt[1]
             i += 1
         a, b = _trim(text, a, b)
+        a = _strip_marker(text, a, b)
         while b > a and text[b - 1] in ",;、:":
             b -= 1  # a clause cut at ";" ends without it
         out.append(Piece(a, b, section))
@@ -176,10 +287,13 @@ def _run_pieces(doc: Document, sents: list[Node], section: tuple[str, ...],
 
 def _block_pieces(doc: Document, node: Node, section: tuple[str, ...],
                   skipped: list[tuple[int, int, str]]) -> list[Piece]:
-    """A paragraph or item: a themed one's lead sentence is a heading (it joins the path)."""
-    sents = _sentences(node)
+    """A paragraph or item: a themed one's lead sentence is a heading (it joins the path),
+    unless it holds a number (21．城乡居民基础养老金提高20元。(牵头单位…) is the item itself)."""
+    sents = _sentences(node, doc.text, skipped)
     path = section
-    if (node.flags.get("themed") or node.kind == "item") and node.title and len(sents) > 1:
+    if ((node.flags.get("themed") or node.kind == "item") and node.title and len(sents) > 1
+            and not re.search(r"\d", _strip_title(doc.text[_strip_marker(doc.text, sents[0].nstart,
+                                                                           sents[0].nend):sents[0].nend]))):
         lead = sents[0]
         skipped.append((lead.nstart, lead.nend, "heading"))
         sents = sents[1:]
@@ -206,6 +320,8 @@ def _section_pieces(doc: Document, sec: Node, path: tuple[str, ...],
         if c.kind == "sentence":
             if c.flags.get("heading"):
                 skipped.append((c.nstart, c.nend, "heading"))
+            elif _is_annotation(doc.text, c):
+                skipped.append((c.nstart, c.nend, "annotation"))
             elif first_block is not None and c.nstart < first_block:
                 skipped.append((c.nstart, c.nend, "section summary"))
             else:
@@ -222,25 +338,132 @@ def _section_pieces(doc: Document, sec: Node, path: tuple[str, ...],
     return out
 
 
+def _listed_targets(doc: Document, part: Node, skipped: list[tuple[int, int, str]]) -> list[Piece]:
+    """Targets written as the items of a main-targets part (1．地区生产总值增长5%以上。(牵头单位…)):
+    one target per item, its annotations left out."""
+    out: list[Piece] = []
+    for c in part.children:
+        if c.kind != "item":
+            continue
+        sents = _sentences(c, doc.text, skipped)
+        if not sents:
+            continue
+        a, b = _trim(doc.text, sents[0].nstart, sents[-1].nend)
+        a = _strip_marker(doc.text, a, b)
+        while b > a and doc.text[b - 1] in "。.!！;,":
+            b -= 1
+        out.append(Piece(a, b, (MAIN_TARGETS,), target=True))
+    return out
+
+
+def _follows_targets(part: Node, node: Node) -> bool:
+    """The block right before ``node`` in the part announces the main targets."""
+    prev = None
+    for c in part.children:
+        if c is node:
+            return bool(prev is not None and prev.flags.get("main_targets"))
+        if c.kind != "sentence":
+            prev = c
+    return False
+
+
+def _dash_target(doc: Document, node: Node, skipped: list[tuple[int, int, str]]) -> list[Piece]:
+    """One main target of a "——价格。居民消费价格涨幅3%左右。" list (plan-execution reports): the
+    label before the first full stop is a heading, the rest the target, verb or not."""
+    sents = _sentences(node, doc.text, skipped)
+    if len(sents) > 1:
+        skipped.append((sents[0].nstart, sents[0].nend, "heading"))
+        sents = sents[1:]
+    if not sents:
+        return []
+    a, b = _trim(doc.text, sents[0].nstart, sents[-1].nend)
+    a = _strip_marker(doc.text, a, b)
+    while b > a and doc.text[b - 1] in "。.!！;,":
+        b -= 1
+    return [Piece(a, b, (MAIN_TARGETS,), target=True)] if b > a else []
+
+
+@lru_cache(maxsize=1)
+def _heading_re() -> re.Pattern[str]:
+    return re.compile(plan_words()["lists"]["section_heading"])
+
+
+def _unstructured_pieces(doc: Document, a: int, b: int, skipped: list[tuple[int, int, str]]) -> list[Piece]:
+    """The outline found no part (a page flattened into one line): the sentences after the year's
+    targets, up to the closing appeal, are the work; a short "(一)全力以赴抓项目。" is a heading."""
+    text = doc.text
+    for w in plan_words()["lists"]["closing_starts"]:
+        i = text.find(w, a, b)
+        if i >= 0:
+            b = i
+    out: list[Piece] = []
+    run: list[Node] = []
+    path: tuple[str, ...] = ()
+    for x, y in sentences(text, a, b):
+        x, y = _trim(text, x, y)
+        if y <= x:
+            continue
+        if _heading_re().match(text, x, y):
+            skipped.append((x, y, "heading"))
+            out += _run_pieces(doc, run, path, skipped)
+            run, path = [], (_strip_title(text[x:y]),)
+            continue
+        run.append(Node("sentence", "", 0, 0, 0, x, y))
+    return out + _run_pieces(doc, run, path, skipped)
+
+
+def _is_closing(text: str) -> bool:
+    """The closing appeal (各位代表，…让我们…奋斗！) is no work, even with a verb in it."""
+    return text.lstrip().startswith(tuple(plan_words()["lists"]["closing_starts"]))
+
+
 def segment(doc: Document, outline: Outline) -> Segmentation:
     """The pieces of the plan part(s): main targets first, then every section's work items.
 
-    A themed paragraph directly under a plan part counts as work when its lead opens with a
-    verb (实施更加积极的财政政策。…); other paragraphs there are the preamble.
+    A plan part with (一) sections: the paragraphs before them are the preamble, except a themed
+    paragraph whose lead opens with a verb (实施更加积极的财政政策。…). A plan part without
+    sections is work paragraph by paragraph after its main targets (a county's short plan, the
+    national 政策取向); without targets either (a five-year outline), as with sections.
+    List items directly under a part are work.
     """
-    plan_parts = [p for p in outline.parts if p.flags.get("role") == "plan"]
+    found = target_intro(doc, outline.parts)
+    plan_parts = [p for p in outline.parts if _is_plan_part(p, found[0] if found else None)]
     skipped: list[tuple[int, int, str]] = []
     pieces = _main_target_pieces(doc, plan_parts)
+    if found is not None and found[0] is None and pieces and not plan_parts:
+        end = first_sentence_end(doc.text, pieces[-1].nend, found[1])
+        return Segmentation(pieces + _unstructured_pieces(doc, end, found[1], skipped), skipped)
+    targets_listed = bool(pieces)
     for part in plan_parts:
+        if part.flags.get("main_targets") and not targets_listed:
+            listed = _listed_targets(doc, part, skipped)
+            pieces += listed
+            targets_listed = bool(listed)
+            if listed:
+                continue
+        sectioned = any(c.kind == "section" for c in part.children)
+        # without sections, what follows the year's targets is work (政策取向: 赤字率…, 专项债…);
+        # before them, or in a part without targets (a five-year review), only verb-led themes
+        work_from = next((c.nend for c in part.children if c.flags.get("main_targets")), None)
+        dash_targets = False  # inside a "——经济增长。…" list right after the targets' intro
         for c in part.children:
+            body = doc.text[c.nstart:c.nend].lstrip()
+            dash_targets = (c.kind != "section" and body.startswith("——")
+                            and (dash_targets or bool(c.flags.get("main_targets")) or _follows_targets(part, c)))
+            if dash_targets:
+                pieces += _dash_target(doc, c, skipped)
+                continue
             if c.kind == "section":
                 pieces += _section_pieces(doc, c, (), skipped)
             elif c.kind == "sentence":
                 continue  # the part's heading
             elif c.flags.get("main_targets") or c.flags.get("general_requirements"):
                 skipped.append((c.nstart, c.nend, "preamble"))
-            elif c.flags.get("themed") and c.title and opens_with_verb(
-                    doc.text[c.nstart:c.nend]):
+            elif _is_closing(doc.text[c.nstart:c.nend]):
+                skipped.append((c.nstart, c.nend, "closing"))
+            elif c.kind == "item" or (not sectioned and work_from is not None and c.nstart >= work_from) or (
+                    c.flags.get("themed") and c.title and opens_with_verb(
+                    doc.text[c.nstart:c.nend])):
                 pieces += _block_pieces(doc, c, (), skipped)
             else:
                 skipped.append((c.nstart, c.nend, "preamble"))

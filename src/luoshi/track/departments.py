@@ -29,16 +29,18 @@ class DepartmentInfo:
         return cls(d.id, d.name, d.short, d.kind, d.region, list(d.remit or []))
 
 
-def _catalogue_unit(name: str, catalogue: Any = None) -> tuple[Any, str] | None:
-    """(unit, region) of the catalogue entry named ``name`` (name, full name or alias)."""
+def _catalogue_unit(name: str, catalogue: Any = None, region: str | None = None) -> tuple[Any, str] | None:
+    """(unit, region) of the catalogue entry named ``name`` (name, full name or alias): in
+    ``catalogue``, else in the catalogue of ``region`` and then the others."""
     try:
-        from ..plan.assign import load_departments
+        from ..plan.catalogues import find_unit
     except ImportError:  # the catalogue's reader is not there: only known rows can be used
         return None
-    deps = catalogue if catalogue is not None else load_departments()
-    for u in deps.units:
+    if catalogue is None:
+        return find_unit(name, region)
+    for u in catalogue.units:
         if name in (u.name, u.full_name, *u.aliases):
-            return u, deps.region
+            return u, catalogue.region
     return None
 
 
@@ -65,7 +67,7 @@ def ensure(session: Session, ref: int | str, actor: Actor, *, region: str | None
         return d
     if isinstance(ref, int):
         raise NotFound(f"no department {ref}")
-    hit = _catalogue_unit(ref, catalogue)
+    hit = _catalogue_unit(ref, catalogue, region)
     if hit is None:
         raise Invalid(f"unknown department {ref!r}: not in the database nor in the catalogue")
     unit, cat_region = hit

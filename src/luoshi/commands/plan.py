@@ -29,7 +29,7 @@ def _fail(msg: str, code: int = 2) -> None:
                    "--set 3 lead_units=省财政厅,省税务局. Fields: lead_units, resp_units, "
                    "lead_leader, deadline (YYYY-MM-DD), deadline_text, kind.")
 @click.option("--departments", "departments", metavar="PATH", default=None,
-              help="Department catalogue for the suggestions [default: the bundled one].")
+              help="Department catalogue for the suggestions [default: the catalogue of the report's region and level — its own file where luoshi has one, else the generic one named for the level].")
 @click.option("--no-suggest", is_flag=True, help="Leave 牵头单位/责任单位 empty (no suggestions).")
 @given_options
 def command(file: str, fmt: str, out: str | None, edits_path: str | None,

@@ -42,6 +42,7 @@ True} on the 总体要求 paragraph; word lists in data/outline.toml.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import roles
 from ..ingest.document import Document
@@ -330,6 +331,17 @@ class _Builder:
             group.children.extend(moved)
 
 
+# a (一) section heading after a sentence's end, inside a flattened paragraph
+INLINE_SECTION = re.compile(r"(?<=[。!?！？])[ \u3000]*[(（][一二三四五六七八九十]{1,3}[)）]")
+FLAT_MIN = 5000  # a paragraph this long is a flattened page, not one paragraph of a report
+
+
+@lru_cache(maxsize=1)
+def _inline_closing() -> re.Pattern:
+    """The closing address after a sentence's end ("…。各位代表，新的一年…")."""
+    return re.compile("(?<=[。!?！？])[ \u3000]*(?:%s)[,，:：]" % "|".join(map(re.escape, lexicon().closing)))
+
+
 def _split_inline_parts(text: str, paras: list[Para]) -> list[Para]:
     """A report flattened into one line: its part headings ("…审议。一、2025年工作回顾 …") open
     paragraphs of their own, so that the walk sees them as it sees headings on their own line."""
@@ -339,6 +351,11 @@ def _split_inline_parts(text: str, paras: list[Para]) -> list[Para]:
         cuts = []
         for m in rx.finditer(text, p.ns + 1, p.ne):  # the heading, then the text after it
             cuts += [m.start(), m.end()]
+        if cuts or p.ne - p.ns > FLAT_MIN:  # flattened: its (一) sections open paragraphs too,
+            cuts = sorted(set(cuts) | {m.start() for m in INLINE_SECTION.finditer(text, p.ns + 1, p.ne)})
+            closing = [m.start() for m in _inline_closing().finditer(text, p.ns + 1, p.ne)]
+            if closing and (not cuts or closing[-1] > cuts[-1]):  # and so does the closing address
+                cuts.append(closing[-1])
         if not cuts:
             out.append(p)
             continue

@@ -171,7 +171,7 @@ def inline_part_re() -> re.Pattern:
     words = sorted({w for ws in lexicon().part_roles.values() for w in ws} | set(c.inline_words),
                    key=len, reverse=True)
     n = c.inline_title_max
-    return re.compile(r"(?<=[。!?！？\s])[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}(?:%s)"
+    return re.compile(r"(?<=[。!?！？\s])[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}?(?:%s)"
                       % (n, "|".join(map(re.escape, words))))
 
 

@@ -414,8 +414,24 @@ def _head(doc: Document) -> _Head:
         title="".join(doc.original_span(h.ns, h.ne).strip() for h in titles) or None,
         title_n="".join(text[h.ns:h.ne] for h in titles), date_text=date_text,
         header="\n".join(text[h.ns:h.ne] for h in real), opening=opening, head_end=head_end,
-        foot=[text[start + a:start + b] for a, b in _lines(text[start:])[-4:] if b > a and b - a <= 30],
+        foot=_signature(text, head_end) + [text[start + a:start + b] for a, b in _lines(text[start:])[-4:]
+                                           if b > a and b - a <= 30],
         meeting=MEETING.search(date_text) if date_text else None)
+
+
+def _signature(text: str, head_end: int) -> list[str]:
+    """The issuer and date signing a notice right after its few paragraphs ("西安市人民政府" /
+    "2024年2月2日"), when an attachment (the 分工方案 itself) follows rather than ends the text."""
+    lines = []
+    for a, b in _head_lines(text[head_end:head_end + 3000]):
+        if b > a:
+            lines.append(text[head_end + a:head_end + b])
+        if len(lines) >= 15:
+            break
+    for org, day in zip(lines, lines[1:]):
+        if len(org) <= 30 and _org_re().match(org) and DATE.fullmatch(day.strip("()（） ")):
+            return [org, day]
+    return []
 
 
 def _date_and_meeting(h: _Head) -> str | None:

@@ -65,8 +65,10 @@ def _rx() -> dict[str, re.Pattern]:
     types = "|".join(lx.docno_types)
     body = "|".join(re.escape(x) for x in lx.body_strong + lx.body_weak)
     return {
-        "speaker": re.compile(rf"^(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
-                              rf"(?P<name>[{HAN}·](?:[{SPACE}]*[{HAN}·]){{1,3}})$"),
+        # "报告人：市长 张三（2024年1月8日）": a label before, the date after may come with it
+        "speaker": re.compile(rf"^(?:报告人[{SPACE}]*:[{SPACE}]*)?(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
+                              rf"(?P<name>[{HAN}·](?:[{SPACE}]*[{HAN}·]){{1,3}})"
+                              rf"(?:[{SPACE}]*\(?[{SPACE}]*{DATE.pattern}[{SPACE}]*\)?)?$"),
         "speaker_in": re.compile(rf"(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
                                  rf"(?P<name>[{HAN}·]{{2,4}})(?=[{SPACE}]|各位|$)"),
         "org": re.compile(rf"^[{HAN}]{{2,30}}(?:{suf})$"),
@@ -435,13 +437,15 @@ def _signature(text: str, head_end: int) -> list[str]:
 
 
 def _date_and_meeting(h: _Head) -> str | None:
-    """The date of the meeting line (or of a meeting inside a flattened line), else the foot's;
-    sets ``h.meeting`` from the opening when the header has none."""
+    """The date of the meeting line (or of a meeting inside a flattened line), else the speaker
+    line's, else the foot's; sets ``h.meeting`` from the opening when the header has none."""
     date = _date(h.date_text) if h.date_text else None
     if h.meeting is None:
         h.meeting = MEETING.search(h.opening)
         if h.meeting and date is None:  # "…——2024年1月5日在X市第…届人民代表大会…" inside a line
             date = _date(h.opening[max(0, h.meeting.start() - 16):h.meeting.start()])
+    if date is None:  # "市长 王新伟（2024年1月8日）"
+        date = next((d for x in h.real if x.kind == "speaker" for d in [_date(h.text[x.ns:x.ne])] if d), None)
     if date is None:
         date = next((_date(f) for f in h.foot if DATE.fullmatch(f.strip("()（） "))), None)
     return date

@@ -37,6 +37,7 @@ MEETING = re.compile(r"在(?P<pre>[^,;。在]{0,30}?)第?[一二三四五六七�
 MEETING_TAIL = re.compile(r"^[^。]{0,30}(?:会议|会)上[)）]?")  # "人民代表大会第五次会议上" on a line of its own
 MEETING_END = re.compile(r"(?:会议|会)上[)）]?")
 SHORT_LINE = re.compile(r"^[^\n。]{4,40}$", re.M)  # heading-like lines, numbered or not
+TAG = re.compile(r"^[【\[][^】\]]{1,8}[】\]]\s*")  # a news page's "【两会】" before the title
 YEAR_AT = re.compile(r"\d{4}年")
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 HEAD_MAX = 60  # a header line is short; a longer one is the body
@@ -71,7 +72,8 @@ def _rx() -> dict[str, re.Pattern]:
                               rf"(?:[{SPACE}]*\(?[{SPACE}]*{DATE.pattern}[{SPACE}]*\)?)?$"),
         "speaker_in": re.compile(rf"(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
                                  rf"(?P<name>[{HAN}·]{{2,4}})(?=[{SPACE}]|各位|$)"),
-        "org": re.compile(rf"^[{HAN}]{{2,30}}(?:{suf})$"),
+        # one organisation, or several side by side ("X市统计局 国家统计局X调查队")
+        "org": re.compile(rf"^[{HAN}]{{2,30}}(?:{suf})(?:[{SPACE}]+[{HAN}]{{2,30}}(?:{suf}))*$"),
         "region_head": re.compile(rf"[{HAN}]{{1,15}}?(?:{rsuf})(?={fol}|\d{{4}}\s*年)"),
         "docno": re.compile(rf"(?P<pre>[{HAN}]{{1,8}}?)(?:{types})\s*[〔\[【(]\s*(?P<y>(?:19|20)\d\d)\s*"
                             rf"[〕\]】)]\s*(?P<n>\d{{1,4}})\s*号"),
@@ -413,8 +415,8 @@ def _head(doc: Document) -> _Head:
     opening = text[head_end: nl if nl > 0 else len(text)][:OPENING]
     return _Head(
         text=text, lines=hls, real=real,
-        title="".join(doc.original_span(h.ns, h.ne).strip() for h in titles) or None,
-        title_n="".join(text[h.ns:h.ne] for h in titles), date_text=date_text,
+        title=TAG.sub("", "".join(doc.original_span(h.ns, h.ne).strip() for h in titles)) or None,
+        title_n=TAG.sub("", "".join(text[h.ns:h.ne] for h in titles)), date_text=date_text,
         header="\n".join(text[h.ns:h.ne] for h in real), opening=opening, head_end=head_end,
         foot=_signature(text, head_end) + [text[start + a:start + b] for a, b in _lines(text[start:])[-4:]
                                            if b > a and b - a <= 30],
@@ -478,8 +480,8 @@ def _speaker(h: _Head) -> tuple[str | None, str | None]:
         if m:
             return re.sub(f"[{SPACE}]", "", m.group("name")), m.group("office")
         if _org_re().match(line):
-            return line, None
-    return next((f for f in h.foot if _org_re().match(f)), None), None
+            return line.split()[0], None  # the first of several issuers
+    return next((f.split()[0] for f in h.foot if _org_re().match(f)), None), None
 
 
 def _kind(h: _Head, speaker: str | None) -> str:

@@ -3,8 +3,7 @@
 The tree, from the top (``level`` is the depth: document 0, then 1, 2 …)::
 
     document
-      paragraph   header lines (flags {"header": "title"|"date"|"speaker"|"number"|"salutation"|
-                  "furniture"|"other"} — "furniture": a web page's menus, captions, 来源 lines) and
+      paragraph   header lines (flags {"header": "title"|"date"|"speaker"|"salutation"}) and
                   the preamble before the first heading ("现在，我代表省人民政府向大会报告工作…")
       part        一、… / 第一部分 — title is the heading as written; flags {"role": review|plan|other}
         section   (一)… — title is the heading sentence as written, up to its first 。

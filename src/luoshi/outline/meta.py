@@ -37,6 +37,7 @@ MEETING = re.compile(r"在(?P<pre>[^,;。在]{0,30}?)第?[一二三四五六七�
 MEETING_TAIL = re.compile(r"^[^。]{0,30}(?:会议|会)上[)）]?")  # "人民代表大会第五次会议上" on a line of its own
 MEETING_END = re.compile(r"(?:会议|会)上[)）]?")
 SHORT_LINE = re.compile(r"^[^\n。]{4,40}$", re.M)  # heading-like lines, numbered or not
+TAG = re.compile(r"^[【\[][^】\]]{1,8}[】\]]\s*")  # a news page's "【两会】" before the title
 YEAR_AT = re.compile(r"\d{4}年")
 YEAR = re.compile(r"((?:19|20)\d\d)\s*年")
 HEAD_MAX = 60  # a header line is short; a longer one is the body
@@ -65,11 +66,14 @@ def _rx() -> dict[str, re.Pattern]:
     types = "|".join(lx.docno_types)
     body = "|".join(re.escape(x) for x in lx.body_strong + lx.body_weak)
     return {
-        "speaker": re.compile(rf"^(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
-                              rf"(?P<name>[{HAN}·](?:[{SPACE}]*[{HAN}·]){{1,3}})$"),
+        # "报告人：市长 张三（2024年1月8日）": a label before, the date after may come with it
+        "speaker": re.compile(rf"^(?:报告人[{SPACE}]*:[{SPACE}]*)?(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
+                              rf"(?P<name>[{HAN}·](?:[{SPACE}]*[{HAN}·]){{1,3}})"
+                              rf"(?:[{SPACE}]*\(?[{SPACE}]*{DATE.pattern}[{SPACE}]*\)?)?$"),
         "speaker_in": re.compile(rf"(?P<office>[{HAN}]{{0,14}}?(?:{roles}))[{SPACE}]*"
                                  rf"(?P<name>[{HAN}·]{{2,4}})(?=[{SPACE}]|各位|$)"),
-        "org": re.compile(rf"^[{HAN}]{{2,30}}(?:{suf})$"),
+        # one organisation, or several side by side ("X市统计局 国家统计局X调查队")
+        "org": re.compile(rf"^[{HAN}]{{2,30}}(?:{suf})(?:[{SPACE}]+[{HAN}]{{2,30}}(?:{suf}))*$"),
         "region_head": re.compile(rf"[{HAN}]{{1,15}}?(?:{rsuf})(?={fol}|\d{{4}}\s*年)"),
         "docno": re.compile(rf"(?P<pre>[{HAN}]{{1,8}}?)(?:{types})\s*[〔\[【(]\s*(?P<y>(?:19|20)\d\d)\s*"
                             rf"[〕\]】)]\s*(?P<n>\d{{1,4}})\s*号"),
@@ -411,21 +415,39 @@ def _head(doc: Document) -> _Head:
     opening = text[head_end: nl if nl > 0 else len(text)][:OPENING]
     return _Head(
         text=text, lines=hls, real=real,
-        title="".join(doc.original_span(h.ns, h.ne).strip() for h in titles) or None,
-        title_n="".join(text[h.ns:h.ne] for h in titles), date_text=date_text,
+        title=TAG.sub("", "".join(doc.original_span(h.ns, h.ne).strip() for h in titles)) or None,
+        title_n=TAG.sub("", "".join(text[h.ns:h.ne] for h in titles)), date_text=date_text,
         header="\n".join(text[h.ns:h.ne] for h in real), opening=opening, head_end=head_end,
-        foot=[text[start + a:start + b] for a, b in _lines(text[start:])[-4:] if b > a and b - a <= 30],
+        foot=_signature(text, head_end) + [text[start + a:start + b] for a, b in _lines(text[start:])[-4:]
+                                           if b > a and b - a <= 30],
         meeting=MEETING.search(date_text) if date_text else None)
 
 
+def _signature(text: str, head_end: int) -> list[str]:
+    """The issuer and date signing a notice right after its few paragraphs ("西安市人民政府" /
+    "2024年2月2日"), when an attachment (the 分工方案 itself) follows rather than ends the text."""
+    lines = []
+    for a, b in _head_lines(text[head_end:head_end + 3000]):
+        if b > a:
+            lines.append(text[head_end + a:head_end + b])
+        if len(lines) >= 15:
+            break
+    for org, day in zip(lines, lines[1:]):
+        if len(org) <= 30 and _org_re().match(org) and DATE.fullmatch(day.strip("()（） ")):
+            return [org, day]
+    return []
+
+
 def _date_and_meeting(h: _Head) -> str | None:
-    """The date of the meeting line (or of a meeting inside a flattened line), else the foot's;
-    sets ``h.meeting`` from the opening when the header has none."""
+    """The date of the meeting line (or of a meeting inside a flattened line), else the speaker
+    line's, else the foot's; sets ``h.meeting`` from the opening when the header has none."""
     date = _date(h.date_text) if h.date_text else None
     if h.meeting is None:
         h.meeting = MEETING.search(h.opening)
         if h.meeting and date is None:  # "…——2024年1月5日在X市第…届人民代表大会…" inside a line
             date = _date(h.opening[max(0, h.meeting.start() - 16):h.meeting.start()])
+    if date is None:  # "市长 王新伟（2024年1月8日）"
+        date = next((d for x in h.real if x.kind == "speaker" for d in [_date(h.text[x.ns:x.ne])] if d), None)
     if date is None:
         date = next((_date(f) for f in h.foot if DATE.fullmatch(f.strip("()（） "))), None)
     return date
@@ -458,8 +480,8 @@ def _speaker(h: _Head) -> tuple[str | None, str | None]:
         if m:
             return re.sub(f"[{SPACE}]", "", m.group("name")), m.group("office")
         if _org_re().match(line):
-            return line, None
-    return next((f for f in h.foot if _org_re().match(f)), None), None
+            return line.split()[0], None  # the first of several issuers
+    return next((f.split()[0] for f in h.foot if _org_re().match(f)), None), None
 
 
 def _kind(h: _Head, speaker: str | None) -> str:

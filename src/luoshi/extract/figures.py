@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from ..ingest.normalize import to_simplified_label
-from .lexicon import lexicon
-from .places import leading_places, region_words, strip_place_verb
+from .filters import not_a_figure
+from .lexicon import W
+from .places import leading_places, strip_place_verb
 from .quantities import Quantity, find_quantities
 
 CLAUSE_SEP = set(",;:，；：")
@@ -55,40 +56,6 @@ class Draft:
     span_end: int = 0
     region: str | None = None
     rule: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- word lists
-
-
-@lru_cache(maxsize=1)
-def W() -> dict:
-    w = dict(lexicon().words)
-    w["_qb"] = lexicon().qualifier_before()
-    w["_qa"] = lexicon().qualifier_after()
-    w["_classifier"] = set(lexicon().units["classifier"])
-    w["_label_re"] = [re.compile(p) for p in w["label_patterns"]]
-    w["_names_re"] = re.compile("|".join(map(re.escape, sorted(w["names"], key=len, reverse=True))))
-    # words stripped from the end of an indicator phrase, longest first, with what they say
-    tail: list[tuple[str, str]] = []
-    for c, ws in w["qualifier_before"].items():
-        tail += [(x, "q:" + c) for x in ws]
-    tail += [(x, "level") for x in w["level_verbs"]]
-    tail += [(x, "up") for x in w["growth_up"]]
-    tail += [(x, "down") for x in w["growth_down"]]
-    tail += [(x, "resp") for x in w["respectively"]]
-    tail += [(x, "suffix") for x in w["indicator_strip_suffix"]]
-    tail += [(x, "target") for x in ("力争", "确保", "争取")]
-    w["_tail"] = sorted(tail, key=lambda x: -len(x[0]))
-    w["_prefix"] = sorted(set(w["indicator_strip_prefix"]) | set(region_words()), key=len, reverse=True)
-    w["_verbs"] = sorted(w["verb_prefix"], key=len, reverse=True)
-    w["_prefix_re"] = re.compile(r"[、和及与\s(（]+|以及|(?:" + "|".join(map(re.escape, w["_prefix"])) + r")(?=.)")
-    w["_verb_re"] = re.compile("|".join(map(re.escape, w["_verbs"])))
-    rx = lambda words: re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))  # noqa: E731
-    w["_estimate_re"] = rx(w["estimate_words"])
-    w["_actual_re"] = rx(w["actual_words"])
-    w["_target_in_review_re"] = rx(w["target_in_review"])
-    w["_bases_re"] = rx(w["comparison_bases"])
-    return w
 
 
 # ---------------------------------------------------------------- sentence structure
@@ -215,53 +182,6 @@ def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
     return out
 
 
-# ---------------------------------------------------------------- filters
-
-
-def _not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clause_end: int) -> str | None:
-    """Why this quantity is not a figure, or None."""
-    w = W()
-    if inq[q.start - s0]:
-        return "in quotes (a name)"
-    before = text[max(s0, q.start - 2):q.start]
-    if before.endswith("第") or before.endswith("前") and q.chinese:
-        return "ordinal"
-    after = text[q.end:min(s1, q.end + 6)]
-    if q.kind in ("measure", "magnitude") and re.match(r"(?:及以上|以上|以下|及以下)[\u4e00-\u9fff]", after) \
-            and not re.match(r"(?:及以上|以上|以下|及以下)(?:的|和|或|等)", after):
-        return "threshold of a category (亿元以上项目)"
-    if after.startswith(("级", "号", "型", "期间", "年", "周年")) or re.match(r"强(?:企业|榜|县|市|镇|区|$)", after):
-        return "descriptive or label"
-    if re.match(r"\s?[:：]\s?\d", after) or re.search(r"\d\s?[:：]\s?$", text[max(s0, q.start - 3):q.start]):
-        return "ratio"
-    if q.chinese:
-        if q.value == 1 and not q.bare_magnitude and not before.endswith(("至少", "每")):
-            return "一: an article, not a count"
-        if q.unit in lexicon().units["not_after_chinese_numeral"]:
-            return "Chinese numeral with an idiom classifier"
-        for noun in w["nonfigure_nouns_after"]:
-            if after.startswith(noun):
-                return "abstract count (方面, 环节…)"
-    if q.bare_magnitude or q.kind == "magnitude":
-        # 超百个 and 突破3万亿 are figures; 千亿产业集群, 百万千瓦机组 are descriptions
-        quals = tuple(x for x, _ in w["_qb"]) + ("达到", "达", "跨过", "跨越", "跨入", "迈上", "迈过")
-        nxt = text[q.end:q.end + 2]
-        ends = q.end >= clause_end or not HAN.match(nxt[:1]) or nxt in ("以上", "左右", "大关", "台阶", "规模", "城市")
-        if q.kind == "magnitude" and not q.chinese and ends:
-            return None
-        if not (ends and (before.endswith(quals) or q.kind != "magnitude")):
-            if not before.endswith(quals) or not ends:
-                return "descriptive magnitude"
-    tail = text[q.start:clause_end]
-    for rx in w["_label_re"]:
-        if rx.search(tail[: len(text[q.start:q.end]) + 10]):
-            return "label (a named programme)"
-    for m in w["_names_re"].finditer(text, max(s0, q.start - 8), min(s1, q.end + 8)):
-        if m.start() <= q.start < m.end():
-            return "a name (" + m.group(0) + ")"
-    return None
-
-
 # ---------------------------------------------------------------- the reader
 
 
@@ -303,7 +223,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     quants = []
     for q in found:
         c0, c1 = clause_of(q.start)
-        why = _not_a_figure(text, q, s0, s1, inq, c1)
+        why = not_a_figure(text, q, s0, s1, inq, c1)
         if why is None:
             quants.append(q)
 

@@ -43,3 +43,39 @@ def lexicon() -> Lexicon:
 
 
 alt = _alt
+
+
+def region_words() -> list[str]:
+    """Words that name the report's own area (全省, 我市…): never part of an indicator."""
+    return lexicon().places.get("region_words", []) or ["全省", "全市", "全区", "全县", "全国", "我省", "我市"]
+
+
+@lru_cache(maxsize=1)
+def W() -> dict:
+    """The figure words of figure_words.json with their regexes, compiled once per process."""
+    w = dict(lexicon().words)
+    w["_qb"] = lexicon().qualifier_before()
+    w["_qa"] = lexicon().qualifier_after()
+    w["_classifier"] = set(lexicon().units["classifier"])
+    w["_label_re"] = [re.compile(p) for p in w["label_patterns"]]
+    w["_names_re"] = re.compile(_alt(w["names"]))
+    # words stripped from the end of an indicator phrase, longest first, with what they say
+    tail: list[tuple[str, str]] = []
+    for c, ws in w["qualifier_before"].items():
+        tail += [(x, "q:" + c) for x in ws]
+    tail += [(x, "level") for x in w["level_verbs"]]
+    tail += [(x, "up") for x in w["growth_up"]]
+    tail += [(x, "down") for x in w["growth_down"]]
+    tail += [(x, "resp") for x in w["respectively"]]
+    tail += [(x, "suffix") for x in w["indicator_strip_suffix"]]
+    tail += [(x, "target") for x in ("力争", "确保", "争取")]
+    w["_tail"] = sorted(tail, key=lambda x: -len(x[0]))
+    w["_prefix"] = sorted(set(w["indicator_strip_prefix"]) | set(region_words()), key=len, reverse=True)
+    w["_verbs"] = sorted(w["verb_prefix"], key=len, reverse=True)
+    w["_prefix_re"] = re.compile(r"[、和及与\s(（]+|以及|(?:" + _alt(w["_prefix"]) + r")(?=.)")
+    w["_verb_re"] = re.compile(_alt(w["_verbs"]))
+    w["_estimate_re"] = re.compile(_alt(w["estimate_words"]))
+    w["_actual_re"] = re.compile(_alt(w["actual_words"]))
+    w["_target_in_review_re"] = re.compile(_alt(w["target_in_review"]))
+    w["_bases_re"] = re.compile(_alt(w["comparison_bases"]))
+    return w

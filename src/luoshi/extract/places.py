@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicon import lexicon
+from .lexicon import lexicon, region_words  # noqa: F401 (re-exported)
 
 # suffixes that make a named area a region of its own: 辽东绿色经济区, 沈阳都市圈, 金普新区
 AREA_SUFFIX = r"(?:都市圈|经济区|经济带|城市群|示范区|新区|自贸区|自贸试验区|片区|开发区|高新区)"
@@ -78,8 +78,6 @@ def _suffix_name(phrase: str, pos: int) -> str | None:
     return m.group(0)
 
 
-def region_words() -> list[str]:
-    return lexicon().places.get("region_words", []) or ["全省", "全市", "全区", "全县", "全国", "我省", "我市"]
 
 
 def strip_place_verb(phrase: str) -> int:

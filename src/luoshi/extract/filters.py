@@ -1,0 +1,59 @@
+"""Not-a-figure filters: dates, ordinals, names, labels and descriptive magnitudes.
+
+A quantity found by ``quantities.py`` is only a candidate; these rules say from the characters
+around it why it is no figure (二十大, 2023年, 第十四届, 千亿产业集群, “1·15”事故…), before
+``figures.py`` reads what the remaining ones state.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import W, lexicon
+from .quantities import Quantity
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clause_end: int) -> str | None:
+    """Why this quantity is not a figure, or None."""
+    w = W()
+    if inq[q.start - s0]:
+        return "in quotes (a name)"
+    before = text[max(s0, q.start - 2):q.start]
+    if before.endswith("第") or before.endswith("前") and q.chinese:
+        return "ordinal"
+    after = text[q.end:min(s1, q.end + 6)]
+    if q.kind in ("measure", "magnitude") and re.match(r"(?:及以上|以上|以下|及以下)[\u4e00-\u9fff]", after) \
+            and not re.match(r"(?:及以上|以上|以下|及以下)(?:的|和|或|等)", after):
+        return "threshold of a category (亿元以上项目)"
+    if after.startswith(("级", "号", "型", "期间", "年", "周年")) or re.match(r"强(?:企业|榜|县|市|镇|区|$)", after):
+        return "descriptive or label"
+    if re.match(r"\s?[:：]\s?\d", after) or re.search(r"\d\s?[:：]\s?$", text[max(s0, q.start - 3):q.start]):
+        return "ratio"
+    if q.chinese:
+        if q.value == 1 and not q.bare_magnitude and not before.endswith(("至少", "每")):
+            return "一: an article, not a count"
+        if q.unit in lexicon().units["not_after_chinese_numeral"]:
+            return "Chinese numeral with an idiom classifier"
+        for noun in w["nonfigure_nouns_after"]:
+            if after.startswith(noun):
+                return "abstract count (方面, 环节…)"
+    if q.bare_magnitude or q.kind == "magnitude":
+        # 超百个 and 突破3万亿 are figures; 千亿产业集群, 百万千瓦机组 are descriptions
+        quals = tuple(x for x, _ in w["_qb"]) + ("达到", "达", "跨过", "跨越", "跨入", "迈上", "迈过")
+        nxt = text[q.end:q.end + 2]
+        ends = q.end >= clause_end or not HAN.match(nxt[:1]) or nxt in ("以上", "左右", "大关", "台阶", "规模", "城市")
+        if q.kind == "magnitude" and not q.chinese and ends:
+            return None
+        if not (ends and (before.endswith(quals) or q.kind != "magnitude")):
+            if not before.endswith(quals) or not ends:
+                return "descriptive magnitude"
+    tail = text[q.start:clause_end]
+    for rx in w["_label_re"]:
+        if rx.search(tail[: len(text[q.start:q.end]) + 10]):
+            return "label (a named programme)"
+    for m in w["_names_re"].finditer(text, max(s0, q.start - 8), min(s1, q.end + 8)):
+        if m.start() <= q.start < m.end():
+            return "a name (" + m.group(0) + ")"
+    return None

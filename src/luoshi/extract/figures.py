@@ -278,6 +278,10 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 d.ind_start += k
             # ---- the measure and the sign
             d.measure, d.value, d.indicator = _measure(q, verbs, said, d.indicator, text[c0:q.start])
+            if d.measure == "growth" and said and d.indicator not in W()["_catalogued"]:
+                word = said[0].partition("=")[2]  # '经济增长5%': the verb is part of the name
+                if d.indicator + word in W()["_catalogued"]:
+                    d.indicator += word
             # the words after the number (以上, 左右) bound it more closely than those before
             d.comparator = "range" if q.value_max is not None else (comp_after or comp_before or "eq")
             if q.inner_qualifier:
@@ -292,7 +296,10 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 if pending_resp:
                     _resolve_respectively(pending_resp, resp_phrase)
                 pending_resp, resp_phrase = [], None
-            _borrow_indicator(d, prev, text, bounds, c0, s0)
+            if not _gap_indicator(d, prev):
+                _borrow_indicator(d, prev, text, bounds, c0, s0)
+            if d.measure == "amount":
+                _change_of_level(d, pre)
         extra = _place(d, prev, said)
         d.span_start = min(d.span_start, q.start)
         d.span_end = q_end
@@ -311,6 +318,8 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     if pending_resp:
         _resolve_respectively(pending_resp, resp_phrase)
     _respectively_over_prior(drafts)
+    for d in drafts:
+        _drop_lead_word(d)
     _complete_list_items(drafts, text)
     if any(d.region is None for d in drafts):
         sentence_region = _sentence_region(text, s0, s1)
@@ -362,13 +371,52 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("inherited indicator")
         return
-    if bare and (len(bare) > 2 or prev is not None or c0 <= s0):
-        return
+    if bare and (len(bare) > 2 or prev is not None or c0 <= s0 or text[c0 - 1] in ":："):
+        return  # a colon opens a list: '主要预期目标是：经济增长5%左右' borrows nothing
     back = _previous_clause_object(text, bounds, c0)
     if back:
         d.indicator = back[2] + bare
         d.span_start = back[0]
         d.rule.append("indicator from previous clause" if not bare else "verb with object from previous clause")
+
+
+def _gap_indicator(d: Draft, prev: Draft | None) -> bool:
+    """'增长5.4%、高于全国0.4个百分点': a gap in points against a benchmark is a figure of the
+    rate before it; its indicator names the gap (地区生产总值增速高于全国), and 低于 is negative."""
+    if d.q.kind != "points" or prev is None or prev.measure not in ("growth", "share"):
+        return False
+    m = W()["_gap_re"].match(d.indicator)
+    if m is None:
+        return False
+    noun = W()["gap_growth_noun"]
+    head = prev.indicator
+    if prev.measure == "growth" and not head.endswith(tuple(W()["growth_nouns"])):
+        head += noun
+    d.indicator = (head + d.indicator)[:MAX_TEXT]
+    d.value = -abs(d.value) if m.group("down") else abs(d.value)
+    d.span_start = min(d.span_start, prev.span_start)
+    d.rule.append("gap of the rate before")
+    return True
+
+
+def _change_of_level(d: Draft, pre: str) -> None:
+    """'粮食总产量1.4亿吨，比上年增加1109万吨': an amount after 比上年增加 is a change, not a
+    second level of the same indicator; its indicator says so (粮食总产量比上年增加)."""
+    m = W()["_change_re"].search(pre)
+    if m is None or d.indicator.endswith(m.group(0)):
+        return
+    d.indicator = (d.indicator + m.group(0))[:MAX_TEXT]
+    d.rule.append("change against a base")
+
+
+def _drop_lead_word(d: Draft) -> None:
+    """'完成地区生产总值32765亿元', '对地区生产总值增长5%以上…进行监测': a verb or preposition
+    before an indicator of the catalogue is not part of it. Only before a whole catalogued
+    name: 对 in 对东盟进出口 names a partner and stays."""
+    m = W()["_lead_re"].match(d.indicator)
+    if m and d.indicator[m.end():] in W()["_catalogued"]:
+        d.indicator = d.indicator[m.end():]
+        d.rule.append("lead word dropped")
 
 
 def _place(d: Draft, prev: Draft | None, said: list[str]) -> list[Draft]:

@@ -78,4 +78,10 @@ def W() -> dict:
     w["_actual_re"] = re.compile(_alt(w["actual_words"]))
     w["_target_in_review_re"] = re.compile(_alt(w["target_in_review"]))
     w["_bases_re"] = re.compile(_alt(w["comparison_bases"]))
+    w["_gap_re"] = re.compile(f"(?:(?P<up>{_alt(w['gap_up'])})|(?P<down>{_alt(w['gap_down'])}))(?=.)")
+    catalogue = _load("indicators.json")["indicators"]
+    w["_catalogued"] = frozenset(n for ind in catalogue for n in ind["names"])
+    w["_lead_re"] = re.compile(_alt(w["lead_words"]))
+    updown = [x for x in w["growth_up"] + w["growth_down"] if x not in w["growth_nouns"]]
+    w["_change_re"] = re.compile(f"(?:{_alt(w['comparison_bases'])})(?:{_alt(updown)})$")
     return w

@@ -296,7 +296,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 if pending_resp:
                     _resolve_respectively(pending_resp, resp_phrase)
                 pending_resp, resp_phrase = [], None
-            if not _gap_indicator(d, prev):
+            if not _gap_indicator(d, prev) and not _share_of_whole(d, prev):
                 _borrow_indicator(d, prev, text, bounds, c0, s0)
             if d.measure == "amount":
                 _change_of_level(d, pre)
@@ -396,6 +396,29 @@ def _gap_indicator(d: Draft, prev: Draft | None) -> bool:
     d.value = -abs(d.value) if m.group("down") else abs(d.value)
     d.span_start = min(d.span_start, prev.span_start)
     d.rule.append("gap of the rate before")
+    return True
+
+
+def _share_of_whole(d: Draft, prev: Draft | None) -> bool:
+    """'无人机产量增长39%、占全国9成': a share of the country's (province's…) total is a share
+    of the thing named before; its indicator says so (无人机产量占全国比重)."""
+    if d.measure != "share":
+        return False
+    m = W()["_benchmark_re"].search(d.indicator)
+    if m is None:
+        return False
+    if m.group(1):
+        d.indicator = d.indicator[:-1]
+    if m.start() == 0:
+        if prev is None:
+            return False
+        head = prev.indicator
+        for noun in W()["growth_nouns"]:
+            head = head.removesuffix(noun)
+        d.indicator = head + d.indicator
+        d.span_start = min(d.span_start, prev.span_start)
+    d.indicator = (d.indicator + W()["benchmark_share_noun"])[:MAX_TEXT]
+    d.rule.append("share of a whole")
     return True
 
 

@@ -33,7 +33,11 @@ class Quantity:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
     u = lexicon().units
-    unit = alt(u["points"] + u["percent"] + u["times"] + u["measure"] + u["classifier"])
+    words = sorted(set(u["points"] + u["percent"] + u["times"] + u["measure"] + u["classifier"]),
+                   key=len, reverse=True)
+    guards = u.get("not_followed_by", {})
+    # 9成 is a share, 成为 a word: a guarded unit carries its own lookahead
+    unit = "|".join(re.escape(w) + (f"(?![{re.escape(guards[w])}])" if w in guards else "") for w in words)
     mag = alt(u["magnitudes"])
     num = f"(?:{ARABIC})"
     # atomic number groups and a lookahead for a unit or magnitude: most numerals in a report
@@ -48,6 +52,17 @@ def _pattern() -> re.Pattern:
         rf"(?P<yu2>余|多)?"
         rf"[ \t\n]?(?P<unit>{unit})?"
     )
+
+
+@lru_cache(maxsize=1)
+def _context_units() -> dict[str, re.Pattern]:
+    """Units that count only after some words (受教育年限11.2年), each with a regex of them."""
+    return {unit: re.compile(f"(?:{alt(words)})[^，。；,;]{{0,4}}$")
+            for unit, words in lexicon().units.get("context_units", {}).items()}
+
+
+def _in_context(text: str, start: int, rx: re.Pattern) -> bool:
+    return rx.search(text, max(0, start - 10), start) is not None
 
 
 _FIRST = re.compile(rf"[\d{CN_CHARS}]")  # where a quantity can start (its number's first character)
@@ -101,6 +116,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     for m in _matches(text, start, end):
         ar, cn, unit, mag = m.group("ar"), m.group("cn"), m.group("unit"), m.group("mag")
         if not unit and not mag:
+            continue
+        if unit in _context_units() and not _in_context(text, m.start(), _context_units()[unit]):
             continue
         if cn is not None:
             # a Chinese numeral only counts with a unit right after it (两项, 超百个, 三十万人)

@@ -16,7 +16,7 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
     p = lexicon().places
     names: set[str] = set()
     ambiguous = set(p.get("ambiguous_short", []))
-    for key in ("provinces", "cities", "counties_liaoning", "areas"):
+    for key in ("provinces", "cities", "counties_liaoning", "districts", "areas"):
         for e in p.get(key, []):
             names.add(e["name"])
             short = e.get("short")
@@ -38,11 +38,15 @@ class _HeadMatcher:
         for n in sorted(names, key=len, reverse=True):
             self.by_first.setdefault(n[0], []).append(n)
         self.suffix = re.compile(rf"[\u4e00-\u9fff]{{0,6}}?{AREA_SUFFIX}")
+        # 河东区域, 沈阳市级: a name ending in 区/市 that runs on into a word is that word's head
+        self.not_before = set(lexicon().words.get("place_name_not_before", ""))
 
     def match(self, phrase: str, pos: int = 0) -> "_Match | None":
         for n in self.by_first.get(phrase[pos:pos + 1], ()):
             if phrase.startswith(n, pos):
                 end = pos + len(n)
+                if n[-1] in "区市县旗" and phrase[end:end + 1] in self.not_before:
+                    continue
                 m = self.suffix.match(phrase, end)
                 return _Match(phrase[pos:m.end() if m else end])
         return None
@@ -67,13 +71,24 @@ def _suffix_re() -> re.Pattern:
     return re.compile(r"[\u4e00-\u9fff]{2}(?:市|县|区|旗)(?![场域级属辖直])")
 
 
+@lru_cache(maxsize=1)
+def _stoplist() -> frozenset[str]:
+    return frozenset(lexicon().words.get("place_suffix_stoplist", []))
+
+
+@lru_cache(maxsize=1)
+def _name_tails() -> frozenset[str]:
+    return frozenset(lexicon().words.get("place_name_tails", []))
+
+
 def _suffix_name(phrase: str, pos: int) -> str | None:
     m = _suffix_re().match(phrase, pos)
     if not m:
         return None
     stem = m.group(0)[:2]
-    stop = set(lexicon().words.get("place_suffix_stoplist", []))
-    if stem in stop or m.group(0)[1:] in stop or any(ch in "的和与及、在了是为各全本该我" for ch in stem):
+    stop = _stoplist()
+    tail = m.group(0)[1:]
+    if stem in stop or (tail in stop and tail not in _name_tails()) or any(ch in "的和与及、在了是为各全本该我" for ch in stem):
         return None
     return m.group(0)
 

@@ -132,6 +132,11 @@ def _strip_head(phrase: str) -> tuple[str, int]:
     """Drop connectives, region words and modal words at the start; returns (phrase, chars cut)."""
     rx = W()["_prefix_re"]
     cut = 0
+    last = None
+    for last in W()["_marker_re"].finditer(phrase):  # '一、主要预期目标 1.地区生产总值'
+        pass
+    if last is not None:
+        phrase, cut = phrase[last.end():], last.end()
     while phrase:
         m = rx.match(phrase)
         if not m or not m.end():

@@ -72,7 +72,9 @@ def W() -> dict:
     w["_tail"] = sorted(tail, key=lambda x: -len(x[0]))
     w["_prefix"] = sorted(set(w["indicator_strip_prefix"]) | set(region_words()), key=len, reverse=True)
     w["_verbs"] = sorted(w["verb_prefix"], key=len, reverse=True)
-    w["_prefix_re"] = re.compile(r"[、和及与\s(（]+|以及|(?:" + _alt(w["_prefix"]) + r")(?=.)")
+    w["_prefix_re"] = re.compile("|".join(w["list_markers_head"]) + r"|[、和及与\s(（]+|以及|(?:"
+                                 + _alt(w["_prefix"]) + r")(?=.)")
+    w["_marker_re"] = re.compile("|".join(w["list_markers_inside"]))
     w["_verb_re"] = re.compile(_alt(w["_verbs"]))
     w["_estimate_re"] = re.compile(_alt(w["estimate_words"]))
     w["_actual_re"] = re.compile(_alt(w["actual_words"]))

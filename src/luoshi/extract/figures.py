@@ -302,7 +302,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                     _resolve_respectively(pending_resp, resp_phrase)
                 pending_resp, resp_phrase = [], None
             if not _gap_indicator(d, prev) and not _share_of_whole(d, prev):
-                _borrow_indicator(d, prev, text, bounds, c0, s0)
+                _borrow_indicator(d, prev, text, bounds, c0, s0, pre)
             if d.measure == "amount":
                 _change_of_level(d, pre)
         extra = _place(d, prev, said)
@@ -367,10 +367,22 @@ def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int
     return max(q_end, a1)
 
 
-def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int], c0: int, s0: int) -> None:
+def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int], c0: int, s0: int,
+                      pre: str = "") -> None:
     """An empty or generic indicator ('同比增长9.4%', '总量突破3万亿', '治理14.8万亩') borrows
     from the figure before it, or from the object of the clause before."""
     bare = d.indicator.strip("“”\"' ")
+    if bare and W()["_basis_re"].fullmatch(bare):  # '按自然口径计算增长0.6%': how, not what
+        bare = ""
+    cumulative = any(x in pre for x in W()["cumulative_words"])
+    if prev is not None and "number-first" not in prev.rule and d.measure == prev.measure == "amount" \
+            and prev.q.unit[-1:] == d.q.unit[-1:] and (cumulative and not bare or bare and _starts_with_verb(bare) == bare):
+        # '新建5G基站1280个，累计建成1.3万个' / '…，累计达到5万个': the same things, counted in total
+        subject = prev.indicator[len(_verb_head(prev.indicator)):] or prev.indicator
+        d.indicator = (subject + ("累计" if cumulative else "") + bare)[:MAX_TEXT]
+        d.span_start = min(prev.span_start, d.ind_start)
+        d.rule.append("subject of the figure before")
+        return
     if (not bare or bare in W()["generic_indicators"]) and prev is not None:
         d.indicator = (prev.indicator + bare)[:MAX_TEXT] if bare else prev.indicator
         d.span_start = min(prev.span_start, d.ind_start)
@@ -414,15 +426,16 @@ def _share_of_whole(d: Draft, prev: Draft | None) -> bool:
         return False
     if m.group(1):
         d.indicator = d.indicator[:-1]
+    noun = "" if m.group(2) else W()["benchmark_share_noun"]
     if m.start() == 0:
         if prev is None:
             return False
         head = prev.indicator
-        for noun in W()["growth_nouns"]:
-            head = head.removesuffix(noun)
+        for growth in W()["growth_nouns"]:
+            head = head.removesuffix(growth)
         d.indicator = head + d.indicator
         d.span_start = min(d.span_start, prev.span_start)
-    d.indicator = (d.indicator + W()["benchmark_share_noun"])[:MAX_TEXT]
+    d.indicator = (d.indicator + noun)[:MAX_TEXT]
     d.rule.append("share of a whole")
     return True
 

@@ -72,8 +72,10 @@ def W() -> dict:
     w["_tail"] = sorted(tail, key=lambda x: -len(x[0]))
     w["_prefix"] = sorted(set(w["indicator_strip_prefix"]) | set(region_words()), key=len, reverse=True)
     w["_verbs"] = sorted(w["verb_prefix"], key=len, reverse=True)
-    w["_prefix_re"] = re.compile("|".join(w["list_markers_head"]) + r"|[、和及与\s(（]+|以及|(?:"
+    w["_prefix_re"] = re.compile("|".join(w["list_markers_head"] + w["time_prefix_patterns"])
+                                 + r"|[、和及与\s(（]+|以及|(?:"
                                  + _alt(w["_prefix"]) + r")(?=.)")
+    w["_basis_re"] = re.compile("|".join(w["basis_patterns"]))
     w["_marker_re"] = re.compile("|".join(w["list_markers_inside"]))
     w["_verb_re"] = re.compile(_alt(w["_verbs"]))
     w["_estimate_re"] = re.compile(_alt(w["estimate_words"]))
@@ -81,7 +83,7 @@ def W() -> dict:
     w["_target_in_review_re"] = re.compile(_alt(w["target_in_review"]))
     w["_bases_re"] = re.compile(_alt(w["comparison_bases"]))
     w["_gap_re"] = re.compile(f"(?:(?P<up>{_alt(w['gap_up'])})|(?P<down>{_alt(w['gap_down'])}))(?=.)")
-    w["_benchmark_re"] = re.compile(f"占(?:{_alt(w['benchmarks'])})(的)?$")
+    w["_benchmark_re"] = re.compile(f"占(?:{_alt(w['benchmarks'])})(的)?(比重|份额|比例)?$")
     catalogue = _load("indicators.json")["indicators"]
     w["_catalogued"] = frozenset(n for ind in catalogue for n in ind["names"])
     w["_lead_re"] = re.compile(_alt(w["lead_words"]))

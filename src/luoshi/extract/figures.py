@@ -384,7 +384,11 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         d.rule.append("subject of the figure before")
         return
     if (not bare or bare in W()["generic_indicators"]) and prev is not None:
-        d.indicator = (prev.indicator + bare)[:MAX_TEXT] if bare else prev.indicator
+        head = prev.indicator
+        other = W()["counterparts"].get(bare)
+        if other and head.endswith(other):  # '…收入增长2.3%、支出超过7000亿元'
+            head = head[: -len(other)]
+        d.indicator = (head + bare)[:MAX_TEXT] if bare else prev.indicator
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("inherited indicator")
         return

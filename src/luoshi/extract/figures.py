@@ -232,6 +232,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         if why is None:
             quants.append(q)
 
+    starts = frozenset(q.start for q in quants)
     drafts: list[Draft] = []
     prev: Draft | None = None
     item_start = s0
@@ -259,6 +260,10 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         head_stripped, cut = _strip_head(pre)
         ind_start = item_start + lead_ws + cut
         phrase, said = _strip_tail(head_stripped)
+        m = W()["_from_re"].search(phrase)
+        if m and m.start() < len(phrase):  # '比重从39.8%提高到65.1%', '提升到2025年的70%'
+            phrase, more = _strip_tail(phrase[: m.start()])
+            said += more
         d = Draft(q, ind_start, ind_start + len(phrase), phrase)
         d.value = q.value
         comp_before = _qualifier_before(said)
@@ -275,7 +280,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
             d.rule.append("enumeration")
             pending_resp.append(d)
         else:
-            q_end = _read_indicator(d, text, phrase, ind_start, q_end, c1, inq, s0)
+            q_end = _read_indicator(d, text, phrase, ind_start, q_end, c1, inq, s0, starts)
             # ---- list head: 'A、B、C“新三样”产品出口'
             k = _trim_list_head(d.indicator)
             if k:
@@ -335,12 +340,12 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
 
 
 def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int, c1: int,
-                    inq: list[bool], s0: int) -> int:
+                    inq: list[bool], s0: int, starts: frozenset[int] = frozenset()) -> int:
     """Where the indicator is: before the number (indicator-first), after it ('建设41个特色产业
     发展优势区', '4家企业入选…': number-first), or both ('投入4.8亿元给予人才支持'). Returns the
     end of what the figure spans."""
     q = d.q
-    after = _after_phrase(text, q_end, c1, inq, s0)
+    after = _after_phrase(text, q_end, c1, inq, s0, starts)
     if after is None:
         d.rule.append("indicator-first")
         return q_end
@@ -374,9 +379,16 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
     bare = d.indicator.strip("“”\"' ")
     if bare and W()["_basis_re"].fullmatch(bare):  # '按自然口径计算增长0.6%': how, not what
         bare = ""
+    if prev is not None and bare and not text[prev.span_end:d.ind_start].strip() \
+            and (_starts_with_verb(bare) or W()["_predicate_re"].match(bare)):
+        # '1596个重大项目完成投资1.5万亿元': the predicate of the things just counted
+        d.indicator = (prev.indicator + bare)[:MAX_TEXT]
+        d.span_start = min(prev.span_start, d.ind_start)
+        d.rule.append("predicate of the figure before")
+        return
     cumulative = any(x in pre for x in W()["cumulative_words"])
-    if prev is not None and "number-first" not in prev.rule and d.measure == prev.measure == "amount" \
-            and prev.q.unit[-1:] == d.q.unit[-1:] and (cumulative and not bare or bare and _starts_with_verb(bare) == bare):
+    if prev is not None and d.measure == prev.measure == "amount" and prev.q.unit[-1:] == d.q.unit[-1:] \
+            and (cumulative and not bare or bare and _starts_with_verb(bare) == bare and "number-first" not in prev.rule):
         # '新建5G基站1280个，累计建成1.3万个' / '…，累计达到5万个': the same things, counted in total
         subject = prev.indicator[len(_verb_head(prev.indicator)):] or prev.indicator
         d.indicator = (subject + ("累计" if cumulative else "") + bare)[:MAX_TEXT]
@@ -498,24 +510,32 @@ def _verb_head(phrase: str) -> str:
         pos += len(v)
 
 
-def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int) -> tuple[int, int] | None:
+def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int,
+                  figure_starts: frozenset[int] = frozenset()) -> tuple[int, int] | None:
     """The noun phrase after a quantity: up to the clause end or the next listed quantity."""
     i = pos
     while i < end and text[i] in " \t":
         i += 1
     if i >= end or not (HAN.match(text[i]) or text[i] in "“《\"" or text[i].isalnum()):
         return None
-    if text.startswith(("以上", "左右", "以内", "以下", "的", "之", "以", "为", "是", "和", "、", "同比", "增长", "下降", "比"), i):
+    if text.startswith(W()["_after_stop"], i):  # '从1.9万座增加到14.3万座': a predicate, no noun
         return None
     j = i
+    next_number = False
     while j < end:
         ch = text[j]
         if ch in "、和及与" and not inq[j - s0] and _number_follows(text, j + 1, end):
             break
         if ch in "。;,":
             break
+        if j in figure_starts and j > i:
+            next_number = True  # '1596个重大项目完成投资1.5万亿元': the next figure's words
+            break
         j += 1
     phrase = text[i:j].rstrip()
+    if next_number:
+        m = W()["_predicate_re"].search(phrase, 1)
+        phrase = _strip_tail(phrase[: m.start()] if m else phrase)[0].rstrip("、，,和及与或等 ")
     for tail in ("建设", "等", "工作"):
         if phrase.endswith(tail) and len(phrase) > len(tail) + 1:
             phrase = phrase[: -len(tail)]

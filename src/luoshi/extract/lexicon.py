@@ -75,6 +75,11 @@ def W() -> dict:
     w["_prefix_re"] = re.compile("|".join(w["list_markers_head"] + w["time_prefix_patterns"])
                                  + r"|[、和及与\s(（]+|以及|(?:"
                                  + _alt(w["_prefix"]) + r")(?=.)")
+    w["_from_re"] = re.compile("|".join(w["from_tail_patterns"]))
+    stops = ("以上", "左右", "以内", "以下", "的", "之", "以", "为", "是", "和", "、", "同比", "比")
+    predicates = [x for x in w["level_verbs"] + w["growth_up"] + w["growth_down"] + w["change_verbs"] if len(x) > 1]
+    w["_after_stop"] = tuple(sorted(set(stops) | set(predicates), key=len, reverse=True))
+    w["_predicate_re"] = re.compile(_alt(predicates))
     w["_basis_re"] = re.compile("|".join(w["basis_patterns"]))
     w["_marker_re"] = re.compile("|".join(w["list_markers_inside"]))
     w["_verb_re"] = re.compile(_alt(w["_verbs"]))

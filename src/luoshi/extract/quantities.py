@@ -65,6 +65,7 @@ def _in_context(text: str, start: int, rx: re.Pattern) -> bool:
     return rx.search(text, max(0, start - 10), start) is not None
 
 
+CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
 _FIRST = re.compile(rf"[\d{CN_CHARS}]")  # where a quantity can start (its number's first character)
 
 
@@ -117,8 +118,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         ar, cn, unit, mag = m.group("ar"), m.group("cn"), m.group("unit"), m.group("mag")
         if not unit and not mag:
             continue
-        if unit in _context_units() and not _in_context(text, m.start(), _context_units()[unit]):
-            continue
+        if unit in _context_units() and (not _in_context(text, m.start(), _context_units()[unit])
+                                         or CALENDAR_YEAR.fullmatch(ar or "")):
+            continue  # 受教育年限11.2年 is a duration; 寿命从2020年的… is a date
         if cn is not None:
             # a Chinese numeral only counts with a unit right after it (两项, 超百个, 三十万人)
             if unit and len(cn) > 1 and cn[-1] + unit in KNOWN_UNITS():

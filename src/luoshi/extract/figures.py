@@ -345,6 +345,15 @@ def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int
     发展优势区', '4家企业入选…': number-first), or both ('投入4.8亿元给予人才支持'). Returns the
     end of what the figure spans."""
     q = d.q
+    attr = W()["_attribute_re"].search(phrase) if text.startswith("的", q_end) else None
+    if attr is not None:
+        # '组建总规模1000亿元的省战略性新兴产业投资引导基金': the thing, then its attribute
+        thing = _after_phrase(text, q_end + 1, c1, inq, s0, starts)
+        if thing is not None:
+            d.indicator = text[thing[0]:thing[1]] + attr.group(0)
+            d.ind_start, d.ind_end = ind_start + attr.start(), thing[1]
+            d.rule.append("attribute of the thing after")
+            return max(q_end, thing[1])
     after = _after_phrase(text, q_end, c1, inq, s0, starts)
     if after is None:
         d.rule.append("indicator-first")

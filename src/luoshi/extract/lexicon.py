@@ -80,6 +80,7 @@ def W() -> dict:
     predicates = [x for x in w["level_verbs"] + w["growth_up"] + w["growth_down"] + w["change_verbs"] if len(x) > 1]
     w["_after_stop"] = tuple(sorted(set(stops) | set(predicates), key=len, reverse=True))
     w["_predicate_re"] = re.compile(_alt(predicates))
+    w["_attribute_re"] = re.compile(f"(?:{_alt(w['attribute_nouns'])})$")
     w["_basis_re"] = re.compile("|".join(w["basis_patterns"]))
     w["_marker_re"] = re.compile("|".join(w["list_markers_inside"]))
     w["_verb_re"] = re.compile(_alt(w["_verbs"]))

@@ -56,6 +56,9 @@ class Draft:
     span_end: int = 0
     region: str | None = None
     rule: list[str] = field(default_factory=list)
+    # what a later generic word ('总量达4.1万亿元') borrows when it is not the indicator:
+    # the rate whose gap or share this figure states
+    subject: str = ""
 
 
 # ---------------------------------------------------------------- sentence structure
@@ -405,11 +408,11 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         d.rule.append("subject of the figure before")
         return
     if (not bare or bare in W()["generic_indicators"]) and prev is not None:
-        head = prev.indicator
+        head = prev.subject or prev.indicator
         other = W()["counterparts"].get(bare)
         if other and head.endswith(other):  # '…收入增长2.3%、支出超过7000亿元'
             head = head[: -len(other)]
-        d.indicator = (head + bare)[:MAX_TEXT] if bare else prev.indicator
+        d.indicator = (head + bare)[:MAX_TEXT] if bare else head
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("inherited indicator")
         return
@@ -427,14 +430,18 @@ def _gap_indicator(d: Draft, prev: Draft | None) -> bool:
     rate before it; its indicator names the gap (地区生产总值增速高于全国), and 低于 is negative."""
     if d.q.kind != "points" or prev is None or prev.measure not in ("growth", "share"):
         return False
-    m = W()["_gap_re"].match(d.indicator)
+    m = W()["_gap_re"].match(d.indicator) or W()["_gap_cmp_re"].fullmatch(d.indicator)
     if m is None:
         return False
     noun = W()["gap_growth_noun"]
     head = prev.indicator
     if prev.measure == "growth" and not head.endswith(tuple(W()["growth_nouns"])):
         head += noun
-    d.indicator = (head + d.indicator)[:MAX_TEXT]
+    gap = d.indicator
+    for growth in W()["growth_nouns"]:  # '增速比全国高0.5个百分点': the rate is named once
+        gap = gap.removeprefix(growth)
+    d.subject = prev.subject or prev.indicator
+    d.indicator = (head + gap)[:MAX_TEXT]
     d.value = -abs(d.value) if m.group("down") else abs(d.value)
     d.span_start = min(d.span_start, prev.span_start)
     d.rule.append("gap of the rate before")
@@ -458,6 +465,7 @@ def _share_of_whole(d: Draft, prev: Draft | None) -> bool:
         head = prev.indicator
         for growth in W()["growth_nouns"]:
             head = head.removesuffix(growth)
+        d.subject = prev.subject or prev.indicator
         d.indicator = head + d.indicator
         d.span_start = min(d.span_start, prev.span_start)
     d.indicator = (d.indicator + noun)[:MAX_TEXT]

@@ -89,6 +89,7 @@ def W() -> dict:
     w["_target_in_review_re"] = re.compile(_alt(w["target_in_review"]))
     w["_bases_re"] = re.compile(_alt(w["comparison_bases"]))
     w["_gap_re"] = re.compile(f"(?:(?P<up>{_alt(w['gap_up'])})|(?P<down>{_alt(w['gap_down'])}))(?=.)")
+    w["_gap_cmp_re"] = re.compile("|".join(w["gap_compare_patterns"]))
     w["_benchmark_re"] = re.compile(f"占(?:{_alt(w['benchmarks'])})(的)?(比重|份额|比例)?$")
     catalogue = _load("indicators.json")["indicators"]
     w["_catalogued"] = frozenset(n for ind in catalogue for n in ind["names"])

@@ -313,7 +313,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 _borrow_indicator(d, prev, text, bounds, c0, s0, pre)
             if d.measure == "amount":
                 _change_of_level(d, pre)
-        extra = _place(d, prev, said)
+        extra = _place(d, prev, said) or _each_of_list(d)
         d.span_start = min(d.span_start, q.start)
         d.span_end = q_end
         for twin in extra:
@@ -412,7 +412,7 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         other = W()["counterparts"].get(bare)
         if other and head.endswith(other):  # '…收入增长2.3%、支出超过7000亿元'
             head = head[: -len(other)]
-        d.indicator = (head + bare)[:MAX_TEXT] if bare else head
+        d.indicator = (head + bare)[:MAX_TEXT] if bare else prev.indicator
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("inherited indicator")
         return
@@ -511,6 +511,36 @@ def _place(d: Draft, prev: Draft | None, said: list[str]) -> list[Draft]:
         return []
     return [Draft(d.q, d.ind_start, d.ind_end, d.indicator, d.measure, d.value, d.comparator,
                   d.span_start, d.span_end, p, d.rule + ["each place"]) for p in places[1:]]
+
+
+def _each_of_list(d: Draft) -> list[Draft]:
+    """'12345市民服务热线解决率、满意率保持在95%以上', '工业投资、民间投资增长6%': rates and
+    growths are not additive, so a list of them sharing one number gives one figure each (a
+    list of counts, '新建中小学、幼儿园21所', is one total and stays whole)."""
+    if d.q.kind != "percent" or d.measure not in ("share", "growth") or "、" not in d.indicator \
+            or any(r in d.rule for r in ("respectively", "enumeration", "inherited indicator")) \
+            or any(ch in d.indicator for ch in "等“”《》()（）"):
+        return []
+    parts = d.indicator.split("、")
+    if not 2 <= len(parts) <= 6 or any(len(p) < 2 for p in parts):
+        return []
+    first, last = parts[0], parts[-1]
+    names = []
+    for p in parts[:-1]:
+        if p[-1] == last[-1]:  # parallel names: 工业投资、民间投资
+            names.append(p)
+        elif len(p) <= 2:  # 城镇、农村居民人均可支配收入: a modifier borrows the rest of the last
+            names.append(p + last[len(p):])
+        else:  # 农村自来水、卫生户厕普及率, 绿色铝、硅光伏合计产值: one figure of the whole
+            return []
+    names.append(last)
+    if len(last) <= 3 and len(first) > len(last) + 1 and first[-1] == last[-1]:
+        head = first[: len(first) - len(last)]  # 热线解决率、满意率: the later ones share the head
+        names = [first] + [p if len(p) > 3 else head + p for p in names[1:]]
+    d.indicator = names[0]
+    d.rule.append("each of a list")
+    return [Draft(d.q, d.ind_start, d.ind_end, n, d.measure, d.value, d.comparator,
+                  d.span_start, d.span_end, d.region, d.rule + ["each of a list"]) for n in names[1:]]
 
 
 def _said_text(said: list[str]) -> str:

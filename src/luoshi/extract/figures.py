@@ -740,9 +740,12 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
         ind = b.indicator
         subjectless = any(ind.startswith(h) for h in w["subjectless_heads"]) or \
             (len(ind) <= 5 and ind.endswith(tuple(w["subjectless_rates"])))
-        if subjectless and re.fullmatch(r"\s*[,;，；]\s*", gap) and a.indicator:
+        if subjectless and re.fullmatch(r"\s*[,;，；、]\s*", gap) and a.indicator:
             subject = a.indicator[len(_verb_head(a.indicator)):] or a.indicator
-            if subject not in ind:
+            if a.indicator.endswith(ind) and "inherited indicator" in b.rule:
+                b.indicator = a.indicator  # '…带动进出口415.4亿元、增长11.7%': the same thing grew
+                b.rule.append("indicator of the figure before")
+            elif subject not in ind:
                 b.indicator = (subject + ind)[:MAX_TEXT]
                 b.span_start = min(b.span_start, a.span_start)
                 b.rule.append("subject of the clause before")

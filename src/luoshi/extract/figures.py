@@ -25,6 +25,7 @@ CLAUSE_SEP = set(",;:，；：")
 OPEN = {"“": "”", "《": "》", "「": "」", "『": "』", "(": ")", "（": "）", "[": "]", "‘": "’"}
 QUOTES = {"“", "《", "「", "『", "‘"}
 HAN = re.compile(r"[\u4e00-\u9fff]")
+MARKER_CHARS = re.compile(r"[.．)）①-⑳]")  # no list number without one of these
 # An indicator, or the span of a figure, is never longer in a real report (longest seen: 53).
 # Chains that borrow from the figure before ('总量…，总量…') stop growing here, or a line of
 # 100,000 figures would hold 100,000 ever longer strings.
@@ -135,10 +136,11 @@ def _strip_head(phrase: str) -> tuple[str, int]:
     """Drop connectives, region words and modal words at the start; returns (phrase, chars cut)."""
     rx = W()["_prefix_re"]
     cut = 0
-    last = None
-    for last in W()["_marker_re"].finditer(phrase):  # '一、主要预期目标 1.地区生产总值'
-        pass
+    last = W()["_marker_re"].search(phrase) if MARKER_CHARS.search(phrase) else None
+    # '一、主要预期目标 1.地区生产总值': the item starts after the last number
     if last is not None:
+        for last in W()["_marker_re"].finditer(phrase, last.start()):
+            pass
         phrase, cut = phrase[last.end():], last.end()
     while phrase:
         m = rx.match(phrase)
@@ -235,7 +237,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         if why is None:
             quants.append(q)
 
-    starts = frozenset(q.start for q in quants)
+    starts = [q.start for q in quants]  # in order: where the next figure begins
     drafts: list[Draft] = []
     prev: Draft | None = None
     item_start = s0
@@ -263,7 +265,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         head_stripped, cut = _strip_head(pre)
         ind_start = item_start + lead_ws + cut
         phrase, said = _strip_tail(head_stripped)
-        m = W()["_from_re"].search(phrase)
+        m = w["_from_re"].search(phrase) if phrase[-1:] in "从由年的底末" else None
         if m and m.start() < len(phrase):  # '比重从39.8%提高到65.1%', '提升到2025年的70%'
             phrase, more = _strip_tail(phrase[: m.start()])
             said += more
@@ -291,9 +293,9 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 d.ind_start += k
             # ---- the measure and the sign
             d.measure, d.value, d.indicator = _measure(q, verbs, said, d.indicator, text[c0:q.start])
-            if d.measure == "growth" and said and d.indicator not in W()["_catalogued"]:
+            if d.measure == "growth" and said and d.indicator not in w["_catalogued"]:
                 word = said[0].partition("=")[2]  # '经济增长5%': the verb is part of the name
-                if d.indicator + word in W()["_catalogued"]:
+                if d.indicator + word in w["_catalogued"]:
                     d.indicator += word
             # the words after the number (以上, 左右) bound it more closely than those before
             d.comparator = "range" if q.value_max is not None else (comp_after or comp_before or "eq")
@@ -309,11 +311,12 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 if pending_resp:
                     _resolve_respectively(pending_resp, resp_phrase)
                 pending_resp, resp_phrase = [], None
-            if not _gap_indicator(d, prev) and not _share_of_whole(d, prev):
+            if not (q.kind == "points" and _gap_indicator(d, prev)) \
+                    and not ("占" in d.indicator and _share_of_whole(d, prev)):
                 _borrow_indicator(d, prev, text, bounds, c0, s0, pre)
             if d.measure == "amount":
                 _change_of_level(d, pre)
-        extra = _place(d, prev, said) or _each_of_list(d)
+        extra = _place(d, prev, said) or ("、" in d.indicator and _each_of_list(d)) or []
         d.span_start = min(d.span_start, q.start)
         d.span_end = q_end
         for twin in extra:
@@ -331,8 +334,10 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     if pending_resp:
         _resolve_respectively(pending_resp, resp_phrase)
     _respectively_over_prior(drafts)
+    lead = w["_lead_first"]
     for d in drafts:
-        _drop_lead_word(d)
+        if d.indicator[:1] in lead:
+            _drop_lead_word(d)
     _complete_list_items(drafts, text)
     if any(d.region is None for d in drafts):
         sentence_region = _sentence_region(text, s0, s1)
@@ -343,7 +348,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
 
 
 def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int, c1: int,
-                    inq: list[bool], s0: int, starts: frozenset[int] = frozenset()) -> int:
+                    inq: list[bool], s0: int, starts: list[int] | None = None) -> int:
     """Where the indicator is: before the number (indicator-first), after it ('建设41个特色产业
     发展优势区', '4家企业入选…': number-first), or both ('投入4.8亿元给予人才支持'). Returns the
     end of what the figure spans."""
@@ -388,9 +393,10 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
                       pre: str = "") -> None:
     """An empty or generic indicator ('同比增长9.4%', '总量突破3万亿', '治理14.8万亩') borrows
     from the figure before it, or from the object of the clause before."""
+    w = W()
     bare = d.indicator.strip("“”\"' ")
-    if bare and W()["_basis_re"].fullmatch(bare):  # '按自然口径计算增长0.6%': how, not what
-        bare = ""
+    if bare[:1] in w["basis_first"] and w["_basis_re"].fullmatch(bare):  # '按自然口径计算增长0.6%'
+        bare = ""  # how it is counted, not what
     if prev is not None and bare and not text[prev.span_end:d.ind_start].strip() \
             and (_starts_with_verb(bare) or W()["_predicate_re"].match(bare)):
         # '1596个重大项目完成投资1.5万亿元': the predicate of the things just counted
@@ -398,7 +404,7 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("predicate of the figure before")
         return
-    cumulative = any(x in pre for x in W()["cumulative_words"])
+    cumulative = w["_cumulative_re"].search(pre) is not None
     if prev is not None and d.measure == prev.measure == "amount" and prev.q.unit[-1:] == d.q.unit[-1:] \
             and (cumulative and not bare or bare and _starts_with_verb(bare) == bare and "number-first" not in prev.rule):
         # '新建5G基站1280个，累计建成1.3万个' / '…，累计达到5万个': the same things, counted in total
@@ -451,7 +457,7 @@ def _gap_indicator(d: Draft, prev: Draft | None) -> bool:
 def _share_of_whole(d: Draft, prev: Draft | None) -> bool:
     """'无人机产量增长39%、占全国9成': a share of the country's (province's…) total is a share
     of the thing named before; its indicator says so (无人机产量占全国比重)."""
-    if d.measure != "share":
+    if d.measure != "share" or "占" not in d.indicator:
         return False
     m = W()["_benchmark_re"].search(d.indicator)
     if m is None:
@@ -487,7 +493,7 @@ def _drop_lead_word(d: Draft) -> None:
     """'完成地区生产总值32765亿元', '对地区生产总值增长5%以上…进行监测': a verb or preposition
     before an indicator of the catalogue is not part of it. Only before a whole catalogued
     name: 对 in 对东盟进出口 names a partner and stays."""
-    m = W()["_lead_re"].match(d.indicator)
+    m = W()["_lead_re"].match(d.indicator) if d.indicator[:1] in W()["_lead_first"] else None
     if m and d.indicator[m.end():] in W()["_catalogued"]:
         d.indicator = d.indicator[m.end():]
         d.rule.append("lead word dropped")
@@ -558,24 +564,26 @@ def _verb_head(phrase: str) -> str:
 
 
 def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int,
-                  figure_starts: frozenset[int] = frozenset()) -> tuple[int, int] | None:
+                  figure_starts: list[int] | None = None) -> tuple[int, int] | None:
     """The noun phrase after a quantity: up to the clause end or the next listed quantity."""
     i = pos
     while i < end and text[i] in " \t":
         i += 1
     if i >= end or not (HAN.match(text[i]) or text[i] in "“《\"" or text[i].isalnum()):
         return None
-    if text.startswith(W()["_after_stop"], i):  # '从1.9万座增加到14.3万座': a predicate, no noun
+    if W()["_after_stop_re"].match(text, i):  # '从1.9万座增加到14.3万座': a predicate, no noun
         return None
     j = i
     next_number = False
+    k = bisect_right(figure_starts, i) if figure_starts else 0
+    stop = figure_starts[k] if figure_starts and k < len(figure_starts) else -1
     while j < end:
         ch = text[j]
         if ch in "、和及与" and not inq[j - s0] and _number_follows(text, j + 1, end):
             break
         if ch in "。;,":
             break
-        if j in figure_starts and j > i:
+        if j == stop:
             next_number = True  # '1596个重大项目完成投资1.5万亿元': the next figure's words
             break
         j += 1
@@ -738,7 +746,7 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
             b.rule.append("shares the verb of the list")
             continue
         ind = b.indicator
-        subjectless = any(ind.startswith(h) for h in w["subjectless_heads"]) or \
+        subjectless = w["_subjectless_re"].match(ind) is not None or \
             (len(ind) <= 5 and ind.endswith(tuple(w["subjectless_rates"])))
         if subjectless and re.fullmatch(r"\s*[,;，；、]\s*", gap) and a.indicator:
             subject = a.indicator[len(_verb_head(a.indicator)):] or a.indicator

@@ -78,9 +78,12 @@ def W() -> dict:
     w["_from_re"] = re.compile("|".join(w["from_tail_patterns"]))
     stops = ("以上", "左右", "以内", "以下", "的", "之", "以", "为", "是", "和", "、", "同比", "比")
     predicates = [x for x in w["level_verbs"] + w["growth_up"] + w["growth_down"] + w["change_verbs"] if len(x) > 1]
-    w["_after_stop"] = tuple(sorted(set(stops) | set(predicates), key=len, reverse=True))
+    w["_after_stop_re"] = re.compile(_alt(set(stops) | set(predicates)))
     w["_predicate_re"] = re.compile(_alt(predicates))
     w["_attribute_re"] = re.compile(f"(?:{_alt(w['attribute_nouns'])})$")
+    w["_cumulative_re"] = re.compile(_alt(w["cumulative_words"]))
+    w["_lead_first"] = frozenset(x[0] for x in w["lead_words"])
+    w["_subjectless_re"] = re.compile(_alt(w["subjectless_heads"]))
     w["_basis_re"] = re.compile("|".join(w["basis_patterns"]))
     w["_marker_re"] = re.compile("|".join(w["list_markers_inside"]))
     w["_verb_re"] = re.compile(_alt(w["_verbs"]))

@@ -34,15 +34,15 @@ class _HeadMatcher:
     """
 
     def __init__(self, names: frozenset[str]) -> None:
-        self.by_first: dict[str, list[str]] = {}
+        self.by_first: dict[str, list[str]] = {}  # by the first two characters: fewer to try
         for n in sorted(names, key=len, reverse=True):
-            self.by_first.setdefault(n[0], []).append(n)
+            self.by_first.setdefault(n[:2], []).append(n)
         self.suffix = re.compile(rf"[\u4e00-\u9fff]{{0,6}}?{AREA_SUFFIX}")
         # 河东区域, 沈阳市级: a name ending in 区/市 that runs on into a word is that word's head
         self.not_before = set(lexicon().words.get("place_name_not_before", ""))
 
     def match(self, phrase: str, pos: int = 0) -> "_Match | None":
-        for n in self.by_first.get(phrase[pos:pos + 1], ()):
+        for n in self.by_first.get(phrase[pos:pos + 2], ()):
             if phrase.startswith(n, pos):
                 end = pos + len(n)
                 if n[-1] in "区市县旗" and phrase[end:end + 1] in self.not_before:

@@ -406,6 +406,7 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         return
     cumulative = w["_cumulative_re"].search(pre) is not None
     if prev is not None and d.measure == prev.measure == "amount" and prev.q.unit[-1:] == d.q.unit[-1:] \
+            and prev.indicator not in w["generic_indicators"] \
             and (cumulative and not bare or bare and _starts_with_verb(bare) == bare and "number-first" not in prev.rule):
         # '新建5G基站1280个，累计建成1.3万个' / '…，累计达到5万个': the same things, counted in total
         subject = prev.indicator[len(_verb_head(prev.indicator)):] or prev.indicator
@@ -415,6 +416,8 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         return
     if (not bare or bare in W()["generic_indicators"]) and prev is not None:
         head = prev.subject or prev.indicator
+        if bare in w["stock_words"]:  # '新登记经营主体2.5万户，总量达到18万户': the stock
+            head = head[len(_verb_head(head)):] or head
         other = W()["counterparts"].get(bare)
         if other and head.endswith(other):  # '…收入增长2.3%、支出超过7000亿元'
             head = head[: -len(other)]

@@ -13,6 +13,12 @@ from .lexicon import W, lexicon
 from .quantities import Quantity
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
+DIGIT = re.compile(r"\d")
+THRESHOLD = re.compile(r"(?:及以上|以上|以下|及以下)[\u4e00-\u9fff]")
+THRESHOLD_END = re.compile(r"(?:及以上|以上|以下|及以下)(?:的|和|或|等)")
+STRONG = re.compile(r"强(?:企业|榜|县|市|镇|区|$)")
+RATIO_AFTER = re.compile(r"\s?[:：]\s?\d")
+RATIO_BEFORE = re.compile(r"\d\s?[:：]\s?$")
 
 
 def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clause_end: int) -> str | None:
@@ -24,15 +30,20 @@ def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clau
     if before.endswith("第") or before.endswith("前") and q.chinese:
         return "ordinal"
     after = text[q.end:min(s1, q.end + 6)]
-    if q.kind in ("measure", "magnitude") and re.match(r"(?:及以上|以上|以下|及以下)[\u4e00-\u9fff]", after) \
-            and not re.match(r"(?:及以上|以上|以下|及以下)(?:的|和|或|等)", after):
+    if q.kind in ("measure", "magnitude") and THRESHOLD.match(after) and not THRESHOLD_END.match(after):
         return "threshold of a category (亿元以上项目)"
-    if after.startswith(("级", "号", "型", "期间", "年", "周年")) or re.match(r"强(?:企业|榜|县|市|镇|区|$)", after):
+    if after.startswith(("级", "号", "型", "期间", "年", "周年")) or STRONG.match(after):
         return "descriptive or label"
-    if re.match(r"\s?[:：]\s?\d", after) or re.search(r"\d\s?[:：]\s?$", text[max(s0, q.start - 3):q.start]):
+    if RATIO_AFTER.match(after) or RATIO_BEFORE.search(text[max(s0, q.start - 3):q.start]):
         return "ratio"
+    if q.unit.endswith(tuple(lexicon().units.get("category_units", ()))) and HAN.match(after[:1]) \
+            and not after.startswith(tuple(x for x, _ in w["_qa"])) and not w["_after_stop_re"].match(after):
+        return "a group (0—6岁儿童)"
+    if text[clause_end - 1:clause_end] in (":", "：") and q.kind == "classifier" \
+            and not DIGIT.search(text, q.end, clause_end):
+        return "introduces a list (做好以下10个方面工作：)"
     if q.chinese:
-        if q.value == 1 and not q.bare_magnitude and not before.endswith(("至少", "每")):
+        if q.value == 1 and not q.bare_magnitude and not before.endswith("至少"):  # 每一项: each
             return "一: an article, not a count"
         if q.unit in lexicon().units["not_after_chinese_numeral"]:
             return "Chinese numeral with an idiom classifier"

@@ -265,7 +265,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         head_stripped, cut = _strip_head(pre)
         ind_start = item_start + lead_ws + cut
         phrase, said = _strip_tail(head_stripped)
-        m = w["_from_re"].search(phrase) if phrase[-1:] in "从由年的底末" else None
+        m = w["_from_re"].search(phrase) if phrase[-1:] in "从由年的底末期" else None
         if m and m.start() < len(phrase):  # '比重从39.8%提高到65.1%', '提升到2025年的70%'
             phrase, more = _strip_tail(phrase[: m.start()])
             said += more

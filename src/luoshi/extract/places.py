@@ -67,8 +67,10 @@ def _head_re() -> _HeadMatcher:
 
 @lru_cache(maxsize=1)
 def _suffix_re() -> re.Pattern:
-    """A county-level name by its form: a two-character stem + 市/县/区/旗 (诸暨市, 宝应县)."""
-    return re.compile(r"[\u4e00-\u9fff]{2}(?:市|县|区|旗)(?![场域级属辖直])")
+    """A county-level name by its form: a two-character stem + 市/县/区/旗 (诸暨市, 宝应县), or a
+    cooperation zone named after its partners (深汕特别合作区, 广清经济特别合作区)."""
+    return re.compile(r"[\u4e00-\u9fff]{2}(?:市|县|区|旗)(?![场域级属辖直])"
+                      r"|[\u4e00-\u9fff]{2,4}?(?:特别合作区|合作区)")
 
 
 @lru_cache(maxsize=1)

@@ -421,6 +421,10 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         other = W()["counterparts"].get(bare)
         if other and head.endswith(other):  # '…收入增长2.3%、支出超过7000亿元'
             head = head[: -len(other)]
+        elif bare and bare in w["measure_heads"]:  # '粮食播种面积…、产量…': the same subject
+            m = w["_measure_head_re"].search(head)
+            if m and m.start() > 0:
+                head = head[: m.start()]
         d.indicator = (head + bare)[:MAX_TEXT] if bare else prev.indicator
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("inherited indicator")

@@ -12,13 +12,13 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..ingest.normalize import to_simplified_label
 from .filters import not_a_figure
 from .lexicon import W
-from .places import leading_places, strip_place_verb
+from .places import leading_places, strip_place_verb, whole_place
 from .quantities import Quantity, find_quantities
 
 CLAUSE_SEP = set(",;:，；：")
@@ -275,8 +275,11 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         verbs = [s.split("=")[0] for s in said]
         # ---- continuation of an enumeration: '…分别增长4.3%和7.9%'
         is_cont = prev is not None and "number-first" not in prev.rule and re.fullmatch(r"\s*(?:和|、|及|与|以及)\s*", raw_pre or "x") is not None \
-            and prev.q.unit[-1:] == q.unit[-1:]
+            and (prev.q.unit[-1:] == q.unit[-1:] or prev.q.kind == "magnitude" and q.unit.startswith(prev.q.unit))
         if is_cont and prev is not None:
+            if prev.q.unit != q.unit and q.unit.startswith(prev.q.unit):
+                # '分别达1409万、1305万人次': the last number's unit is the list's
+                prev.q = replace(prev.q, unit=q.unit, kind=q.kind)
             d.indicator, d.ind_start, d.ind_end = prev.indicator, prev.ind_start, prev.ind_end
             d.measure = prev.measure
             d.comparator = comp_after or ("eq" if prev.comparator in ("range",) else prev.comparator)
@@ -341,8 +344,10 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     _complete_list_items(drafts, text)
     if any(d.region is None for d in drafts):
         sentence_region = _sentence_region(text, s0, s1)
+        own = w["_own_region_re"]
         for d in drafts:
-            if d.region is None and sentence_region:
+            # '广州白云机场三期…建成投用，…，全省机场旅客吞吐量达1.8亿人次': 全省 is the report's own
+            if d.region is None and sentence_region and not own.search(text, max(s0, d.ind_start - 4), d.ind_start):
                 d.region = sentence_region
     return drafts
 
@@ -514,6 +519,10 @@ def _place(d: Draft, prev: Draft | None, said: list[str]) -> list[Draft]:
     if not places:
         if prev is not None and d.rule and d.rule[0] == "enumeration":
             d.region = prev.region
+        elif prev is not None and whole_place(d.indicator):
+            # '沈阳地区生产总值增长5%，大连增长6%': the same indicator, another place
+            d.region, d.indicator = d.indicator, prev.indicator
+            d.rule.append("another place, same indicator")
         return []
     d.region = places[0]
     d.indicator = d.indicator[pcut + vcut:].lstrip("、和及与的")

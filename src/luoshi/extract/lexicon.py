@@ -81,6 +81,7 @@ def W() -> dict:
     w["_after_stop_re"] = re.compile(_alt(set(stops) | set(predicates)))
     w["_predicate_re"] = re.compile(_alt(predicates))
     w["_attribute_re"] = re.compile(f"(?:{_alt(w['attribute_nouns'])})$")
+    w["_own_region_re"] = re.compile(f"(?:{_alt(region_words())})$")
     w["_measure_head_re"] = re.compile(f"(?:{_alt(w['measure_heads'])})$")
     w["_cumulative_re"] = re.compile(_alt(w["cumulative_words"]))
     w["_lead_first"] = frozenset(x[0] for x in w["lead_words"])

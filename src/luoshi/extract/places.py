@@ -146,3 +146,14 @@ def leading_places(phrase: str, loose: bool = False) -> tuple[list[str], int]:
         found[-1] += phrase[pos]
         pos += 1
     return found, pos
+
+
+def whole_place(phrase: str) -> str | None:
+    """The phrase when it is nothing but one known place ('…，大连增长6%': 大连), else None."""
+    m = _head_re().match(phrase)
+    if m is None:
+        return None
+    name = m.group(0)
+    if phrase == name or phrase[len(name):] in ("市", "省", "县", "区"):
+        return phrase
+    return None

@@ -494,7 +494,7 @@ def _share_of_whole(d: Draft, prev: Draft | None) -> bool:
 def _change_of_level(d: Draft, pre: str) -> None:
     """'粮食总产量1.4亿吨，比上年增加1109万吨': an amount after 比上年增加 is a change, not a
     second level of the same indicator; its indicator says so (粮食总产量比上年增加)."""
-    m = W()["_change_re"].search(pre)
+    m = W()["_change_re"].search(pre) if pre[-1:] in W()["_updown_last"] else None
     if m is None or d.indicator.endswith(m.group(0)):
         return
     d.indicator = (d.indicator + m.group(0))[:MAX_TEXT]

@@ -36,8 +36,8 @@ def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clau
         return "descriptive or label"
     if RATIO_AFTER.match(after) or RATIO_BEFORE.search(text[max(s0, q.start - 3):q.start]):
         return "ratio"
-    if q.unit.endswith(tuple(lexicon().units.get("category_units", ()))) and HAN.match(after[:1]) \
-            and not after.startswith(tuple(x for x, _ in w["_qa"])) and not w["_after_stop_re"].match(after):
+    if q.unit.endswith(w["_category_units"]) and HAN.match(after[:1]) \
+            and not after.startswith(w["_qa_words"]) and not w["_after_stop_re"].match(after):
         return "a group (0—6岁儿童)"
     if text[clause_end - 1:clause_end] in (":", "：") and q.kind == "classifier" \
             and not DIGIT.search(text, q.end, clause_end):

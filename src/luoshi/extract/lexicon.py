@@ -81,6 +81,8 @@ def W() -> dict:
     w["_after_stop_re"] = re.compile(_alt(set(stops) | set(predicates)))
     w["_predicate_re"] = re.compile(_alt(predicates))
     w["_attribute_re"] = re.compile(f"(?:{_alt(w['attribute_nouns'])})$")
+    w["_category_units"] = tuple(lexicon().units.get("category_units", ()))
+    w["_qa_words"] = tuple(x for x, _ in w["_qa"])
     w["_own_region_re"] = re.compile(f"(?:{_alt(region_words())})$")
     w["_measure_head_re"] = re.compile(f"(?:{_alt(w['measure_heads'])})$")
     w["_cumulative_re"] = re.compile(_alt(w["cumulative_words"]))
@@ -101,4 +103,5 @@ def W() -> dict:
     w["_lead_re"] = re.compile(_alt(w["lead_words"]))
     updown = [x for x in w["growth_up"] + w["growth_down"] if x not in w["growth_nouns"]]
     w["_change_re"] = re.compile(f"(?:{_alt(w['comparison_bases'])})(?:{_alt(updown)})$")
+    w["_updown_last"] = frozenset(x[-1] for x in updown)
     return w

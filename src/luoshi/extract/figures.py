@@ -765,12 +765,15 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
         subjectless = w["_subjectless_re"].match(ind) is not None or \
             (len(ind) <= 5 and ind.endswith(tuple(w["subjectless_rates"])))
         if subjectless and re.fullmatch(r"\s*[,;，；、]\s*", gap) and a.indicator:
-            subject = a.indicator[len(_verb_head(a.indicator)):] or a.indicator
+            # '诉求142.6万件，响应率100%，解决率95.7%': each rate takes the first subject, once
+            subject = a.subject if "subject of the clause before" in a.rule and a.subject \
+                else a.indicator[len(_verb_head(a.indicator)):] or a.indicator
             if a.indicator.endswith(ind) and "inherited indicator" in b.rule:
                 b.indicator = a.indicator  # '…带动进出口415.4亿元、增长11.7%': the same thing grew
                 b.rule.append("indicator of the figure before")
             elif subject not in ind:
                 b.indicator = (subject + ind)[:MAX_TEXT]
+                b.subject = subject
                 b.span_start = min(b.span_start, a.span_start)
                 b.rule.append("subject of the clause before")
 

@@ -762,7 +762,10 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
             b.rule.append("shares the verb of the list")
             continue
         ind = b.indicator
-        subjectless = w["_subjectless_re"].match(ind) is not None or \
+        head = w["_subjectless_re"].match(ind)
+        if head is not None and head.group(0) == "完成" and ind[2:] not in w["complete_objects"]:
+            head = None  # '提供“暖心煤”1亿吨，完成“煤改电”78万户': its own thing
+        subjectless = head is not None or \
             (len(ind) <= 5 and ind.endswith(tuple(w["subjectless_rates"])))
         if subjectless and re.fullmatch(r"\s*[,;，；、]\s*", gap) and a.indicator:
             # '诉求142.6万件，响应率100%，解决率95.7%': each rate takes the first subject, once

@@ -442,7 +442,7 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
     if bare and (len(bare) > 2 or prev is not None or c0 <= s0 or text[c0 - 1] in ":："):
         return  # a colon opens a list: '主要预期目标是：经济增长5%左右' borrows nothing
     back = _previous_clause_object(text, bounds, c0)
-    if back:
+    if back and back[2] not in w["_prefix_set"]:  # '其中，出口2000亿元': 其中 is no object
         d.indicator = back[2] + bare
         d.span_start = back[0]
         d.rule.append("indicator from previous clause" if not bare else "verb with object from previous clause")

@@ -71,6 +71,7 @@ def W() -> dict:
     tail += [(x, "target") for x in ("力争", "确保", "争取")]
     w["_tail"] = sorted(tail, key=lambda x: -len(x[0]))
     w["_prefix"] = sorted(set(w["indicator_strip_prefix"]) | set(region_words()), key=len, reverse=True)
+    w["_prefix_set"] = frozenset(w["_prefix"])
     w["_verbs"] = sorted(w["verb_prefix"], key=len, reverse=True)
     w["_prefix_re"] = re.compile("|".join(w["list_markers_head"] + w["time_prefix_patterns"])
                                  + r"|[、和及与\s(（]+|以及|(?:"

@@ -181,7 +181,8 @@ def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
     if m and m.start() > 0 and len(last) <= len(first) - m.start() + 2:
         # '省属企业营业收入、利润', '案件受理数、案损数': the later ones measure the same subject
         head = first[: m.start()]
-        return [first] + [p if p.startswith(head) else head + p for p in parts[1:]]
+        known = W()["_catalogued"]  # '一般公共预算收入、税收收入': 税收收入 is a name of its own
+        return [first] + [p if p.startswith(head) or p in known else head + p for p in parts[1:]]
     if len(first) >= len(last) + 3:
         # '生产安全事故起数、死亡人数': later conjuncts share the head of the first
         head = first[:-2]

@@ -425,7 +425,10 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("subject of the figure before")
         return
-    if (not bare or bare in W()["generic_indicators"]) and prev is not None:
+    sibling = prev is not None and bare in w["measure_heads"] and bare != prev.indicator \
+        and (m := w["_measure_head_re"].search(prev.indicator)) is not None and m.start() > 0
+    if (not bare or bare in w["generic_indicators"] or sibling) and prev is not None:
+        # '国资委监管企业营收增长5.9%、利润增长5.5%': 利润 of the same subject
         head = prev.subject or prev.indicator
         if bare in w["stock_words"]:  # '新登记经营主体2.5万户，总量达到18万户': the stock
             head = head[len(_verb_head(head)):] or head

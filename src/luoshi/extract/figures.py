@@ -17,7 +17,7 @@ from functools import lru_cache
 
 from ..ingest.normalize import to_simplified_label
 from .filters import not_a_figure
-from .lexicon import W
+from .lexicon import W, trie_alt
 from .places import leading_places, strip_place_verb, whole_place
 from .quantities import Quantity, find_quantities
 
@@ -109,8 +109,7 @@ def _tail_re() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
     kinds = {word: what for word, what in reversed(W()["_tail"])}
     words = [x for x, _ in W()["_tail"]]
     multi = [x for x in words if len(x) > 1 or kinds[x] != "level"]
-    return (re.compile("(?:" + "|".join(map(re.escape, words)) + ")$"),
-            re.compile("(?:" + "|".join(map(re.escape, multi)) + ")$"), kinds)
+    return re.compile(trie_alt(words) + "$"), re.compile(trie_alt(multi) + "$"), kinds
 
 
 def _strip_tail(phrase: str) -> tuple[str, list[str]]:

@@ -14,8 +14,8 @@ def _load(name: str) -> dict:
 
 
 def _alt(words) -> str:
-    """Regex alternation, longest first."""
-    return "|".join(re.escape(w) for w in sorted(set(words), key=len, reverse=True))
+    """Regex alternation, longest first (as a trie: see trie_alt)."""
+    return trie_alt(words)
 
 
 @dataclass(frozen=True)
@@ -43,6 +43,32 @@ def lexicon() -> Lexicon:
 
 
 alt = _alt
+
+
+def trie_alt(words, guards: dict | None = None) -> str:
+    """A regex matching any of ``words``, longest first, written as a trie ('元(?:/(?:月|年))?'):
+    the engine tries one branch per character instead of every word in turn. ``guards`` maps a
+    word to characters that must not follow it (成 not before 为)."""
+    guards = guards or {}
+    trie: dict = {}
+    for w in set(words):
+        node = trie
+        for ch in w:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def emit(node: dict, prefix: str) -> str:
+        alts = [re.escape(ch) + emit(node[ch], prefix + ch) for ch in sorted(k for k in node if k)]
+        end = "" in node
+        guard = f"(?![{re.escape(guards[prefix])}])" if end and prefix in guards else ""
+        if not alts:
+            return guard
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        if not end:
+            return body
+        return f"(?:{body}|{guard})" if guard else f"(?:{body})?"
+
+    return "(?:" + emit(trie, "") + ")"
 
 
 def region_words() -> list[str]:

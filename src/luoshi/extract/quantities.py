@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import alt, lexicon
+from .lexicon import alt, lexicon, trie_alt
 from .numbers import CN_CHARS, parse_arabic, parse_chinese
 
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -33,12 +33,10 @@ class Quantity:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
     u = lexicon().units
-    words = sorted(set(u["points"] + u["percent"] + u["times"] + u["measure"] + u["classifier"]),
-                   key=len, reverse=True)
-    guards = u.get("not_followed_by", {})
+    words = u["points"] + u["percent"] + u["times"] + u["measure"] + u["classifier"]
     # 9成 is a share, 成为 a word: a guarded unit carries its own lookahead
-    unit = "|".join(re.escape(w) + (f"(?![{re.escape(guards[w])}])" if w in guards else "") for w in words)
-    mag = alt(u["magnitudes"])
+    unit = trie_alt(words, u.get("not_followed_by", {}))
+    mag = trie_alt(u["magnitudes"])
     num = f"(?:{ARABIC})"
     # atomic number groups and a lookahead for a unit or magnitude: most numerals in a report
     # (二十大, 2023年, 一批) fail here, inside the regex engine, at no cost to Python

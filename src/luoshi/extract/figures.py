@@ -201,13 +201,14 @@ def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
 
 
 def _qualifier_after(text: str, pos: int, end: int) -> tuple[str | None, int]:
-    rest = text[pos:end]
-    for word, comp in W()["_qa"]:
-        if rest.startswith(word):
-            if word in ("多", "余") and HAN.match(rest[1:2] or "") and rest[1:2] not in "万亿":
-                continue
-            return comp, pos + len(word)
-    return None, pos
+    m = W()["_qa_re"].match(text, pos, end)
+    if m is None:
+        return None, pos
+    word = m.group(0)
+    nxt = text[m.end():min(end, m.end() + 1)]
+    if word in ("多", "余") and HAN.match(nxt) and nxt not in "万亿":
+        return None, pos  # 多 in 多措并举 is no qualifier
+    return W()["_qa_map"][word], m.end()
 
 
 def _qualifier_before(said: list[str]) -> str | None:

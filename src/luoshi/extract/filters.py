@@ -60,9 +60,9 @@ def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clau
         if not (ends and (before.endswith(quals) or q.kind != "magnitude")):
             if not before.endswith(quals) or not ends:
                 return "descriptive magnitude"
-    tail = text[q.start:clause_end]
+    tail = text[q.start:min(clause_end, q.end + 10)]
     for rx in w["_label_re"]:
-        if rx.search(tail[: len(text[q.start:q.end]) + 10]):
+        if rx.search(tail):
             return "label (a named programme)"
     for m in w["_names_re"].finditer(text, max(s0, q.start - 8), min(s1, q.end + 8)):
         if m.start() <= q.start < m.end():

@@ -415,19 +415,19 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("predicate of the figure before")
         return
-    cumulative = w["_cumulative_re"].search(pre) is not None
-    if prev is not None and d.measure == prev.measure == "amount" and prev.q.unit[-1:] == d.q.unit[-1:] \
-            and prev.indicator not in w["generic_indicators"] \
-            and (cumulative and not bare or bare and _starts_with_verb(bare) == bare and "number-first" not in prev.rule):
+    same = prev is not None and d.measure == prev.measure == "amount" and prev.q.unit[-1:] == d.q.unit[-1:] \
+        and prev.indicator not in w["_generic"]
+    cumulative = same and w["_cumulative_re"].search(pre) is not None
+    if same and (cumulative and not bare or bare and _starts_with_verb(bare) == bare and "number-first" not in prev.rule):
         # '新建5G基站1280个，累计建成1.3万个' / '…，累计达到5万个': the same things, counted in total
         subject = prev.indicator[len(_verb_head(prev.indicator)):] or prev.indicator
         d.indicator = (subject + ("累计" if cumulative else "") + bare)[:MAX_TEXT]
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("subject of the figure before")
         return
-    sibling = prev is not None and bare in w["measure_heads"] and bare != prev.indicator \
+    sibling = prev is not None and bare in w["_measure_heads"] and bare != prev.indicator \
         and (m := w["_measure_head_re"].search(prev.indicator)) is not None and m.start() > 0
-    if (not bare or bare in w["generic_indicators"] or sibling) and prev is not None:
+    if (not bare or bare in w["_generic"] or sibling) and prev is not None:
         # '国资委监管企业营收增长5.9%、利润增长5.5%': 利润 of the same subject
         head = prev.subject or prev.indicator
         if bare in w["stock_words"]:  # '新登记经营主体2.5万户，总量达到18万户': the stock
@@ -435,7 +435,7 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         other = W()["counterparts"].get(bare)
         if other and head.endswith(other):  # '…收入增长2.3%、支出超过7000亿元'
             head = head[: -len(other)]
-        elif bare and bare in w["measure_heads"]:  # '粮食播种面积…、产量…': the same subject
+        elif bare and bare in w["_measure_heads"]:  # '粮食播种面积…、产量…': the same subject
             m = w["_measure_head_re"].search(head)
             if m and m.start() > 0:
                 head = head[: m.start()]

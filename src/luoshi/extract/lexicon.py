@@ -108,6 +108,8 @@ def W() -> dict:
     w["_after_stop_re"] = re.compile(_alt(set(stops) | set(predicates)))
     w["_predicate_re"] = re.compile(_alt(predicates))
     w["_attribute_re"] = re.compile(f"(?:{_alt(w['attribute_nouns'])})$")
+    w["_generic"] = frozenset(w["generic_indicators"])
+    w["_measure_heads"] = frozenset(w["measure_heads"])
     w["_qa_re"] = re.compile(_alt(x for x, _ in w["_qa"]))
     w["_qa_map"] = dict(reversed(w["_qa"]))
     w["_category_units"] = tuple(lexicon().units.get("category_units", ()))

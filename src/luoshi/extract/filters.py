@@ -52,7 +52,7 @@ def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clau
                 return "abstract count (方面, 环节…)"
     if q.bare_magnitude or q.kind == "magnitude":
         # 超百个 and 突破3万亿 are figures; 千亿产业集群, 百万千瓦机组 are descriptions
-        quals = tuple(x for x, _ in w["_qb"]) + ("达到", "达", "跨过", "跨越", "跨入", "迈上", "迈过")
+        quals = w["_magnitude_quals"]
         nxt = text[q.end:q.end + 2]
         ends = q.end >= clause_end or not HAN.match(nxt[:1]) or nxt in ("以上", "左右", "大关", "台阶", "规模", "城市")
         if q.kind == "magnitude" and not q.chinese and ends:

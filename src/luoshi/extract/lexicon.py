@@ -108,6 +108,8 @@ def W() -> dict:
     w["_after_stop_re"] = re.compile(_alt(set(stops) | set(predicates)))
     w["_predicate_re"] = re.compile(_alt(predicates))
     w["_attribute_re"] = re.compile(f"(?:{_alt(w['attribute_nouns'])})$")
+    # words before a bare magnitude that make it a figure (突破3万亿, 超百个), not a description
+    w["_magnitude_quals"] = tuple(x for x, _ in w["_qb"]) + ("达到", "达", "跨过", "跨越", "跨入", "迈上", "迈过")
     w["_generic"] = frozenset(w["generic_indicators"])
     w["_measure_heads"] = frozenset(w["measure_heads"])
     w["_qa_re"] = re.compile(_alt(x for x, _ in w["_qa"]))

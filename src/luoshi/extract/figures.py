@@ -185,8 +185,9 @@ def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
         return [first] + [p if p.startswith(head) else head + p for p in parts[1:]]
     out = []
     for p in parts[:-1]:
-        if len(p) < len(last):
-            # a short modifier borrows the head of the last conjunct: 刑事 + (治安)警情
+        if len(p) < len(last) and not (len(p) >= 3 and p[-1] == last[-1]):
+            # a short modifier borrows the head of the last conjunct: 刑事 + (治安)警情;
+            # a name that ends like the last (户厕覆盖率、…处理设施覆盖率) is whole already
             out.append(p + last[len(p):])
         else:
             out.append(p)
@@ -238,6 +239,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         c0, c1 = clause_of(q.start)
         why = not_a_figure(text, q, s0, s1, inq, c1)
         if why is None:
+            quants.extend(_unit_shared_before(text, q, c0))
             quants.append(q)
 
     starts = [q.start for q in quants]  # in order: where the next figure begins
@@ -353,6 +355,22 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
             if d.region is None and sentence_region and not own.search(text, max(s0, d.ind_start - 4), d.ind_start):
                 d.region = sentence_region
     return drafts
+
+
+BARE_LIST = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?、){1,8}$")
+BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _unit_shared_before(text: str, q: Quantity, c0: int) -> list[Quantity]:
+    """'分别提高15、22个百分点': the bare numbers listed before a quantity share its unit."""
+    if text[q.start - 1:q.start] != "、" or q.chinese:
+        return []
+    a = max(c0, q.start - 60)
+    m = BARE_LIST.search(text, a, q.start)
+    if m is None or "分别" not in text[max(c0, m.start() - 12):m.start()]:
+        return []
+    return [Quantity(a0.start(), a0.end(), float(a0.group(0)), q.unit, q.kind, False, False)
+            for a0 in BARE_NUMBER.finditer(text, m.start(), m.end())]
 
 
 def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int, c1: int,

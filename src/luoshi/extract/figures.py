@@ -1,11 +1,13 @@
 """From quantities to figures: read the words around each number of a sentence.
 
 For each sentence the extractor finds the quantities (``quantities.py``), drops the ones that
-are dates, ordinals, names or descriptive magnitudes, and then, clause by clause, reads for each
-remaining number: the indicator (the words before it, or after it for 建设41个特色产业发展优势区),
-the predicate (增长/下降/提高到/控制在…), the qualifier (约, 以上, 左右…), the place named, and
-the role and year from the part of the report and the sentence. Enumerations ("分别增长4.3%和
-7.9%", "新增A 10家、B 20家") give one figure per number with the indicator completed for each.
+are dates, ordinals, names or descriptive magnitudes (``filters.py``), and then, clause by
+clause, reads for each remaining number: the indicator (the words before it, or after it for
+建设41个特色产业发展优势区), the predicate (增长/下降/提高到/控制在…), the qualifier (约, 以上,
+左右…) and the place named (``places.py``). Enumerations ("分别增长4.3%和7.9%", "新增A 10家、
+B 20家") give one figure per number with the indicator completed for each; a number whose
+words name nothing borrows from the figure before, and gaps, shares of a whole and changes are
+named from their neighbours (``naming.py``). Every word list is data (``lexicon.py``).
 """
 
 from __future__ import annotations

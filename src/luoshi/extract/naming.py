@@ -54,22 +54,34 @@ def share_of_whole(d: Draft, prev: Draft | None) -> bool:
         return False
     m = W()["_benchmark_re"].search(d.indicator)
     if m is None:
-        return False
+        if not (d.indicator.startswith("占") and d.indicator.endswith(tuple(W()["share_nouns"]))
+                and prev is not None and not prev.indicator.startswith("占")):
+            return False
+        # '高技术制造业增加值增长9.5%，占规上工业比重达15.2%': the share of the thing before
+        d.subject = prev.subject or prev.indicator
+        d.indicator = (_without_growth_noun(prev.subject or prev.indicator) + d.indicator)[:MAX_TEXT]
+        d.span_start = min(d.span_start, prev.span_start)
+        d.rule.append("share of a whole")
+        return True
     if m.group(1):
         d.indicator = d.indicator[:-1]
     noun = "" if m.group(2) else W()["benchmark_share_noun"]
     if m.start() == 0:
         if prev is None:
             return False
-        head = prev.indicator
-        for growth in W()["growth_nouns"]:
-            head = head.removesuffix(growth)
+        head = _without_growth_noun(prev.indicator)
         d.subject = prev.subject or prev.indicator
         d.indicator = head + d.indicator
         d.span_start = min(d.span_start, prev.span_start)
     d.indicator = (d.indicator + noun)[:MAX_TEXT]
     d.rule.append("share of a whole")
     return True
+
+
+def _without_growth_noun(name: str) -> str:
+    for growth in W()["growth_nouns"]:  # 'X增速…，占…' is a share of X, not of its rate
+        name = name.removesuffix(growth)
+    return name
 
 
 def change_of_level(d: Draft, pre: str) -> None:

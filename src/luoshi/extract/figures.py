@@ -322,7 +322,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                     _resolve_respectively(pending_resp, resp_phrase)
                 pending_resp, resp_phrase = [], None
             if not (q.kind == "points" and gap_indicator(d, prev)) \
-                    and not ("占" in d.indicator and share_of_whole(d, prev)):
+                    and not (("占" in d.indicator or d.indicator[:2] == "贡献") and share_of_whole(d, prev)):
                 _borrow_indicator(d, prev, text, bounds, c0, s0, pre)
             if d.measure == "amount":
                 change_of_level(d, pre)
@@ -389,6 +389,14 @@ def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int
             d.indicator = text[thing[0]:thing[1]] + attr.group(0)
             d.ind_start, d.ind_end = ind_start + attr.start(), thing[1]
             d.rule.append("attribute of the thing after")
+            return max(q_end, thing[1])
+    if q.kind == "percent" and text.startswith("的", q_end) and W()["_contribution_re"].fullmatch(phrase):
+        # '贡献了全国24.1%的增量': the share is of the thing after 的
+        thing = _after_phrase(text, q_end + 1, c1, inq, s0, starts)
+        if thing is not None and thing[1] - thing[0] <= 6:
+            d.indicator = phrase.replace("了", "") + text[thing[0]:thing[1]]
+            d.ind_end = thing[1]
+            d.rule.append("share of the thing after")
             return max(q_end, thing[1])
     after = _after_phrase(text, q_end, c1, inq, s0, starts)
     if after is None:

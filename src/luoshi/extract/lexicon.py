@@ -130,6 +130,7 @@ def W() -> dict:
     w["_bases_re"] = re.compile(_alt(w["comparison_bases"]))
     w["_gap_re"] = re.compile(f"(?:(?P<up>{_alt(w['gap_up'])})|(?P<down>{_alt(w['gap_down'])}))(?=.)")
     w["_gap_cmp_re"] = re.compile("|".join(w["gap_compare_patterns"]))
+    w["_contribution_re"] = re.compile(f"(?:占|贡献)了?(?:{_alt(w['benchmarks'])})")
     w["_benchmark_re"] = re.compile(f"占(?:{_alt(w['benchmarks'])})(的)?(比重|份额|比例)?$")
     catalogue = _load("indicators.json")["indicators"]
     w["_catalogued"] = frozenset(n for ind in catalogue for n in ind["names"])

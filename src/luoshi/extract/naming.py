@@ -50,12 +50,13 @@ def gap_indicator(d: Draft, prev: Draft | None) -> bool:
 def share_of_whole(d: Draft, prev: Draft | None) -> bool:
     """'无人机产量增长39%、占全国9成': a share of the country's (province's…) total is a share
     of the thing named before; its indicator says so (无人机产量占全国比重)."""
-    if d.measure != "share" or "占" not in d.indicator:
+    if d.measure != "share" or "占" not in d.indicator and not d.indicator.startswith("贡献"):
         return False
     m = W()["_benchmark_re"].search(d.indicator)
     if m is None:
-        if not (d.indicator.startswith("占") and d.indicator.endswith(tuple(W()["share_nouns"]))
-                and prev is not None and not prev.indicator.startswith("占")):
+        named = d.indicator.endswith(tuple(W()["share_nouns"])) or "share of the thing after" in d.rule
+        if not (d.indicator.startswith(("占", "贡献")) and named
+                and prev is not None and not prev.indicator.startswith(("占", "贡献"))):
             return False
         # '高技术制造业增加值增长9.5%，占规上工业比重达15.2%': the share of the thing before
         d.subject = prev.subject or prev.indicator

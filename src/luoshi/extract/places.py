@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .. import gazetteer
 from .lexicon import lexicon, region_words  # noqa: F401 (re-exported)
 
 # suffixes that make a named area a region of its own: 辽东绿色经济区, 沈阳都市圈, 金普新区
@@ -23,6 +24,10 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
             for s in ([short] if isinstance(short, str) else short or []):
                 if s and len(s) >= 2 and s not in ambiguous:
                     names.add(s)
+    # every county and district of the country by its full name (歙县, 额尔古纳市, 南山区) — but
+    # not the two-character 区 names that are ordinary words too (城区, 郊区, 矿区)
+    names.update(n for n in gazetteer.county_names()
+                 if n not in ambiguous and not (len(n) == 2 and n.endswith("区")))
     return frozenset(names), frozenset(ambiguous)
 
 

@@ -58,6 +58,8 @@ class Settings:
     rate_pp: float
     amount_relative: float
     qualitative: tuple[dict[str, Any], ...]
+    average_cues: tuple[str, ...] = ("年均",)
+    plan_period: int = 5
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +69,9 @@ def settings() -> Settings:
     tol = raw.get("tolerance", {})
     return Settings(rate_pp=float(tol.get("rate_pp", 0.2)),
                     amount_relative=float(tol.get("amount_relative", 0.02)),
-                    qualitative=tuple(raw.get("qualitative", ())))
+                    qualitative=tuple(raw.get("qualitative", ())),
+                    average_cues=tuple(raw.get("goals", {}).get("average_cues", ("年均",))),
+                    plan_period=int(raw.get("goals", {}).get("plan_period", 5)))
 
 
 def fmt(x: float | Fraction) -> str:

@@ -58,6 +58,12 @@ def region_names(region: str) -> list[str]:
     return sorted({key, region.strip(), *(short for short, full in _full_names().items() if full == key)})
 
 
+def is_period_result(f: Any) -> bool:
+    """A growth figure averaged over several years (十四五 年均增长5.2%): it neither is an annual
+    target nor judges one (verdicts.toml ``[goals] average_cues``)."""
+    return f.measure == "growth" and any(c in (f.text or "") for c in link.settings().average_cues)
+
+
 _COLUMNS = tuple(c.name for c in ReportFigure.__table__.columns)
 
 
@@ -211,7 +217,7 @@ def _compare(session: Session, *, indicator: str | None, region: str | None, yea
                and (region is None or region_key(f.region) == region_key(region))]
     actual_rows = [f for role in ("actual", "estimate")
                    for f in _figures(session, canonical=indicator, region=region, year=year, role=role)
-                   if f.canonical]
+                   if f.canonical and not is_period_result(f)]
     reports = _Reports(session)
     reports.need({f.report_id for f in targets} | {f.report_id for f in actual_rows})
     by_key: dict[tuple, list[FigureRow]] = {}
@@ -343,7 +349,9 @@ def narrowing(session: Session) -> Narrowing:
     return _NARROWING.get(engine(session), "narrowing", library_stamp(session), load)
 
 
-def across_regions(session: Session, *, indicator: str, year: int) -> list[Comparison]:
-    """One indicator's targets for one year in every region of the library, with verdicts."""
-    rows = compare(session, indicator=indicator, year=year)
-    return sorted(rows, key=lambda c: (region_key(c.region), c.target_source.start))
+def across_regions(session: Session, *, indicator: str, year: int, measure: str | None = None,
+                   sort: str = "region") -> list[Any]:
+    """One indicator's annual targets for one year, one row per region (``services.across``)."""
+    from .across import across_regions as rows
+
+    return rows(session, indicator=indicator, year=year, measure=measure, sort=sort)

@@ -50,8 +50,8 @@ def table(rows: list[Comparison]) -> str:
     lines = ["\t".join(head)]
     for c in rows:
         actual = f"{_num(c.actual_value)}{c.actual_unit or ''}" if c.actual_value is not None else "—"
-        if c.measure == "rule" and "; " in c.rule:
-            actual = c.rule.rsplit("; ", 1)[1]  # the numbers the rule compared
+        if c.measure == "rule" and "；" in c.rule and "%" in c.rule.rsplit("；", 1)[1]:
+            actual = c.rule.rsplit("；", 1)[1]  # the numbers the rule compared
         gap = f"{c.gap:+g}{c.gap_unit}" if c.gap is not None else ""
         src = c.actual_source.doc if c.actual_source else ""
         ind = c.indicator

@@ -64,13 +64,10 @@ def _actual_text(c: Comparison) -> str:
 
 
 def rule_numbers(rule: str) -> str:
-    """The numbers a qualitative rule compared, with the indicators' Chinese names:
-    'disposable_income 4.9% vs gdp 5.1%' → '居民人均可支配收入 4.9%，地区生产总值 5.1%'."""
-    m = re.search(r";\s*([a-z_]+) (-?[\d.]+%?) vs ([a-z_]+) (-?[\d.]+%?)\s*$", rule or "")
-    if not m:
-        return ""
-    name = lambda i: getattr(indicator_info(i), "zh", "") or i  # noqa: E731
-    return f"{name(m.group(1))} {m.group(2)}，{name(m.group(3))} {m.group(4)}"
+    """The numbers a qualitative rule compared, as its reason ends:
+    '…；居民人均可支配收入 4.9%，地区生产总值 5.1%' → '居民人均可支配收入 4.9%，地区生产总值 5.1%'."""
+    tail = (rule or "").rsplit("；", 1)
+    return tail[1] if len(tail) == 2 and "%" in tail[1] else ""
 
 
 def _gap_text(c: Comparison) -> str:

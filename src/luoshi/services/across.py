@@ -134,7 +134,8 @@ def across_regions(session: Session, *, indicator: str, year: int, measure: str 
                         target_comparator=chosen.target_comparator,
                         target=target_text(chosen.target_value, chosen.target_value_max, chosen.target_unit,
                                            chosen.target_comparator),
-                        sources=[chosen.target_source, *(c.target_source for c in rest if _key(c) == _key(chosen))],
+                        sources=[chosen.target_source, *chosen.other_sources,
+                                 *(x for c in rest if _key(c) == _key(chosen) for x in (c.target_source, *c.other_sources))],
                         other_targets=[c.target_source for c in rest if _key(c) != _key(chosen)])
         _fill_prev(row, prev_by_region.get(region), prev_actuals.get(region), reports)
         out.append(row)

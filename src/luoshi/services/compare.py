@@ -14,6 +14,7 @@ at import (table ``qualitative_targets``), not by reading their texts again.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -182,6 +183,8 @@ class Comparison:
     target_source: Source
     actual_source: Source | None
     other_actuals: list[Source] = field(default_factory=list)
+    # the same target stated elsewhere (again in the report's tasks, in its 分工方案 …)
+    other_sources: list[Source] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -222,29 +225,53 @@ def _compare(session: Session, *, indicator: str | None, region: str | None, yea
     reports.need({f.report_id for f in targets} | {f.report_id for f in actual_rows})
     by_key: dict[tuple, list[FigureRow]] = {}
     for f in actual_rows:
-        by_key.setdefault((f.canonical, f.measure, region_key(f.region), f.year), []).append(f)
+        by_key.setdefault((f.canonical, f.measure, region_key(f.region or reports[f.report_id].region), f.year),
+                          []).append(f)
     out: list[Comparison] = []
-    for t in targets:
+    for t, also in _stated_once(targets, reports):
         rep = reports[t.report_id]
-        cands = [a for a in by_key.get((t.canonical, t.measure, region_key(t.region), t.year), [])
+        place = t.region or rep.region
+        cands = [a for a in by_key.get((t.canonical, t.measure, region_key(place), t.year), [])
                  if a.report_id != t.report_id]
         chosen, others = _pick(cands, reports)
         target_fig = t.to_figure()
         verdict = link.judge(target_fig, chosen.to_figure() if chosen else None, tolerance=tolerance)
         out.append(Comparison(
-            indicator=t.indicator, canonical=t.canonical, region=t.region, year=t.year,
+            indicator=t.indicator, canonical=t.canonical, region=place, year=t.year,
             measure=t.measure, target_value=t.value, target_value_max=t.value_max,
             target_unit=t.unit, target_comparator=t.comparator,
             actual_value=chosen.value if chosen else None, actual_unit=chosen.unit if chosen else None,
             verdict=verdict.verdict, gap=verdict.gap, gap_unit=verdict.gap_unit, rule=verdict.rule,
             target_source=_source(t, rep),
             actual_source=_source(chosen, reports[chosen.report_id]) if chosen else None,
-            other_actuals=[_source(o, reports[o.report_id]) for o in others]))
+            other_actuals=[_source(o, reports[o.report_id]) for o in others],
+            other_sources=[_source(o, reports[o.report_id]) for o in also]))
     if indicator is None:
         out.extend(_qualitative(session, actual_rows, region=region, year=year))
     out.sort(key=lambda c: (c.year or 0, region_key(c.region), c.target_source.report_id,
                             c.target_source.start))
     return out
+
+
+# which statement of a target stated in several documents leads: the report people adopted
+# first, then the documents that carry it out
+TARGET_RANK = {"work_report": 3, "division": 2, "plan_execution": 1}
+
+
+def _stated_once(targets: list[FigureRow], reports: _Reports) -> list[tuple[FigureRow, list[FigureRow]]]:
+    """One target for every (place, indicator, measure, year, value, bound, comparator, unit):
+    the same target stated twice in a report (主要预期目标, then its tasks) or again in its
+    分工方案 is one target with every source, led by the work report's first statement.
+    Returns (the leading statement, the others) pairs."""
+    groups: dict[tuple, list[FigureRow]] = {}
+    for t in targets:
+        place = region_key(t.region or reports[t.report_id].region)
+        groups.setdefault((place, t.canonical, t.measure, t.year, t.value, t.value_max, t.comparator, t.unit),
+                          []).append(t)
+    for group in groups.values():
+        group.sort(key=lambda t: (-TARGET_RANK.get(reports[t.report_id].kind or "", 0),
+                                  reports[t.report_id].date or dt.date.max, t.report_id, t.start))
+    return [(g[0], g[1:]) for g in groups.values()]
 
 
 def _pick(cands: list[FigureRow], reports: dict[int, Report]) -> tuple[FigureRow | None, list[FigureRow]]:

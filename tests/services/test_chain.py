@@ -15,6 +15,7 @@ DIVISION_2025 = """2025年《政府工作报告》重点工作分工方案
 1．地区生产总值增长5%以上。（牵头单位：省发展改革委；责任单位：省统计局）
 2．一般公共预算收入增长4%。（牵头单位：省财政厅；责任单位：省税务局）
 3．城镇新增就业47万人左右。（牵头单位：省人力资源社会保障厅）
+4．居民收入增长和经济增长同步。（牵头单位：省统计局）
 """
 REPORT_2025 = """2025年辽宁省政府工作报告
 ——2025年1月15日在辽宁省第十四届人民代表大会第三次会议上
@@ -22,7 +23,7 @@ REPORT_2025 = """2025年辽宁省政府工作报告
 　　一、2024年工作回顾
 　　过去一年，全省地区生产总值增长5.1%。
 　　二、2025年工作安排
-　　今年全省经济社会发展的主要预期目标是：地区生产总值增长5%以上，一般公共预算收入增长4%，城镇新增就业47万人左右。
+　　今年全省经济社会发展的主要预期目标是：地区生产总值增长5%以上，一般公共预算收入增长4%，城镇新增就业47万人左右，居民收入增长和经济增长同步。
 """
 REPORT_2026 = """2026年辽宁省政府工作报告
 ——2026年1月20日在辽宁省第十四届人民代表大会第四次会议上
@@ -75,6 +76,10 @@ def test_stated_in_two_documents_shows_once(sessions, tmp_path):
     assert rows[0].target_source.doc == "ln-2025"  # the report leads, its 分工方案 follows
     assert [x.doc for x in rows[0].other_sources] == ["ln-2025-division"]
     assert [(r.region, [x.doc for x in r.sources]) for r in across] == [("辽宁省", ["ln-2025", "ln-2025-division"])]
+    with sessions() as s:
+        income = [c for c in compare(s, year=2025, region="辽宁省") if c.measure == "rule"]
+    assert [(c.target_source.doc, [x.doc for x in c.other_sources]) for c in income] == \
+        [("ln-2025", ["ln-2025-division"])]
 
 
 def test_the_more_official_actual_wins(sessions, tmp_path):

@@ -310,6 +310,7 @@ def _qualitative(session: Session, actual_rows: list[FigureRow], *, region: str 
             if region is None or region_key(r.region) == region_key(region)]
     found_by = _qualitative_targets(session, reps)
     out: list[Comparison] = []
+    same: dict[tuple, list[Comparison]] = {}
     by_place: dict[tuple[int | None, str], list[FigureRow]] = {}
     for a in actual_rows:
         by_place.setdefault((a.year, region_key(a.region)), []).append(a)
@@ -325,12 +326,16 @@ def _qualitative(session: Session, actual_rows: list[FigureRow], *, region: str 
             if v is None:
                 continue
             src = Source(r.id, r.doc, r.title, r.kind, qt.start, qt.end, qt.text, 0.0, "", "target")
-            out.append(Comparison(
+            same.setdefault((region_key(r.region), r.plan_year, text), []).append(Comparison(
                 indicator=qt.text, canonical=qt.rule_id, region=r.region, year=r.plan_year,
                 measure="rule", target_value=None, target_value_max=None, target_unit="",
                 target_comparator="rule", actual_value=None, actual_unit=None,
                 verdict=v.verdict, gap=v.gap, gap_unit=v.gap_unit, rule=v.rule,
                 target_source=src, actual_source=None))
+    for group in same.values():  # the report's sentence again in its 分工方案: once, with both sources
+        group.sort(key=lambda c: -TARGET_RANK.get(c.target_source.kind or "", 0))
+        group[0].other_sources = [c.target_source for c in group[1:]]
+        out.append(group[0])
     return out
 
 

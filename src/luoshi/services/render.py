@@ -14,7 +14,7 @@ COMPARATOR_ZH = {"eq": "", "approx": "左右", "ge": "以上", "gt": "超过", "
 FLAT = ["indicator", "canonical", "region", "year", "measure", "target_value", "target_value_max",
         "target_unit", "target_comparator", "actual_value", "actual_unit", "verdict", "gap",
         "gap_unit", "rule", "target_doc", "target_text", "target_start", "target_end",
-        "actual_doc", "actual_text", "actual_start", "actual_end", "other_actuals"]
+        "actual_doc", "actual_text", "actual_start", "actual_end", "other_actuals", "other_sources"]
 
 
 def _num(x: float | None) -> str:
@@ -36,6 +36,7 @@ def flat(c: Comparison) -> dict:
         "actual_doc": a.doc if a else None, "actual_text": a.text if a else None,
         "actual_start": a.start if a else None, "actual_end": a.end if a else None,
         "other_actuals": "; ".join(f"{o.doc}: {o.text}" for o in c.other_actuals),
+        "other_sources": "; ".join(f"{o.doc}: {o.text}" for o in c.other_sources),
     }
 
 

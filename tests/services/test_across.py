@@ -101,4 +101,5 @@ def test_five_year_goal_judged_year_by_year(library, tmp_path):
         urban = next(g for g in goals(s, region="辽宁省") if g.canonical == "urbanisation_rate")
     assert [a.year for a in gdp.actuals] == [2026, 2027]
     assert (gdp.so_far, gdp.status) == (5.1, "on_track")  # (1.046 × 1.056)^½ − 1 = 5.1%
+    assert gdp.needed == 4.93 and "余下3年须年均增长4.93%" in gdp.reason  # (1.05^5 / (1.046 × 1.056))^⅓ − 1
     assert urban.status == "reached"

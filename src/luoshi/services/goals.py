@@ -65,6 +65,7 @@ class Goal:
     sources: list[Source]
     actuals: list[YearActual] = field(default_factory=list)
     so_far: float | None = None  # the average growth so far, or the latest value
+    needed: float | None = None  # 年均 goal: the average growth the remaining years need to meet it
     status: str = NO_DATA
     reason: str = ""  # in Chinese, for people
 
@@ -160,6 +161,11 @@ def _judge(session: Session, reports: _Reports, goal: Goal, target: FigureRow) -
         years = f"{run[0].year}年" if len(run) == 1 else f"{run[0].year}—{run[-1].year}年"
         goal.reason = (f"{years}平均增长{fmt(goal.so_far)}%，目标年均{target_text(goal.target_value, goal.target_value_max, '%', goal.target_comparator)}"
                        f"：{STATUS_ZH[goal.status]}。")
+        left = goal.end_year - run[-1].year
+        if left > 0 and goal.target_unit == "%":
+            whole = (1 + goal.target_value / 100) ** (goal.end_year - goal.start_year + 1)
+            goal.needed = round(((whole / float(prod)) ** (1 / left) - 1) * 100, 2)
+            goal.reason += f"余下{left}年须年均增长{fmt(goal.needed)}%。"
         return
     if not acts:
         goal.reason = f"尚无{goal.start_year}年以来的实际数。"

@@ -164,7 +164,7 @@ GOAL_COLUMNS = [
     ("目标", lambda g: g.target), ("目标值", lambda g: g.target_value), ("目标上限", lambda g: g.target_value_max),
     ("单位", lambda g: g.target_unit),
     ("已有实际数", lambda g: "，".join(f"{a.year}年{_num(a.value)}{a.unit}" for a in g.actuals)),
-    ("进度", lambda g: _goal_status(g)), ("说明", lambda g: g.reason),
+    ("进度", lambda g: _goal_status(g)), ("余下年份须年均增长", lambda g: g.needed), ("说明", lambda g: g.reason),
     ("目标出处", lambda g: "；".join(f"{s.title or s.doc}：{s.text}" for s in g.sources)),
 ]
 
@@ -189,5 +189,5 @@ def render_goals(rows: list, fmt: str) -> str | bytes:
         return buf.getvalue()
     if fmt == "xlsx":
         return _sheet("规划目标", heads, body)
-    keep = (0, 1, 2, 3, 7, 8)
+    keep = (0, 1, 2, 3, 7, 8)  # 地区 指标 规划期 目标 已有实际数 进度
     return "\n".join("\t".join(str(row[i]) for i in keep) for row in [heads, *body]) + "\n"

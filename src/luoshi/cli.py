@@ -226,10 +226,14 @@ if __name__ == "__main__":  # pragma: no cover
               help="With --across-regions: the measure [default: the indicator's headline measure].")
 @click.option("--sort", type=click.Choice(["region", "target", "prev_actual"]), default="region", show_default=True,
               help="With --across-regions: the order of the rows.")
+@click.option("--within", metavar="R", help="With --across-regions: only places inside R (all cities of 辽宁省).")
+@click.option("--level", type=click.Choice(["province", "city", "county"]),
+              help="With --across-regions: only places of this level (all provinces).")
 @click.option("--goals", is_flag=True, help="Multi-year goals (十五五…) and how they stand, apart from annual targets.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "xlsx"]), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file (required for xlsx).")
-def compare_cmd(db_url, indicator, region, year, across_regions, measure, sort, goals, fmt, out) -> None:
+def compare_cmd(db_url, indicator, region, year, across_regions, measure, sort, within, level, goals, fmt,
+                out) -> None:
     """Targets against actuals: target, actual, verdict, gap and the sources of both numbers."""
     from . import store
     from .services.compare import across_regions as across, compare
@@ -249,7 +253,8 @@ def compare_cmd(db_url, indicator, region, year, across_regions, measure, sort, 
     try:
         with sessions() as session:
             if across_regions:
-                rows = across(session, indicator=indicator, year=year, measure=measure, sort=sort)
+                rows = across(session, indicator=indicator, year=year, measure=measure, sort=sort, within=within,
+                              level=level)
             elif goals:
                 rows = multi_year(session, indicator=indicator, region=region, year=year)
             else:

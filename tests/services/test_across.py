@@ -103,3 +103,24 @@ def test_five_year_goal_judged_year_by_year(library, tmp_path):
     assert (gdp.so_far, gdp.status) == (5.1, "on_track")  # (1.046 × 1.056)^½ − 1 = 5.1%
     assert gdp.needed == 4.93 and "余下3年须年均增长4.93%" in gdp.reason  # (1.05^5 / (1.046 × 1.056))^⅓ − 1
     assert urban.status == "reached"
+
+
+SY_2026 = """2026年沈阳市政府工作报告
+——2026年1月10日在沈阳市第十七届人民代表大会第五次会议上
+市长 李四
+各位代表：
+　　一、2025年工作回顾
+　　过去一年，全市地区生产总值增长5.8%。
+　　二、2026年工作安排
+　　今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右。
+"""
+
+
+@pytest.mark.parametrize("within,level,regions", [
+    (None, None, ["辽宁省", "沈阳市", "吉林省"]), (None, "province", ["辽宁省", "吉林省"]),
+    ("辽宁省", None, ["沈阳市"]), ("辽宁", "city", ["沈阳市"]), ("吉林省", None, [])])
+def test_all_provinces_or_the_cities_of_one(library, tmp_path, within, level, regions):
+    _import(library, tmp_path, "sy-2026", SY_2026)
+    with library() as s:
+        rows = across_regions(s, indicator="gdp", year=2026, within=within, level=level)
+    assert [r.region for r in rows] == regions

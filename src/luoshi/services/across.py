@@ -108,9 +108,31 @@ def _region(c: Comparison, reports: _Reports) -> str:
     return region_key(c.region or reports[c.target_source.report_id].region) or "—"
 
 
+def in_scope(region: str, *, within: str | None = None, level: str | None = None) -> bool:
+    """Whether a place is of ``level`` (province, city, county — a district counts as a county)
+    and inside ``within`` (a province or a city; not the place itself), by the gazetteer."""
+    if within is None and level is None:
+        return True
+    from .. import gazetteer
+
+    d = gazetteer.resolve(region)
+    if d is None:
+        return False
+    if level is not None and (d.level if d.level != "district" else "county") != level:
+        return False
+    if within is not None:
+        w = gazetteer.resolve(within)
+        if w is None or d.code == w.code or w.level not in ("province", "city"):
+            return False
+        return d.code.startswith(w.code[:2] if w.level == "province" else w.code[:4])
+    return True
+
+
 def across_regions(session: Session, *, indicator: str, year: int, measure: str | None = None,
-                   sort: str = "region") -> list[RegionRow]:
-    """Each region's annual ``indicator`` target of ``year`` (see the module docstring)."""
+                   sort: str = "region", within: str | None = None, level: str | None = None) -> list[RegionRow]:
+    """Each region's annual ``indicator`` target of ``year`` (see the module docstring): every
+    region of the library, or those of a ``level`` (all provinces) and/or ``within`` a place
+    (all cities of a province)."""
     measure = measure or headline_measure(indicator)
     reports = _Reports(session)
     now = [c for c in compare(session, indicator=indicator, year=year) if c.measure == measure]
@@ -126,6 +148,8 @@ def across_regions(session: Session, *, indicator: str, year: int, measure: str 
     prev_actuals = _actuals(session, reports, indicator, measure, year - 1)
     out = []
     for region, group in by_region.items():
+        if not in_scope(region, within=within, level=level):
+            continue
         chosen, rest = _choose(group, reports)
         row = RegionRow(region=region, canonical=indicator,
                         indicator=getattr(link.indicator(indicator), "zh", "") or chosen.indicator,

@@ -382,8 +382,8 @@ def narrowing(session: Session) -> Narrowing:
 
 
 def across_regions(session: Session, *, indicator: str, year: int, measure: str | None = None,
-                   sort: str = "region") -> list[Any]:
+                   sort: str = "region", within: str | None = None, level: str | None = None) -> list[Any]:
     """One indicator's annual targets for one year, one row per region (``services.across``)."""
     from .across import across_regions as rows
 
-    return rows(session, indicator=indicator, year=year, measure=measure, sort=sort)
+    return rows(session, indicator=indicator, year=year, measure=measure, sort=sort, within=within, level=level)

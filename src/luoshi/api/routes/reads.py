@@ -43,6 +43,8 @@ def get_compare(indicator: str | None = None, region: str | None = None, year: D
                 across_regions: bool = False, goals: bool = False,
                 measure: Literal["growth", "amount", "share", "pp"] | None = None,
                 sort: Literal["region", "target", "prev_actual"] = "region",
+                within: str | None = Query(None, description="across_regions: only places inside this one"),
+                level: Literal["province", "city", "county"] | None = None,
                 format: Literal["json", "csv", "xlsx"] = "json",
                 limit: int | None = Query(None, ge=1, le=10000, description="JSON: at most this many rows "
                                           "(a library of 2,000 reports holds ~36,000 targets); all when absent"),
@@ -60,7 +62,8 @@ def get_compare(indicator: str | None = None, region: str | None = None, year: D
     if across_regions and goals:
         raise ApiError(422, "invalid", "across_regions 与 goals 是两张表，请只选一个")
     if across_regions:
-        rows: list[Any] = across(s, indicator=indicator, year=year, measure=measure, sort=sort)
+        rows: list[Any] = across(s, indicator=indicator, year=year, measure=measure, sort=sort, within=within,
+                                 level=level)
         render, name = R.render_regions, "regions"
     elif goals:
         rows, render, name = multi_year(s, indicator=indicator, region=region, year=year), R.render_goals, "goals"

@@ -29,13 +29,28 @@ class RegionsPage:
     goal_chart: Any = None
     status_zh: dict[str, str] = field(default_factory=lambda: dict(STATUS_ZH))
     status_def: dict[str, str] = field(default_factory=lambda: dict(STATUS_DEF))
+    scope: str = ""  # "" every place; "province" the provinces; a place: the places inside it
+    scopes: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
 
     def query(self, **change: Any) -> str:
-        return query_string({"indicator": self.indicator, "year": self.year or "", "sort": self.sort, **change})
+        return query_string({"indicator": self.indicator, "year": self.year or "", "sort": self.sort,
+                             "scope": self.scope, **change})
+
+
+def _scopes(regions: list[str]) -> list[tuple[str, str]]:
+    """全部地区, 各省（区、市）, and 'places inside X' for each province or city of the library."""
+    from ... import gazetteer
+
+    out = [("", "全部地区"), ("province", "各省（区、市）")]
+    for r in regions:
+        d = gazetteer.resolve(r)
+        if d is not None and d.level in ("province", "city"):
+            out.append((r, f"{r}所辖各地"))
+    return out
 
 
 def regions_page(s: Session, *, indicator: str = "", year: int | None = None, sort: str = "region",
-                 today: dt.date | None = None) -> RegionsPage:
+                 scope: str = "", today: dt.date | None = None) -> RegionsPage:
     """With no choice given: GDP (or the first indicator) and the newest year with targets."""
     narrow = narrowing(s)
     ids = [i for i, _ in narrow.indicators]
@@ -44,7 +59,11 @@ def regions_page(s: Session, *, indicator: str = "", year: int | None = None, so
     annual = [y for y in narrow.years if y <= this_year + 1]
     year = year if year in narrow.years else (annual[0] if annual else (narrow.years[-1] if narrow.years else None))
     sort = sort if sort in SORTS else "region"
-    rows = across_regions(s, indicator=indicator, year=year, sort=sort) if indicator and year else []
+    scopes = _scopes(narrow.regions)
+    scope = scope if scope in {v for v, _ in scopes} else ""
+    within, level = (None, "province") if scope == "province" else ((scope or None), None)
+    rows = across_regions(s, indicator=indicator, year=year, sort=sort, within=within, level=level) \
+        if indicator and year else []
     chart = None
     if rows:
         unit = rows[0].target_unit
@@ -54,4 +73,9 @@ def regions_page(s: Session, *, indicator: str = "", year: int | None = None, so
         chart = bars(groups, title=f"{rows[0].indicator} {year}年目标（各地区）", unit=unit,
                      width=max(640, 56 * len(rows) + 60))
     gs = goals(s, indicator=indicator or None, year=year) if indicator and year else []
-    return RegionsPage(narrow.indicators, narrow.years, indicator, year, sort, rows, chart, gs)
+    if within or level:
+        from ...services.across import in_scope
+
+        gs = [g for g in gs if in_scope(g.region, within=within, level=level)]
+    return RegionsPage(narrow.indicators, narrow.years, indicator, year, sort, rows, chart, gs,
+                       scope=scope, scopes=scopes)

@@ -34,6 +34,13 @@ class ComparePage:
     page: int = 1
     pages: int = 1
 
+    @staticmethod
+    def target(r: Comparison) -> str:
+        """A target as the report writes it (5%左右, 4.5%—5%, 500亿元以上, 超过500亿元)."""
+        from ...services.across import target_text
+
+        return target_text(r.target_value, r.target_value_max, r.target_unit, r.target_comparator)
+
     def query(self, **change: Any) -> str:
         """This page's filters as a query string, with ``change`` applied (for the pager)."""
         return query_string({"indicator": self.indicator, "region": self.region,

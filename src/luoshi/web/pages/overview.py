@@ -48,11 +48,12 @@ def _main_node(s: Session, report_id: int) -> ReportNode | None:
 
 
 def _target_text(c: Comparison) -> str:
+    from ...services.across import target_text
+
     if c.target_comparator == "rule":
         return "定性目标"
-    v = num(c.target_value) + (f"–{num(c.target_value_max)}" if c.target_value_max is not None else "")
-    return f"{L.MEASURE_ZH.get(c.measure, '') if c.measure == 'growth' else ''}{v}{c.target_unit}" \
-           f"{L.COMPARATOR_ZH.get(c.target_comparator, '')}"
+    return f"{L.MEASURE_ZH.get(c.measure, '') if c.measure == 'growth' else ''}" \
+           f"{target_text(c.target_value, c.target_value_max, c.target_unit, c.target_comparator)}"
 
 
 def _actual_text(c: Comparison) -> str:

@@ -21,6 +21,7 @@ LN_2025 = HEAD + """　　一、2024年工作回顾
 　　今年全省经济社会发展的主要预期目标是：地区生产总值增长5%以上，一般公共预算收入增长4%，城镇新增就业47万人左右。
 """
 LN_2026 = HEAD + """　　一、2025年工作回顾
+　　这五年，民生福祉持续增进，城镇新增就业230万人。
 　　过去一年，全省地区生产总值增长5.6%，一般公共预算收入增长0.4%，城镇新增就业48万人。“十四五”时期，全省地区生产总值年均增长4.9%。
 　　二、“十五五”时期的主要目标
 　　“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右，常住人口城镇化率达到75%。
@@ -71,6 +72,11 @@ def test_other_indicators_and_sorting(library):
         jobs = across_regions(s, indicator="urban_new_jobs", year=2025)
         by_target = across_regions(s, indicator="gdp", year=2026, sort="target")
     assert [(r.region, r.target, r.prev_target) for r in jobs] == [("辽宁省", "47万人左右", None)]
+    with library() as s:
+        jobs26 = across_regions(s, indicator="urban_new_jobs", year=2026)
+    # 230万人 is five years' jobs ("这五年，…" in a report reviewing 十四五's last year), not 2025's
+    assert [(r.region, r.target, r.prev_target, r.prev_actual_value, r.prev_verdict) for r in jobs26] == \
+        [("辽宁省", "46万人", "47万人左右", 48, "met"), ("吉林省", "22万人", None, None, None)]
     assert [r.region for r in by_target] == ["吉林省", "辽宁省"]  # 5.5 before 5
 
 

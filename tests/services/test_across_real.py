@@ -55,6 +55,11 @@ def test_last_year_actual_is_an_annual_one(real_db):
     with sessions() as s:
         bj = next(r for r in across_regions(s, indicator="gdp", year=2026) if r.region == "北京市")
     assert (bj.prev_actual_value, bj.prev_actual_unit) == (5.4, "%") and "年均" not in bj.prev_actual_source.text
+    with sessions() as s:
+        jobs = {r.region: r.prev_actual_value for r in across_regions(s, indicator="urban_new_jobs", year=2026)}
+    # five years' jobs (这五年/五年来 … 城镇新增就业452万人) are not 2025's: 江苏 141万 in 2025, not 690万 in 十四五
+    assert (jobs["江苏省"], jobs["四川省"], jobs["福建省"], jobs["吉林省"]) == (141, 107, 54.58, 22.89)
+    assert jobs["河北省"] is None and jobs["内蒙古自治区"] is None
 
 
 def test_cli_jsonl_and_goals_apart(real_db):

@@ -59,6 +59,7 @@ class Settings:
     amount_relative: float
     qualitative: tuple[dict[str, Any], ...]
     average_cues: tuple[str, ...] = ("年均",)
+    period_context: tuple[str, ...] = ()
     measure_zh: dict[str, str] = field(default_factory=dict, hash=False)
     plan_period: int = 5
 
@@ -73,6 +74,7 @@ def settings() -> Settings:
                     qualitative=tuple(raw.get("qualitative", ())),
                     average_cues=tuple(raw.get("goals", {}).get("average_cues", ("年均",))),
                     plan_period=int(raw.get("goals", {}).get("plan_period", 5)),
+                    period_context=tuple(raw.get("goals", {}).get("period_context", ())),
                     measure_zh=dict(raw.get("measure_zh", {})))
 
 

@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 from .. import link
 from ..link.verdicts import fmt
 from .compare import (Comparison, FigureRow, Source, _figures, _pick, _Reports, _source, compare,
-                      is_period_result, region_key)
+                      is_period_result, period_results, region_key)
 
 COMPARATOR_PREFIX = {"gt": "超过", "lt": "低于"}
 COMPARATOR_SUFFIX = {"approx": "左右", "ge": "以上", "le": "以内"}
@@ -171,7 +171,8 @@ def _actuals(session: Session, reports: _Reports, indicator: str, measure: str |
     """The preferred actual of ``year`` per region (for a region without last year's target)."""
     rows = [f for role in ("actual", "estimate") for f in _figures(session, canonical=indicator, year=year, role=role)
             if f.measure == measure and not is_period_result(f)]
-    reports.need({f.report_id for f in rows})
+    periods = period_results(session, rows, reports)
+    rows = [f for f in rows if f.id not in periods]
     by: dict[str, list[FigureRow]] = {}
     for f in rows:
         by.setdefault(region_key(f.region or reports[f.report_id].region), []).append(f)

@@ -25,7 +25,7 @@ from sqlalchemy import Text, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, defer
 
 from .. import link
-from ..store import QualitativeTargetRow, Report, ReportFigure
+from ..store import QualitativeTargetRow, Report, ReportFigure, ReportNode
 from .readcache import StampedCache, engine, library_stamp, reads_committed
 
 @lru_cache(maxsize=1)
@@ -63,6 +63,34 @@ def is_period_result(f: Any) -> bool:
     """A growth figure averaged over several years (十四五 年均增长5.2%): it neither is an annual
     target nor judges one (verdicts.toml ``[goals] average_cues``)."""
     return f.measure == "growth" and any(c in (f.text or "") for c in link.settings().average_cues)
+
+
+def period_results(session: Session, rows: list[Any], reports: "_Reports") -> set[int]:
+    """Ids of the actuals in ``rows`` that are a plan period's results, not their year's: in a
+    report reviewing a plan's last year, those whose paragraph says so before them ("这五年，…
+    城镇新增就业452万人"; verdicts.toml ``[goals] period_context``). Reads the paragraphs' starts and
+    the texts of those reports only (a fifth of the library at most)."""
+    n = link.settings().plan_period
+    reports.need({f.report_id for f in rows})
+    gated = [f for f in rows if f.node_id is not None and _reviews_period_end(reports[f.report_id], n)]
+    if not gated:
+        return set()
+    starts: dict[int, int] = {}
+    texts: dict[int, str] = {}
+    node_ids = sorted({f.node_id for f in gated})
+    report_ids = sorted({f.report_id for f in gated})
+    for chunk in (node_ids[i:i + 900] for i in range(0, len(node_ids), 900)):
+        starts.update(session.execute(select(ReportNode.id, ReportNode.start).where(ReportNode.id.in_(chunk))).all())
+    for chunk in (report_ids[i:i + 900] for i in range(0, len(report_ids), 900)):
+        texts.update(session.execute(select(Report.id, Report.original).where(Report.id.in_(chunk))).all())
+    cues = link.settings().period_context
+    return {f.id for f in gated if f.node_id in starts
+            and any(c in texts[f.report_id][starts[f.node_id]:f.start] for c in cues)}
+
+
+def _reviews_period_end(r: Report, n: int) -> bool:
+    reviewed = r.review_year or (r.plan_year - 1 if r.plan_year else None)
+    return reviewed is not None and reviewed % n == 0
 
 
 _COLUMNS = tuple(c.name for c in ReportFigure.__table__.columns)
@@ -223,6 +251,8 @@ def _compare(session: Session, *, indicator: str | None, region: str | None, yea
                    if f.canonical and not is_period_result(f)]
     reports = _Reports(session)
     reports.need({f.report_id for f in targets} | {f.report_id for f in actual_rows})
+    periods = period_results(session, actual_rows, reports)
+    actual_rows = [f for f in actual_rows if f.id not in periods]
     by_key: dict[tuple, list[FigureRow]] = {}
     for f in actual_rows:
         by_key.setdefault((f.canonical, f.measure, region_key(f.region or reports[f.report_id].region), f.year),

@@ -27,7 +27,8 @@ from sqlalchemy.orm import Session
 from .. import link
 from ..link.verdicts import MET, RATE_UNITS, fmt
 from .across import region_order, target_text
-from .compare import FigureRow, Source, _figures, _pick, _Reports, _source, is_period_result, region_key
+from .compare import (FigureRow, Source, _figures, _pick, _Reports, _source, is_period_result, period_results,
+                      region_key)
 
 ON_TRACK, BEHIND, REACHED, IN_PROGRESS, NO_DATA = "on_track", "behind", "reached", "in_progress", "no_data"
 STATUS_ZH = {ON_TRACK: "进度正常", BEHIND: "进度滞后", REACHED: "已达到", IN_PROGRESS: "进行中", NO_DATA: "尚无实际数"}
@@ -126,7 +127,8 @@ def _year_actuals(session: Session, reports: _Reports, goal: Goal) -> list[YearA
                                                                    region=goal.region, role=role)
             if a.measure == goal.measure and a.year is not None and goal.start_year <= a.year <= goal.end_year
             and not is_period_result(a)]
-    reports.need({a.report_id for a in rows})
+    periods = period_results(session, rows, reports)
+    rows = [a for a in rows if a.id not in periods]
     by_year: dict[int, list[FigureRow]] = {}
     for a in rows:
         if region_key(a.region or reports[a.report_id].region) == goal.region:

@@ -67,11 +67,13 @@ def regions_page(s: Session, *, indicator: str = "", year: int | None = None, so
     chart = None
     if rows:
         unit = rows[0].target_unit
+        ranges = any(r.target_value_max is not None for r in rows)  # 4.5%—5%: its upper bound beside it
         groups = [(r.region, [Bar("目标", r.target_value, "bar-target", r.target),
+                              *([Bar("目标上限", r.target_value_max, "bar-target-max", r.target)] if ranges else []),
                               Bar("上年实际", r.prev_actual_value if r.prev_actual_unit == unit else None,
                                   "bar-actual")]) for r in rows]
         chart = bars(groups, title=f"{rows[0].indicator} {year}年目标（各地区）", unit=unit,
-                     width=max(640, 56 * len(rows) + 60))
+                     width=max(640, 22 * len(groups[0][1]) * len(rows) + 60))
     gs = goals(s, indicator=indicator or None, year=year) if indicator and year else []
     if within or level:
         from ...services.across import in_scope

@@ -75,26 +75,21 @@ def render_comparisons(rows: list[Comparison], fmt: str) -> str | bytes:
     return table(rows)
 
 
-def _xlsx(rows: list[Comparison]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
+# The workbook people open: Chinese headings and words (the CSV keeps the field names for scripts)
+SHEET = [("指标", "indicator"), ("地区", "region"), ("年份", "year"), ("目标", None), ("目标值", "target_value"),
+         ("目标上限", "target_value_max"), ("单位", "target_unit"), ("实际", "actual_value"), ("实际单位", "actual_unit"),
+         ("判定", None), ("差距", "gap"), ("差距单位", "gap_unit"), ("判定依据", "rule"), ("目标出处", "target_doc"),
+         ("目标原文", "target_text"), ("实际数出处", "actual_doc"), ("实际数原文", "actual_text"),
+         ("其他实际数来源", "other_actuals"), ("目标的其他出处", "other_sources")]
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "目标与实际"
-    ws.append(FLAT)
-    for cell in ws[1]:
-        cell.font = Font(bold=True)
+
+def _xlsx(rows: list[Comparison]) -> bytes:
+    body = []
     for c in rows:
         r = flat(c)
-        ws.append([r[k] for k in FLAT])
-    ws.freeze_panes = "A2"
-    for col, name in zip(ws.columns, FLAT):
-        width = max(len(str(name)), *(len(str(x.value or "")) * 2 for x in col[1:50])) if ws.max_row > 1 else len(name)
-        ws.column_dimensions[col[0].column_letter].width = min(60, max(8, width))
-    buf = io.BytesIO()
-    wb.save(buf)
-    return buf.getvalue()
+        body.append([_target(c) if head == "目标" else VERDICT_ZH.get(c.verdict, c.verdict) if head == "判定"
+                     else r[key] for head, key in SHEET])
+    return _sheet("目标与实际", [h for h, _ in SHEET], body)
 
 
 # ---- one year across regions (services.across.RegionRow) ----

@@ -10,7 +10,11 @@ from luoshi.services.across import across_regions
 from luoshi.services.compare import compare
 from luoshi.services.importer import import_file
 
-DIVISION_2025 = """2025年《政府工作报告》重点工作分工方案
+DIVISION_2025 = """关于印发2025年《政府工作报告》重点工作分工方案的通知
+各市人民政府，省政府各部门：
+　　现将重点工作分工方案印发给你们，请认真抓好贯彻落实。
+2025年2月8日
+2025年《政府工作报告》重点工作分工方案
 一、主要预期目标
 1．地区生产总值增长5%以上。（牵头单位：省发展改革委；责任单位：省统计局）
 2．一般公共预算收入增长4%。（牵头单位：省财政厅；责任单位：省税务局）
@@ -90,3 +94,15 @@ def test_the_more_official_actual_wins(sessions, tmp_path):
         gdp = _rows(s)[("gdp", "growth")]
     assert (gdp.actual_value, gdp.actual_source.doc) == (3.8, "ln-2026-plan-exec")
     assert [o.doc for o in gdp.other_actuals] == ["ln-2026"]
+
+
+def test_a_different_statement_is_kept_apart(sessions, tmp_path):
+    """The 分工方案 states GDP otherwise than the report: the report's target leads the row, the
+    other statement is listed, not lost."""
+    _file(sessions, tmp_path, "ln-2025-division", DIVISION_2025.replace("增长5%以上", "增长5.5%左右"),
+          region="辽宁省", level="province", date="2025-02-08")  # later than the report
+    _file(sessions, tmp_path, "ln-2025", REPORT_2025)
+    with sessions() as s:
+        (row,) = across_regions(s, indicator="gdp", year=2025)
+    assert (row.target, [x.doc for x in row.sources], [x.doc for x in row.other_targets]) == \
+        ("5%以上", ["ln-2025"], ["ln-2025-division"])

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 
 from .. import link
 from ..link.verdicts import fmt
-from .compare import (Comparison, FigureRow, Source, _figures, _pick, _Reports, _source, compare,
+from .compare import (TARGET_RANK, Comparison, FigureRow, Source, _figures, _pick, _Reports, _source, compare,
                       is_period_result, period_results, region_key)
 
 COMPARATOR_PREFIX = {"gt": "超过", "lt": "低于"}
@@ -96,10 +96,12 @@ def _key(c: Comparison) -> tuple:
 
 
 def _choose(group: list[Comparison], reports: _Reports) -> tuple[Comparison, list[Comparison]]:
-    """The statement of the latest report (then the first in it); the others after."""
+    """The work report's statement before its 分工方案's (``compare.TARGET_RANK``), then the latest
+    report's, then the first in it; the others after."""
     def rank(c: Comparison) -> tuple:
         r = reports[c.target_source.report_id]
-        return (-(r.date.toordinal() if r.date else 0), -(r.plan_year or 0), r.id, c.target_source.start)
+        return (-TARGET_RANK.get(r.kind or "", 0), -(r.date.toordinal() if r.date else 0), -(r.plan_year or 0),
+                r.id, c.target_source.start)
     ordered = sorted(group, key=rank)
     return ordered[0], ordered[1:]
 

@@ -64,6 +64,7 @@ class Goal:
     target_comparator: str
     target: str  # as written: 年均5%左右
     sources: list[Source]
+    other_targets: list[Source] = field(default_factory=list)  # the same goal stated otherwise
     actuals: list[YearActual] = field(default_factory=list)
     so_far: float | None = None  # the average growth so far, or the latest value
     needed: float | None = None  # 年均 goal: the average growth the remaining years need to meet it
@@ -110,13 +111,14 @@ def goals(session: Session, *, indicator: str | None = None, region: str | None 
         if year is not None and not start <= year <= end:
             continue
         avg = measure == "growth" and is_period_result(f)
-        same = [_source(g, r) for g, r in group
-                if (g.value, g.value_max, g.comparator) == (f.value, f.value_max, f.comparator)]
+        key = (f.value, f.value_max, f.comparator)
+        same = [_source(g, r) for g, r in group if (g.value, g.value_max, g.comparator) == key]
+        other = [_source(g, r) for g, r in group if (g.value, g.value_max, g.comparator) != key]
         goal = Goal(region=place or "—", canonical=cid, indicator=getattr(link.indicator(cid), "zh", "") or f.indicator,
                     measure=measure, start_year=start, end_year=end, average=avg, target_value=f.value,
                     target_value_max=f.value_max, target_unit=f.unit, target_comparator=f.comparator,
                     target=("年均" if avg else f"到{end}年") + target_text(f.value, f.value_max, f.unit, f.comparator),
-                    sources=same)
+                    sources=same, other_targets=other)
         _judge(session, reports, goal, f)
         out.append(goal)
     return sorted(out, key=lambda g: (region_order(g.region), g.end_year, g.indicator, g.measure))

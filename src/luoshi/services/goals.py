@@ -104,6 +104,7 @@ def goals(session: Session, *, indicator: str | None = None, region: str | None 
             continue
         found.setdefault((place, f.canonical, f.measure, f.year), []).append((f, rep))
     out = []
+    actuals = _Actuals(session, reports, region)
     for (place, cid, measure, end), group in found.items():
         group.sort(key=lambda fr: (-(fr[1].plan_year or 0), fr[1].id, fr[0].start))
         f, rep = group[0]
@@ -119,32 +120,44 @@ def goals(session: Session, *, indicator: str | None = None, region: str | None 
                     target_value_max=f.value_max, target_unit=f.unit, target_comparator=f.comparator,
                     target=("年均" if avg else f"到{end}年") + target_text(f.value, f.value_max, f.unit, f.comparator),
                     sources=same, other_targets=other)
-        _judge(session, reports, goal, f)
+        _judge(actuals, goal, f)
         out.append(goal)
     return sorted(out, key=lambda g: (region_order(g.region), g.end_year, g.indicator, g.measure))
 
 
-def _year_actuals(session: Session, reports: _Reports, goal: Goal) -> list[YearActual]:
-    rows = [a for role in ("actual", "estimate") for a in _figures(session, canonical=goal.canonical,
-                                                                   region=goal.region, role=role)
-            if a.measure == goal.measure and a.year is not None and goal.start_year <= a.year <= goal.end_year
-            and not is_period_result(a)]
-    periods = period_results(session, rows, reports)
-    rows = [a for a in rows if a.id not in periods]
-    by_year: dict[int, list[FigureRow]] = {}
-    for a in rows:
-        if region_key(a.region or reports[a.report_id].region) == goal.region:
-            by_year.setdefault(a.year, []).append(a)
-    out = []
-    for y in sorted(by_year):
-        chosen, _ = _pick(by_year[y], reports)
-        if chosen is not None:
-            out.append(YearActual(y, chosen.value, chosen.unit, _source(chosen, reports[chosen.report_id])))
-    return out
+class _Actuals:
+    """The library's annual actuals of the goals' indicators, read once per indicator (not once
+    per goal: a whole library holds tens of thousands of goals) and grouped by place."""
+
+    def __init__(self, session: Session, reports: _Reports, region: str | None) -> None:
+        self.session, self.reports, self.region = session, reports, region
+        self.by: dict[tuple, list[FigureRow]] = {}
+        self.read: set[str] = set()
+
+    def of(self, goal: Goal) -> list[YearActual]:
+        if goal.canonical not in self.read:
+            self._load(goal.canonical)
+        out = []
+        for y in range(goal.start_year, goal.end_year + 1):
+            chosen, _ = _pick(self.by.get((goal.region, goal.canonical, goal.measure, y), []), self.reports)
+            if chosen is not None:
+                out.append(YearActual(y, chosen.value, chosen.unit, _source(chosen, self.reports[chosen.report_id])))
+        return out
+
+    def _load(self, cid: str) -> None:
+        self.read.add(cid)
+        rows = [a for role in ("actual", "estimate")
+                for a in _figures(self.session, canonical=cid, region=self.region, role=role)
+                if a.year is not None and not is_period_result(a)]
+        periods = period_results(self.session, rows, self.reports)
+        for a in rows:
+            if a.id not in periods:
+                place = region_key(a.region or self.reports[a.report_id].region)
+                self.by.setdefault((place, cid, a.measure, a.year), []).append(a)
 
 
-def _judge(session: Session, reports: _Reports, goal: Goal, target: FigureRow) -> None:
-    acts = _year_actuals(session, reports, goal)
+def _judge(actuals: _Actuals, goal: Goal, target: FigureRow) -> None:
+    acts = actuals.of(goal)
     goal.actuals = acts
     if goal.average:
         run = []  # consecutive years from the start: a gap leaves the average unknown after it

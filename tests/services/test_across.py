@@ -130,3 +130,4 @@ def test_all_provinces_or_the_cities_of_one(library, tmp_path, within, level, re
     with library() as s:
         rows = across_regions(s, indicator="gdp", year=2026, within=within, level=level)
     assert [r.region for r in rows] == regions
+

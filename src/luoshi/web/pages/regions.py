@@ -31,26 +31,32 @@ class RegionsPage:
     status_def: dict[str, str] = field(default_factory=lambda: dict(STATUS_DEF))
     scope: str = ""  # "" every place; "province" the provinces; a place: the places inside it
     scopes: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
+    all_goals: bool = False  # the goals of every indicator, not only the chosen one's
 
     def query(self, **change: Any) -> str:
         return query_string({"indicator": self.indicator, "year": self.year or "", "sort": self.sort,
-                             "scope": self.scope, **change})
+                             "scope": self.scope, "goals": "all" if self.all_goals else "", **change})
 
 
 def _scopes(regions: list[str]) -> list[tuple[str, str]]:
-    """全部地区, 各省（区、市）, and 'places inside X' for each province or city of the library."""
+    """全部地区, 各省（区、市）, and 'places inside X' for each province or city of the library
+    that has places inside it."""
+    from collections import Counter
+
     from ... import gazetteer
 
+    found = {r: gazetteer.resolve(r) for r in regions}  # once each: a library may hold thousands of places
+    prefixes = Counter(p for d in found.values() if d is not None for p in {d.code[:2], d.code[:4]})
     out = [("", "全部地区"), ("province", "各省（区、市）")]
-    for r in regions:
-        d = gazetteer.resolve(r)
-        if d is not None and d.level in ("province", "city"):
+    for r, d in found.items():
+        if d is not None and d.level in ("province", "city") and \
+                prefixes[d.code[:2] if d.level == "province" else d.code[:4]] > 1:
             out.append((r, f"{r}所辖各地"))
     return out
 
 
 def regions_page(s: Session, *, indicator: str = "", year: int | None = None, sort: str = "region",
-                 scope: str = "", today: dt.date | None = None) -> RegionsPage:
+                 scope: str = "", all_goals: bool = False, today: dt.date | None = None) -> RegionsPage:
     """With no choice given: GDP (or the first indicator) and the newest year with targets."""
     narrow = narrowing(s)
     ids = [i for i, _ in narrow.indicators]
@@ -74,10 +80,10 @@ def regions_page(s: Session, *, indicator: str = "", year: int | None = None, so
                                   "bar-actual")]) for r in rows]
         chart = bars(groups, title=f"{rows[0].indicator} {year}年目标（各地区）", unit=unit,
                      width=max(640, 22 * len(groups[0][1]) * len(rows) + 60))
-    gs = goals(s, indicator=indicator or None, year=year) if indicator and year else []
+    gs = goals(s, indicator=None if all_goals else indicator or None, year=year) if indicator and year else []
     if within or level:
         from ...services.across import in_scope
 
         gs = [g for g in gs if in_scope(g.region, within=within, level=level)]
     return RegionsPage(narrow.indicators, narrow.years, indicator, year, sort, rows, chart, gs,
-                       scope=scope, scopes=scopes)
+                       scope=scope, scopes=scopes, all_goals=all_goals)

@@ -131,3 +131,11 @@ def test_all_provinces_or_the_cities_of_one(library, tmp_path, within, level, re
         rows = across_regions(s, indicator="gdp", year=2026, within=within, level=level)
     assert [r.region for r in rows] == regions
 
+
+
+def test_a_target_set_for_a_city_in_a_provinces_report_is_not_the_citys_row(library, tmp_path):
+    _import(library, tmp_path, "ln-2026b", LN_2026.format(year=2026, region="辽宁省", n=4).replace(
+        "城镇新增就业46万人。", "城镇新增就业46万人。沈阳市地区生产总值增长6%。"))
+    with library() as s:
+        rows = across_regions(s, indicator="gdp", year=2026)
+    assert "沈阳市" not in [r.region for r in rows]

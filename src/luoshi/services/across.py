@@ -10,7 +10,9 @@ target as written (5%左右, 4.5%—5%, 5%以上), last year's target and what c
 * a region stating the same target twice (主要预期目标 and again in the tasks, or in its
   分工方案) gives one row with every source; a different statement of the same indicator is kept
   as ``other_targets`` so nothing is hidden;
-* the region is the figure's, else its report's: never empty.
+* the region is the figure's, else its report's: never empty; and a row is a place's own
+  target, stated in a report of that place (a province's report setting a target for one of its
+  cities does not make a row for the city).
 """
 
 from __future__ import annotations
@@ -110,6 +112,13 @@ def _region(c: Comparison, reports: _Reports) -> str:
     return region_key(c.region or reports[c.target_source.report_id].region) or "—"
 
 
+def _own(c: Comparison, reports: _Reports) -> bool:
+    """A target the place's own government set: stated in a report of that place (a province's
+    report setting a target for one of its cities is the province's plan, not the city's target)."""
+    own = reports[c.target_source.report_id].region
+    return not own or not c.region or region_key(own) == region_key(c.region)
+
+
 def in_scope(region: str, *, within: str | None = None, level: str | None = None) -> bool:
     """Whether a place is of ``level`` (province, city, county — a district counts as a county)
     and inside ``within`` (a province or a city; not the place itself), by the gazetteer."""
@@ -138,9 +147,9 @@ def across_regions(session: Session, *, indicator: str, year: int, measure: str 
     measure = measure or headline_measure(indicator)
     reports = _Reports(session)
     now = [c for c in compare(session, indicator=indicator, year=year) if c.measure == measure]
-    now = _annual(now, _plan_years(reports, now))
+    now = [c for c in _annual(now, _plan_years(reports, now)) if _own(c, reports)]
     before = [c for c in compare(session, indicator=indicator, year=year - 1) if c.measure == measure]
-    before = _annual(before, _plan_years(reports, before))
+    before = [c for c in _annual(before, _plan_years(reports, before)) if _own(c, reports)]
     by_region: dict[str, list[Comparison]] = {}
     for c in now:
         by_region.setdefault(_region(c, reports), []).append(c)

@@ -253,7 +253,8 @@ def test_regions_page_table_chart_goals_exports(app):
     assert 'href="/compare/regions" aria-current="page">各地目标' in page  # the menu entry
     body = page.split("<tbody>")[1].split("</tbody>")[0]
     assert body.count("<tr>") == 1 and "<td>辽宁省</td>" in body and "<td>5.5%左右</td>" in body
-    assert '<svg class="chart"' in page and "五年规划目标" in page and "进度说明" in page
+    assert '<svg class="chart"' in page and "五年规划目标" in page and "五年规划目标的进度说明" in page
+    assert "进度滞后" in c.get("/statuses").text  # the goals' statuses are explained with the others
     assert not re.search(r"verdicts\.toml|income_with_growth|[a-z]+_[a-z]+:", page)  # no file names or ids
     first = c.get("/compare/regions").text  # no choice: GDP and the newest year with targets
     assert '<option value="gdp" selected>' in first

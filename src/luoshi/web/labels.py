@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from ..link.verdicts import fmt, settings
+from ..services.goals import STATUS_DEF as GOAL_STATUS_DEF
+from ..services.goals import STATUS_ZH as GOAL_STATUS_ZH
 from ..services.render import COMPARATOR_ZH, VERDICT_ZH
 
 ROLES_ZH = {"admin": "管理员", "supervisor": "督查室", "reporter": "报送单位", "viewer": "查阅"}
@@ -32,4 +34,4 @@ KIND_ZH = {"target": "目标", "action": "工作", "project": "项目", "reform"
            "service": "民生服务", "safety": "安全", "ecology": "生态", "opening": "开放"}
 
 __all__ = ["ROLES_ZH", "ASSIGN_ZH", "FIGURE_ROLE_ZH", "MEASURE_ZH", "VERDICT_ZH", "VERDICT_DEF",
-           "COMPARATOR_ZH", "STATUS_ZH", "AXES_ZH", "ACTION_ZH", "ENTITY_ZH", "KIND_ZH", "LEVEL_ZH", "HIT_ZH"]
+           "COMPARATOR_ZH", "GOAL_STATUS_ZH", "GOAL_STATUS_DEF", "STATUS_ZH", "AXES_ZH", "ACTION_ZH", "ENTITY_ZH", "KIND_ZH", "LEVEL_ZH", "HIT_ZH"]

@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 
 from ...services.across import SORTS, RegionRow, across_regions
 from ...services.compare import narrowing
-from ...services.goals import STATUS_DEF, STATUS_ZH, Goal, goals
+from ...services.goals import Goal, goals
 from ..svg import Bar, bars
 from .common import query_string
 
@@ -27,8 +27,6 @@ class RegionsPage:
     chart: Any
     goals: list[Goal] = field(default_factory=list)
     goal_chart: Any = None
-    status_zh: dict[str, str] = field(default_factory=lambda: dict(STATUS_ZH))
-    status_def: dict[str, str] = field(default_factory=lambda: dict(STATUS_DEF))
     scope: str = ""  # "" every place; "province" the provinces; a place: the places inside it
     scopes: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
     all_goals: bool = False  # the goals of every indicator, not only the chosen one's

@@ -139,3 +139,29 @@ def test_a_target_set_for_a_city_in_a_provinces_report_is_not_the_citys_row(libr
     with library() as s:
         rows = across_regions(s, indicator="gdp", year=2026)
     assert "沈阳市" not in [r.region for r in rows]
+
+
+def test_cli_tables_and_exports(library, db_url, tmp_path):
+    import csv
+    import io
+    import json
+
+    from click.testing import CliRunner
+    from openpyxl import load_workbook
+
+    from luoshi.cli import main
+
+    run = lambda *a: CliRunner().invoke(main, ["compare", "--db", db_url, *a])  # noqa: E731
+    table = run("--indicator", "gdp", "--year", "2026", "--across-regions", "--sort", "target")
+    assert table.exit_code == 0 and [x.split("\t")[:3] for x in table.stdout.splitlines()[1:]] == \
+        [["吉林省", "地区生产总值", "5.5%左右"], ["辽宁省", "地区生产总值", "5%左右"]]
+    provinces = run("--indicator", "gdp", "--year", "2026", "--across-regions", "--level", "province", "--format", "csv")
+    rows = list(csv.DictReader(io.StringIO(provinces.stdout)))
+    assert [(r["地区"], r["目标"], r["上年目标"], r["上年实际"]) for r in rows] == \
+        [("辽宁省", "5%左右", "5%以上", "5.6%"), ("吉林省", "5.5%左右", "", "5%")]
+    goals = [json.loads(x) for x in run("--goals", "--region", "辽宁", "--format", "jsonl").stdout.splitlines()]
+    assert {(g["canonical"], g["status_zh"]) for g in goals} == {("gdp", "尚无实际数"), ("urbanisation_rate", "尚无实际数")}
+    out = tmp_path / "goals.xlsx"
+    assert run("--goals", "--format", "xlsx", "--out", str(out)).exit_code == 0
+    assert next(load_workbook(out).active.iter_rows(values_only=True))[:4] == ("地区", "指标", "规划期", "目标")
+    assert run("--goals", "--across-regions", "--indicator", "gdp", "--year", "2026").exit_code == 2

@@ -24,13 +24,13 @@ LN_2026 = HEAD + """　　一、2025年工作回顾
 　　这五年，民生福祉持续增进，城镇新增就业230万人。
 　　过去一年，全省地区生产总值增长5.6%，一般公共预算收入增长0.4%，城镇新增就业48万人。“十四五”时期，全省地区生产总值年均增长4.9%。
 　　二、“十五五”时期的主要目标
-　　“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右，常住人口城镇化率达到75%。
+　　“十五五”时期经济社会发展的主要目标是：地区生产总值年均增长5%左右，常住人口城镇化率达到75%，城镇调查失业率控制在5.5%以内。
 　　三、2026年工作安排
 　　今年全省经济社会发展的主要预期目标是：地区生产总值增长5%左右，一般公共预算收入增长3%，城镇新增就业46万人。
 　　（一）扩大有效需求。确保地区生产总值增长5%左右，全省地区生产总值达到35000亿元。
 """
 LN_LATER = HEAD + """　　一、{prev}年工作回顾
-　　过去一年，全省地区生产总值增长{growth}%，常住人口城镇化率达到{urban}%。
+　　过去一年，全省地区生产总值增长{growth}%，常住人口城镇化率达到{urban}%，城镇调查失业率{jobless}%。
 　　二、{year}年工作安排
 　　今年全省经济社会发展的主要预期目标是：地区生产总值增长5%左右。
 """
@@ -95,20 +95,24 @@ def test_five_year_goal_judged_year_by_year(library, tmp_path):
     gdp = next(g for g in found if g.canonical == "gdp")
     assert (gdp.start_year, gdp.end_year, gdp.average, gdp.target, gdp.status) == (2026, 2030, True, "年均5%左右", "no_data")
     assert annual == []  # a goal is not an annual target of 2030
-    _import(library, tmp_path, "ln-2027", LN_LATER.format(year=2027, prev=2026, region="辽宁省", n=5, growth=4.6, urban=74))
+    _import(library, tmp_path, "ln-2027", LN_LATER.format(year=2027, prev=2026, region="辽宁省", n=5, growth=4.6, urban=74, jobless=5.2))
     with library() as s:
         gdp = next(g for g in goals(s, region="辽宁省") if g.canonical == "gdp")
         urban = next(g for g in goals(s, region="辽宁省") if g.canonical == "urbanisation_rate")
+        jobless = next(g for g in goals(s, region="辽宁省") if g.canonical == "surveyed_unemployment")
     assert (gdp.so_far, gdp.status) == (4.6, "behind") and "2026年平均增长4.6%" in gdp.reason
     assert (urban.target, urban.so_far, urban.status) == ("到2030年75%", 74, "in_progress")
-    _import(library, tmp_path, "ln-2028", LN_LATER.format(year=2028, prev=2027, region="辽宁省", n=6, growth=5.6, urban=75.2))
+    assert (jobless.so_far, jobless.status) == (5.2, "on_track")  # within its ceiling so far
+    _import(library, tmp_path, "ln-2028", LN_LATER.format(year=2028, prev=2027, region="辽宁省", n=6, growth=5.6, urban=75.2, jobless=5.6))
     with library() as s:
         gdp = next(g for g in goals(s, region="辽宁省") if g.canonical == "gdp")
         urban = next(g for g in goals(s, region="辽宁省") if g.canonical == "urbanisation_rate")
+        jobless = next(g for g in goals(s, region="辽宁省") if g.canonical == "surveyed_unemployment")
     assert [a.year for a in gdp.actuals] == [2026, 2027]
     assert (gdp.so_far, gdp.status) == (5.1, "on_track")  # (1.046 × 1.056)^½ − 1 = 5.1%
     assert gdp.needed == 4.93 and "余下3年须年均增长4.93%" in gdp.reason  # (1.05^5 / (1.046 × 1.056))^⅓ − 1
     assert urban.status == "reached"
+    assert (jobless.target, jobless.so_far, jobless.status) == ("到2030年5.5%以内", 5.6, "behind")  # a ceiling broken
 
 
 SY_2026 = """2026年沈阳市政府工作报告
@@ -160,7 +164,8 @@ def test_cli_tables_and_exports(library, db_url, tmp_path):
     assert [(r["地区"], r["目标"], r["上年目标"], r["上年实际"]) for r in rows] == \
         [("辽宁省", "5%左右", "5%以上", "5.6%"), ("吉林省", "5.5%左右", "", "5%")]
     goals = [json.loads(x) for x in run("--goals", "--region", "辽宁", "--format", "jsonl").stdout.splitlines()]
-    assert {(g["canonical"], g["status_zh"]) for g in goals} == {("gdp", "尚无实际数"), ("urbanisation_rate", "尚无实际数")}
+    assert {(g["canonical"], g["status_zh"]) for g in goals} == \
+        {("gdp", "尚无实际数"), ("urbanisation_rate", "尚无实际数"), ("surveyed_unemployment", "尚无实际数")}
     out = tmp_path / "goals.xlsx"
     assert run("--goals", "--format", "xlsx", "--out", str(out)).exit_code == 0
     assert next(load_workbook(out).active.iter_rows(values_only=True))[:4] == ("地区", "指标", "规划期", "目标")

@@ -12,6 +12,8 @@ year. How it stands:
   (behind);
 * a level goal (a share, an amount, 到2030年达到…): the latest actual against the goal —
   已达到 (reached) when it already meets it, else 进行中 (in progress) with the latest value;
+  a ceiling (城镇调查失业率控制在5.5%以内, or an indicator where less is better) holds each year:
+  进度正常 while the latest actual keeps within it, else 进度滞后;
 * no actual yet: 尚无实际数 (no data).
 """
 
@@ -33,8 +35,9 @@ from .compare import (FigureRow, Source, _figures, _pick, _Reports, _source, is_
 ON_TRACK, BEHIND, REACHED, IN_PROGRESS, NO_DATA = "on_track", "behind", "reached", "in_progress", "no_data"
 STATUS_ZH = {ON_TRACK: "进度正常", BEHIND: "进度滞后", REACHED: "已达到", IN_PROGRESS: "进行中", NO_DATA: "尚无实际数"}
 STATUS_DEF = {
-    ON_TRACK: "规划期以来各年实际增速的平均值达到年均目标（按“左右”的容差、“以上”或区间判定）。",
-    BEHIND: "规划期以来各年实际增速的平均值低于年均目标。",
+    ON_TRACK: "规划期以来各年实际增速的平均值达到年均目标（按“左右”的容差、“以上”或区间判定）；"
+              "上限类目标（如失业率“以内”）最新实际值仍在上限以内。",
+    BEHIND: "规划期以来各年实际增速的平均值低于年均目标；上限类目标最新实际值已超出上限。",
     REACHED: "最新实际值已达到规划期末目标。",
     IN_PROGRESS: "最新实际值尚未达到规划期末目标，规划期未结束。",
     NO_DATA: "资料库中尚无规划期内的实际数。",
@@ -190,7 +193,11 @@ def _judge(actuals: _Actuals, goal: Goal, target: FigureRow) -> None:
     last = acts[-1]
     goal.so_far = last.value
     v = link.judge(target, SimpleNamespace(measure=goal.measure, value=last.value, unit=last.unit, comparator="eq"))
-    goal.status = REACHED if v.verdict == MET else IN_PROGRESS
+    ind = link.indicator(goal.canonical)
+    if goal.target_comparator in ("le", "lt") or (ind is not None and ind.direction == "down"):
+        goal.status = ON_TRACK if v.verdict == MET else BEHIND  # a ceiling (失业率5.5%以内) holds each year
+    else:
+        goal.status = REACHED if v.verdict == MET else IN_PROGRESS
     goal.reason = (f"{last.year}年为{fmt(last.value)}{last.unit}，{goal.end_year}年目标"
                    f"{target_text(goal.target_value, goal.target_value_max, goal.target_unit, goal.target_comparator)}"
                    f"：{STATUS_ZH[goal.status]}。")

@@ -256,6 +256,8 @@ def test_regions_page_table_chart_goals_exports(app):
     assert '<svg class="chart"' in page and "五年规划目标" in page and "五年规划目标的进度说明" in page
     assert "进度滞后" in c.get("/statuses").text  # the goals' statuses are explained with the others
     assert not re.search(r"verdicts\.toml|income_with_growth|[a-z]+_[a-z]+:", page)  # no file names or ids
+    amounts = c.get("/compare/regions", params={"indicator": "gdp", "year": 2024, "measure": "amount"}).text
+    assert '<option value="amount" selected>总量</option>' in amounts and "5.5%左右" not in amounts.split("<tbody>")[1]
     first = c.get("/compare/regions").text  # no choice: GDP and the newest year with targets
     assert '<option value="gdp" selected>' in first
     csv = c.get("/compare/regions.csv", params={"indicator": "gdp", "year": 2024})

@@ -30,10 +30,13 @@ class RegionsPage:
     scope: str = ""  # "" every place; "province" the provinces; a place: the places inside it
     scopes: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
     all_goals: bool = False  # the goals of every indicator, not only the chosen one's
+    measure: str = ""  # the measure compared ("" the indicator's headline one)
+    measures: list[str] = field(default_factory=list)  # the indicator's measures (the catalogue's)
 
     def query(self, **change: Any) -> str:
         return query_string({"indicator": self.indicator, "year": self.year or "", "sort": self.sort,
-                             "scope": self.scope, "goals": "all" if self.all_goals else "", **change})
+                             "scope": self.scope, "goals": "all" if self.all_goals else "",
+                             "measure": self.measure, **change})
 
 
 def _scopes(regions: list[str]) -> list[tuple[str, str]]:
@@ -53,8 +56,19 @@ def _scopes(regions: list[str]) -> list[tuple[str, str]]:
     return out
 
 
+def _in_unit(x: float | None, unit: str | None, to: str, indicator: str) -> float | None:
+    """A value in the chart's unit (regions write 亿元 and 万亿元), or None when it does not convert."""
+    from ... import link
+
+    try:
+        return None if x is None else link.convert(x, unit or "", to, indicator)
+    except ValueError:
+        return None
+
+
 def regions_page(s: Session, *, indicator: str = "", year: int | None = None, sort: str = "region",
-                 scope: str = "", all_goals: bool = False, today: dt.date | None = None) -> RegionsPage:
+                 scope: str = "", all_goals: bool = False, measure: str = "",
+                 today: dt.date | None = None) -> RegionsPage:
     """With no choice given: GDP (or the first indicator) and the newest year with targets."""
     narrow = narrowing(s)
     ids = [i for i, _ in narrow.indicators]
@@ -66,15 +80,23 @@ def regions_page(s: Session, *, indicator: str = "", year: int | None = None, so
     scopes = _scopes(narrow.regions)
     scope = scope if scope in {v for v, _ in scopes} else ""
     within, level = (None, "province") if scope == "province" else ((scope or None), None)
-    rows = across_regions(s, indicator=indicator, year=year, sort=sort, within=within, level=level) \
-        if indicator and year else []
+    from ... import link
+
+    measures = list(getattr(link.indicator(indicator), "measures", ()) or ())
+    measure = measure if measure in measures else ""
+    rows = across_regions(s, indicator=indicator, year=year, sort=sort, within=within, level=level,
+                          measure=measure or None) if indicator and year else []
     chart = None
     if rows:
         unit = rows[0].target_unit
         ranges = any(r.target_value_max is not None for r in rows)  # 4.5%—5%: its upper bound beside it
-        groups = [(r.region, [Bar("目标", r.target_value, "bar-target", r.target),
-                              *([Bar("目标上限", r.target_value_max, "bar-target-max", r.target)] if ranges else []),
-                              Bar("上年实际", r.prev_actual_value if r.prev_actual_unit == unit else None,
+        def v(x: float | None, u: str | None) -> float | None:
+            return _in_unit(x, u, unit, indicator)
+
+        groups = [(r.region, [Bar("目标", v(r.target_value, r.target_unit), "bar-target", r.target),
+                              *([Bar("目标上限", v(r.target_value_max, r.target_unit), "bar-target-max", r.target)]
+                                if ranges else []),
+                              Bar("上年实际", v(r.prev_actual_value, r.prev_actual_unit),
                                   "bar-actual")]) for r in rows]
         chart = bars(groups, title=f"{rows[0].indicator} {year}年目标（各地区）", unit=unit,
                      width=max(640, 22 * len(groups[0][1]) * len(rows) + 60))
@@ -84,4 +106,4 @@ def regions_page(s: Session, *, indicator: str = "", year: int | None = None, so
 
         gs = [g for g in gs if in_scope(g.region, within=within, level=level)]
     return RegionsPage(narrow.indicators, narrow.years, indicator, year, sort, rows, chart, gs,
-                       scope=scope, scopes=scopes, all_goals=all_goals)
+                       scope=scope, scopes=scopes, all_goals=all_goals, measure=measure, measures=measures)

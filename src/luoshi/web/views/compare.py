@@ -45,7 +45,8 @@ def regions_view(request: Request) -> Response:
         actor_of(request, s)
         data = R.regions_page(s, indicator=q.get("indicator", ""), year=_int(q.get("year")),
                               sort=q.get("sort", "region"), scope=q.get("scope", ""),
-                              all_goals=q.get("goals") == "all", today=today(request))
+                              all_goals=q.get("goals") == "all", measure=q.get("measure", ""),
+                              today=today(request))
         return render(request, "regions.html", c=data)
     return read(request, go)
 
@@ -70,7 +71,8 @@ def regions_export(request: Request, fmt: str) -> Response:
         actor_of(request, s)
         data = R.regions_page(s, indicator=q.get("indicator", ""), year=_int(q.get("year")),
                               sort=q.get("sort", "region"), scope=q.get("scope", ""),
-                              all_goals=q.get("goals") == "all", today=today(request))
+                              all_goals=q.get("goals") == "all", measure=q.get("measure", ""),
+                              today=today(request))
         body = render_regions(data.rows, fmt)
         if isinstance(body, str):
             body = ("\ufeff" + body).encode("utf-8")

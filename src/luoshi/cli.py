@@ -219,18 +219,32 @@ if __name__ == "__main__":  # pragma: no cover
               help="Database URL [default: env LUOSHI_DATABASE_URL, else sqlite:///luoshi.db].")
 @click.option("--indicator", metavar="ID", help="Canonical indicator id (gdp, grain_output …).")
 @click.option("--region", metavar="R", help="Region (辽宁省 or 辽宁).")
-@click.option("--year", type=int, metavar="Y", help="The target year.")
-@click.option("--across-regions", is_flag=True, help="One indicator and year in every region (needs --indicator and --year).")
+@click.option("--year", type=int, metavar="Y", help="The target year (with --goals: a year the goals' period covers).")
+@click.option("--across-regions", is_flag=True,
+              help="One indicator's annual targets of one year, one row per region (needs --indicator and --year).")
+@click.option("--measure", type=click.Choice(["growth", "amount", "share", "pp"]),
+              help="With --across-regions: the measure [default: the indicator's headline measure].")
+@click.option("--sort", type=click.Choice(["region", "target", "prev_actual"]), default="region", show_default=True,
+              help="With --across-regions: the order of the rows.")
+@click.option("--within", metavar="R", help="With --across-regions: only places inside R (all cities of 辽宁省).")
+@click.option("--level", type=click.Choice(["province", "city", "county"]),
+              help="With --across-regions: only places of this level (all provinces).")
+@click.option("--goals", is_flag=True, help="Multi-year goals (十五五…) and how they stand, apart from annual targets.")
 @click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv", "xlsx"]), default="table", show_default=True)
 @click.option("--out", type=click.Path(dir_okay=False, writable=True), help="Write to this file (required for xlsx).")
-def compare_cmd(db_url, indicator, region, year, across_regions, fmt, out) -> None:
+def compare_cmd(db_url, indicator, region, year, across_regions, measure, sort, within, level, goals, fmt,
+                out) -> None:
     """Targets against actuals: target, actual, verdict, gap and the sources of both numbers."""
     from . import store
     from .services.compare import across_regions as across, compare
-    from .services.render import render_comparisons
+    from .services.goals import goals as multi_year
+    from .services.render import render_comparisons, render_goals, render_regions
 
     if across_regions and not (indicator and year):
         click.echo("luoshi: error: --across-regions needs --indicator and --year", err=True)
+        sys.exit(2)
+    if across_regions and goals:
+        click.echo("luoshi: error: --goals and --across-regions are two tables: choose one", err=True)
         sys.exit(2)
     if fmt == "xlsx" and not out:
         click.echo("luoshi: error: --format xlsx needs --out FILE", err=True)
@@ -238,11 +252,16 @@ def compare_cmd(db_url, indicator, region, year, across_regions, fmt, out) -> No
     _, sessions = _open_db(db_url)
     try:
         with sessions() as session:
-            rows = (across(session, indicator=indicator, year=year) if across_regions
-                    else compare(session, indicator=indicator, region=region, year=year))
+            if across_regions:
+                rows = across(session, indicator=indicator, year=year, measure=measure, sort=sort, within=within,
+                              level=level)
+            elif goals:
+                rows = multi_year(session, indicator=indicator, region=region, year=year)
+            else:
+                rows = compare(session, indicator=indicator, region=region, year=year)
     finally:
         store.close(sessions)
-    data = render_comparisons(rows, fmt)
+    data = (render_regions if across_regions else render_goals if goals else render_comparisons)(rows, fmt)
     if out:
         mode = "wb" if isinstance(data, bytes) else "w"
         with open(out, mode, **({} if mode == "wb" else {"encoding": "utf-8"})) as fh:

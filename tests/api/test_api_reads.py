@@ -104,8 +104,14 @@ def test_rollups_reminders_compare_search(shared):
     cmp_ = ok(w.get("/compare", "viewer", params={"indicator": "gdp", "region": "辽宁", "year": 2024}))["items"]
     assert [(c["verdict"], c["actual_value"]) for c in cmp_] == [("missed", 5.1)]
     across = ok(w.get("/compare", "viewer", params={"indicator": "gdp", "year": 2024, "across_regions": True}))
-    assert across["items"]
-    assert w.get("/compare", "viewer", params={"across_regions": True}).status_code == 422
+    assert [(r["region"], r["measure"], r["target"], len(r["sources"])) for r in across["items"]] == \
+        [("辽宁省", "growth", "5.5%左右", 1)]  # one row per region: the growth target, not an amount
+    sheet = w.get("/compare", "viewer", params={"indicator": "gdp", "year": 2024, "across_regions": True,
+                                                "format": "csv"})
+    assert sheet.text.lstrip("\ufeff").startswith("地区,指标,年份,目标") and "辽宁省,地区生产总值,2024,5.5%左右" in sheet.text
+    bad = w.get("/compare", "viewer", params={"across_regions": True})
+    assert bad.status_code == 422 and "指标" in bad.json()["error"]["message"]
+    assert ok(w.get("/compare", "viewer", params={"goals": True, "region": "辽宁"}))["total"] == 0  # no 十四五 goal in a 2024 report
     every = ok(w.get("/compare", "viewer", params={"year": 2024}))
     assert every["total"] == len(every["items"]) > 3 and every["limit"] is None
     part = ok(w.get("/compare", "viewer", params={"year": 2024, "limit": 2, "offset": 1}))

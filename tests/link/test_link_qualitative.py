@@ -23,7 +23,7 @@ def test_income_in_step_with_gdp_liaoning_2024():
     0.5 point that "基本同步" allows, so the target is met (gap −0.2 point)."""
     v = link.judge_qualitative(INCOME, {"disposable_income": actual("growth", 4.9), "gdp": actual("growth", 5.1)})
     assert (v.verdict, v.gap, v.gap_unit) == ("met", -0.2, "个百分点")
-    assert "income_with_growth" in v.rule
+    assert "基本同步" in v.rule and v.rule.endswith("居民人均可支配收入 4.9%，地区生产总值 5.1%")
 
 
 @pytest.mark.parametrize("income,gdp,verdict", [(4.6, 5.1, "met"), (4.5, 5.1, "missed"), (6.0, 5.1, "met")])
@@ -49,7 +49,7 @@ def test_rural_faster_than_urban():
 
 def test_missing_actuals_are_no_data():
     v = link.judge_qualitative(INCOME, {"gdp": actual("growth", 5.1)})
-    assert v.verdict == "no_data" and "disposable_income" in v.rule
+    assert v.verdict == "no_data" and "居民人均可支配收入" in v.rule
 
 
 @pytest.mark.parametrize("text", ["单位地区生产总值能耗完成国家下达任务", "国际收支保持基本平衡",
@@ -102,3 +102,11 @@ def test_index_actuals_from_the_sample():
     assert all(f.role == "actual" for f in acts.values())
     v = link.judge_qualitative("城乡居民收入增长快于经济增长", acts)
     assert v.verdict == "no_data"  # 2023 gives urban and rural income, not all residents
+
+
+@pytest.mark.parametrize("rule", link.qualitative_rules(), ids=lambda r: r.id)
+def test_rules_explain_themselves_in_chinese(rule):
+    """What people read (pages, exports, the API) names no rule id and no English word."""
+    import re
+
+    assert re.search(r"[\u4e00-\u9fff]", rule.explain) and not re.search(r"[A-Za-z_]{3,}", rule.explain)

@@ -70,7 +70,22 @@ def test_judge(case):
     v = link.judge(target, actual, tolerance=tol)
     assert (v.verdict, v.gap_unit) == (verdict, gap_unit), v.rule
     assert v.gap == pytest.approx(gap)
-    assert v.rule
+    assert v.rule and _readable(v.rule), v.rule
+
+
+def _readable(reason: str) -> bool:
+    """A reason people read: in Chinese, no identifiers or English words (growth, met, approx)."""
+    import re
+
+    return re.search(r"[A-Za-z_]{3,}", reason) is None and re.search(r"[\u4e00-\u9fff]", reason) is not None
+
+
+@pytest.mark.parametrize("target,actual", [(("地区生产总值", "growth", 5, "%", "eq"), None),
+                                           (("地区生产总值", "growth", 5, "%", "eq"), ("地区生产总值", "amount", 3, "万亿元")),
+                                           (("粮食产量", "amount", 500, "亿斤", "ge"), ("粮食产量", "amount", 3, "个"))])
+def test_reasons_without_a_verdict_are_in_chinese(target, actual):
+    v = link.judge(fig(*target), fig(*actual, role="actual") if actual else None)
+    assert v.verdict in ("no_data", "needs_judgement") and _readable(v.rule), v.rule
 
 
 def test_missing_actual_is_no_data():

@@ -101,7 +101,9 @@ def test_cli_formats(db_url, tmp_path):
     r = runner.invoke(main, ["compare", "--db", db_url, "--format", "xlsx", "--out", str(out)])
     assert r.exit_code == 0, r.output
     ws = load_workbook(out).active
-    assert ws["A1"].value == "indicator" and ws.max_row > 5
+    assert ws["A1"].value == "指标" and ws.max_row > 5
+    heads = [c.value for c in ws[1]]
+    assert {"完成", "未完成"} <= {r[heads.index("判定")] for r in ws.iter_rows(min_row=2, values_only=True)}
     r = runner.invoke(main, ["compare", "--db", db_url, "--across-regions", "--indicator", "gdp", "--year", "2024"])
     assert r.exit_code == 0 and "辽宁省" in r.stdout
     r = runner.invoke(main, ["compare", "--db", db_url, "--across-regions"])

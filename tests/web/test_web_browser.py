@@ -288,6 +288,31 @@ def test_compare_and_public_pages(login, live_server, browser):
     ctx.close()
 
 
+def test_regions_page(login, live_server):
+    """各地目标 from the menu: the table, the bars, a sort by clicking a heading, the CSV export,
+    the five-year goals section; no script errors."""
+    page = login("kan")
+    page.click("nav >> text=各地目标")
+    page.wait_for_load_state()
+    assert page.url.endswith("/compare/regions") and page.inner_text("h1") == "各地目标"
+    page.select_option("select[name=indicator]", "gdp")
+    page.select_option("select[name=year]", "2024")
+    page.click("form.filters button[type=submit]")
+    page.wait_for_load_state()
+    row = page.inner_text("table.regions tbody tr")
+    assert "辽宁省" in row and "5.5%左右" in row
+    assert page.locator("figure svg.chart rect.bar-target title").count() == 1  # one region's bar (and the legend)
+    page.click("table.regions thead >> text=2024年目标")
+    page.wait_for_load_state()
+    assert "sort=target" in page.url and page.locator("select[name=sort]").input_value() == "target"
+    assert page.locator("h2#goals").count() == 1 and page.locator("table.goals").count() == 1
+    with page.expect_download() as dl:
+        page.click("text=CSV")
+    assert dl.value.suggested_filename == "各地目标-gdp-2024.csv"
+    assert page.errors == []
+    shot(page, "06-regions")
+
+
 def test_keyboard_reaches_the_navigation(login, live_server):
     page = login("kan")
     page.goto(live_server + "/tasks")

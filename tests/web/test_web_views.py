@@ -241,8 +241,32 @@ def test_compare_and_across_regions(app):
     c = client(app, "kan")
     page = c.get("/compare", params={"indicator": "gdp"}).text
     assert "5.1%" in page and "未完成" in page
-    across = c.get("/compare", params={"indicator": "gdp", "year": 2024, "across": "1"}).text
-    assert "<svg" in across and "辽宁省" in across
+    across = c.get("/compare", params={"indicator": "gdp", "year": 2024, "across": "1"}).text  # → 各地目标
+    assert "<svg" in across and "辽宁省" in across and "<h1>各地目标</h1>" in across
+
+
+def test_regions_page_table_chart_goals_exports(app):
+    from openpyxl import load_workbook
+
+    c = client(app, "kan")
+    page = c.get("/compare/regions", params={"indicator": "gdp", "year": 2024}).text
+    assert 'href="/compare/regions" aria-current="page">各地目标' in page  # the menu entry
+    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    assert body.count("<tr>") == 1 and "<td>辽宁省</td>" in body and "<td>5.5%左右</td>" in body
+    assert '<svg class="chart"' in page and "五年规划目标" in page and "五年规划目标的进度说明" in page
+    assert "进度滞后" in c.get("/statuses").text  # the goals' statuses are explained with the others
+    assert not re.search(r"verdicts\.toml|income_with_growth|[a-z]+_[a-z]+:", page)  # no file names or ids
+    amounts = c.get("/compare/regions", params={"indicator": "gdp", "year": 2024, "measure": "amount"}).text
+    assert '<option value="amount" selected>总量</option>' in amounts and "5.5%左右" not in amounts.split("<tbody>")[1]
+    first = c.get("/compare/regions").text  # no choice: GDP and the newest year with targets
+    assert '<option value="gdp" selected>' in first
+    csv = c.get("/compare/regions.csv", params={"indicator": "gdp", "year": 2024})
+    assert csv.status_code == 200 and "attachment" in csv.headers["content-disposition"]
+    assert csv.text.lstrip("\ufeff").splitlines()[1].startswith("辽宁省,地区生产总值,2024,5.5%左右")
+    x = c.get("/compare/regions.xlsx", params={"indicator": "gdp", "year": 2024})
+    rows = list(load_workbook(io.BytesIO(x.content)).active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("地区", "指标", "年份", "目标") and rows[1][0] == "辽宁省"
+    assert c.get("/compare/regions.pdf").status_code == 404
 
 
 def test_compare_defaults_to_the_latest_due_year_and_pages(app, monkeypatch):

@@ -77,22 +77,29 @@ def judge_qualitative(text: str, actuals: Mapping[str, Any]) -> Verdict | None:
         return None
     rule = match_rule(text)
     if rule is None:
-        return Verdict(NEEDS_JUDGEMENT, None, "", "no rule for this qualitative target")
+        return Verdict(NEEDS_JUDGEMENT, None, "", "没有可自动判定这一定性目标的规则，需人工判断")
     if rule.kind != "compare" or not rule.left or not rule.right:
-        return Verdict(NEEDS_JUDGEMENT, None, "", f"{rule.id}: {rule.explain}")
+        return Verdict(NEEDS_JUDGEMENT, None, "", rule.explain)
     left, right = _lookup(actuals, rule.left, rule.measure), _lookup(actuals, rule.right, rule.measure)
     missing = [cid for cid, f in ((rule.left, left), (rule.right, right)) if f is None]
     if missing:
-        return Verdict(NO_DATA, None, PP, f"{rule.id}: no actual {rule.measure} for {', '.join(missing)}")
+        return Verdict(NO_DATA, None, PP, f"{rule.explain}；资料库中尚无{'、'.join(_zh(c) for c in missing)}的实际增速")
     try:
         lv = Fraction(repr(convert(left.value, left.unit, "%")))
         rv = Fraction(repr(convert(right.value, right.unit, "%")))
     except ValueError:
-        return Verdict(NEEDS_JUDGEMENT, None, PP, f"{rule.id}: actuals are not in % or 倍")
+        return Verdict(NEEDS_JUDGEMENT, None, PP, f"{rule.explain}；实际数不是百分比，不能比较")
     gap, slack = lv - rv, Fraction(repr(rule.slack))
     ok = gap >= -slack if rule.op == "ge" else gap <= slack
     return Verdict(MET if ok else MISSED, round(float(gap), 6), PP,
-                   f"{rule.id}: {rule.explain}; {rule.left} {fmt(lv)}% vs {rule.right} {fmt(rv)}%")
+                   f"{rule.explain}；{_zh(rule.left)} {fmt(lv)}%，{_zh(rule.right)} {fmt(rv)}%")
+
+
+def _zh(cid: str) -> str:
+    """An indicator's Chinese name (the catalogue's), for the reasons people read."""
+    from .catalogue import indicator
+
+    return getattr(indicator(cid), "zh", "") or cid
 
 
 def index_actuals(figures: Iterable[Any], *, region: str | None = None,

@@ -22,7 +22,7 @@ How this genre reads a target (the rules ``judge`` applies):
 from __future__ import annotations
 
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from functools import lru_cache
 from importlib import resources
@@ -58,6 +58,10 @@ class Settings:
     rate_pp: float
     amount_relative: float
     qualitative: tuple[dict[str, Any], ...]
+    average_cues: tuple[str, ...] = ("年均",)
+    period_context: tuple[str, ...] = ()
+    measure_zh: dict[str, str] = field(default_factory=dict, hash=False)
+    plan_period: int = 5
 
 
 @lru_cache(maxsize=1)
@@ -67,7 +71,11 @@ def settings() -> Settings:
     tol = raw.get("tolerance", {})
     return Settings(rate_pp=float(tol.get("rate_pp", 0.2)),
                     amount_relative=float(tol.get("amount_relative", 0.02)),
-                    qualitative=tuple(raw.get("qualitative", ())))
+                    qualitative=tuple(raw.get("qualitative", ())),
+                    average_cues=tuple(raw.get("goals", {}).get("average_cues", ("年均",))),
+                    plan_period=int(raw.get("goals", {}).get("plan_period", 5)),
+                    period_context=tuple(raw.get("goals", {}).get("period_context", ())),
+                    measure_zh=dict(raw.get("measure_zh", {})))
 
 
 def fmt(x: float | Fraction) -> str:
@@ -105,37 +113,37 @@ def judge(target: FigureLike, actual: FigureLike | None, *, tolerance: float | N
     gap_unit = PP if t_unit in RATE_UNITS else t_unit
 
     if actual is None or getattr(actual, "value", None) is None:
-        return Verdict(NO_DATA, None, gap_unit, "no actual reported for this target")
+        return Verdict(NO_DATA, None, gap_unit, "资料库中尚无该目标的实际数")
     if actual.measure != target.measure:
         return Verdict(NEEDS_JUDGEMENT, None, gap_unit,
-                       f"target is {target.measure}, actual is {actual.measure}: not comparable by rule")
+                       f"目标是{_measure_zh(target.measure)}，实际数是{_measure_zh(actual.measure)}，不能按规则比较")
     try:
         a = _q(convert(actual.value, actual.unit, t_unit, cid))
     except ValueError:
         return Verdict(NEEDS_JUDGEMENT, None, gap_unit,
-                       f"actual in {actual.unit or '(no unit)'} cannot be compared with a target in {target.unit}")
+                       f"实际数的单位（{actual.unit or '无单位'}）与目标的单位（{target.unit or '无单位'}）不能换算比较")
 
-    better = "lower" if down else "higher"
-    shown = f"actual {fmt(a)}{t_unit} vs target {fmt(t)}{t_unit}"
+    better = "越低越好" if down else "越高越好"
+    shown = f"实际{fmt(a)}{t_unit}，目标{fmt(t)}{t_unit}"
     comp = target.comparator
     if comp == "range" and t_max is not None:
         lo, hi = min(t, t_max), max(t, t_max)
-        shown = f"actual {fmt(a)}{t_unit} vs target {fmt(lo)}–{fmt(hi)}{t_unit}"
+        shown = f"实际{fmt(a)}{t_unit}，目标{fmt(lo)}—{fmt(hi)}{t_unit}"
         gap = Fraction(0) if lo <= a <= hi else (a - lo if a < lo else a - hi)
         if lo <= a <= hi:
-            ok, why = True, f"range: met inside [{fmt(lo)}, {fmt(hi)}]"
+            ok, why = True, f"区间目标：实际值在{fmt(lo)}—{fmt(hi)}之内，完成"
         else:
             exceeded = (a > hi) != down
             ok = exceeded
-            why = (f"range [{fmt(lo)}, {fmt(hi)}]: " +
-                   ("beyond the good end counts as met (exceeded)" if exceeded else "short of the range"))
-        return Verdict(MET if ok else MISSED, round(float(gap), 6), gap_unit, f"{why}; {shown}")
+            why = (f"区间目标{fmt(lo)}—{fmt(hi)}：" +
+                   ("超出有利一端，视为完成（超额）" if exceeded else "未达到区间"))
+        return Verdict(MET if ok else MISSED, round(float(gap), 6), gap_unit, f"{why}；{shown}")
 
     gap = a - t
     if comp in ("ge", "gt"):
-        ok, why = a >= t, "at least (以上/超过): met at or above the bound"
+        ok, why = a >= t, "“以上/超过”：达到或超过目标值即完成"
     elif comp in ("le", "lt"):
-        ok, why = a <= t, "at most (以内/低于): met at or below the bound"
+        ok, why = a <= t, "“以内/低于”：不超过目标值即完成"
     elif comp == "approx":
         if tolerance is not None:
             tol = _q(tolerance)
@@ -144,9 +152,12 @@ def judge(target: FigureLike, actual: FigureLike | None, *, tolerance: float | N
         else:
             tol = abs(t) * _q(settings().amount_relative)
         ok = (a <= t + tol) if down else (a >= t - tol)
-        why = (f"approx (左右): {better} is better, met unless short by more than "
-               f"{fmt(tol)} {gap_unit}")
+        why = f"“左右”：{better}，差距不超过{fmt(tol)}{gap_unit}即完成"
     else:  # eq and anything unknown: a commitment to reach
         ok = (a <= t) if down else (a >= t)
-        why = f"a bare target is a commitment: {better} is better, met at or {'below' if down else 'above'} it"
-    return Verdict(MET if ok else MISSED, round(float(gap), 6), gap_unit, f"{why}; {shown}")
+        why = f"未加限定的目标是须达到的承诺：{better}，{'不高于' if down else '达到或超过'}目标值即完成"
+    return Verdict(MET if ok else MISSED, round(float(gap), 6), gap_unit, f"{why}；{shown}")
+
+
+def _measure_zh(measure: str) -> str:
+    return settings().measure_zh.get(measure, measure)

@@ -14,6 +14,7 @@ at import (table ``qualitative_targets``), not by reading their texts again.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass, field
@@ -24,7 +25,7 @@ from sqlalchemy import Text, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, defer
 
 from .. import link
-from ..store import QualitativeTargetRow, Report, ReportFigure
+from ..store import QualitativeTargetRow, Report, ReportFigure, ReportNode
 from .readcache import StampedCache, engine, library_stamp, reads_committed
 
 @lru_cache(maxsize=1)
@@ -56,6 +57,40 @@ def region_names(region: str) -> list[str]:
     ``region IN (...)`` instead of reading every region's rows and keying them in Python."""
     key = region_key(region)
     return sorted({key, region.strip(), *(short for short, full in _full_names().items() if full == key)})
+
+
+def is_period_result(f: Any) -> bool:
+    """A growth figure averaged over several years (十四五 年均增长5.2%): it neither is an annual
+    target nor judges one (verdicts.toml ``[goals] average_cues``)."""
+    return f.measure == "growth" and any(c in (f.text or "") for c in link.settings().average_cues)
+
+
+def period_results(session: Session, rows: list[Any], reports: "_Reports") -> set[int]:
+    """Ids of the actuals in ``rows`` that are a plan period's results, not their year's: in a
+    report reviewing a plan's last year, those whose paragraph says so before them ("这五年，…
+    城镇新增就业452万人"; verdicts.toml ``[goals] period_context``). Reads the paragraphs' starts and
+    the texts of those reports only (a fifth of the library at most)."""
+    n = link.settings().plan_period
+    reports.need({f.report_id for f in rows})
+    gated = [f for f in rows if f.node_id is not None and _reviews_period_end(reports[f.report_id], n)]
+    if not gated:
+        return set()
+    starts: dict[int, int] = {}
+    texts: dict[int, str] = {}
+    node_ids = sorted({f.node_id for f in gated})
+    report_ids = sorted({f.report_id for f in gated})
+    for chunk in (node_ids[i:i + 900] for i in range(0, len(node_ids), 900)):
+        starts.update(session.execute(select(ReportNode.id, ReportNode.start).where(ReportNode.id.in_(chunk))).all())
+    for chunk in (report_ids[i:i + 900] for i in range(0, len(report_ids), 900)):
+        texts.update(session.execute(select(Report.id, Report.original).where(Report.id.in_(chunk))).all())
+    cues = link.settings().period_context
+    return {f.id for f in gated if f.node_id in starts
+            and any(c in texts[f.report_id][starts[f.node_id]:f.start] for c in cues)}
+
+
+def _reviews_period_end(r: Report, n: int) -> bool:
+    reviewed = r.review_year or (r.plan_year - 1 if r.plan_year else None)
+    return reviewed is not None and reviewed % n == 0
 
 
 _COLUMNS = tuple(c.name for c in ReportFigure.__table__.columns)
@@ -176,6 +211,8 @@ class Comparison:
     target_source: Source
     actual_source: Source | None
     other_actuals: list[Source] = field(default_factory=list)
+    # the same target stated elsewhere (again in the report's tasks, in its 分工方案 …)
+    other_sources: list[Source] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -211,34 +248,60 @@ def _compare(session: Session, *, indicator: str | None, region: str | None, yea
                and (region is None or region_key(f.region) == region_key(region))]
     actual_rows = [f for role in ("actual", "estimate")
                    for f in _figures(session, canonical=indicator, region=region, year=year, role=role)
-                   if f.canonical]
+                   if f.canonical and not is_period_result(f)]
     reports = _Reports(session)
     reports.need({f.report_id for f in targets} | {f.report_id for f in actual_rows})
+    periods = period_results(session, actual_rows, reports)
+    actual_rows = [f for f in actual_rows if f.id not in periods]
     by_key: dict[tuple, list[FigureRow]] = {}
     for f in actual_rows:
-        by_key.setdefault((f.canonical, f.measure, region_key(f.region), f.year), []).append(f)
+        by_key.setdefault((f.canonical, f.measure, region_key(f.region or reports[f.report_id].region), f.year),
+                          []).append(f)
     out: list[Comparison] = []
-    for t in targets:
+    for t, also in _stated_once(targets, reports):
         rep = reports[t.report_id]
-        cands = [a for a in by_key.get((t.canonical, t.measure, region_key(t.region), t.year), [])
+        place = t.region or rep.region
+        cands = [a for a in by_key.get((t.canonical, t.measure, region_key(place), t.year), [])
                  if a.report_id != t.report_id]
         chosen, others = _pick(cands, reports)
         target_fig = t.to_figure()
         verdict = link.judge(target_fig, chosen.to_figure() if chosen else None, tolerance=tolerance)
         out.append(Comparison(
-            indicator=t.indicator, canonical=t.canonical, region=t.region, year=t.year,
+            indicator=t.indicator, canonical=t.canonical, region=place, year=t.year,
             measure=t.measure, target_value=t.value, target_value_max=t.value_max,
             target_unit=t.unit, target_comparator=t.comparator,
             actual_value=chosen.value if chosen else None, actual_unit=chosen.unit if chosen else None,
             verdict=verdict.verdict, gap=verdict.gap, gap_unit=verdict.gap_unit, rule=verdict.rule,
             target_source=_source(t, rep),
             actual_source=_source(chosen, reports[chosen.report_id]) if chosen else None,
-            other_actuals=[_source(o, reports[o.report_id]) for o in others]))
+            other_actuals=[_source(o, reports[o.report_id]) for o in others],
+            other_sources=[_source(o, reports[o.report_id]) for o in also]))
     if indicator is None:
         out.extend(_qualitative(session, actual_rows, region=region, year=year))
     out.sort(key=lambda c: (c.year or 0, region_key(c.region), c.target_source.report_id,
                             c.target_source.start))
     return out
+
+
+# which statement of a target stated in several documents leads: the report people adopted
+# first, then the documents that carry it out
+TARGET_RANK = {"work_report": 3, "division": 2, "plan_execution": 1}
+
+
+def _stated_once(targets: list[FigureRow], reports: _Reports) -> list[tuple[FigureRow, list[FigureRow]]]:
+    """One target for every (place, indicator, measure, year, value, bound, comparator, unit):
+    the same target stated twice in a report (主要预期目标, then its tasks) or again in its
+    分工方案 is one target with every source, led by the work report's first statement.
+    Returns (the leading statement, the others) pairs."""
+    groups: dict[tuple, list[FigureRow]] = {}
+    for t in targets:
+        place = region_key(t.region or reports[t.report_id].region)
+        groups.setdefault((place, t.canonical, t.measure, t.year, t.value, t.value_max, t.comparator, t.unit),
+                          []).append(t)
+    for group in groups.values():
+        group.sort(key=lambda t: (-TARGET_RANK.get(reports[t.report_id].kind or "", 0),
+                                  reports[t.report_id].date or dt.date.max, t.report_id, t.start))
+    return [(g[0], g[1:]) for g in groups.values()]
 
 
 def _pick(cands: list[FigureRow], reports: dict[int, Report]) -> tuple[FigureRow | None, list[FigureRow]]:
@@ -277,6 +340,7 @@ def _qualitative(session: Session, actual_rows: list[FigureRow], *, region: str 
             if region is None or region_key(r.region) == region_key(region)]
     found_by = _qualitative_targets(session, reps)
     out: list[Comparison] = []
+    same: dict[tuple, list[Comparison]] = {}
     by_place: dict[tuple[int | None, str], list[FigureRow]] = {}
     for a in actual_rows:
         by_place.setdefault((a.year, region_key(a.region)), []).append(a)
@@ -292,12 +356,16 @@ def _qualitative(session: Session, actual_rows: list[FigureRow], *, region: str 
             if v is None:
                 continue
             src = Source(r.id, r.doc, r.title, r.kind, qt.start, qt.end, qt.text, 0.0, "", "target")
-            out.append(Comparison(
+            same.setdefault((region_key(r.region), r.plan_year, text), []).append(Comparison(
                 indicator=qt.text, canonical=qt.rule_id, region=r.region, year=r.plan_year,
                 measure="rule", target_value=None, target_value_max=None, target_unit="",
                 target_comparator="rule", actual_value=None, actual_unit=None,
                 verdict=v.verdict, gap=v.gap, gap_unit=v.gap_unit, rule=v.rule,
                 target_source=src, actual_source=None))
+    for group in same.values():  # the report's sentence again in its 分工方案: once, with both sources
+        group.sort(key=lambda c: -TARGET_RANK.get(c.target_source.kind or "", 0))
+        group[0].other_sources = [c.target_source for c in group[1:]]
+        out.append(group[0])
     return out
 
 
@@ -343,7 +411,9 @@ def narrowing(session: Session) -> Narrowing:
     return _NARROWING.get(engine(session), "narrowing", library_stamp(session), load)
 
 
-def across_regions(session: Session, *, indicator: str, year: int) -> list[Comparison]:
-    """One indicator's targets for one year in every region of the library, with verdicts."""
-    rows = compare(session, indicator=indicator, year=year)
-    return sorted(rows, key=lambda c: (region_key(c.region), c.target_source.start))
+def across_regions(session: Session, *, indicator: str, year: int, measure: str | None = None,
+                   sort: str = "region", within: str | None = None, level: str | None = None) -> list[Any]:
+    """One indicator's annual targets for one year, one row per region (``services.across``)."""
+    from .across import across_regions as rows
+
+    return rows(session, indicator=indicator, year=year, measure=measure, sort=sort, within=within, level=level)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from ..link.verdicts import fmt, settings
+from ..services.goals import STATUS_DEF as GOAL_STATUS_DEF
+from ..services.goals import STATUS_ZH as GOAL_STATUS_ZH
 from ..services.render import COMPARATOR_ZH, VERDICT_ZH
 
 ROLES_ZH = {"admin": "管理员", "supervisor": "督查室", "reporter": "报送单位", "viewer": "查阅"}
@@ -10,7 +13,9 @@ FIGURE_ROLE_ZH = {"target": "目标", "actual": "实际", "estimate": "预计", 
                   "plan": "计划", "other": "其他"}
 MEASURE_ZH = {"growth": "增长", "share": "比重", "pp": "百分点变化", "amount": "总量", "rule": "规则"}
 VERDICT_DEF = {
-    "met": "实际值达到目标（按 verdicts.toml 的规则与容差判定）。",
+    "met": (f"实际值达到目标：“以上”“超过”须达到目标值，“以内”“低于”须不超过目标值，“左右”可差"
+            f"{fmt(settings().rate_pp)}个百分点（总量目标为目标值的{fmt(settings().amount_relative * 100)}%），"
+            "区间目标达到下限即可，未加限定的目标视为须达到的承诺。"),
     "missed": "实际值未达到目标，差距超出容差。",
     "no_data": "资料库中尚无该指标当年的实际值。",
     "needs_judgement": "定性目标，没有可自动判定的规则，需人工判断。",
@@ -29,4 +34,4 @@ KIND_ZH = {"target": "目标", "action": "工作", "project": "项目", "reform"
            "service": "民生服务", "safety": "安全", "ecology": "生态", "opening": "开放"}
 
 __all__ = ["ROLES_ZH", "ASSIGN_ZH", "FIGURE_ROLE_ZH", "MEASURE_ZH", "VERDICT_ZH", "VERDICT_DEF",
-           "COMPARATOR_ZH", "STATUS_ZH", "AXES_ZH", "ACTION_ZH", "ENTITY_ZH", "KIND_ZH", "LEVEL_ZH", "HIT_ZH"]
+           "COMPARATOR_ZH", "GOAL_STATUS_ZH", "GOAL_STATUS_DEF", "STATUS_ZH", "AXES_ZH", "ACTION_ZH", "ENTITY_ZH", "KIND_ZH", "LEVEL_ZH", "HIT_ZH"]

@@ -40,23 +40,39 @@ def get_reminders(department: str | None = None, report: DbInt | None = None,
 @router.get("/compare", summary="Targets against actuals with verdicts (the filters of `luoshi compare`)",
             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
 def get_compare(indicator: str | None = None, region: str | None = None, year: DbInt | None = None,
-                across_regions: bool = False, format: Literal["json", "csv", "xlsx"] = "json",
+                across_regions: bool = False, goals: bool = False,
+                measure: Literal["growth", "amount", "share", "pp"] | None = None,
+                sort: Literal["region", "target", "prev_actual"] = "region",
+                within: str | None = Query(None, description="across_regions: only places inside this one"),
+                level: Literal["province", "city", "county"] | None = None,
+                format: Literal["json", "csv", "xlsx"] = "json",
                 limit: int | None = Query(None, ge=1, le=10000, description="JSON: at most this many rows "
                                           "(a library of 2,000 reports holds ~36,000 targets); all when absent"),
                 offset: Offset = 0,
                 _actor: Actor = Depends(current_actor), s: Session = Depends(read_session)) -> Any:
+    """``across_regions``: one indicator's annual targets of one year, one row per region, with
+    last year's target and actual (``services.across``). ``goals``: multi-year goals (十五五…)
+    and how they stand (``services.goals``). Otherwise every target with its verdict."""
+    from ...services import render as R
     from ...services.compare import across_regions as across, compare
+    from ...services.goals import goals as multi_year
 
     if across_regions and not (indicator and year):
-        raise ApiError(422, "invalid", "across_regions needs indicator and year")
-    rows = across(s, indicator=indicator, year=year) if across_regions else compare(
-        s, indicator=indicator, region=region, year=year)
+        raise ApiError(422, "invalid", "各地区对比需要指定指标（indicator）和年份（year）")
+    if across_regions and goals:
+        raise ApiError(422, "invalid", "across_regions 与 goals 是两张表，请只选一个")
+    if across_regions:
+        rows: list[Any] = across(s, indicator=indicator, year=year, measure=measure, sort=sort, within=within,
+                                 level=level)
+        render, name = R.render_regions, "regions"
+    elif goals:
+        rows, render, name = multi_year(s, indicator=indicator, region=region, year=year), R.render_goals, "goals"
+    else:
+        rows, render, name = compare(s, indicator=indicator, region=region, year=year), R.render_comparisons, "compare"
     if format == "json":
         shown = rows[offset:offset + limit] if limit is not None else rows[offset:]
         return {"total": len(rows), "limit": limit, "offset": offset, "items": [r.to_dict() for r in shown]}
-    from ...services.render import render_comparisons
-
-    return download(render_comparisons(rows, format), f"compare.{format}", format)
+    return download(render(rows, format), f"{name}.{format}", format)
 
 
 @router.get("/search", summary="Full-text search over report sentences, figures and tasks")

@@ -11,9 +11,8 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from ...services.compare import Comparison, across_regions, compare, narrowing
+from ...services.compare import Comparison, compare, narrowing
 from .. import labels as L
-from ..svg import Bar, bars
 from .common import query_string
 
 
@@ -34,6 +33,13 @@ class ComparePage:
     verdicts: list[tuple[str, int]] = field(default_factory=list)  # (verdict, count) over all pages
     page: int = 1
     pages: int = 1
+
+    @staticmethod
+    def target(r: Comparison) -> str:
+        """A target as the report writes it (5%左右, 4.5%—5%, 500亿元以上, 超过500亿元)."""
+        from ...services.across import target_text
+
+        return target_text(r.target_value, r.target_value_max, r.target_unit, r.target_comparator)
 
     def query(self, **change: Any) -> str:
         """This page's filters as a query string, with ``change`` applied (for the pager)."""
@@ -57,16 +63,7 @@ def compare_page(s: Session, *, indicator: str = "", region: str = "", year: int
     if not (indicator or region or year or across or all_years):
         year = narrow.default_year((today or dt.date.today()).year)
         defaulted = year is not None
-    if across and indicator and year:
-        rows = across_regions(s, indicator=indicator, year=year)
-        groups = [(r.region or "—", [Bar("目标", r.target_value, "bar-target"),
-                                      Bar("实际", r.actual_value, f"bar-actual v-{r.verdict}",
-                                          L.VERDICT_ZH.get(r.verdict, ""))]) for r in rows]
-        if rows:
-            chart = bars(groups, title=f"{rows[0].indicator} {year}年：各地区目标与实际",
-                         unit=rows[0].target_unit)
-    else:
-        rows = compare(s, indicator=indicator or None, region=region or None, year=year)
+    rows = compare(s, indicator=indicator or None, region=region or None, year=year)  # 各地目标: pages.regions
     pages = max(1, math.ceil(len(rows) / COMPARE_PAGE))
     page = min(max(1, page), pages)
     counts = Counter(r.verdict for r in rows)

@@ -48,11 +48,12 @@ def _main_node(s: Session, report_id: int) -> ReportNode | None:
 
 
 def _target_text(c: Comparison) -> str:
+    from ...services.across import target_text
+
     if c.target_comparator == "rule":
         return "定性目标"
-    v = num(c.target_value) + (f"–{num(c.target_value_max)}" if c.target_value_max is not None else "")
-    return f"{L.MEASURE_ZH.get(c.measure, '') if c.measure == 'growth' else ''}{v}{c.target_unit}" \
-           f"{L.COMPARATOR_ZH.get(c.target_comparator, '')}"
+    return f"{L.MEASURE_ZH.get(c.measure, '') if c.measure == 'growth' else ''}" \
+           f"{target_text(c.target_value, c.target_value_max, c.target_unit, c.target_comparator)}"
 
 
 def _actual_text(c: Comparison) -> str:
@@ -64,13 +65,10 @@ def _actual_text(c: Comparison) -> str:
 
 
 def rule_numbers(rule: str) -> str:
-    """The numbers a qualitative rule compared, with the indicators' Chinese names:
-    'disposable_income 4.9% vs gdp 5.1%' → '居民人均可支配收入 4.9%，地区生产总值 5.1%'."""
-    m = re.search(r";\s*([a-z_]+) (-?[\d.]+%?) vs ([a-z_]+) (-?[\d.]+%?)\s*$", rule or "")
-    if not m:
-        return ""
-    name = lambda i: getattr(indicator_info(i), "zh", "") or i  # noqa: E731
-    return f"{name(m.group(1))} {m.group(2)}，{name(m.group(3))} {m.group(4)}"
+    """The numbers a qualitative rule compared, as its reason ends:
+    '…；居民人均可支配收入 4.9%，地区生产总值 5.1%' → '居民人均可支配收入 4.9%，地区生产总值 5.1%'."""
+    tail = (rule or "").rsplit("；", 1)
+    return tail[1] if len(tail) == 2 and "%" in tail[1] else ""
 
 
 def _gap_text(c: Comparison) -> str:

@@ -7,7 +7,8 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from ..pages import compare as P
-from .common import _int, actor_of, page, read, render, today
+from ..pages import regions as R
+from .common import _int, actor_of, error_page, page, read, render, today
 
 router = APIRouter(include_in_schema=False)
 
@@ -17,6 +18,13 @@ router = APIRouter(include_in_schema=False)
 def compare_view(request: Request) -> Response:
     q = request.query_params
 
+    if q.get("across") == "1" and q.get("indicator") and _int(q.get("year")):  # the page of its own now
+        from fastapi.responses import RedirectResponse
+
+        from ..pages.common import query_string
+        return RedirectResponse("/compare/regions?" + query_string(
+            {"indicator": q["indicator"], "year": q["year"]}), status_code=303)
+
     def go(s: Session) -> Response:
         actor_of(request, s)
         data = P.compare_page(s, indicator=q.get("indicator", ""), region=q.get("region", ""),
@@ -24,4 +32,51 @@ def compare_view(request: Request) -> Response:
                               all_years=q.get("year") == "all", page=_int(q.get("page")) or 1,
                               today=today(request))
         return render(request, "compare.html", c=data)
+    return read(request, go)
+
+
+@router.api_route("/compare/regions", methods=["GET", "HEAD"])
+@page
+def regions_view(request: Request) -> Response:
+    """各地目标: one indicator's annual targets of one year in every region, and the goals."""
+    q = request.query_params
+
+    def go(s: Session) -> Response:
+        actor_of(request, s)
+        data = R.regions_page(s, indicator=q.get("indicator", ""), year=_int(q.get("year")),
+                              sort=q.get("sort", "region"), scope=q.get("scope", ""),
+                              all_goals=q.get("goals") == "all", measure=q.get("measure", ""),
+                              today=today(request))
+        return render(request, "regions.html", c=data)
+    return read(request, go)
+
+
+_MEDIA = {"csv": "text/csv; charset=utf-8",
+          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+@router.api_route("/compare/regions.{fmt}", methods=["GET", "HEAD"])
+@page
+def regions_export(request: Request, fmt: str) -> Response:
+    """The table of 各地目标 as CSV (with a BOM, for Excel) or xlsx."""
+    from urllib.parse import quote
+
+    from ...services.render import render_regions
+
+    if fmt not in _MEDIA:
+        return error_page(request, 404, "没有这种导出格式。")
+    q = request.query_params
+
+    def go(s: Session) -> Response:
+        actor_of(request, s)
+        data = R.regions_page(s, indicator=q.get("indicator", ""), year=_int(q.get("year")),
+                              sort=q.get("sort", "region"), scope=q.get("scope", ""),
+                              all_goals=q.get("goals") == "all", measure=q.get("measure", ""),
+                              today=today(request))
+        body = render_regions(data.rows, fmt)
+        if isinstance(body, str):
+            body = ("\ufeff" + body).encode("utf-8")
+        name = f"各地目标-{data.indicator}-{data.year}.{fmt}"
+        return Response(body, media_type=_MEDIA[fmt],
+                        headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
     return read(request, go)

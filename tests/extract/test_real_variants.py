@@ -1,0 +1,141 @@
+"""The twelve real reports (../shared/real) as users get them: flattened to one line, cut to start
+at 各位代表：, the same filed with a manifest, split into pages with furniture, in traditional
+characters, and as a news excerpt (review to the targets). Gold is carried through each transform
+(textvariants.py) and scored with the shared scorer; each variant has a bar on the figure F1 and
+statement F1 over the twelve, set at what the extractor achieves, so a regression on any of the
+shapes real documents come in fails here. Run as a script to print the table."""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import sys
+from functools import lru_cache
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import textvariants as tv  # noqa: E402
+
+import luoshi  # noqa: E402
+from luoshi.outline import Given  # noqa: E402
+from luoshi.outline.given import given_from, overrides_from  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+REAL = ROOT.parent / "shared" / "real"
+
+# variant → (figure F1, statement F1) floors over the twelve, as measured after the fixes
+BARS = {
+    "original": (0.98, 0.91),
+    "flat": (0.98, 0.91),
+    "flat-space": (0.98, 0.91),
+    "salutation": (0.98, 0.91),
+    "salutation+given": (0.98, 0.91),
+    "paged": (0.98, 0.91),
+    "traditional": (0.98, 0.91),
+    "excerpt": (0.98, 0.81),
+}
+VARIANTS = list(BARS)
+
+
+def _scorer():
+    path = REAL.parent / "eval" / "score.py"
+    if not path.exists() or not (REAL / "docs").is_dir():
+        if os.environ.get("CI") == "true":
+            pytest.fail("../shared/real or ../shared/eval/score.py is missing on CI")
+        pytest.skip("../shared is not beside this checkout")
+    spec = importlib.util.spec_from_file_location("score", path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def _docs() -> list[str]:
+    return sorted(p.stem for p in (REAL / "docs").glob("*.txt")) if (REAL / "docs").is_dir() else []
+
+
+@lru_cache(maxsize=None)
+def _meta() -> dict[str, dict]:
+    rows = [json.loads(x) for x in (REAL / "meta.jsonl").read_text(encoding="utf-8").splitlines() if x.strip()]
+    return {r["doc"]: r for r in rows}
+
+
+def _gold(doc: str) -> tuple[list[tuple[int, int]], list[dict]]:
+    rows = [json.loads(x) for x in (REAL / "gold" / f"{doc}.jsonl").read_text(encoding="utf-8").splitlines()
+            if x.strip()]
+    scope = [tuple(s) for r in rows if "scope" in r for s in r["scope"]]
+    return scope, [r for r in rows if "scope" not in r]
+
+
+def transform(variant: str, doc: str, text: str) -> tuple[tv.Variant, Given | None]:
+    """The variant's text (with its offset map) and what the user gives with it."""
+    scope, _ = _gold(doc)
+    given = None
+    if variant == "flat":
+        v = tv.flatten(text)
+    elif variant == "flat-space":
+        v = tv.flatten(text, " ")
+    elif variant.startswith("salutation"):
+        v = tv.from_salutation(text)
+        if variant.endswith("+given"):
+            m = _meta()[doc]
+            given = given_from(overrides_from({"region": m["region"], "level": m["level"], "year": m["plan_year"]}))
+    elif variant == "paged":
+        v = tv.paged(text)
+    elif variant == "traditional":
+        v = tv.traditional(text)
+    elif variant == "excerpt":
+        v = tv.excerpt(text, max(e for _, e in scope))
+    else:
+        v = tv.identity(text)
+    return v, given
+
+
+@lru_cache(maxsize=None)
+def run(variant: str, doc: str) -> tuple[list[dict], list[dict]]:
+    """(gold rows, predicted rows) of one document in one variant, gold mapped through it."""
+    text = (REAL / "docs" / f"{doc}.txt").read_text(encoding="utf-8")
+    v, given = transform(variant, doc, text)
+    scope, figures = _gold(doc)
+    new_scope = [s for s in (v.span(a, b) for a, b in scope) if s]
+    gold = [{"doc": doc, "scope": [list(s) for s in new_scope]}]
+    for g in figures:
+        where = tv.locate(text, g["text"], scope)
+        if where is None or not v.intact(*where):
+            continue
+        if variant == "traditional":
+            g = {**g, "text": v.text[v.pos[where[0]]:v.pos[where[0]] + len(g["text"])]}
+        gold.append(g)
+    d = luoshi.read_text(v.text, doc)
+    outline = luoshi.build_outline(d, given)
+    return gold, [f.to_dict() for f in luoshi.extract_figures(d, outline)]
+
+
+def measure(variant: str, docs: list[str] | None = None):
+    """The scorer's result and errors over the twelve (or ``docs``) in one variant."""
+    score = _scorer()
+    gold, pred = [], []
+    for doc in docs or _docs():
+        g, p = run(variant, doc)
+        gold += g
+        pred += p
+    return score.score(gold, pred, None, set(docs or _docs()))
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_variant(variant):
+    """Figure and statement F1 over the twelve in this shape stay at their bars."""
+    result, errors = measure(variant)
+    fig_bar, st_bar = BARS[variant]
+    assert result["figure"]["f"] >= fig_bar, errors[:5]
+    assert result["statement"]["f"] >= st_bar, errors[:5]
+
+
+if __name__ == "__main__":
+    which = sys.argv[1:] or VARIANTS
+    for name in which:
+        r, _ = measure(name)
+        print(f"{name:18} figure F1 {r['figure']['f']:.3f}  statement F1 {r['statement']['f']:.3f}  "
+              f"gold {r['gold']} predicted {r['predicted']}")

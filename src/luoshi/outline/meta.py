@@ -27,6 +27,7 @@ from importlib import resources
 
 from ..ingest.document import Document
 from .lexicon import lexicon, part_role
+from .roles import body_role
 from .text import PART, SECTION, SPACE, _lines, cn_int
 
 HAN = r"\u4e00-\u9fff"
@@ -259,11 +260,15 @@ def _date(s: str) -> str | None:
         return None
 
 
+def _part_spans(text: str) -> list[tuple[str, int, int]]:
+    """(title, start of its body, end of its body) of every numbered part heading line."""
+    found = list(re.finditer(rf"^[{SPACE}]*{PART.pattern}([^\n。]{{0,60}})", text, re.M))
+    ends = [m.start() for m in found[1:]] + [len(text)]
+    return [(m.group(0).strip(SPACE), m.end(), e) for m, e in zip(found, ends)]
+
+
 def _part_titles(text: str) -> list[str]:
-    out = []
-    for m in re.finditer(rf"^[{SPACE}]*{PART.pattern}([^\n。]{{0,60}})", text, re.M):
-        out.append(m.group(0).strip(SPACE))
-    return out
+    return [t for t, _, _ in _part_spans(text)]
 
 
 def _first_year(patterns, texts: list[str]) -> int | None:
@@ -550,7 +555,8 @@ def _years(h: _Head, kind: str, date: str | None, doc_year: int | None, body: st
     reviews its year; a 分工方案 plans the year of the report it divides."""
     lx = lexicon()
     text, title_n = h.text, h.title_n
-    parts = _part_titles(text)
+    spans = _part_spans(text)
+    parts = [t for t, _, _ in spans]
     texts = [title_n, h.header, h.opening, *parts]
     review = _first_year(lx.review_years, texts)
     plan = _first_year(lx.plan_years, texts)
@@ -558,9 +564,12 @@ def _years(h: _Head, kind: str, date: str | None, doc_year: int | None, body: st
         more = ["\n".join(SHORT_LINE.findall(text)), body]
         review, plan = _first_year(lx.review_years, more), _first_year(lx.plan_years, more)
     # a part titled with a year and no year pattern still says which year is which
-    for p in parts:
+    for p, start, end in spans:
         role = part_role(p)
         y = re.search(r"(\d{4})年", p)
+        if y and role == "other" and (review is None or plan is None):
+            # "三、2026年主要工作": words that head reviews too ("2025年主要工作…"); its body tells
+            role = body_role(text, start, end) or "other"
         if y and role == "review" and review is None:
             review = int(y.group(1))
         if y and role == "plan" and plan is None:

@@ -27,7 +27,8 @@ from importlib import resources
 
 from ..ingest.document import Document
 from .lexicon import lexicon, part_role
-from .roles import body_role
+from .roles import body_role, is_unnumbered_heading
+from .roles import part_role as role_of_part
 from .text import PART, SECTION, SPACE, _lines, cn_int
 
 HAN = r"\u4e00-\u9fff"
@@ -79,6 +80,7 @@ def _rx() -> dict[str, re.Pattern]:
         "docno": re.compile(rf"(?P<pre>[{HAN}]{{1,8}}?)(?:{types})\s*[〔\[【(]\s*(?P<y>(?:19|20)\d\d)\s*"
                             rf"[〕\]】)]\s*(?P<n>\d{{1,4}})\s*号"),
         "body_name": re.compile(rf"(?P<r>[{HAN}]{{2,12}}?(?:{rsuf}))(?={fol}|{body}|\d{{4}}\s*年)"),
+        "part_line": re.compile(rf"^[{SPACE}]*(?:(?P<n>{PART.pattern})[^\n。]{{0,60}}|(?P<t>[^\n]{{4,40}}$))", re.M),
         "scope": re.compile("|".join(map(re.escape, lx.scope_words))),
         "province_short": re.compile("|".join(sorted(map(re.escape, lx.province_short), key=len, reverse=True))),
     }
@@ -141,6 +143,8 @@ def header_lines(text: str) -> list[HeaderLine]:
         line = text[s:e]
         if seen >= HEAD_LINES or scanned > SCAN_LINES or PART.match(line) or SECTION.match(line):
             break
+        if is_unnumbered_heading(line) and not any(w in line for w in lx.title_words):
+            break  # an excerpt opening at its part "“十四五”时期发展成就和2025年工作回顾": no header
         bare = line.rstrip(":,!：，！ ")
         if line.strip() in lx.breadcrumb:
             crumb_next = True
@@ -261,14 +265,12 @@ def _date(s: str) -> str | None:
 
 
 def _part_spans(text: str) -> list[tuple[str, int, int]]:
-    """(title, start of its body, end of its body) of every numbered part heading line."""
-    found = list(re.finditer(rf"^[{SPACE}]*{PART.pattern}([^\n。]{{0,60}})", text, re.M))
+    """(title, start of its body, end of its body) of every part heading line: numbered, or a
+    line of its own that heads a part without a number (“十四五”时期发展成就和2025年工作回顾)."""
+    found = [m for m in _rx()["part_line"].finditer(text)
+             if m.group("n") or is_unnumbered_heading(m.group("t"))]
     ends = [m.start() for m in found[1:]] + [len(text)]
     return [(m.group(0).strip(SPACE), m.end(), e) for m, e in zip(found, ends)]
-
-
-def _part_titles(text: str) -> list[str]:
-    return [t for t, _, _ in _part_spans(text)]
 
 
 def _first_year(patterns, texts: list[str]) -> int | None:
@@ -489,10 +491,11 @@ def _speaker(h: _Head) -> tuple[str | None, str | None]:
     return next((f.split()[0] for f in h.foot if _org_re().match(f)), None), None
 
 
-def _kind(h: _Head, speaker: str | None) -> str:
+def _kind(h: _Head, speaker: str | None, spans: list[tuple[str, int, int]]) -> str:
     """The first kind (in the order of [kinds]) whose words the title has; else the kind whose
     word comes first in the header and opening (a long opening may name other documents later);
-    else the author's."""
+    else the author's; else, for an excerpt with no header, the first kind whose words its part
+    titles have, or a work report when it has a review part and a plan part."""
     lx = lexicon()
     found = next((k for k, words in lx.kinds.items() if any(w in h.title_n for w in words)), None)
     if found:
@@ -502,7 +505,14 @@ def _kind(h: _Head, speaker: str | None) -> str:
              for n, (k, words) in enumerate(lx.kinds.items()) if any(w in src for w in words)]
     if first:
         return min(first)[2]
-    return next((k for a, k in lx.author_kinds if speaker and speaker.endswith(a)), "other")
+    found = next((k for a, k in lx.author_kinds if speaker and speaker.endswith(a)), None)
+    if found:
+        return found
+    found = next((k for k, words in lx.kinds.items() if any(w in t for t, _, _ in spans for w in words)), None)
+    if found:
+        return found
+    roles = {role_of_part(t, h.text, a, b) for t, a, b in spans}
+    return "work_report" if {"review", "plan"} <= roles else "other"
 
 
 def _region(h: _Head, speaker: str | None, office: str | None, doc_region: str | None,
@@ -539,6 +549,12 @@ def _region(h: _Head, speaker: str | None, office: str | None, doc_region: str |
     if level is None:  # only "全县…": the scope word the body uses most
         scope = Counter(m.group() for m in _rx()["scope"].finditer(body)).most_common(1)
         level = lx.scope_words[scope[0][0]] if scope and scope[0][1] >= 2 else None
+        if level is not None:
+            # 全市 is also 北京市's word, 全区 内蒙古自治区's: a province-level region whose name
+            # ends as the scope word does and that the body names most is the report's own
+            prov = _body_region(body, "province")
+            if prov and prov.endswith(scope[0][0][-1]) and _body_region(body, None) == prov:
+                region, level = prov, "province"
     if region is None and level is not None:
         region = _body_region(body, level)
         if region and level == "province" and region not in lx.provinces:
@@ -548,14 +564,14 @@ def _region(h: _Head, speaker: str | None, office: str | None, doc_region: str |
     return region, level
 
 
-def _years(h: _Head, kind: str, date: str | None, doc_year: int | None, body: str) -> tuple[int | None, int | None]:
+def _years(h: _Head, kind: str, date: str | None, doc_year: int | None, body: str,
+           spans: list[tuple[str, int, int]]) -> tuple[int | None, int | None]:
     """(review year, plan year) by the patterns of [years] in the title, header, opening and part
     titles (then heading-like lines and the body), part titles with a year, and the genre: a
     work report's title year is its plan year and it reviews the year before; a bulletin
     reviews its year; a 分工方案 plans the year of the report it divides."""
     lx = lexicon()
     text, title_n = h.text, h.title_n
-    spans = _part_spans(text)
     parts = [t for t, _, _ in spans]
     texts = [title_n, h.header, h.opening, *parts]
     review = _first_year(lx.review_years, texts)
@@ -605,9 +621,10 @@ def read_metadata(doc: Document) -> dict:
     doc_region, doc_year, docno_at = _docno([h.opening[:200]] if h.flat else [h.text[x.ns:x.ne] for x in h.lines])
     _flat_title(h, docno_at)
     speaker, office = _speaker(h)
-    kind = _kind(h, speaker)
+    spans = _part_spans(h.text)
+    kind = _kind(h, speaker, spans)
     body = h.text[h.head_end:h.head_end + BODY_SCAN]
     region, level = _region(h, speaker, office, doc_region, body)
-    review, plan = _years(h, kind, date, doc_year, body)
+    review, plan = _years(h, kind, date, doc_year, body, spans)
     return {"title": h.title, "region": region, "level": level, "review_year": review,
             "plan_year": plan, "date": date, "speaker": speaker, "kind": kind}

@@ -36,6 +36,12 @@ BARS = {
     "paged": (0.98, 0.91),
     "traditional": (0.98, 0.91),
     "excerpt": (0.98, 0.91),
+    "excerpt+given": (0.0, 0.0),
+    "flat+salutation": (0.0, 0.0),
+    "flat+excerpt": (0.0, 0.0),
+    "paged+flat": (0.0, 0.0),
+    "wrapped": (0.0, 0.0),
+    "traditional+excerpt": (0.0, 0.0),
 }
 VARIANTS = list(BARS)
 
@@ -73,21 +79,32 @@ def transform(variant: str, doc: str, text: str) -> tuple[tv.Variant, Given | No
     """The variant's text (with its offset map) and what the user gives with it."""
     scope, _ = _gold(doc)
     given = None
-    if variant == "flat":
+    if "+given" in variant:
+        m = _meta()[doc]
+        given = given_from(overrides_from({"region": m["region"], "level": m["level"], "year": m["plan_year"]}))
+    end = max(e for _, e in scope)
+    steps = {"flat": tv.flatten, "salutation": tv.from_salutation, "paged": tv.paged, "wrapped": tv.wrapped,
+             "traditional": tv.traditional, "excerpt": lambda t: tv.excerpt(t, end)}
+    if "+" in variant and not variant.endswith("+given"):
+        # the first step works on the original text; later ones on what it gave, which keeps
+        # its own lines (an excerpt is cut before it is flattened)
+        names = variant.split("+")
+        order = sorted(names, key=lambda n: 0 if n in ("excerpt", "salutation") else 1)
+        return tv.compose(text, *(steps[n] for n in order)), given
+    if variant == "wrapped":
+        v = tv.wrapped(text)
+    elif variant == "flat":
         v = tv.flatten(text)
     elif variant == "flat-space":
         v = tv.flatten(text, " ")
     elif variant.startswith("salutation"):
         v = tv.from_salutation(text)
-        if variant.endswith("+given"):
-            m = _meta()[doc]
-            given = given_from(overrides_from({"region": m["region"], "level": m["level"], "year": m["plan_year"]}))
     elif variant == "paged":
         v = tv.paged(text)
     elif variant == "traditional":
         v = tv.traditional(text)
-    elif variant == "excerpt":
-        v = tv.excerpt(text, max(e for _, e in scope))
+    elif variant.startswith("excerpt"):
+        v = tv.excerpt(text, end)
     else:
         v = tv.identity(text)
     return v, given

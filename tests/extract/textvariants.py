@@ -29,9 +29,9 @@ class Variant:
         return (kept[0], kept[-1] + 1) if kept else None
 
     def intact(self, start: int, end: int) -> bool:
-        """Whether every character of the original range is kept, in order and adjacent."""
-        p = self.pos[start:end]
-        return all(x >= 0 for x in p) and all(b == a + 1 for a, b in zip(p, p[1:]))
+        """Whether every character of the original range is kept (a line break put inside it,
+        as a PDF's wrapping does, does not cut it)."""
+        return all(x >= 0 for x in self.pos[start:end])
 
 
 class _Builder:
@@ -134,6 +134,32 @@ def excerpt(text: str, end: int) -> Variant:
     stop = text.find("\n", end - 1)
     b = _Builder(text)
     b.keep(i, len(text) if stop < 0 else stop)
+    return b.done()
+
+
+def compose(text: str, *steps) -> Variant:
+    """Steps applied in turn (each a function of the text to a Variant), maps composed."""
+    out = identity(text)
+    for step in steps:
+        v = step(out.text)
+        out = Variant(v.text, [v.pos[p] if p >= 0 else -1 for p in out.pos])
+    return out
+
+
+def wrapped(text: str, width: int = 38) -> Variant:
+    """Lines broken every ``width`` characters, each paragraph's first line indented with two
+    ideographic spaces, as text copied out of a PDF."""
+    b, at = _Builder(text), 0
+    for m in re.finditer(r"[^\n]+", text):
+        a, e = m.start(), m.end()
+        b.keep(at, a)
+        b.insert("\u3000\u3000")
+        for i in range(a, e, width):
+            if i > a:
+                b.insert("\n")
+            b.keep(i, min(e, i + width))
+        at = e
+    b.keep(at, len(text))
     return b.done()
 
 

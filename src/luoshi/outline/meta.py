@@ -27,7 +27,7 @@ from importlib import resources
 
 from ..ingest.document import Document
 from .lexicon import lexicon, part_role
-from .roles import body_role, is_unnumbered_heading
+from .roles import body_role, cues, inline_part_re, is_unnumbered_heading, part_head_re
 from .roles import part_role as role_of_part
 from .text import PART, SECTION, SPACE, _lines, cn_int
 
@@ -267,8 +267,17 @@ def _date(s: str) -> str | None:
 def _part_spans(text: str) -> list[tuple[str, int, int]]:
     """(title, start of its body, end of its body) of every part heading line: numbered, or a
     line of its own that heads a part without a number (“十四五”时期发展成就和2025年工作回顾)."""
-    found = [m for m in _rx()["part_line"].finditer(text)
-             if m.group("n") or is_unnumbered_heading(m.group("t"))]
+    found = []
+    for m in _rx()["part_line"].finditer(text):
+        if m.group("n"):  # a heading run into its body ("一、2025年工作回顾过去一年，…"): to its title word
+            head = part_head_re().match(text, m.start("n")) if len(m.group(0)) > cues().title_max else None
+            found.append(head or m)
+        elif is_unnumbered_heading(m.group("t")):
+            found.append(m)
+    # a report flattened into one line: its headings inside the line ("…审议。一、2025年工作回顾…")
+    heads = {m.end() for m in found}
+    found += [m for m in inline_part_re().finditer(text) if m.end() not in heads]
+    found.sort(key=lambda m: m.start())
     ends = [m.start() for m in found[1:]] + [len(text)]
     return [(m.group(0).strip(SPACE), m.end(), e) for m, e in zip(found, ends)]
 
@@ -512,6 +521,10 @@ def _kind(h: _Head, speaker: str | None, spans: list[tuple[str, int, int]]) -> s
     if found:
         return found
     roles = {role_of_part(t, h.text, a, b) for t, a, b in spans}
+    if lx.paragraph_flags["main_targets"].search(h.text):  # "今年…的主要预期目标是：" sets the plan
+        roles.add("plan")
+    if "review" not in roles and body_role(h.text, h.head_end, len(h.text)) == "review":
+        roles.add("review")  # no heading found (one line, unnumbered titles): it opens with results
     return "work_report" if {"review", "plan"} <= roles else "other"
 
 

@@ -163,16 +163,23 @@ def is_unnumbered_heading(line: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def inline_part_re() -> re.Pattern:
-    """A numbered part heading inside a line: "…审议。一、2025年工作回顾 2025年是…"."""
+def part_head_re() -> re.Pattern:
+    """A numbered part heading up to its title word, whatever runs on after it in the line
+    ("一、2025年工作回顾过去一年，…" in a report flattened into one line)."""
     from .lexicon import lexicon
 
     c = cues()
     words = sorted({w for ws in lexicon().part_roles.values() for w in ws} | set(c.inline_words),
                    key=len, reverse=True)
     n = c.inline_title_max
-    return re.compile(r"(?<=[。!?！？\s])[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}?(?:%s)"
+    return re.compile(r"[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}?(?:%s)"
                       % (n, "|".join(map(re.escape, words))))
+
+
+@lru_cache(maxsize=1)
+def inline_part_re() -> re.Pattern:
+    """A numbered part heading inside a line: "…审议。一、2025年工作回顾 2025年是…"."""
+    return re.compile(r"(?<=[。!?！？\s])" + part_head_re().pattern)
 
 
 def is_annex(line: str) -> bool:

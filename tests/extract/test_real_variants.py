@@ -36,12 +36,12 @@ BARS = {
     "paged": (0.98, 0.91),
     "traditional": (0.98, 0.91),
     "excerpt": (0.98, 0.91),
-    "excerpt+given": (0.0, 0.0),
-    "flat+salutation": (0.0, 0.0),
-    "flat+excerpt": (0.0, 0.0),
-    "paged+flat": (0.0, 0.0),
-    "wrapped": (0.0, 0.0),
-    "traditional+excerpt": (0.0, 0.0),
+    "excerpt+given": (0.98, 0.91),
+    "flat+salutation": (0.98, 0.91),
+    "flat+excerpt": (0.95, 0.88),
+    "paged+flat": (0.98, 0.91),
+    "wrapped": (0.94, 0.81),
+    "traditional+excerpt": (0.98, 0.91),
 }
 VARIANTS = list(BARS)
 

@@ -38,7 +38,7 @@ BARS = {
     "excerpt": (0.98, 0.91),
     "excerpt+given": (0.98, 0.91),
     "flat+salutation": (0.98, 0.91),
-    "flat+excerpt": (0.95, 0.88),
+    "flat+excerpt": (0.97, 0.90),
     "paged+flat": (0.98, 0.91),
     "wrapped": (0.94, 0.81),
     "traditional+excerpt": (0.98, 0.91),

@@ -42,6 +42,8 @@ BARS = {
     "paged+flat": (0.98, 0.91),
     "wrapped": (0.94, 0.81),
     "traditional+excerpt": (0.98, 0.91),
+    "site": (0.98, 0.91),
+    "site+salutation": (0.98, 0.91),
 }
 VARIANTS = list(BARS)
 
@@ -83,15 +85,18 @@ def transform(variant: str, doc: str, text: str) -> tuple[tv.Variant, Given | No
         m = _meta()[doc]
         given = given_from(overrides_from({"region": m["region"], "level": m["level"], "year": m["plan_year"]}))
     end = max(e for _, e in scope)
-    steps = {"flat": tv.flatten, "salutation": tv.from_salutation, "paged": tv.paged, "wrapped": tv.wrapped,
+    org = _meta()[doc]["region"] + "人民政府"
+    steps = {"site": lambda t: tv.with_site(t, org), "flat": tv.flatten, "salutation": tv.from_salutation, "paged": tv.paged, "wrapped": tv.wrapped,
              "traditional": tv.traditional, "excerpt": lambda t: tv.excerpt(t, end)}
     if "+" in variant and not variant.endswith("+given"):
         # the first step works on the original text; later ones on what it gave, which keeps
         # its own lines (an excerpt is cut before it is flattened)
         names = variant.split("+")
-        order = sorted(names, key=lambda n: 0 if n in ("excerpt", "salutation") else 1)
+        order = sorted(names, key=lambda n: 0 if n in ("excerpt", "salutation") else 1 if n != "site" else 2)
         return tv.compose(text, *(steps[n] for n in order)), given
-    if variant == "wrapped":
+    if variant == "site":
+        v = steps["site"](text)
+    elif variant == "wrapped":
         v = tv.wrapped(text)
     elif variant == "flat":
         v = tv.flatten(text)

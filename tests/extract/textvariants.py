@@ -110,6 +110,23 @@ def paged(text: str, every: int = 3000) -> Variant:
     return b.done()
 
 
+SITE_HEAD = ("首页 | 要闻 | 政务公开 | 政务服务 | 互动交流\n当前位置：首页 > 要闻动态 > 政务要闻\n"
+             "【字体：大 中 小】 分享到：\n")
+SITE_FOOT = ("\n【打印本页】【关闭窗口】\n相关链接：\n中国政府网 | 国务院部门网站 | 地方政府网站\n"
+             "主办：{org}办公厅　承办：{org}信息中心\n网站标识码：0000000000　ICP备00000000号\n"
+             "联系我们 | 网站地图 | 隐私声明 | 使用帮助\n")
+
+
+def with_site(text: str, org: str) -> Variant:
+    """The page copied with the site's menus above and its footer below (whose 主办 line names
+    the government that runs the site: ``org``, e.g. 北京市人民政府)."""
+    b = _Builder(text)
+    b.insert(SITE_HEAD)
+    b.keep(0, len(text))
+    b.insert(SITE_FOOT.format(org=org))
+    return b.done()
+
+
 @lru_cache(maxsize=1)
 def _s2t():
     import opencc

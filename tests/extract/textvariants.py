@@ -90,12 +90,13 @@ def _title(text: str) -> str:
     return m.group(0).strip() if m else "政府工作报告"
 
 
-def paged(text: str, every: int = 3000) -> Variant:
-    """Split into pages about every ``every`` characters, at a line break, with the furniture
-    a web viewer puts between pages: page number, 上一页 下一页, 【打印】【关闭】, the title."""
-    breaks, at = [], every
+def paged(text: str, every: int = 3000, at_sentence: bool = False) -> Variant:
+    """Split into pages about every ``every`` characters, at a line break (or, ``at_sentence``,
+    after a sentence mid-paragraph, as a PDF's page ends), with the furniture a viewer puts
+    between pages: page number, 上一页 下一页, 【打印】【关闭】, the title."""
+    breaks, at, stop = [], every, "。" if at_sentence else "\n"
     while at < len(text):
-        nl = text.find("\n", at)
+        nl = text.find(stop, at)
         if nl < 0:
             break
         breaks.append(nl + 1)
@@ -104,7 +105,8 @@ def paged(text: str, every: int = 3000) -> Variant:
     b, prev = _Builder(text), 0
     for n, cut in enumerate(breaks, start=1):
         b.keep(prev, cut)
-        b.insert(f"第{n}/{pages}页\n上一页 下一页\n【打印】【关闭】\n{title}\n")
+        lead = "\n" if at_sentence and text[cut - 1] != "\n" else ""
+        b.insert(f"{lead}第{n}/{pages}页\n上一页 下一页\n【打印】【关闭】\n{title}\n")
         prev = cut
     b.keep(prev, len(text))
     return b.done()

@@ -377,20 +377,24 @@ def _split_inline_parts(text: str, paras: list[Para]) -> list[Para]:
 
 def _next_parts(text: str, p: Para, cuts: list[int]) -> list[int]:
     """In a flattened paragraph, thematic part headings with no part word ("…。二、一张蓝图绘到底，
-    …"): a number after a sentence's end that continues the parts found so far (the one opening
-    the paragraph, or one found by its words), never a first part."""
+    …"): numbers after a sentence's end that continue the parts found so far (the one opening
+    the paragraph, or one found by its words), or, with none, a run 一、二、… of two at least.
+    A list starting again at 一、 (an annex's) ends the parts."""
     first = PART.match(text, p.ns)
     last = cn_int(first.group(1) or first.group(2)) if first else 0
+    anchored = bool(first or cuts)
     known = set(cuts)
     out = []
     for m in INLINE_NUMBER.finditer(text, p.ns + 1, p.ne):
         n = cn_int(m.group(1))
         if m.start(1) in known:  # a heading found by its words: the parts go on from it
-            last = n or last
-        elif last and n == last + 1:
+            last, anchored = n or last, True
+        elif n == last + 1:
             out.append(m.start(1))
             last = n
-    return out
+        elif n == 1 and last:
+            break
+    return out if anchored or len(out) >= 2 else []
 
 
 def _finish(doc: Document, node: Node, level: int) -> None:

@@ -182,6 +182,18 @@ def wrapped(text: str, width: int = 38) -> Variant:
     return b.done()
 
 
+def paragraphs_around(text: str, start: int, end: int, before: int = 1) -> Variant:
+    """Only the paragraphs holding original offsets [start, end) and ``before`` paragraphs
+    ahead of them: a news item quoting the targets ("2026年是…开局之年。…主要预期目标是：…")."""
+    a = text.rfind("\n", 0, start) + 1
+    for _ in range(before):
+        a = text.rfind("\n", 0, max(0, a - 1)) + 1
+    e = text.find("\n", end - 1)
+    b = _Builder(text)
+    b.keep(a, len(text) if e < 0 else e)
+    return b.done()
+
+
 def locate(text: str, needle: str, scope: list[tuple[int, int]]) -> tuple[int, int] | None:
     """Where a gold figure's text is in the original: the first occurrence inside a scope range,
     else the first anywhere."""

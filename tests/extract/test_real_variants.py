@@ -45,7 +45,7 @@ BARS = {
     "wrapped": (0.94, 0.81),
     "traditional+excerpt": (0.98, 0.91),
     "paged-mid": (0.98, 0.91),
-    "targets+given": (0.92, 0.92),
+    "targets+given": (0.93, 0.93),
     "site": (0.98, 0.91),
     "site+salutation": (0.98, 0.91),
 }
@@ -175,7 +175,7 @@ def test_variant(variant):
 # The whole text, not only the scored passages: the share of the original's figures (those the
 # transform keeps) found at the same place with the same role and year. Lines broken inside
 # figures ("增\n长5%") still split some of them.
-SAME_BAR = {"wrapped": 0.965, "targets+given": 0.92}
+SAME_BAR = {"wrapped": 0.965, "targets+given": 0.93}
 
 
 @pytest.mark.parametrize("variant", VARIANTS[1:])

@@ -296,6 +296,19 @@ def _first_year(patterns, texts: list[str]) -> int | None:
     return None
 
 
+def _period_years(text: str) -> tuple[int | None, int | None]:
+    """(plan year, review year) from a five-year period opened or closed in the text, with no
+    year written ("今年是“十五五”开局之年" → 2026; "“十四五”收官之年" → 2025)."""
+    lx, periods = lexicon(), cues().periods
+    m = lx.period_plan.search(text)
+    if m and m.group(1) in periods:
+        return periods[m.group(1)] - 4, None
+    m = lx.period_review.search(text)
+    if m and m.group(1) in periods:
+        return None, periods[m.group(1)]
+    return None, None
+
+
 def _docno(lines: list[str]) -> tuple[str | None, int | None, int | None]:
     """(issuer's region, year, where it stands in its line) of the first document number
     ("辽政发〔2023〕2号") in the header; the region None when the table does not know the issuer."""
@@ -592,6 +605,8 @@ def _years(h: _Head, kind: str, date: str | None, doc_year: int | None, body: st
     if review is None and plan is None:  # no year in the header: heading-like lines, the body
         more = ["\n".join(SHORT_LINE.findall(text)), body]
         review, plan = _first_year(lx.review_years, more), _first_year(lx.plan_years, more)
+    if review is None and plan is None:  # "今年是“十五五”开局之年": the period tells the year
+        plan, review = _period_years(title_n + "\n" + h.opening + "\n" + body)
     # a part titled with a year and no year pattern still says which year is which
     for p, start, end in spans:
         role = part_role(p)

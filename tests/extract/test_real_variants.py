@@ -40,7 +40,7 @@ BARS = {
     "excerpt": (0.98, 0.91),
     "excerpt+given": (0.98, 0.91),
     "flat+salutation": (0.98, 0.91),
-    "flat+excerpt": (0.97, 0.90),
+    "flat+excerpt": (0.98, 0.91),
     "paged+flat-space": (0.98, 0.91),
     "wrapped": (0.94, 0.81),
     "traditional+excerpt": (0.98, 0.91),
@@ -82,47 +82,36 @@ def _gold(doc: str) -> tuple[list[tuple[int, int]], list[dict]]:
     return scope, [r for r in rows if "scope" not in r]
 
 
+CUTS = ("excerpt", "targets", "salutation")  # steps that cut the text: first, on the original
+
+
 def transform(variant: str, doc: str, text: str) -> tuple[tv.Variant, Given | None]:
-    """The variant's text (with its offset map) and what the user gives with it."""
+    """The variant's text (with its offset map) and what the user gives with it. A variant is
+    steps joined by "+"; "given" files it with its region, level, year and kind (a manifest)."""
     scope, _ = _gold(doc)
+    m = _meta()[doc]
+    names = variant.split("+")
     given = None
-    if "+given" in variant:
-        m = _meta()[doc]
+    if "given" in names:
         given = given_from(overrides_from({"region": m["region"], "level": m["level"], "year": m["plan_year"],
                                            "kind": m["kind"]}))
     end = max(e for _, e in scope)
-    org = _meta()[doc]["region"] + "人民政府"
-    steps = {"site": lambda t: tv.with_site(t, org), "flat": tv.flatten, "flat-space": lambda t: tv.flatten(t, " "), "salutation": tv.from_salutation, "paged": tv.paged, "wrapped": tv.wrapped,
-             "traditional": tv.traditional, "excerpt": lambda t: tv.excerpt(t, end)}
-    if "+" in variant and not variant.endswith("+given"):
-        # the first step works on the original text; later ones on what it gave, which keeps
-        # its own lines (an excerpt is cut before it is flattened)
-        names = variant.split("+")
-        order = sorted(names, key=lambda n: 0 if n in ("excerpt", "salutation") else 1 if n != "site" else 2)
-        return tv.compose(text, *(steps[n] for n in order)), given
-    if variant.startswith("targets"):
-        v = tv.paragraphs_around(text, *scope[-1])
-    elif variant == "paged-mid":
-        v = tv.paged(text, at_sentence=True)
-    elif variant == "site":
-        v = steps["site"](text)
-    elif variant == "wrapped":
-        v = tv.wrapped(text)
-    elif variant == "flat":
-        v = tv.flatten(text)
-    elif variant == "flat-space":
-        v = tv.flatten(text, " ")
-    elif variant.startswith("salutation"):
-        v = tv.from_salutation(text)
-    elif variant == "paged":
-        v = tv.paged(text)
-    elif variant == "traditional":
-        v = tv.traditional(text)
-    elif variant.startswith("excerpt"):
-        v = tv.excerpt(text, end)
-    else:
-        v = tv.identity(text)
-    return v, given
+    steps = {
+        "original": tv.identity,
+        "flat": tv.flatten,
+        "flat-space": lambda t: tv.flatten(t, " "),
+        "salutation": tv.from_salutation,
+        "paged": tv.paged,
+        "paged-mid": lambda t: tv.paged(t, at_sentence=True),
+        "wrapped": tv.wrapped,
+        "traditional": tv.traditional,
+        "excerpt": lambda t: tv.excerpt(t, end),
+        "targets": lambda t: tv.paragraphs_around(t, *scope[-1]),
+        "site": lambda t: tv.with_site(t, m["region"] + "人民政府"),
+    }
+    # a cut first (an excerpt is cut before it is flattened), the site's frame last
+    order = sorted((n for n in names if n != "given"), key=lambda n: (n not in CUTS, n == "site"))
+    return tv.compose(text, *(steps[n] for n in order)), given
 
 
 @lru_cache(maxsize=None)

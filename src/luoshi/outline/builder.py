@@ -333,6 +333,8 @@ class _Builder:
 
 # a (一) section heading after a sentence's end, inside a flattened paragraph
 INLINE_SECTION = re.compile(r"(?<=[。!?！？])[ \u3000]*[(（][一二三四五六七八九十]{1,3}[)）]")
+# a numbered part heading after a sentence's end, inside a flattened paragraph
+INLINE_NUMBER = re.compile(r"(?<=[。!?！？])[ \u3000]*([一二三四五六七八九十]{1,3})、")
 FLAT_MIN = 5000  # a paragraph this long is a flattened page, not one paragraph of a report
 
 
@@ -351,8 +353,10 @@ def _split_inline_parts(text: str, paras: list[Para]) -> list[Para]:
         cuts = []
         for m in rx.finditer(text, p.ns + 1, p.ne):  # the heading, then the text after it
             cuts += [m.start(), m.end()]
-        if cuts or p.ne - p.ns > FLAT_MIN:  # flattened: its (一) sections open paragraphs too,
-            cuts = sorted(set(cuts) | {m.start() for m in INLINE_SECTION.finditer(text, p.ns + 1, p.ne)})
+        flat = p.ne - p.ns > FLAT_MIN
+        nxt = _next_parts(text, p, cuts) if cuts or flat or PART.match(text, p.ns) else []
+        if cuts or nxt or flat:  # flattened: its (一) sections open paragraphs too,
+            cuts = sorted(set(cuts) | set(nxt) | {m.start() for m in INLINE_SECTION.finditer(text, p.ns + 1, p.ne)})
             closing = [m.start() for m in _inline_closing().finditer(text, p.ns + 1, p.ne)]
             if closing and (not cuts or closing[-1] > cuts[-1]):  # and so does the closing address
                 cuts.append(closing[-1])
@@ -369,6 +373,28 @@ def _split_inline_parts(text: str, paras: list[Para]) -> list[Para]:
                 nl = text.find("\n", a, e)
                 out.append(Para(a, e, e if nl < 0 else nl))
     return out
+
+
+def _next_parts(text: str, p: Para, cuts: list[int]) -> list[int]:
+    """In a flattened paragraph, thematic part headings with no part word ("…。二、一张蓝图绘到底，
+    …"): numbers after a sentence's end that continue the parts found so far (the one opening
+    the paragraph, or one found by its words), or, with none, a run 一、二、… of two at least.
+    A list starting again at 一、 (an annex's) ends the parts."""
+    first = PART.match(text, p.ns)
+    last = cn_int(first.group(1) or first.group(2)) if first else 0
+    anchored = bool(first or cuts)
+    known = set(cuts)
+    out = []
+    for m in INLINE_NUMBER.finditer(text, p.ns + 1, p.ne):
+        n = cn_int(m.group(1))
+        if m.start(1) in known:  # a heading found by its words: the parts go on from it
+            last, anchored = n or last, True
+        elif n == last + 1:
+            out.append(m.start(1))
+            last = n
+        elif n == 1 and last:
+            break
+    return out if anchored or len(out) >= 2 else []
 
 
 def _finish(doc: Document, node: Node, level: int) -> None:

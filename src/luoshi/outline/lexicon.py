@@ -21,6 +21,8 @@ class Lexicon:
     kinds: dict[str, tuple[str, ...]]
     review_years: tuple[re.Pattern, ...]
     plan_years: tuple[re.Pattern, ...]
+    period_plan: re.Pattern
+    period_review: re.Pattern
     salutations: tuple[str, ...]
     speaker_roles: tuple[str, ...]
     org_suffixes: tuple[str, ...]
@@ -61,6 +63,8 @@ def lexicon() -> Lexicon:
         kinds={k: tuple(v) for k, v in raw["kinds"].items()},
         review_years=tuple(re.compile(p) for p in yr["review"]),
         plan_years=tuple(re.compile(p) for p in yr["plan"]),
+        period_plan=re.compile("|".join(yr["period_plan"])),
+        period_review=re.compile("|".join(yr["period_review"])),
         salutations=tuple(hd["salutations"]),
         speaker_roles=tuple(hd["speaker_roles"]),
         org_suffixes=tuple(hd["org_suffixes"]),

@@ -27,6 +27,8 @@ from importlib import resources
 
 from ..ingest.document import Document
 from .lexicon import lexicon, part_role
+from .roles import body_role, cues, inline_part_re, is_unnumbered_heading, part_head_re
+from .roles import part_role as role_of_part
 from .text import PART, SECTION, SPACE, _lines, cn_int
 
 HAN = r"\u4e00-\u9fff"
@@ -78,6 +80,7 @@ def _rx() -> dict[str, re.Pattern]:
         "docno": re.compile(rf"(?P<pre>[{HAN}]{{1,8}}?)(?:{types})\s*[〔\[【(]\s*(?P<y>(?:19|20)\d\d)\s*"
                             rf"[〕\]】)]\s*(?P<n>\d{{1,4}})\s*号"),
         "body_name": re.compile(rf"(?P<r>[{HAN}]{{2,12}}?(?:{rsuf}))(?={fol}|{body}|\d{{4}}\s*年)"),
+        "part_line": re.compile(rf"^[{SPACE}]*(?:(?P<n>{PART.pattern})[^\n。]{{0,60}}|(?P<t>[^\n]{{4,40}}$))", re.M),
         "scope": re.compile("|".join(map(re.escape, lx.scope_words))),
         "province_short": re.compile("|".join(sorted(map(re.escape, lx.province_short), key=len, reverse=True))),
     }
@@ -140,6 +143,8 @@ def header_lines(text: str) -> list[HeaderLine]:
         line = text[s:e]
         if seen >= HEAD_LINES or scanned > SCAN_LINES or PART.match(line) or SECTION.match(line):
             break
+        if is_unnumbered_heading(line) and not any(w in line for w in lx.title_words):
+            break  # an excerpt opening at its part "“十四五”时期发展成就和2025年工作回顾": no header
         bare = line.rstrip(":,!：，！ ")
         if line.strip() in lx.breadcrumb:
             crumb_next = True
@@ -259,11 +264,22 @@ def _date(s: str) -> str | None:
         return None
 
 
-def _part_titles(text: str) -> list[str]:
-    out = []
-    for m in re.finditer(rf"^[{SPACE}]*{PART.pattern}([^\n。]{{0,60}})", text, re.M):
-        out.append(m.group(0).strip(SPACE))
-    return out
+def _part_spans(text: str) -> list[tuple[str, int, int]]:
+    """(title, start of its body, end of its body) of every part heading line: numbered, or a
+    line of its own that heads a part without a number (“十四五”时期发展成就和2025年工作回顾)."""
+    found = []
+    for m in _rx()["part_line"].finditer(text):
+        if m.group("n"):  # a heading run into its body ("一、2025年工作回顾过去一年，…"): to its title word
+            head = part_head_re().match(text, m.start("n")) if len(m.group(0)) > cues().title_max else None
+            found.append(head or m)
+        elif is_unnumbered_heading(m.group("t")):
+            found.append(m)
+    # a report flattened into one line: its headings inside the line ("…审议。一、2025年工作回顾…")
+    heads = {m.end() for m in found}
+    found += [m for m in inline_part_re().finditer(text) if m.end() not in heads]
+    found.sort(key=lambda m: m.start())
+    ends = [m.start() for m in found[1:]] + [len(text)]
+    return [(m.group(0).strip(SPACE), m.end(), e) for m, e in zip(found, ends)]
 
 
 def _first_year(patterns, texts: list[str]) -> int | None:
@@ -278,6 +294,19 @@ def _first_year(patterns, texts: list[str]) -> int | None:
                 if m:
                     return int(m.group(1))
     return None
+
+
+def _period_years(text: str) -> tuple[int | None, int | None]:
+    """(plan year, review year) from a five-year period opened or closed in the text, with no
+    year written ("今年是“十五五”开局之年" → 2026; "“十四五”收官之年" → 2025)."""
+    lx, periods = lexicon(), cues().periods
+    m = lx.period_plan.search(text)
+    if m and m.group(1) in periods:
+        return periods[m.group(1)] - 4, None
+    m = lx.period_review.search(text)
+    if m and m.group(1) in periods:
+        return None, periods[m.group(1)]
+    return None, None
 
 
 def _docno(lines: list[str]) -> tuple[str | None, int | None, int | None]:
@@ -484,10 +513,11 @@ def _speaker(h: _Head) -> tuple[str | None, str | None]:
     return next((f.split()[0] for f in h.foot if _org_re().match(f)), None), None
 
 
-def _kind(h: _Head, speaker: str | None) -> str:
+def _kind(h: _Head, speaker: str | None, spans: list[tuple[str, int, int]]) -> str:
     """The first kind (in the order of [kinds]) whose words the title has; else the kind whose
     word comes first in the header and opening (a long opening may name other documents later);
-    else the author's."""
+    else the author's; else, for an excerpt with no header, the first kind whose words its part
+    titles have, or a work report when it has a review part and a plan part."""
     lx = lexicon()
     found = next((k for k, words in lx.kinds.items() if any(w in h.title_n for w in words)), None)
     if found:
@@ -497,7 +527,18 @@ def _kind(h: _Head, speaker: str | None) -> str:
              for n, (k, words) in enumerate(lx.kinds.items()) if any(w in src for w in words)]
     if first:
         return min(first)[2]
-    return next((k for a, k in lx.author_kinds if speaker and speaker.endswith(a)), "other")
+    found = next((k for a, k in lx.author_kinds if speaker and speaker.endswith(a)), None)
+    if found:
+        return found
+    found = next((k for k, words in lx.kinds.items() if any(w in t for t, _, _ in spans for w in words)), None)
+    if found:
+        return found
+    roles = {role_of_part(t, h.text, a, b) for t, a, b in spans}
+    if lx.paragraph_flags["main_targets"].search(h.text):  # "今年…的主要预期目标是：" sets the plan
+        roles.add("plan")
+    if "review" not in roles and body_role(h.text, h.head_end, len(h.text)) == "review":
+        roles.add("review")  # no heading found (one line, unnumbered titles): it opens with results
+    return "work_report" if {"review", "plan"} <= roles else "other"
 
 
 def _region(h: _Head, speaker: str | None, office: str | None, doc_region: str | None,
@@ -534,6 +575,12 @@ def _region(h: _Head, speaker: str | None, office: str | None, doc_region: str |
     if level is None:  # only "全县…": the scope word the body uses most
         scope = Counter(m.group() for m in _rx()["scope"].finditer(body)).most_common(1)
         level = lx.scope_words[scope[0][0]] if scope and scope[0][1] >= 2 else None
+        if level is not None:
+            # 全市 is also 北京市's word, 全区 内蒙古自治区's: a province-level region whose name
+            # ends as the scope word does and that the body names most is the report's own
+            prov = _body_region(body, "province")
+            if prov and prov.endswith(scope[0][0][-1]) and _body_region(body, None) == prov:
+                region, level = prov, "province"
     if region is None and level is not None:
         region = _body_region(body, level)
         if region and level == "province" and region not in lx.provinces:
@@ -543,24 +590,30 @@ def _region(h: _Head, speaker: str | None, office: str | None, doc_region: str |
     return region, level
 
 
-def _years(h: _Head, kind: str, date: str | None, doc_year: int | None, body: str) -> tuple[int | None, int | None]:
+def _years(h: _Head, kind: str, date: str | None, doc_year: int | None, body: str,
+           spans: list[tuple[str, int, int]]) -> tuple[int | None, int | None]:
     """(review year, plan year) by the patterns of [years] in the title, header, opening and part
     titles (then heading-like lines and the body), part titles with a year, and the genre: a
     work report's title year is its plan year and it reviews the year before; a bulletin
     reviews its year; a 分工方案 plans the year of the report it divides."""
     lx = lexicon()
     text, title_n = h.text, h.title_n
-    parts = _part_titles(text)
+    parts = [t for t, _, _ in spans]
     texts = [title_n, h.header, h.opening, *parts]
     review = _first_year(lx.review_years, texts)
     plan = _first_year(lx.plan_years, texts)
     if review is None and plan is None:  # no year in the header: heading-like lines, the body
         more = ["\n".join(SHORT_LINE.findall(text)), body]
         review, plan = _first_year(lx.review_years, more), _first_year(lx.plan_years, more)
+    if review is None and plan is None:  # "今年是“十五五”开局之年": the period tells the year
+        plan, review = _period_years(title_n + "\n" + h.opening + "\n" + body)
     # a part titled with a year and no year pattern still says which year is which
-    for p in parts:
+    for p, start, end in spans:
         role = part_role(p)
         y = re.search(r"(\d{4})年", p)
+        if y and role == "other" and (review is None or plan is None):
+            # "三、2026年主要工作": words that head reviews too ("2025年主要工作…"); its body tells
+            role = body_role(text, start, end) or "other"
         if y and role == "review" and review is None:
             review = int(y.group(1))
         if y and role == "plan" and plan is None:
@@ -596,9 +649,10 @@ def read_metadata(doc: Document) -> dict:
     doc_region, doc_year, docno_at = _docno([h.opening[:200]] if h.flat else [h.text[x.ns:x.ne] for x in h.lines])
     _flat_title(h, docno_at)
     speaker, office = _speaker(h)
-    kind = _kind(h, speaker)
+    spans = _part_spans(h.text)
+    kind = _kind(h, speaker, spans)
     body = h.text[h.head_end:h.head_end + BODY_SCAN]
     region, level = _region(h, speaker, office, doc_region, body)
-    review, plan = _years(h, kind, date, doc_year, body)
+    review, plan = _years(h, kind, date, doc_year, body, spans)
     return {"title": h.title, "region": region, "level": level, "review_year": review,
             "plan_year": plan, "date": date, "speaker": speaker, "kind": kind}

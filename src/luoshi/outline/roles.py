@@ -163,16 +163,24 @@ def is_unnumbered_heading(line: str) -> bool:
 
 
 @lru_cache(maxsize=1)
-def inline_part_re() -> re.Pattern:
-    """A numbered part heading inside a line: "…审议。一、2025年工作回顾 2025年是…"."""
+def part_head_re() -> re.Pattern:
+    """A numbered part heading up to its title word, whatever runs on after it in the line
+    ("一、2025年工作回顾过去一年，…" in a report flattened into one line)."""
     from .lexicon import lexicon
 
     c = cues()
     words = sorted({w for ws in lexicon().part_roles.values() for w in ws} | set(c.inline_words),
                    key=len, reverse=True)
     n = c.inline_title_max
-    return re.compile(r"(?<=[。!?！？\s])[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}?(?:%s)"
+    # greedy: "二、“十四五”时期发展成就和“十五五”时期主要目标任务" to its last title word
+    return re.compile(r"[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}(?:%s)"
                       % (n, "|".join(map(re.escape, words))))
+
+
+@lru_cache(maxsize=1)
+def inline_part_re() -> re.Pattern:
+    """A numbered part heading inside a line: "…审议。一、2025年工作回顾 2025年是…"."""
+    return re.compile(r"(?<=[。!?！？\s])" + part_head_re().pattern)
 
 
 def is_annex(line: str) -> bool:
@@ -293,6 +301,7 @@ def decide(before: str, part: str | None, kind: str | None, years: Years,
     annual = _annual(before, years)
     if not annual and (c.results.search(before) or (carry == "result" and not c.goals.search(before))):
         return _explicit("actual", years.review, before, years, "five-year result")
+    headings = _simplified(headings)
     title = headings.split(" / ")[0]
     period_part = _period_part(title, years.plan)
     # a goal named nearby carries on, unless the part is the plan year's ("三、2026年重点工作":
@@ -303,6 +312,15 @@ def decide(before: str, part: str | None, kind: str | None, years: Years,
                 or _goal_year(headings, years.plan))
         return "target", year, "five-year goal"
     return _explicit("target", years.plan, before, years, why)
+
+
+@lru_cache(maxsize=1024)
+def _simplified(headings: str) -> str:
+    """Titles as written may be in traditional characters ("“十五五”時期…"); the cues are
+    simplified, as the text they are matched on is (memo: asked per figure, few distinct)."""
+    from ..ingest.normalize import to_simplified_label
+
+    return to_simplified_label(headings) or headings
 
 
 @lru_cache(maxsize=256)

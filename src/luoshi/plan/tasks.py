@@ -434,6 +434,8 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
         end = first_sentence_end(doc.text, pieces[-1].nend, found[1])
         return Segmentation(pieces + _unstructured_pieces(doc, end, found[1], skipped), skipped)
     targets_listed = bool(pieces)
+    # a 分工方案 has no preamble inside its parts: every paragraph there is an item of work
+    division = (outline.metadata or {}).get("kind") == "division"
     for part in plan_parts:
         if part.flags.get("main_targets") and not targets_listed:
             listed = _listed_targets(doc, part, skipped)
@@ -461,7 +463,7 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
                 skipped.append((c.nstart, c.nend, "preamble"))
             elif _is_closing(doc.text[c.nstart:c.nend]):
                 skipped.append((c.nstart, c.nend, "closing"))
-            elif c.kind == "item" or (not sectioned and work_from is not None and c.nstart >= work_from) or (
+            elif c.kind == "item" or division or (not sectioned and work_from is not None and c.nstart >= work_from) or (
                     c.flags.get("themed") and c.title and opens_with_verb(
                     doc.text[c.nstart:c.nend])):
                 pieces += _block_pieces(doc, c, (), skipped)

@@ -1,0 +1,421 @@
+"""Read a real 分工方案 (division-of-labour plan) into tasks with its own units, and lay it over
+the drafted tasks of the work report it divides.
+
+A 分工方案 says who does each item in one of three layouts: fields in brackets after the item
+("1．地区生产总值增长5%以上。（牵头单位：省发展改革委；责任单位：省统计局）"), field lines under
+the item ("牵头领导：…" / "牵头单位：…" / "责任单位：…" / "完成时限：…"), or a table whose header
+names the columns ("序号 | 工作任务 | 牵头领导 | 牵头单位 | 责任单位 | 完成时限"). The items are cut
+by the plan segmenter (``plan.tasks``), so numbering, sections and flattened pages are read as
+for a report; the fields are read from the text between an item and the next one. The labels
+are data (``data/division.toml``). Units are resolved to the region's catalogue where it knows
+them and kept as written otherwise.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any, Iterable
+
+from ..ingest import Document
+from ..outline.model import Outline
+from .annotate import deadline_of
+from .lexicon import alt
+from .model import Task, task_key
+
+FIELDS = ("leader", "lead", "resp", "deadline")
+
+
+@lru_cache(maxsize=1)
+def division_words() -> dict:
+    """data/division.toml as a dict, read once."""
+    return tomllib.loads((resources.files("luoshi") / "data" / "division.toml").read_bytes().decode("utf-8"))
+
+
+@lru_cache(maxsize=1)
+def _label_of() -> dict[str, str]:
+    return {w: f for f in (*FIELDS, "task", "number") for w in division_words()["labels"][f]}
+
+
+@lru_cache(maxsize=1)
+def _field_re() -> re.Pattern[str]:
+    """A field label followed by ":" (the text is NFKC: "：" is ":")."""
+    words = [w for w, f in _label_of().items() if f in FIELDS]
+    return re.compile(rf"(?:{alt(words)})\s*:")
+
+
+@lru_cache(maxsize=1)
+def _unit_split_re() -> re.Pattern[str]:
+    return re.compile("[" + re.escape(division_words()["units"]["separators"]) + "]+")
+
+
+@dataclass
+class Fields:
+    """What an item's annotations say; ``at`` is where the first one starts (-1: none)."""
+
+    leader: str = ""
+    lead: list[str] | None = None
+    resp: list[str] | None = None
+    deadline: str = ""
+    at: int = -1
+
+    @property
+    def found(self) -> bool:
+        return self.at >= 0
+
+
+def split_units(value: str) -> list[str]:
+    """The units of a field value, in order, without list words ("等") or duplicates."""
+    out: list[str] = []
+    drops = tuple(sorted(division_words()["units"]["drop_suffixes"], key=len, reverse=True))
+    for u in _unit_split_re().split(value):
+        u = u.strip(" ()[]【】“”\"'")
+        for d in drops:
+            if u.endswith(d) and len(u) > len(d):
+                u = u[: -len(d)]
+                break
+        if u and u not in out:
+            out.append(u)
+    return out
+
+
+def read_fields(text: str, a: int, b: int) -> Fields:
+    """The fields written in text[a:b]: each label's value runs to the next label or to the
+    end of its sentence ("。以下均需…不再列出" is a remark, not a unit)."""
+    out = Fields()
+    found = list(_field_re().finditer(text, a, b))
+    ends = division_words()["units"]["value_ends"]
+    for i, m in enumerate(found):
+        stop = found[i + 1].start() if i + 1 < len(found) else b
+        vend = next((j for j in range(m.end(), stop) if text[j] in ends), stop)
+        value = text[m.end():vend].strip(" ;,、:(\t")
+        label = re.sub(r"\s*:$", "", m.group(0))
+        field = _label_of()[label]
+        if out.at < 0:
+            out.at = m.start()
+        if field == "leader":
+            out.leader = out.leader or "、".join(split_units(value))
+        elif field == "deadline":
+            out.deadline = out.deadline or value
+        elif field == "lead":
+            out.lead = (out.lead or []) + split_units(value)
+        else:
+            out.resp = (out.resp or []) + split_units(value)
+    return out
+
+
+def _starts_with_field(text: str) -> bool:
+    return bool(_field_re().match(text.lstrip(" \t(【")))
+
+
+def _tail(text: str, a: int, b: int) -> int:
+    """Where an item's annotations end after ``a``: its own line, then the lines under it that
+    open with a field label (牵头单位:…); a heading or the next item stops them."""
+    nl = text.find("\n", a, b)
+    if nl < 0:
+        return b
+    pos = nl + 1
+    while pos < b:
+        nxt = text.find("\n", pos, b)
+        end = b if nxt < 0 else nxt
+        line = text[pos:end]
+        if line.strip() and not _starts_with_field(line):
+            return pos
+        pos = end + 1
+    return b
+
+
+# ------------------------------------------------------------------ units
+
+def resolve_units(names: Iterable[str], departments: Any) -> list[str]:
+    """Each unit as the region's catalogue names it (find it by name, full name or alias; then
+    the catalogue's own reading of a plan's short names, 市发改委 → 市发展改革委, when it keeps the
+    level's prefix); as written when no catalogue knows it."""
+    from .catalogues import find_unit
+
+    out: list[str] = []
+    region = getattr(departments, "region", "") or None
+    level = getattr(departments, "level", "") or None
+    for n in names:
+        name = n
+        hit = find_unit(n, region, level) if region else None
+        if hit is not None and (not hit[1] or hit[1] == region or not region):
+            name = hit[0].name
+        elif departments is not None:
+            r = departments.resolve(n)
+            if r and r[0] == n[0]:  # 省…/市…/区…: the same level's unit, not a guess across levels
+                name = r
+        if name not in out:
+            out.append(name)
+    return out
+
+
+# ------------------------------------------------------------------ table layout
+
+def _cells(line: str) -> list[str] | None:
+    for sep in ("|", "\t"):
+        if line.count(sep) >= 2:
+            return [c.strip() for c in line.strip().strip("|").split(sep)]
+    return None
+
+
+def _header(cells: list[str]) -> dict[str, int] | None:
+    """Column → index when the cells are a 分工方案's header (a task column and a unit column)."""
+    label = _label_of()
+    cols: dict[str, int] = {}
+    for i, c in enumerate(cells):
+        f = label.get(c.replace(" ", ""))
+        if f and f not in cols:
+            cols[f] = i
+    return cols if "task" in cols and ("lead" in cols or "resp" in cols) else None
+
+
+def _table_tasks(doc: Document, plan_year: int) -> list[Task] | None:
+    """The rows under a header line "序号 | 工作任务 | 牵头单位 | …"; a row of one cell is a
+    section heading; None when the text has no such header."""
+    text = doc.text
+    cols: dict[str, int] | None = None
+    sep = ""
+    section: list[str] = []
+    tasks: list[Task] = []
+    pos = 0
+    while pos <= len(text):
+        nl = text.find("\n", pos)
+        end = len(text) if nl < 0 else nl
+        line = text[pos:end]
+        cells = _cells(line)
+        if cols is None:
+            if cells and (h := _header(cells)):
+                cols, sep = h, ("|" if "|" in line else "\t")
+        elif cells is None:
+            if line.strip():
+                section = [line.strip().strip("|").strip()]
+        else:
+            body_i = cols["task"]
+            if len(cells) <= body_i or not cells[body_i]:
+                section = [c for c in cells if c][:1] or section
+            else:
+                cell = cells[body_i]
+                a = text.find(cell, pos, end)
+                b = a + len(cell)
+                get = (lambda f: cells[cols[f]] if f in cols and cols[f] < len(cells) else "")
+                fields = Fields(leader="、".join(split_units(get("leader"))), lead=split_units(get("lead")),
+                                resp=split_units(get("resp")), deadline=get("deadline"), at=b)
+                tasks.append(_task(doc, len(tasks) + 1, a, b, section, fields, plan_year))
+        if nl < 0:
+            break
+        pos = nl + 1
+    return tasks if cols is not None else None
+
+
+# ------------------------------------------------------------------ reading
+
+def _task(doc: Document, number: int, a: int, b: int, section: list[str], f: Fields,
+          plan_year: int, base: Task | None = None) -> Task:
+    """A task of normalised span [a, b) with the division's fields."""
+    text = doc.text
+    while b > a and text[b - 1] in " \t。;,(":
+        b -= 1
+    oa, ob = doc.to_original(a, b)
+    iso, phrase = deadline_of(f.deadline, plan_year) if f.deadline else ("", "")
+    if not phrase:
+        iso, phrase = (base.deadline, base.deadline_text) if base else deadline_of(text[a:b], plan_year)
+        if f.deadline:
+            phrase = f.deadline  # 持续推进, 长期坚持: kept as written, the year's end as the date
+    t = Task(number=number, text=doc.original[oa:ob], section=list(section), start=oa, end=ob,
+             nstart=a, nend=b, key=task_key(text[a:b]), kind=base.kind if base else "action",
+             figures=list(base.figures) if base else [], places=list(base.places) if base else [],
+             projects=list(base.projects) if base else [], deadline=iso, deadline_text=phrase,
+             lead_units=list(f.lead or []), resp_units=[u for u in (f.resp or []) if u not in (f.lead or [])],
+             lead_leader=f.leader, confidence=1.0 if f.found else 0.0,
+             reasons=["分工方案: as written"] if f.found else ["分工方案: the item names no unit"])
+    return t
+
+
+def read_division(doc: Document, outline: Outline | None = None, figures: list | None = None,
+                  departments: Any = None) -> list[Task]:
+    """The items of a 分工方案 as tasks numbered from 1, each with the 牵头单位, 责任单位, 牵头领导 and
+    完成时限 it is given (units resolved to ``departments``, by default the catalogue of the
+    document's region and level). Pure."""
+    from .. import build_outline, extract_figures
+    from .assign import load_departments
+    from .tasks import build_tasks
+
+    outline = outline if outline is not None else build_outline(doc)
+    meta = outline.metadata or {}
+    plan_year = int(meta.get("plan_year") or 0) or _year(doc)
+    if departments is None or isinstance(departments, str):
+        departments = load_departments(departments, region=meta.get("region"), level=meta.get("level"))
+    tasks = _table_tasks(doc, plan_year)
+    if tasks is None:
+        figures = figures if figures is not None else extract_figures(doc, outline)
+        text = doc.text
+        items = _whole_items([t for t in build_tasks(doc, outline, figures) if not _starts_with_field(text[t.nstart:t.nend])],
+                             text)
+        tasks = []
+        for i, t in enumerate(items):
+            nxt = items[i + 1].nstart if i + 1 < len(items) else len(text)
+            own = read_fields(text, t.nstart, t.nend)  # "…左右(牵头单位:…)。" inside the item
+            if own.found:
+                cut = text.rfind("(", t.nstart, own.at + 1)
+                end = cut if cut > t.nstart else own.at
+                f = read_fields(text, end, _tail(text, t.nend, nxt))
+            else:
+                end = t.nend
+                f = read_fields(text, t.nend, _tail(text, t.nend, nxt))
+            tasks.append(_task(doc, len(tasks) + 1, t.nstart, end, t.section, f, plan_year, base=t))
+    for t in tasks:
+        t.lead_units = resolve_units(t.lead_units, departments)
+        t.resp_units = [u for u in resolve_units(t.resp_units, departments) if u not in t.lead_units]
+    return tasks
+
+
+def _whole_items(pieces: list[Task], text: str) -> list[Task]:
+    """One task per item: the segmenter cuts a sentence at ";" into commitments, but the item's
+    units ("9月底前开工…;年底前新增…。(牵头单位:…)") are given for the whole of it. Pieces joined
+    by nothing but punctuation (no line break, no list number) are one item."""
+    out: list[Task] = []
+    for t in pieces:
+        prev = out[-1] if out else None
+        if prev is not None and prev.section == t.section and re.fullmatch(r"[;,。、 \t]*", text[prev.nend:t.nstart]):
+            prev.nend = t.nend
+            prev.figures += [f for f in t.figures if f not in prev.figures]
+            prev.places += [p for p in t.places if p not in prev.places]
+            prev.projects += [p for p in t.projects if p not in prev.projects]
+            if t.deadline > prev.deadline:
+                prev.deadline, prev.deadline_text = t.deadline, t.deadline_text
+            continue
+        out.append(Task(**{**t.__dict__, "figures": list(t.figures), "places": list(t.places),
+                           "projects": list(t.projects)}))
+    return out
+
+
+def _year(doc: Document) -> int:
+    from datetime import date
+
+    m = re.search(r"(20\d\d)年", doc.text)
+    return int(m.group(1)) if m else date.today().year
+
+
+def is_division(meta: dict | None) -> bool:
+    return bool(meta) and meta.get("kind") == "division"
+
+
+# ------------------------------------------------------------------ matching a report
+
+_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
+
+
+def bigrams(text: str) -> frozenset[str]:
+    """The character bigrams of a text without punctuation: two wordings of one commitment
+    share most of them whatever their list numbers, brackets and clause order."""
+    t = _PUNCT.sub("", unicodedata.normalize("NFKC", text))
+    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
+
+
+@dataclass(frozen=True)
+class Item:
+    """What a match compares: the text's bigrams and its figures as (indicator, value)."""
+
+    grams: frozenset[str]
+    figures: frozenset[tuple[str, float]] = frozenset()
+
+
+def item_of(text: str, figures: Iterable[Any] = ()) -> Item:
+    return Item(bigrams(text), frozenset((f.canonical, float(f.value)) for f in figures
+                                         if getattr(f, "canonical", None) and f.value is not None))
+
+
+def match(report: list[Item], division: list[Item], min_overlap: float | None = None) -> list[int | None]:
+    """For each report task, the index of the division item that is the same work, or None:
+    the item sharing the most bigrams relative to the shorter text, at least ``min_overlap``
+    (data), or one sharing a figure (the same indicator and value). An item may take several
+    tasks (a report sentence the segmenter cut in two)."""
+    limit = float(division_words()["match"]["min_overlap"] if min_overlap is None else min_overlap)
+    index: dict[str, list[int]] = {}
+    for j, it in enumerate(division):
+        for g in it.grams:
+            index.setdefault(g, []).append(j)
+    by_fig: dict[tuple[str, float], list[int]] = {}
+    for j, it in enumerate(division):
+        for k in it.figures:
+            by_fig.setdefault(k, []).append(j)
+    out: list[int | None] = []
+    for it in report:
+        shared = Counter(j for g in it.grams for j in index.get(g, ()))
+        best, score = None, 0.0
+        for j, n in shared.items():
+            s = n / max(4, min(len(it.grams), len(division[j].grams)))
+            if it.figures & division[j].figures:
+                s += 0.5
+            if s > score:
+                best, score = j, s
+        for k in it.figures:
+            for j in by_fig.get(k, ()):
+                if best is None:
+                    best, score = j, 0.5 + shared.get(j, 0) / max(4, len(it.grams))
+        out.append(best if score >= limit else None)
+    return out
+
+
+@dataclass
+class Agreement:
+    """Draft against the real plan: of the report's tasks matched to a division item, how many
+    had the item's first lead unit as their first suggested lead."""
+
+    report_tasks: int
+    division_items: int
+    matched: int
+    agree: int
+
+    @property
+    def share(self) -> float | None:
+        return round(self.agree / self.matched, 3) if self.matched else None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"report_tasks": self.report_tasks, "division_items": self.division_items,
+                "matched": self.matched, "agree": self.agree, "share": self.share}
+
+    def line(self) -> str:
+        pct = f" ({self.share:.0%})" if self.share is not None else ""
+        return (f"draft vs 分工方案: first lead agrees in {self.agree} of {self.matched} matched tasks{pct}; "
+                f"{self.matched} of {self.report_tasks} report tasks matched to {self.division_items} items")
+
+
+def agreement(drafted_leads: list[str], matches: list[int | None], division_leads: list[str],
+              division_items: int) -> Agreement:
+    """The agreement figure from each report task's first suggested lead ("" for none)."""
+    pairs = [(d, division_leads[j]) for d, j in zip(drafted_leads, matches) if j is not None]
+    return Agreement(len(drafted_leads), division_items, len(pairs),
+                     sum(1 for d, r in pairs if d and d == r))
+
+
+def overlay(tasks: list[Task], figures: list, division: list[Task], division_figures: list) -> Agreement:
+    """Give the report's drafted ``tasks`` the units, leader and deadline of the division item
+    each matches (fields a person edited stay theirs), and say how far the draft agreed."""
+    fr = {f.id: f for f in figures}
+    fd = {f.id: f for f in division_figures}
+    matches = match([item_of(t.text, [fr[i] for i in t.figures if i in fr]) for t in tasks],
+                    [item_of(d.text, [fd[i] for i in d.figures if i in fd]) for d in division])
+    result = agreement([t.lead_units[0] if t.lead_units else "" for t in tasks], matches,
+                       [d.lead_units[0] if d.lead_units else "" for d in division], len(division))
+    for t, j in zip(tasks, matches):
+        if j is None:
+            continue
+        d = division[j]
+        if not d.lead_units and not d.resp_units:
+            continue
+        for name, value in (("lead_units", list(d.lead_units)), ("resp_units", list(d.resp_units)),
+                            ("lead_leader", d.lead_leader)):
+            if name not in t.edited:
+                setattr(t, name, value)
+        if d.deadline_text and "deadline" not in t.edited:
+            t.deadline, t.deadline_text = d.deadline, d.deadline_text
+        t.confidence = 1.0
+        t.reasons = [f"分工方案 item {d.number}: {d.text[:40]}"]
+    return result

@@ -17,7 +17,7 @@ import re
 import tomllib
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from typing import Any, Iterable
@@ -29,6 +29,12 @@ from .lexicon import alt
 from .model import Task, task_key
 
 FIELDS = ("leader", "lead", "resp", "deadline")
+REASON = "分工方案"  # a task's first reason when its units are a real plan's, not suggestions
+
+
+def from_division(task: Task) -> bool:
+    """The task's units were read from a 分工方案 (its own, or the item it matched)."""
+    return bool(task.reasons) and task.reasons[0].startswith(REASON)
 
 
 @lru_cache(maxsize=1)
@@ -95,14 +101,14 @@ def read_fields(text: str, a: int, b: int) -> Fields:
         vend = next((j for j in range(m.end(), stop) if text[j] in ends), stop)
         value = text[m.end():vend].strip(" ;,、:(\t")
         label = re.sub(r"\s*:$", "", m.group(0))
-        field = _label_of()[label]
+        name = _label_of()[label]
         if out.at < 0:
             out.at = m.start()
-        if field == "leader":
+        if name == "leader":
             out.leader = out.leader or "、".join(split_units(value))
-        elif field == "deadline":
+        elif name == "deadline":
             out.deadline = out.deadline or value
-        elif field == "lead":
+        elif name == "lead":
             out.lead = (out.lead or []) + split_units(value)
         else:
             out.resp = (out.resp or []) + split_units(value)
@@ -233,7 +239,7 @@ def _task(doc: Document, number: int, a: int, b: int, section: list[str], f: Fie
              projects=list(base.projects) if base else [], deadline=iso, deadline_text=phrase,
              lead_units=list(f.lead or []), resp_units=[u for u in (f.resp or []) if u not in (f.lead or [])],
              lead_leader=f.leader, confidence=1.0 if f.found else 0.0,
-             reasons=["分工方案: as written"] if f.found else ["分工方案: the item names no unit"])
+             reasons=[f"{REASON}: as written"] if f.found else [f"{REASON}: the item names no unit"])
     return t
 
 
@@ -372,6 +378,7 @@ class Agreement:
     division_items: int
     matched: int
     agree: int
+    matches: list[int | None] = field(default_factory=list)  # per report task: its item's index
 
     @property
     def share(self) -> float | None:
@@ -392,7 +399,7 @@ def agreement(drafted_leads: list[str], matches: list[int | None], division_lead
     """The agreement figure from each report task's first suggested lead ("" for none)."""
     pairs = [(d, division_leads[j]) for d, j in zip(drafted_leads, matches) if j is not None]
     return Agreement(len(drafted_leads), division_items, len(pairs),
-                     sum(1 for d, r in pairs if d and d == r))
+                     sum(1 for d, r in pairs if d and d == r), list(matches))
 
 
 def overlay(tasks: list[Task], figures: list, division: list[Task], division_figures: list) -> Agreement:
@@ -417,5 +424,5 @@ def overlay(tasks: list[Task], figures: list, division: list[Task], division_fig
         if d.deadline_text and "deadline" not in t.edited:
             t.deadline, t.deadline_text = d.deadline, d.deadline_text
         t.confidence = 1.0
-        t.reasons = [f"分工方案 item {d.number}: {d.text[:40]}"]
+        t.reasons = [f"{REASON} item {d.number}: {d.text[:40]}"]
     return result

@@ -80,7 +80,12 @@ def split_units(value: str) -> list[str]:
     out: list[str] = []
     drops = tuple(sorted(division_words()["units"]["drop_suffixes"], key=len, reverse=True))
     for u in _unit_split_re().split(value):
-        u = u.strip(" ()[]【】“”\"'")
+        u = u.strip(" []【】“”\"'")
+        while u.startswith("(") and ")" not in u:  # a bracket the field's own brackets left
+            u = u[1:]
+        while u.endswith(")") and u.count(")") > u.count("("):
+            u = u[:-1]
+        u = u.replace("(", "（").replace(")", "）")  # as official names write them: 各镇（街道）
         for d in drops:
             if u.endswith(d) and len(u) > len(d):
                 u = u[: -len(d)]
@@ -285,8 +290,16 @@ def _whole_items(pieces: list[Task], text: str) -> list[Task]:
     """One task per item: the segmenter cuts a sentence at ";" into commitments, but the item's
     units ("9月底前开工…;年底前新增…。(牵头单位:…)") are given for the whole of it. Pieces joined
     by nothing but punctuation (no line break, no list number) are one item."""
+    from .tasks import _heading_re, _strip_title
+
     out: list[Task] = []
+    heading: tuple[list[str], str] | None = None  # a section heading the outline kept as a paragraph
     for t in pieces:
+        if _heading_re().match(text, t.nstart, t.nend):
+            heading = (t.section, _strip_title(text[t.nstart:t.nend]))
+            continue
+        if heading is not None and t.section == heading[0]:
+            t.section = [*t.section, heading[1]]
         prev = out[-1] if out else None
         if prev is not None and prev.section == t.section and re.fullmatch(r"[;,。、 \t]*", text[prev.nend:t.nstart]):
             prev.nend = t.nend

@@ -248,6 +248,52 @@ def _task(doc: Document, number: int, a: int, b: int, section: list[str], f: Fie
     return t
 
 
+@lru_cache(maxsize=1)
+def _anchor_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
+    """(a bracketed annotation naming a unit, an item's list number, a heading's number)."""
+    w = division_words()
+    labels = alt([x for f in ("lead", "resp") for x in w["labels"][f]])
+    block = re.compile(rf"\((?:{labels})\s*:(?:[^()]|\([^()]*\))*\)")
+    return block, re.compile(w["anchored"]["item_marker"]), re.compile(w["anchored"]["heading_marker"])
+
+
+def _anchored_tasks(doc: Document, figures: list, plan_year: int) -> list[Task]:
+    """Items read back from their annotations: each "(牵头单位:…)" closes one, which begins after
+    the last list number before it (a flattened page, where the outline sees one paragraph)."""
+    from .annotate import kind_of, places_in, projects_in
+    from .tasks import MAIN_TARGETS
+
+    text = doc.text
+    block, item, heading = _anchor_res()
+    tasks: list[Task] = []
+    section: list[str] = []
+    prev = 0
+    for m in block.finditer(text):
+        span_a = prev
+        prev = m.end()
+        starts = list(item.finditer(text, span_a, m.start()))
+        if not starts:
+            continue
+        a = starts[-1].end()
+        before = text[span_a:starts[-1].start()]
+        heads = [h for h in heading.finditer(before)]
+        if heads:  # the last heading's words up to the next number or full stop
+            h = heads[-1]
+            title = re.split(r"[。\n]|(?<![\d.])\d{1,3}\.(?!\d)", before[h.start():])[0].rstrip()
+            ta = span_a + h.start()
+            title = doc.original[slice(*doc.to_original(ta, ta + len(title)))]  # as written: （一）
+            section = [MAIN_TARGETS] if MAIN_TARGETS in title else [title]
+        b = m.start()
+        f = read_fields(text, m.start(), m.end())
+        t = _task(doc, len(tasks) + 1, a, b, section, f, plan_year)
+        ntext = text[t.nstart:t.nend]
+        t.figures = [x.id for x in figures if t.nstart <= x.nstart and x.nend <= t.nend]
+        t.places, t.projects = places_in(ntext), projects_in(ntext)
+        t.kind = "target" if section == [MAIN_TARGETS] else kind_of(ntext, bool(t.figures), bool(t.projects))
+        tasks.append(t)
+    return tasks
+
+
 def read_division(doc: Document, outline: Outline | None = None, figures: list | None = None,
                   departments: Any = None) -> list[Task]:
     """The items of a 分工方案 as tasks numbered from 1, each with the 牵头单位, 责任单位, 牵头领导 and
@@ -280,6 +326,9 @@ def read_division(doc: Document, outline: Outline | None = None, figures: list |
                 end = t.nend
                 f = read_fields(text, t.nend, _tail(text, t.nend, nxt))
             tasks.append(_task(doc, len(tasks) + 1, t.nstart, end, t.section, f, plan_year, base=t))
+        anchored = _anchored_tasks(doc, figures, plan_year)
+        if len(anchored) > sum(1 for t in tasks if t.lead_units or t.resp_units):
+            tasks = anchored  # more items keep their units when read from the annotations
     for t in tasks:
         t.lead_units = resolve_units(t.lead_units, departments)
         t.resp_units = [u for u in resolve_units(t.resp_units, departments) if u not in t.lead_units]

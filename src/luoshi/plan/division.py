@@ -120,6 +120,33 @@ def read_fields(text: str, a: int, b: int) -> Fields:
     return out
 
 
+@lru_cache(maxsize=1)
+def _duty_re() -> re.Pattern[str]:
+    """A bracket of units without labels that ends with the lead word or a closing phrase."""
+    d = division_words()["duty"]
+    ends = alt([d["lead_word"], *d["closings"]])
+    return re.compile(rf"\(([^():;。]{{2,80}}?(?:{ends}))\)")
+
+
+def read_duty(text: str, a: int, b: int) -> Fields:
+    """The units of a "(X牵头,Y等按职责分工负责)" bracket in text[a:b] (the last one)."""
+    d = division_words()["duty"]
+    found = list(_duty_re().finditer(text, a, b))
+    if not found:
+        return Fields()
+    m = found[-1]
+    body = m.group(1)
+    for c in sorted(d["closings"], key=len, reverse=True):
+        if body.endswith(c):
+            body = body[: -len(c)]
+            break
+    lead_word = d["lead_word"]
+    if lead_word in body:
+        head, _, rest = body.partition(lead_word)
+        return Fields(lead=split_units(head), resp=split_units(rest), at=m.start())
+    return Fields(lead=split_units(body), at=m.start())
+
+
 def _starts_with_field(text: str) -> bool:
     return bool(_field_re().match(text.lstrip(" \t(【")))
 
@@ -318,13 +345,17 @@ def read_division(doc: Document, outline: Outline | None = None, figures: list |
         for i, t in enumerate(items):
             nxt = items[i + 1].nstart if i + 1 < len(items) else len(text)
             own = read_fields(text, t.nstart, t.nend)  # "…左右(牵头单位:…)。" inside the item
+            if not own.found:
+                own = read_duty(text, t.nstart, t.nend)  # "…(国家发展改革委牵头)。"
+            tail = _tail(text, t.nend, nxt)
             if own.found:
                 cut = text.rfind("(", t.nstart, own.at + 1)
                 end = cut if cut > t.nstart else own.at
-                f = read_fields(text, end, _tail(text, t.nend, nxt))
             else:
                 end = t.nend
-                f = read_fields(text, t.nend, _tail(text, t.nend, nxt))
+            f = read_fields(text, end, tail)
+            if not f.found:
+                f = read_duty(text, end, tail)
             tasks.append(_task(doc, len(tasks) + 1, t.nstart, end, t.section, f, plan_year, base=t))
         anchored = _anchored_tasks(doc, figures, plan_year)
         if len(anchored) > sum(1 for t in tasks if t.lead_units or t.resp_units):

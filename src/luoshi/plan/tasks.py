@@ -427,15 +427,17 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
     List items directly under a part are work.
     """
     found = target_intro(doc, outline.parts)
-    plan_parts = [p for p in outline.parts if _is_plan_part(p, found[0] if found else None)]
+    # a 分工方案 is all plan: each of its parts (一、着力扩大国内需求) is work, whatever its role,
+    # and it has no preamble inside them: every paragraph there is an item
+    division = (outline.metadata or {}).get("kind") == "division"
+    plan_parts = [p for p in outline.parts if _is_plan_part(p, found[0] if found else None)
+                  or (division and p.flags.get("role") != "review")]
     skipped: list[tuple[int, int, str]] = []
     pieces = _main_target_pieces(doc, plan_parts)
     if found is not None and found[0] is None and pieces and not plan_parts:
         end = first_sentence_end(doc.text, pieces[-1].nend, found[1])
         return Segmentation(pieces + _unstructured_pieces(doc, end, found[1], skipped), skipped)
     targets_listed = bool(pieces)
-    # a 分工方案 has no preamble inside its parts: every paragraph there is an item of work
-    division = (outline.metadata or {}).get("kind") == "division"
     for part in plan_parts:
         if part.flags.get("main_targets") and not targets_listed:
             listed = _listed_targets(doc, part, skipped)

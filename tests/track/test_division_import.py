@@ -79,3 +79,18 @@ def test_tasks_made_after_the_division_take_its_units(sessions):
     # imported again: the division's tasks are there already, nothing is reassigned
     again = import_file(sessions, DIVISION)
     assert again.status == "unchanged"
+
+
+def test_a_division_whose_items_fail_is_still_imported(sessions, monkeypatch):
+    """A failure after its tasks were written: the savepoint takes them back, the report stays."""
+    import luoshi.track.division as division
+
+    def broken(*_a, **_k):
+        raise ValueError("no work report to read")
+
+    monkeypatch.setattr(division, "same_plan", broken)  # runs after the division's tasks are made
+    div = import_file(sessions, DIVISION)
+    assert div.status == "imported" and "no work report to read" in div.division["error"]
+    with store.write_transaction(sessions) as s:
+        assert S.list_tasks(s, report_id=div.report_id) == []
+        assert differences(s) == []

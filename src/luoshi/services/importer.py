@@ -264,10 +264,9 @@ def _store(session: Session, p: Prepared) -> ImportResult:
     status: Status = ("relabelled" if filed and p.relabel else "replaced" if current is not None else "imported")
     applied = None
     if p.meta.get("kind") == "division":  # its items are tasks with its own units (issue 17)
-        from ..track.actor import SYSTEM
-        from ..track.division import apply_division
+        from ..track.division import on_import
 
-        applied = apply_division(session, report_id, SYSTEM).to_dict()
+        applied = on_import(session, report_id)
     return ImportResult(status, report_id, len(p.figures), last + 1, p.key, p.meta["region"],
                         p.meta["plan_year"], warning(p.source, p.meta), applied)
 

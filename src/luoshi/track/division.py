@@ -192,3 +192,15 @@ def apply_division(session: Session, division_id: int, actor: Actor) -> Applied:
             continue
         out.reassigned += reassign(session, t, items[j].lead_units, items[j].resp_units, items[j].lead_leader, actor)
     return out  # the wording is the same: the search index stays as it is
+
+
+def on_import(session: Session, division_id: int) -> dict[str, Any]:
+    """The import hook: ``apply_division`` as the system, in a savepoint — a 分工方案 whose items
+    cannot be laid out is still imported, and the import's line says why its tasks are not."""
+    from .actor import SYSTEM
+
+    try:
+        with session.begin_nested():
+            return apply_division(session, division_id, SYSTEM).to_dict()
+    except Exception as e:  # noqa: BLE001 — the report itself must not be lost
+        return {"division_id": division_id, "error": f"{type(e).__name__}: {e}"}

@@ -218,7 +218,6 @@ def _table_tasks(doc: Document, plan_year: int) -> list[Task] | None:
     section heading; None when the text has no such header."""
     text = doc.text
     cols: dict[str, int] | None = None
-    sep = ""
     section: list[str] = []
     tasks: list[Task] = []
     pos = 0
@@ -229,7 +228,7 @@ def _table_tasks(doc: Document, plan_year: int) -> list[Task] | None:
         cells = _cells(line)
         if cols is None:
             if cells and (h := _header(cells)):
-                cols, sep = h, ("|" if "|" in line else "\t")
+                cols = h
         elif cells is None:
             if line.strip():
                 section = [line.strip().strip("|").strip()]
@@ -248,7 +247,71 @@ def _table_tasks(doc: Document, plan_year: int) -> list[Task] | None:
         if nl < 0:
             break
         pos = nl + 1
-    return tasks if cols is not None else None
+    return tasks if cols is not None else _stacked_tasks(doc, plan_year)
+
+
+def _stacked_tasks(doc: Document, plan_year: int) -> list[Task] | None:
+    """A table copied from a web page one cell a line: a header of label lines (序号 / 工作任务 /
+    牵头单位 / …), then rows that open with their number (or, without a number column, as many
+    lines as there are columns); a line between rows is a section heading."""
+    from .tasks import _heading_re
+
+    text = doc.text
+    label = _label_of()
+    lines = []
+    pos = 0
+    for raw in text.split("\n"):
+        a = pos + len(raw) - len(raw.lstrip())
+        lines.append((a, a + len(raw.strip())))
+        pos += len(raw) + 1
+    cols: list[str] = []
+    start = 0
+    for i in range(len(lines)):
+        run: list[str] = []
+        j = i
+        while j < len(lines) and (f := label.get(text[lines[j][0]:lines[j][1]].replace(" ", ""))) and f not in run:
+            run.append(f)
+            j += 1
+        if len(run) >= 3 and "task" in run and ("lead" in run or "resp" in run):
+            cols, start = run, j
+            break
+    if not cols:
+        return None
+    numbered = "number" in cols
+    data = [c for c in cols if c != "number"]
+    rows: list[tuple[list[str], list[tuple[int, int]]]] = []
+    section: list[str] = []
+    cur: list[tuple[int, int]] | None = None if numbered else []
+    for a, b in lines[start:]:
+        line = text[a:b]
+        if not line:
+            continue
+        if numbered and re.fullmatch(r"\d{1,3}", line):
+            cur = []
+            rows.append((list(section), cur))
+            continue
+        if (cur is None or len(cur) >= len(data) or not cur) and _heading_re().match(line):
+            section, cur = [line], (None if numbered else [])
+            continue
+        if cur is None:
+            continue
+        if not numbered and not cur:
+            rows.append((list(section), cur))
+        cur.append((a, b))
+        if not numbered and len(cur) == len(data):
+            cur = []
+    tasks: list[Task] = []
+    for sec, cells in rows:
+        if not cells:
+            continue
+        got = {c: text[a:b] for c, (a, b) in zip(data, cells)}
+        if "task" not in got:
+            continue
+        a, b = cells[data.index("task")]
+        f = Fields(leader="、".join(split_units(got.get("leader", ""))), lead=split_units(got.get("lead", "")),
+                   resp=split_units(got.get("resp", "")), deadline=got.get("deadline", ""), at=b)
+        tasks.append(_task(doc, len(tasks) + 1, a, b, sec, f, plan_year))
+    return tasks
 
 
 # ------------------------------------------------------------------ reading

@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 import luoshi
 from luoshi.cli import main
-from luoshi.plan.division import agreement, bigrams, item_of, match, overlay, read_division, read_fields, split_units
+from luoshi.plan.division import Item, agreement, bigrams, item_of, match, overlay, read_division, read_fields, split_units
 from luoshi.plan.draft import draft_plan
 
 HERE = Path(__file__).parent
@@ -51,6 +51,11 @@ def test_match_by_words_and_by_figures():
     div = [item_of("新建改造高标准农田260万亩"), item_of("办好十件民生实事")]
     rep = [item_of("新建改造高标准农田260万亩。"), item_of("积极发展银发经济，完善居家社区养老服务网络。")]
     assert match(rep, div) == [0, None]
+    # short targets of different indicators share words but are not the same work
+    retail = Item(bigrams("社会消费品零售总额增长6%"), frozenset({("retail_sales", 6.0)}))
+    trade = Item(bigrams("进出口总额增长6%"), frozenset({("trade", 6.0)}))
+    assert match([trade], [retail]) == [None]
+    assert match([Item(bigrams("社会消费品零售总额增长8%"), frozenset({("retail_sales", 8.0)}))], [retail]) == [0]
     assert len(bigrams("地区生产总值，增长5%")) == len(bigrams("地区生产总值增长5%"))
 
 

@@ -487,6 +487,10 @@ class Item:
     grams: frozenset[str]
     figures: frozenset[tuple[str, float]] = frozenset()
 
+    @property
+    def indicators(self) -> frozenset[str]:
+        return frozenset(c for c, _ in self.figures)
+
 
 def item_of(text: str, figures: Iterable[Any] = ()) -> Item:
     return Item(bigrams(text), frozenset((f.canonical, float(f.value)) for f in figures
@@ -512,6 +516,8 @@ def match(report: list[Item], division: list[Item], min_overlap: float | None = 
         shared = Counter(j for g in it.grams for j in index.get(g, ()))
         best, score = None, 0.0
         for j, n in shared.items():
+            if it.indicators and division[j].indicators and not it.indicators & division[j].indicators:
+                continue  # two targets of different indicators (进出口总额 / 社会消费品零售总额 增长6%)
             s = n / max(4, min(len(it.grams), len(division[j].grams)))
             if it.figures & division[j].figures:
                 s += 0.5

@@ -35,6 +35,9 @@ def test_fields_stop_at_the_next_label_and_at_a_remark():
     f = read_fields(text, 0, len(text))
     assert (f.lead, f.resp, f.at) == (["省发展改革委"], ["省统计局", "各设区市人民政府"], 1)
     assert split_units("省财政厅、省税务局等") == ["省财政厅", "省税务局"]
+    text = "(责任单位:省发展改革委(牵头)、省财政厅)"  # the lead marked inside one list
+    f = read_fields(text, 0, len(text))
+    assert (f.lead, f.resp) == (["省发展改革委"], ["省财政厅"])
     assert not read_fields("深入实施“1269”行动计划。", 0, 14).found
 
 

@@ -95,6 +95,20 @@ def split_units(value: str) -> list[str]:
     return out
 
 
+def _value_end(text: str, a: int, b: int, ends: str) -> int:
+    """The first end of a field value after ``a``, outside the value's own brackets (各市(州))."""
+    depth = 0
+    for j in range(a, b):
+        ch = text[j]
+        if ch == "(":
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+        elif ch in ends:
+            return j
+    return b
+
+
 def read_fields(text: str, a: int, b: int) -> Fields:
     """The fields written in text[a:b]: each label's value runs to the next label or to the
     end of its sentence ("。以下均需…不再列出" is a remark, not a unit)."""
@@ -103,7 +117,7 @@ def read_fields(text: str, a: int, b: int) -> Fields:
     ends = division_words()["units"]["value_ends"]
     for i, m in enumerate(found):
         stop = found[i + 1].start() if i + 1 < len(found) else b
-        vend = next((j for j in range(m.end(), stop) if text[j] in ends), stop)
+        vend = _value_end(text, m.end(), stop, ends)
         value = text[m.end():vend].strip(" ;,、:(\t")
         label = re.sub(r"\s*:$", "", m.group(0))
         name = _label_of()[label]
@@ -117,6 +131,11 @@ def read_fields(text: str, a: int, b: int) -> Fields:
             out.lead = (out.lead or []) + split_units(value)
         else:
             out.resp = (out.resp or []) + split_units(value)
+    mark = f"（{division_words()['duty']['lead_word']}）"  # 责任单位:省发展改革委(牵头)、省财政厅
+    marked = [u for u in out.resp or [] if u.endswith(mark)]
+    if marked:
+        out.lead = (out.lead or []) + [u[: -len(mark)] for u in marked]
+        out.resp = [u for u in out.resp or [] if u not in marked]
     return out
 
 

@@ -166,6 +166,15 @@ def read_duty(text: str, a: int, b: int) -> Fields:
     return Fields(lead=split_units(body), at=m.start())
 
 
+def _without_fields(title: str) -> str:
+    """A heading without the fields written on it: "(一)扩大有效需求(牵头领导:张三)" → its words."""
+    m = _field_re().search(unicodedata.normalize("NFKC", title))
+    if m is None:
+        return title
+    cut = max(title.rfind("(", 0, m.start()), title.rfind("（", 0, m.start()))
+    return title[:cut if cut > 0 else m.start()].rstrip()
+
+
 def _starts_with_field(text: str) -> bool:
     return bool(_field_re().match(text.lstrip(" \t(【")))
 
@@ -342,6 +351,7 @@ def _task(doc: Document, number: int, a: int, b: int, section: list[str], f: Fie
     while b > a and text[b - 1] in " \t。;,(":
         b -= 1
     oa, ob = doc.to_original(a, b)
+    section = [_without_fields(x) for x in section]
     iso, phrase = deadline_of(f.deadline, plan_year) if f.deadline else ("", "")
     if not phrase:
         iso, phrase = (base.deadline, base.deadline_text) if base else deadline_of(text[a:b], plan_year)
@@ -423,22 +433,7 @@ def read_division(doc: Document, outline: Outline | None = None, figures: list |
         text = doc.text
         items = _whole_items([t for t in build_tasks(doc, outline, figures) if not _starts_with_field(text[t.nstart:t.nend])],
                              text)
-        tasks = []
-        for i, t in enumerate(items):
-            nxt = items[i + 1].nstart if i + 1 < len(items) else len(text)
-            own = read_fields(text, t.nstart, t.nend)  # "…左右(牵头单位:…)。" inside the item
-            if not own.found:
-                own = read_duty(text, t.nstart, t.nend)  # "…(国家发展改革委牵头)。"
-            tail = _tail(text, t.nend, nxt)
-            if own.found:
-                cut = text.rfind("(", t.nstart, own.at + 1)
-                end = cut if cut > t.nstart else own.at
-            else:
-                end = t.nend
-            f = read_fields(text, end, tail)
-            if not f.found:
-                f = read_duty(text, end, tail)
-            tasks.append(_task(doc, len(tasks) + 1, t.nstart, end, t.section, f, plan_year, base=t))
+        tasks = _item_tasks(doc, items, plan_year)
         anchored = _anchored_tasks(doc, figures, plan_year)
         if len(anchored) > sum(1 for t in tasks if t.lead_units or t.resp_units):
             tasks = anchored  # more items keep their units when read from the annotations
@@ -446,6 +441,47 @@ def read_division(doc: Document, outline: Outline | None = None, figures: list |
         t.lead_units = resolve_units(t.lead_units, departments)
         t.resp_units = [u for u in resolve_units(t.resp_units, departments) if u not in t.lead_units]
     return tasks
+
+
+@lru_cache(maxsize=1)
+def _trailing_marker() -> re.Pattern[str]:
+    from .lexicon import plan_words
+
+    return re.compile(f"(?:{plan_words()['lists']['marker']})$")
+
+
+def _item_tasks(doc: Document, items: list[Task], plan_year: int) -> list[Task]:
+    """Each item with the fields written in it or after it. Fields on a heading between items
+    ("(一)扩大有效需求(牵头领导:张三)") hold for the items under it that do not name their own."""
+    text = doc.text
+    out: list[Task] = []
+    group = Fields()
+    prev = 0
+    for i, t in enumerate(items):
+        nxt = items[i + 1].nstart if i + 1 < len(items) else len(text)
+        gap = "".join(text[prev:t.nstart].split())
+        if _trailing_marker().sub("", gap).strip(";,。"):  # a heading lies between the items
+            group = read_fields(text, prev, t.nstart)
+        own = read_fields(text, t.nstart, t.nend)  # "…左右(牵头单位:…)。" inside the item
+        if not own.found:
+            own = read_duty(text, t.nstart, t.nend)  # "…(国家发展改革委牵头)。"
+        tail = _tail(text, t.nend, nxt)
+        end = t.nend
+        if own.found:
+            cut = text.rfind("(", t.nstart, own.at + 1)
+            end = cut if cut > t.nstart else own.at
+        f = read_fields(text, end, tail)
+        if not f.found:
+            f = read_duty(text, end, tail)
+        if group.found:
+            f.leader = f.leader or group.leader
+            f.deadline = f.deadline or group.deadline
+            if not (f.lead or f.resp):
+                f.lead, f.resp = list(group.lead or []), list(group.resp or [])
+            f.at = f.at if f.found else group.at
+        out.append(_task(doc, len(out) + 1, t.nstart, end, t.section, f, plan_year, base=t))
+        prev = tail
+    return out
 
 
 def _whole_items(pieces: list[Task], text: str) -> list[Task]:

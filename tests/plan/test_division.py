@@ -114,3 +114,11 @@ def test_cli_from_division_alone_and_over_a_report():
     assert re.search(r"draft vs 分工方案: first lead agrees in \d+ of 19 matched tasks", r.output)
     r = CliRunner().invoke(main, ["plan"])
     assert r.exit_code == 2
+
+
+def test_cli_warns_when_the_division_is_of_another_region():
+    r = CliRunner().invoke(main, ["plan", str(luoshi.sample_path()), "--from-division", str(DIVISION),
+                                  "--format", "jsonl"])
+    assert r.exit_code == 0
+    assert "the 分工方案 is of region 江西省, the report of 辽宁省" in r.stderr
+    assert "draft vs 分工方案" in r.stderr and "draft vs" not in r.stdout  # jsonl stays tasks

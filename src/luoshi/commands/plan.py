@@ -76,6 +76,11 @@ def command(file: str, fmt: str, out: str | None, edits_path: str | None,
                                suggest=not no_suggest)
             if division:
                 agreed = overlay(tasks, figures, items, dfigures)
+                rm, dm = outline.metadata or {}, doutline.metadata or {}
+                for k in ("region", "plan_year"):
+                    if rm.get(k) and dm.get(k) and rm[k] != dm[k]:
+                        click.echo(f"luoshi: warning: the 分工方案 is of {k} {dm[k]}, the report of {rm[k]}",
+                                   err=True)
         else:
             from ..plan.edits import apply_edits
 

@@ -26,7 +26,8 @@ DIVISION = ROOT / "tests" / "corpus" / "province-2024-task-division.txt"
 @pytest.mark.parametrize("case", CASES, ids=lambda c: c["name"][:40])
 def test_layouts(case):
     tasks = read_division(luoshi.read_text(case["text"], "case"))
-    got = [[t.text, t.lead_units, t.resp_units, t.lead_leader, t.deadline, t.deadline_text] for t in tasks]
+    got = [[t.text, t.section_title, t.lead_units, t.resp_units, t.lead_leader, t.deadline, t.deadline_text]
+           for t in tasks]
     assert got == case["tasks"]
 
 

@@ -241,6 +241,15 @@ def _header(cells: list[str]) -> dict[str, int] | None:
     return cols if "task" in cols and ("lead" in cols or "resp" in cols) else None
 
 
+def _heading(doc: Document, a: int, b: int) -> list[str]:
+    """A table's section row as a task's section: as written, the main targets named as a report's."""
+    from .tasks import MAIN_TARGETS
+
+    a, b = doc.to_original(a, b)
+    title = doc.original[a:b].strip().strip("|").strip()
+    return [MAIN_TARGETS] if MAIN_TARGETS in title else [title]
+
+
 def _table_tasks(doc: Document, plan_year: int) -> list[Task] | None:
     """The rows under a header line "序号 | 工作任务 | 牵头单位 | …"; a row of one cell is a
     section heading; None when the text has no such header."""
@@ -259,11 +268,14 @@ def _table_tasks(doc: Document, plan_year: int) -> list[Task] | None:
                 cols = h
         elif cells is None:
             if line.strip():
-                section = [line.strip().strip("|").strip()]
+                section = _heading(doc, pos, end)
         else:
             body_i = cols["task"]
             if len(cells) <= body_i or not cells[body_i]:
-                section = [c for c in cells if c][:1] or section
+                first = next((c for c in cells if c), "")
+                if first:
+                    a = text.find(first, pos, end)
+                    section = _heading(doc, a, a + len(first))
             else:
                 cell = cells[body_i]
                 a = text.find(cell, pos, end)
@@ -319,7 +331,7 @@ def _stacked_tasks(doc: Document, plan_year: int) -> list[Task] | None:
             rows.append((list(section), cur))
             continue
         if (cur is None or len(cur) >= len(data) or not cur) and _heading_re().match(line):
-            section, cur = [line], (None if numbered else [])
+            section, cur = _heading(doc, a, b), (None if numbered else [])
             continue
         if cur is None:
             continue
@@ -379,7 +391,7 @@ def _anchor_res() -> tuple[re.Pattern[str], re.Pattern[str], re.Pattern[str]]:
 def _anchored_tasks(doc: Document, figures: list, plan_year: int) -> list[Task]:
     """Items read back from their annotations: each "(牵头单位:…)" closes one, which begins after
     the last list number before it (a flattened page, where the outline sees one paragraph)."""
-    from .annotate import kind_of, places_in, projects_in
+
     from .tasks import MAIN_TARGETS
 
     text = doc.text
@@ -404,13 +416,22 @@ def _anchored_tasks(doc: Document, figures: list, plan_year: int) -> list[Task]:
             section = [MAIN_TARGETS] if MAIN_TARGETS in title else [title]
         b = m.start()
         f = read_fields(text, m.start(), m.end())
-        t = _task(doc, len(tasks) + 1, a, b, section, f, plan_year)
-        ntext = text[t.nstart:t.nend]
-        t.figures = [x.id for x in figures if t.nstart <= x.nstart and x.nend <= t.nend]
-        t.places, t.projects = places_in(ntext), projects_in(ntext)
-        t.kind = "target" if section == [MAIN_TARGETS] else kind_of(ntext, bool(t.figures), bool(t.projects))
-        tasks.append(t)
+        tasks.append(_annotated(doc, _task(doc, len(tasks) + 1, a, b, section, f, plan_year), figures))
     return tasks
+
+
+def _annotated(doc: Document, t: Task, figures: list) -> Task:
+    """A task read outside the segmenter (a table row, an item of a flattened page) given its
+    figures, places, projects and kind as the segmenter gives them."""
+    from .annotate import kind_of, places_in, projects_in
+    from .tasks import MAIN_TARGETS
+
+    ntext = doc.text[t.nstart:t.nend]
+    # a figure read across a table's cells ("1 | 地区生产总值…") still ends in its task's cell
+    t.figures = [x.id for x in figures if t.nstart < x.nend <= t.nend]
+    t.places, t.projects = places_in(ntext), projects_in(ntext)
+    t.kind = "target" if t.section == [MAIN_TARGETS] else kind_of(ntext, bool(t.figures), bool(t.projects))
+    return t
 
 
 def read_division(doc: Document, outline: Outline | None = None, figures: list | None = None,
@@ -427,9 +448,11 @@ def read_division(doc: Document, outline: Outline | None = None, figures: list |
     plan_year = int(meta.get("plan_year") or 0) or _year(doc)
     if departments is None or isinstance(departments, str):
         departments = load_departments(departments, region=meta.get("region"), level=meta.get("level"))
+    figures = figures if figures is not None else extract_figures(doc, outline)
     tasks = _table_tasks(doc, plan_year)
-    if tasks is None:
-        figures = figures if figures is not None else extract_figures(doc, outline)
+    if tasks is not None:
+        tasks = [_annotated(doc, t, figures) for t in tasks]
+    else:
         text = doc.text
         items = _whole_items([t for t in build_tasks(doc, outline, figures) if not _starts_with_field(text[t.nstart:t.nend])],
                              text)
@@ -494,7 +517,7 @@ def _whole_items(pieces: list[Task], text: str) -> list[Task]:
     heading: tuple[list[str], str] | None = None  # a section heading the outline kept as a paragraph
     for t in pieces:
         if _heading_re().match(text, t.nstart, t.nend):
-            heading = (t.section, _strip_title(text[t.nstart:t.nend]))
+            heading = (t.section, _strip_title(t.text))  # as written: （四）
             continue
         if heading is not None and t.section == heading[0]:
             t.section = [*t.section, heading[1]]

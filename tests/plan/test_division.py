@@ -13,7 +13,9 @@ from click.testing import CliRunner
 
 import luoshi
 from luoshi.cli import main
-from luoshi.plan.division import Item, agreement, bigrams, item_of, match, overlay, read_division, read_fields, split_units
+from luoshi.plan.division import read_division
+from luoshi.plan.division_fields import read_fields, split_units
+from luoshi.plan.division_match import Item, agreement, bigrams, item_of, match, overlay
 from luoshi.plan.draft import draft_plan
 
 HERE = Path(__file__).parent

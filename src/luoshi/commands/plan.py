@@ -58,7 +58,8 @@ def command(file: str, fmt: str, out: str | None, edits_path: str | None,
         given = given_for(region, level, year, kind, manifest)
         edits = load_edits(edits_path) if edits_path else None
         if division:
-            from ..plan.division import overlay, read_division
+            from ..plan.division import read_division
+            from ..plan.division_match import overlay
 
             dpath = _resolve(division)
             ddoc = read(dpath)

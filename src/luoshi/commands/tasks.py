@@ -40,7 +40,7 @@ def command(db_url, report_id, create, department, fmt, today) -> None:
         click.echo(f"luoshi: {len(made.created)} task(s) created for report {report_id}, "
                    f"{made.existing} there already", err=True)
         if made.division:  # a stored 分工方案 of the region and year gave its units
-            from ..plan.division import Agreement
+            from ..plan.division_match import Agreement
 
             a = made.division
             click.echo("luoshi: " + Agreement(a["report_tasks"], a["division_items"], a["matched"], a["agree"]).line(),

@@ -1,10 +1,11 @@
-"""Read a real 分工方案 (division-of-labour plan) into tasks with its own units, and lay it over
-the drafted tasks of the work report it divides.
+"""Read a real 分工方案 (division-of-labour plan) into tasks with its own units (laid over a
+report's draft by ``plan.division_match``).
 
-A 分工方案 says who does each item in one of three layouts: fields in brackets after the item
+A 分工方案 says who does each item in one of these layouts: fields in brackets after the item
 ("1．地区生产总值增长5%以上。（牵头单位：省发展改革委；责任单位：省统计局）"), field lines under
 the item ("牵头领导：…" / "牵头单位：…" / "责任单位：…" / "完成时限：…"), or a table whose header
-names the columns ("序号 | 工作任务 | 牵头领导 | 牵头单位 | 责任单位 | 完成时限"). The items are cut
+names the columns ("序号 | 工作任务 | 牵头领导 | 牵头单位 | 责任单位 | 完成时限", also with tabs
+or one cell a line); a flattened page is read from its annotations. Otherwise the items are cut
 by the plan segmenter (``plan.tasks``), so numbering, sections and flattened pages are read as
 for a report; the fields are read from the text between an item and the next one. The labels
 are data (``data/division.toml``). Units are resolved to the region's catalogue where it knows
@@ -14,212 +15,16 @@ them and kept as written otherwise.
 from __future__ import annotations
 
 import re
-import tomllib
-import unicodedata
-from collections import Counter
-from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
-from typing import Any, Iterable
+from typing import Any
 
 from ..ingest import Document
 from ..outline.model import Outline
 from .annotate import deadline_of
+from .division_fields import (REASON, Fields, division_words, fields_end, label_of, read_duty, read_fields,
+                              resolve_units, split_units, starts_with_field, without_fields)
 from .lexicon import alt
 from .model import Task, task_key
-
-FIELDS = ("leader", "lead", "resp", "deadline")
-REASON = "分工方案"  # a task's first reason when its units are a real plan's, not suggestions
-
-
-def from_division(task: Task) -> bool:
-    """The task's units were read from a 分工方案 (its own, or the item it matched)."""
-    return bool(task.reasons) and task.reasons[0].startswith(REASON)
-
-
-@lru_cache(maxsize=1)
-def division_words() -> dict:
-    """data/division.toml as a dict, read once."""
-    return tomllib.loads((resources.files("luoshi") / "data" / "division.toml").read_bytes().decode("utf-8"))
-
-
-@lru_cache(maxsize=1)
-def _label_of() -> dict[str, str]:
-    return {w: f for f in (*FIELDS, "task", "number") for w in division_words()["labels"][f]}
-
-
-@lru_cache(maxsize=1)
-def _field_re() -> re.Pattern[str]:
-    """A field label followed by ":" (the text is NFKC: "：" is ":")."""
-    words = [w for w, f in _label_of().items() if f in FIELDS]
-    return re.compile(rf"(?:{alt(words)})\s*:")
-
-
-@lru_cache(maxsize=1)
-def _unit_split_re() -> re.Pattern[str]:
-    return re.compile("[" + re.escape(division_words()["units"]["separators"]) + "]+")
-
-
-@dataclass
-class Fields:
-    """What an item's annotations say; ``at`` is where the first one starts (-1: none)."""
-
-    leader: str = ""
-    lead: list[str] | None = None
-    resp: list[str] | None = None
-    deadline: str = ""
-    at: int = -1
-
-    @property
-    def found(self) -> bool:
-        return self.at >= 0
-
-
-def split_units(value: str) -> list[str]:
-    """The units of a field value, in order, without list words ("等") or duplicates."""
-    out: list[str] = []
-    drops = tuple(sorted(division_words()["units"]["drop_suffixes"], key=len, reverse=True))
-    for u in _unit_split_re().split(value):
-        u = u.strip(" []【】“”\"'")
-        while u.startswith("(") and ")" not in u:  # a bracket the field's own brackets left
-            u = u[1:]
-        while u.endswith(")") and u.count(")") > u.count("("):
-            u = u[:-1]
-        u = u.replace("(", "（").replace(")", "）")  # as official names write them: 各镇（街道）
-        for d in drops:
-            if u.endswith(d) and len(u) > len(d):
-                u = u[: -len(d)]
-                break
-        if u and u not in out:
-            out.append(u)
-    return out
-
-
-def _value_end(text: str, a: int, b: int, ends: str) -> int:
-    """The first end of a field value after ``a``, outside the value's own brackets (各市(州))."""
-    depth = 0
-    for j in range(a, b):
-        ch = text[j]
-        if ch == "(":
-            depth += 1
-        elif ch == ")" and depth:
-            depth -= 1
-        elif ch in ends:
-            return j
-    return b
-
-
-def read_fields(text: str, a: int, b: int) -> Fields:
-    """The fields written in text[a:b]: each label's value runs to the next label or to the
-    end of its sentence ("。以下均需…不再列出" is a remark, not a unit)."""
-    out = Fields()
-    found = list(_field_re().finditer(text, a, b))
-    ends = division_words()["units"]["value_ends"]
-    for i, m in enumerate(found):
-        stop = found[i + 1].start() if i + 1 < len(found) else b
-        vend = _value_end(text, m.end(), stop, ends)
-        value = text[m.end():vend].strip(" ;,、:(\t")
-        label = re.sub(r"\s*:$", "", m.group(0))
-        name = _label_of()[label]
-        if out.at < 0:
-            out.at = m.start()
-        if name == "leader":
-            out.leader = out.leader or "、".join(split_units(value))
-        elif name == "deadline":
-            out.deadline = out.deadline or value
-        elif name == "lead":
-            out.lead = (out.lead or []) + split_units(value)
-        else:
-            out.resp = (out.resp or []) + split_units(value)
-    mark = f"（{division_words()['duty']['lead_word']}）"  # 责任单位:省发展改革委(牵头)、省财政厅
-    marked = [u for u in out.resp or [] if u.endswith(mark)]
-    if marked:
-        out.lead = (out.lead or []) + [u[: -len(mark)] for u in marked]
-        out.resp = [u for u in out.resp or [] if u not in marked]
-    return out
-
-
-@lru_cache(maxsize=1)
-def _duty_re() -> re.Pattern[str]:
-    """A bracket of units without labels that ends with the lead word or a closing phrase."""
-    d = division_words()["duty"]
-    ends = alt([d["lead_word"], *d["closings"]])
-    return re.compile(rf"\(([^():;。]{{2,80}}?(?:{ends}))\)")
-
-
-def read_duty(text: str, a: int, b: int) -> Fields:
-    """The units of a "(X牵头,Y等按职责分工负责)" bracket in text[a:b] (the last one)."""
-    d = division_words()["duty"]
-    found = list(_duty_re().finditer(text, a, b))
-    if not found:
-        return Fields()
-    m = found[-1]
-    body = m.group(1)
-    for c in sorted(d["closings"], key=len, reverse=True):
-        if body.endswith(c):
-            body = body[: -len(c)]
-            break
-    lead_word = d["lead_word"]
-    if lead_word in body:
-        head, _, rest = body.partition(lead_word)
-        return Fields(lead=split_units(head), resp=split_units(rest), at=m.start())
-    return Fields(lead=split_units(body), at=m.start())
-
-
-def _without_fields(title: str) -> str:
-    """A heading without the fields written on it: "(一)扩大有效需求(牵头领导:张三)" → its words."""
-    m = _field_re().search(unicodedata.normalize("NFKC", title))
-    if m is None:
-        return title
-    cut = max(title.rfind("(", 0, m.start()), title.rfind("（", 0, m.start()))
-    return title[:cut if cut > 0 else m.start()].rstrip()
-
-
-def _starts_with_field(text: str) -> bool:
-    return bool(_field_re().match(text.lstrip(" \t(【")))
-
-
-def _tail(text: str, a: int, b: int) -> int:
-    """Where an item's annotations end after ``a``: its own line, then the lines under it that
-    open with a field label (牵头单位:…); a heading or the next item stops them."""
-    nl = text.find("\n", a, b)
-    if nl < 0:
-        return b
-    pos = nl + 1
-    while pos < b:
-        nxt = text.find("\n", pos, b)
-        end = b if nxt < 0 else nxt
-        line = text[pos:end]
-        if line.strip() and not _starts_with_field(line):
-            return pos
-        pos = end + 1
-    return b
-
-
-# ------------------------------------------------------------------ units
-
-def resolve_units(names: Iterable[str], departments: Any) -> list[str]:
-    """Each unit as the region's catalogue names it (find it by name, full name or alias; then
-    the catalogue's own reading of a plan's short names, 市发改委 → 市发展改革委, when it keeps the
-    level's prefix); as written when no catalogue knows it."""
-    from .catalogues import find_unit
-
-    out: list[str] = []
-    region = getattr(departments, "region", "") or None
-    level = getattr(departments, "level", "") or None
-    for n in names:
-        name = n
-        hit = find_unit(n, region, level) if region else None
-        if hit is not None and (not hit[1] or hit[1] == region or not region):
-            name = hit[0].name
-        elif departments is not None:
-            r = departments.resolve(n)
-            if r and r[0] == n[0]:  # 省…/市…/区…: the same level's unit, not a guess across levels
-                name = r
-        if name not in out:
-            out.append(name)
-    return out
-
 
 # ------------------------------------------------------------------ table layout
 
@@ -232,7 +37,7 @@ def _cells(line: str) -> list[str] | None:
 
 def _header(cells: list[str]) -> dict[str, int] | None:
     """Column → index when the cells are a 分工方案's header (a task column and a unit column)."""
-    label = _label_of()
+    label = label_of()
     cols: dict[str, int] = {}
     for i, c in enumerate(cells):
         f = label.get(c.replace(" ", ""))
@@ -297,7 +102,7 @@ def _stacked_tasks(doc: Document, plan_year: int) -> list[Task] | None:
     from .tasks import _heading_re
 
     text = doc.text
-    label = _label_of()
+    label = label_of()
     lines = []
     pos = 0
     for raw in text.split("\n"):
@@ -363,7 +168,7 @@ def _task(doc: Document, number: int, a: int, b: int, section: list[str], f: Fie
     while b > a and text[b - 1] in " \t。;,(":
         b -= 1
     oa, ob = doc.to_original(a, b)
-    section = [_without_fields(x) for x in section]
+    section = [without_fields(x) for x in section]
     iso, phrase = deadline_of(f.deadline, plan_year) if f.deadline else ("", "")
     if not phrase:
         iso, phrase = (base.deadline, base.deadline_text) if base else deadline_of(text[a:b], plan_year)
@@ -454,7 +259,7 @@ def read_division(doc: Document, outline: Outline | None = None, figures: list |
         tasks = [_annotated(doc, t, figures) for t in tasks]
     else:
         text = doc.text
-        items = _whole_items([t for t in build_tasks(doc, outline, figures) if not _starts_with_field(text[t.nstart:t.nend])],
+        items = _whole_items([t for t in build_tasks(doc, outline, figures) if not starts_with_field(text[t.nstart:t.nend])],
                              text)
         tasks = _item_tasks(doc, items, plan_year)
         anchored = _anchored_tasks(doc, figures, plan_year)
@@ -488,7 +293,7 @@ def _item_tasks(doc: Document, items: list[Task], plan_year: int) -> list[Task]:
         own = read_fields(text, t.nstart, t.nend)  # "…左右(牵头单位:…)。" inside the item
         if not own.found:
             own = read_duty(text, t.nstart, t.nend)  # "…(国家发展改革委牵头)。"
-        tail = _tail(text, t.nend, nxt)
+        tail = fields_end(text, t.nend, nxt)
         end = t.nend
         if own.found:
             cut = text.rfind("(", t.nstart, own.at + 1)
@@ -544,125 +349,3 @@ def _year(doc: Document) -> int:
 
 def is_division(meta: dict | None) -> bool:
     return bool(meta) and meta.get("kind") == "division"
-
-
-# ------------------------------------------------------------------ matching a report
-
-_PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
-
-
-def bigrams(text: str) -> frozenset[str]:
-    """The character bigrams of a text without punctuation: two wordings of one commitment
-    share most of them whatever their list numbers, brackets and clause order."""
-    t = _PUNCT.sub("", unicodedata.normalize("NFKC", text))
-    return frozenset(t[i:i + 2] for i in range(len(t) - 1))
-
-
-@dataclass(frozen=True)
-class Item:
-    """What a match compares: the text's bigrams and its figures as (indicator, value)."""
-
-    grams: frozenset[str]
-    figures: frozenset[tuple[str, float]] = frozenset()
-
-    @property
-    def indicators(self) -> frozenset[str]:
-        return frozenset(c for c, _ in self.figures)
-
-
-def item_of(text: str, figures: Iterable[Any] = ()) -> Item:
-    return Item(bigrams(text), frozenset((f.canonical, float(f.value)) for f in figures
-                                         if getattr(f, "canonical", None) and f.value is not None))
-
-
-def match(report: list[Item], division: list[Item], min_overlap: float | None = None) -> list[int | None]:
-    """For each report task, the index of the division item that is the same work, or None:
-    the item sharing the most bigrams relative to the shorter text, at least ``min_overlap``
-    (data), or one sharing a figure (the same indicator and value). An item may take several
-    tasks (a report sentence the segmenter cut in two)."""
-    limit = float(division_words()["match"]["min_overlap"] if min_overlap is None else min_overlap)
-    index: dict[str, list[int]] = {}
-    for j, it in enumerate(division):
-        for g in it.grams:
-            index.setdefault(g, []).append(j)
-    by_fig: dict[tuple[str, float], list[int]] = {}
-    for j, it in enumerate(division):
-        for k in it.figures:
-            by_fig.setdefault(k, []).append(j)
-    out: list[int | None] = []
-    for it in report:
-        shared = Counter(j for g in it.grams for j in index.get(g, ()))
-        best, score = None, 0.0
-        for j, n in shared.items():
-            if it.indicators and division[j].indicators and not it.indicators & division[j].indicators:
-                continue  # two targets of different indicators (进出口总额 / 社会消费品零售总额 增长6%)
-            s = n / max(4, min(len(it.grams), len(division[j].grams)))
-            if it.figures & division[j].figures:
-                s += 0.5
-            if s > score:
-                best, score = j, s
-        for k in it.figures:
-            for j in by_fig.get(k, ()):
-                if best is None:
-                    best, score = j, 0.5 + shared.get(j, 0) / max(4, len(it.grams))
-        out.append(best if score >= limit else None)
-    return out
-
-
-@dataclass
-class Agreement:
-    """Draft against the real plan: of the report's tasks matched to a division item, how many
-    had the item's first lead unit as their first suggested lead."""
-
-    report_tasks: int
-    division_items: int
-    matched: int
-    agree: int
-    matches: list[int | None] = field(default_factory=list)  # per report task: its item's index
-
-    @property
-    def share(self) -> float | None:
-        return round(self.agree / self.matched, 3) if self.matched else None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"report_tasks": self.report_tasks, "division_items": self.division_items,
-                "matched": self.matched, "agree": self.agree, "share": self.share}
-
-    def line(self) -> str:
-        pct = f" ({self.share:.0%})" if self.share is not None else ""
-        return (f"draft vs 分工方案: first lead agrees in {self.agree} of {self.matched} matched tasks{pct}; "
-                f"{self.matched} of {self.report_tasks} report tasks matched to {self.division_items} items")
-
-
-def agreement(drafted_leads: list[str], matches: list[int | None], division_leads: list[str],
-              division_items: int) -> Agreement:
-    """The agreement figure from each report task's first suggested lead ("" for none)."""
-    pairs = [(d, division_leads[j]) for d, j in zip(drafted_leads, matches) if j is not None]
-    return Agreement(len(drafted_leads), division_items, len(pairs),
-                     sum(1 for d, r in pairs if d and d == r), list(matches))
-
-
-def overlay(tasks: list[Task], figures: list, division: list[Task], division_figures: list) -> Agreement:
-    """Give the report's drafted ``tasks`` the units, leader and deadline of the division item
-    each matches (fields a person edited stay theirs), and say how far the draft agreed."""
-    fr = {f.id: f for f in figures}
-    fd = {f.id: f for f in division_figures}
-    matches = match([item_of(t.text, [fr[i] for i in t.figures if i in fr]) for t in tasks],
-                    [item_of(d.text, [fd[i] for i in d.figures if i in fd]) for d in division])
-    result = agreement([t.lead_units[0] if t.lead_units else "" for t in tasks], matches,
-                       [d.lead_units[0] if d.lead_units else "" for d in division], len(division))
-    for t, j in zip(tasks, matches):
-        if j is None:
-            continue
-        d = division[j]
-        if not d.lead_units and not d.resp_units:
-            continue
-        for name, value in (("lead_units", list(d.lead_units)), ("resp_units", list(d.resp_units)),
-                            ("lead_leader", d.lead_leader)):
-            if name not in t.edited:
-                setattr(t, name, value)
-        if d.deadline_text and "deadline" not in t.edited:
-            t.deadline, t.deadline_text = d.deadline, d.deadline_text
-        t.confidence = 1.0
-        t.reasons = [f"{REASON} item {d.number}: {d.text[:40]}"]
-    return result

@@ -60,7 +60,7 @@ def same_plan(session: Session, report: Report, kind: str) -> Report | None:
 def overlay_division(session: Session, report: Report, drafted: list) -> Any:
     """Lay the stored 分工方案 of the report's region and year over its drafted tasks (plan Tasks,
     changed in place); the Agreement, or None when there is no such division."""
-    from ..plan.division import overlay
+    from ..plan.division_match import overlay
 
     div = same_plan(session, report, DIVISION) if report.kind == WORK_REPORT else None
     if div is None:
@@ -163,7 +163,7 @@ def apply_division(session: Session, division_id: int, actor: Actor) -> Applied:
     report of the same region and year the units of the items they match where the tracker holds
     suggestions. The agreement compares the report's draft (its first suggested lead) with the
     items' first lead."""
-    from ..plan.division import overlay
+    from ..plan.division_match import overlay
     from .tasks import _draft, load_tasks, tasks_from_report
 
     made = tasks_from_report(session, division_id, actor)

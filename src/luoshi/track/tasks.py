@@ -271,7 +271,7 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
     report = session.get(Report, report_id)
     if report is None:
         raise NotFound(f"no report {report_id}")
-    from ..plan.division import from_division
+    from ..plan.division_fields import from_division
 
     drafted = _draft(report, catalogue)
     agreed = division.overlay_division(session, report, drafted)  # a stored 分工方案's units win

@@ -5,10 +5,10 @@ A 分工方案 says who does each item in one of these layouts: fields in bracke
 ("1．地区生产总值增长5%以上。（牵头单位：省发展改革委；责任单位：省统计局）"), field lines under
 the item ("牵头领导：…" / "牵头单位：…" / "责任单位：…" / "完成时限：…"), or a table whose header
 names the columns ("序号 | 工作任务 | 牵头领导 | 牵头单位 | 责任单位 | 完成时限", also with tabs
-or one cell a line); a flattened page is read from its annotations. Otherwise the items are cut
-by the plan segmenter (``plan.tasks``), so numbering, sections and flattened pages are read as
-for a report; the fields are read from the text between an item and the next one. The labels
-are data (``data/division.toml``). Units are resolved to the region's catalogue where it knows
+or one cell a line). Otherwise the items are cut by the plan segmenter (``plan.tasks``), so
+numbering and sections are read as for a report, and the fields are read from the text between
+an item and the next one; a flattened page, where the outline sees one paragraph, is read from
+its annotations. The labels are data (``data/division.toml``, read by ``plan.division_fields``). Units are resolved to the region's catalogue where it knows
 them and kept as written otherwise.
 """
 
@@ -25,6 +25,7 @@ from .division_fields import (REASON, Fields, division_words, fields_end, label_
                               resolve_units, split_units, starts_with_field, without_fields)
 from .lexicon import alt
 from .model import Task, task_key
+
 
 # ------------------------------------------------------------------ table layout
 
@@ -345,7 +346,3 @@ def _year(doc: Document) -> int:
 
     m = re.search(r"(20\d\d)年", doc.text)
     return int(m.group(1)) if m else date.today().year
-
-
-def is_division(meta: dict | None) -> bool:
-    return bool(meta) and meta.get("kind") == "division"

@@ -175,7 +175,6 @@ def apply_division(session: Session, division_id: int, actor: Actor) -> Applied:
     out.report_id = report.id
     drafted = _draft(report, None)
     items, dfigures = division_tasks(div)
-    leads = [d.lead_units[0] if d.lead_units else "" for d in drafted]
     agreed = overlay(drafted, [f.to_figure() for f in report.figures], items, dfigures)
     out.agreement = agreed.to_dict()
     stored = load_tasks(session, report_id=report.id)
@@ -183,7 +182,7 @@ def apply_division(session: Session, division_id: int, actor: Actor) -> Applied:
         return out
     held = holding_suggestions(session, stored)
     by_key = {t.key.split("~")[0]: t for t in reversed(stored)}  # a repeated wording: its first task
-    for d, j, lead in zip(drafted, agreed.matches, leads):
+    for d, j in zip(drafted, agreed.matches):
         t = by_key.get(d.key)
         if j is None or t is None or not (items[j].lead_units or items[j].resp_units):
             continue

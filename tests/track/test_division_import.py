@@ -94,3 +94,22 @@ def test_a_division_whose_items_fail_is_still_imported(sessions, monkeypatch):
     with store.write_transaction(sessions) as s:
         assert S.list_tasks(s, report_id=div.report_id) == []
         assert differences(s) == []
+
+
+def test_a_new_version_of_the_division_reassigns_what_the_old_one_gave(sessions, tmp_path):
+    report = import_file(sessions, REPORT)
+    with store.write_transaction(sessions) as s:
+        S.tasks_from_report(s, report.report_id, S.SYSTEM)
+    import_file(sessions, DIVISION)
+    text = DIVISION.read_text(encoding="utf-8")
+    old = "新建改造高标准农田260万亩。（牵头单位：省农业农村厅；责任单位：省财政厅）"
+    assert old in text
+    v2 = tmp_path / DIVISION.name
+    v2.write_text(text.replace(old, "新建改造高标准农田260万亩。（牵头单位：省财政厅；责任单位：省农业农村厅）"),
+                  encoding="utf-8")
+    again = import_file(sessions, v2)
+    assert again.status == "replaced" and again.division["reassigned"] == 1 and again.division["kept"] == 0
+    with store.write_transaction(sessions) as s:
+        t = by_text(S.list_tasks(s, report_id=report.report_id))["新建改造高标准农田260万亩"]
+        assert (units(t, "lead"), units(t, "responsible")) == (["省财政厅"], ["省农业农村厅"])
+        assert differences(s) == []

@@ -125,3 +125,12 @@ def test_cli_warns_when_the_division_is_of_another_region():
     assert r.exit_code == 0
     assert "the 分工方案 is of region 江西省, the report of 辽宁省" in r.stderr
     assert "draft vs 分工方案" in r.stderr and "draft vs" not in r.stdout  # jsonl stays tasks
+
+
+@pytest.mark.parametrize("row", json.loads((HERE / "division_cases.json").read_text(encoding="utf-8"))["deadlines"],
+                         ids=lambda r: r[0])
+def test_deadline_fields(row):
+    from luoshi.plan.division import _field_deadline
+
+    value, year, want = row
+    assert list(_field_deadline(value, year)) == want

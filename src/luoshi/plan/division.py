@@ -170,7 +170,7 @@ def _task(doc: Document, number: int, a: int, b: int, section: list[str], f: Fie
         b -= 1
     oa, ob = doc.to_original(a, b)
     section = [without_fields(x) for x in section]
-    iso, phrase = deadline_of(f.deadline, plan_year) if f.deadline else ("", "")
+    iso, phrase = _field_deadline(f.deadline, plan_year) if f.deadline else ("", "")
     if not phrase:
         iso, phrase = (base.deadline, base.deadline_text) if base else deadline_of(text[a:b], plan_year)
         if f.deadline:
@@ -183,6 +183,22 @@ def _task(doc: Document, number: int, a: int, b: int, section: list[str], f: Fie
              lead_leader=f.leader, confidence=1.0 if f.found else 0.0,
              reasons=[f"{REASON}: as written"] if f.found else [f"{REASON}: the item names no unit"])
     return t
+
+
+def _field_deadline(value: str, plan_year: int) -> tuple[str, str]:
+    """(ISO date, the value as written) of a 完成时限 field: the report's deadline rules, else
+    the end of the latest year-month it names ("2027年6月"); ("", "") when it names no date."""
+    import calendar
+
+    iso, phrase = deadline_of(value, plan_year)
+    if phrase:
+        return iso, value
+    best = ""
+    for m in re.finditer(division_words()["deadline"]["year_month"], value):
+        y, mo = int(m.group("y")), int(m.group("m") or 12)
+        if 1 <= mo <= 12:
+            best = max(best, f"{y:04d}-{mo:02d}-{calendar.monthrange(y, mo)[1]:02d}")
+    return (best, value) if best else ("", "")
 
 
 @lru_cache(maxsize=1)

@@ -130,7 +130,7 @@ def test_cli_warns_when_the_division_is_of_another_region():
 @pytest.mark.parametrize("row", json.loads((HERE / "division_cases.json").read_text(encoding="utf-8"))["deadlines"],
                          ids=lambda r: r[0])
 def test_deadline_fields(row):
-    from luoshi.plan.division import _field_deadline
+    from luoshi.plan.division import field_deadline
 
     value, year, want = row
-    assert list(_field_deadline(value, year)) == want
+    assert list(field_deadline(value, year)) == want

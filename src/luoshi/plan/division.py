@@ -170,7 +170,7 @@ def _task(doc: Document, number: int, a: int, b: int, section: list[str], f: Fie
         b -= 1
     oa, ob = doc.to_original(a, b)
     section = [without_fields(x) for x in section]
-    iso, phrase = _field_deadline(f.deadline, plan_year) if f.deadline else ("", "")
+    iso, phrase = field_deadline(f.deadline, plan_year) if f.deadline else ("", "")
     if not phrase:
         iso, phrase = (base.deadline, base.deadline_text) if base else deadline_of(text[a:b], plan_year)
         if f.deadline:
@@ -185,7 +185,7 @@ def _task(doc: Document, number: int, a: int, b: int, section: list[str], f: Fie
     return t
 
 
-def _field_deadline(value: str, plan_year: int) -> tuple[str, str]:
+def field_deadline(value: str, plan_year: int) -> tuple[str, str]:
     """(ISO date, the value as written) of a 完成时限 field: the report's deadline rules, else
     the end of the latest year-month it names ("2027年6月"); ("", "") when it names no date."""
     import calendar

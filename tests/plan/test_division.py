@@ -134,3 +134,8 @@ def test_deadline_fields(row):
 
     value, year, want = row
     assert list(field_deadline(value, year)) == want
+
+
+def test_cli_says_a_division_read_as_a_report_gets_suggestions():
+    r = CliRunner().invoke(main, ["plan", str(DIVISION), "--format", "jsonl"])
+    assert r.exit_code == 0 and "--from-division reads the units it names" in r.stderr

@@ -72,6 +72,9 @@ def command(file: str, fmt: str, out: str | None, edits_path: str | None,
         outline = build_outline(doc, given(path))
         if file:
             warn_missing(file, outline.metadata)
+            if not division and (outline.metadata or {}).get("kind") == "division":
+                click.echo(f"luoshi: {Path(file).name} is a 分工方案: these are suggestions; "
+                           "--from-division reads the units it names", err=True)
             figures = extract_figures(doc, outline)
             tasks = draft_plan(doc, outline, figures, departments=departments, edits=edits,
                                suggest=not no_suggest)

@@ -282,7 +282,9 @@ def read_division(doc: Document, outline: Outline | None = None, figures: list |
         anchored = _anchored_tasks(doc, figures, plan_year)
         if len(anchored) > sum(1 for t in tasks if t.lead_units or t.resp_units):
             tasks = anchored  # more items keep their units when read from the annotations
-    for t in tasks:
+    tasks = [t for t in tasks if t.text.strip()]  # an annotation with no words before it
+    for i, t in enumerate(tasks, 1):
+        t.number = i
         t.lead_units = resolve_units(t.lead_units, departments)
         t.resp_units = [u for u in resolve_units(t.resp_units, departments) if u not in t.lead_units]
     return tasks

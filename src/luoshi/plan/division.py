@@ -283,8 +283,12 @@ def read_division(doc: Document, outline: Outline | None = None, figures: list |
         if len(anchored) > sum(1 for t in tasks if t.lead_units or t.resp_units):
             tasks = anchored  # more items keep their units when read from the annotations
     tasks = [t for t in tasks if t.text.strip()]  # an annotation with no words before it
+    seen: dict[str, int] = {}
     for i, t in enumerate(tasks, 1):
         t.number = i
+        seen[t.key] = seen.get(t.key, 0) + 1
+        if seen[t.key] > 1:  # the same words twice: keys stay unique, as build_tasks keeps them
+            t.key = f"{t.key}-{seen[t.key]}"
         t.lead_units = resolve_units(t.lead_units, departments)
         t.resp_units = [u for u in resolve_units(t.resp_units, departments) if u not in t.lead_units]
     return tasks

@@ -103,6 +103,12 @@ def _index() -> _Index:
     return _Index(by_code, {k: tuple(v) for k, v in by_name.items()})
 
 
+def county_names() -> list[str]:
+    """The full names of every county-level division (counties, districts, county-level cities,
+    banners), for recognising them in text."""
+    return sorted({d.name for d in _index().by_code.values() if d.level in ("county", "district")})
+
+
 def get(code: str) -> Division | None:
     return _index().by_code.get(code)
 

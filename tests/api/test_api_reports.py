@@ -59,6 +59,17 @@ def test_upload_good_bad_and_too_large(db_url, accounts):
         assert r.status_code == 422 and r.json()["error"]["detail"][0]["loc"] == ["body", "file"]
         r = upload(c, sup, "exec.txt", sample_path("ln-2024-plan-exec.txt").read_bytes(), region="辽宁省", year="2024")
         assert r.status_code == 201 and r.json()["status"] == "imported"
+        n = count(app.state.sessions, Report)
+        for form in ({"kind": "speech"}, {"level": "town"}, {"year": "20x4"}):  # checked as the CLI checks them
+            r = upload(c, sup, "d.txt", "各位代表：全年地区生产总值增长5%。".encode(), **form)
+            assert r.status_code == 422, (form, r.text)
+        assert count(app.state.sessions, Report) == n
+        r = upload(c, sup, "division.txt", "一、地区生产总值增长5%左右。（牵头单位：省发展改革委）".encode(),
+                   kind="division", region="辽宁省", year="2025")
+        assert r.status_code == 201, r.text
+        with app.state.sessions() as s:
+            rep = s.get(Report, r.json()["report_id"])
+            assert (rep.kind, rep.region, rep.plan_year) == ("division", "辽宁省", 2025)
 
 
 def test_public_read_only_mode(sqlite_url):

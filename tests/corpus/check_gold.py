@@ -108,7 +108,7 @@ def check(uncovered=False, root=HERE):
                 errors.append(f"{where}: empty indicator or region")
             if r["measure"] == "pp" and r["unit"] != "个百分点":
                 errors.append(f"{where}: pp with unit {r['unit']!r}")
-            if r["measure"] in ("share",) and r["unit"] != "%":
+            if r["measure"] in ("share",) and r["unit"] not in ("%", "成"):
                 errors.append(f"{where}: share with unit {r['unit']!r}")
             if r["measure"] == "growth" and r["unit"] not in ("%", "倍"):
                 errors.append(f"{where}: growth with unit {r['unit']!r}")

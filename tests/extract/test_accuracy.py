@@ -15,8 +15,8 @@ import luoshi
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ROOT.parent / "shared"
 CORPUS = ROOT / "tests" / "corpus"
-# The issue asks 0.95; this is the floor measured on main, raised as the extractor improves.
-REAL_STATEMENT_BAR = 0.90
+# The issue's bar (measured 0.976 when it was set).
+REAL_STATEMENT_BAR = 0.95
 
 
 def _scorer():

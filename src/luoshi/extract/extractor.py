@@ -145,7 +145,7 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
                 found.append(quantities[i])
             i += 1
         drafts = sentence_figures(text, s0, s1, found) if found else []
-        if ":" in text[s0:s1] or "：" in text[s0:s1]:
+        if text.find(":", s0, s1) >= 0 or text.find("：", s0, s1) >= 0:
             drafts += ratio_drafts(text, s0, s1)
         if drafts:
             by_sentence.append((s0, s1, k, drafts))

@@ -1,33 +1,34 @@
 """From quantities to figures: read the words around each number of a sentence.
 
 For each sentence the extractor finds the quantities (``quantities.py``), drops the ones that
-are dates, ordinals, names or descriptive magnitudes, and then, clause by clause, reads for each
-remaining number: the indicator (the words before it, or after it for 建设41个特色产业发展优势区),
-the predicate (增长/下降/提高到/控制在…), the qualifier (约, 以上, 左右…), the place named, and
-the role and year from the part of the report and the sentence. Enumerations ("分别增长4.3%和
-7.9%", "新增A 10家、B 20家") give one figure per number with the indicator completed for each.
+are dates, ordinals, names or descriptive magnitudes (``filters.py``), and then, clause by
+clause, reads for each remaining number: the indicator (the words before it, or after it for
+建设41个特色产业发展优势区), the predicate (增长/下降/提高到/控制在…), the qualifier (约, 以上,
+左右…) and the place named (``places.py``). Enumerations ("分别增长4.3%和7.9%", "新增A 10家、
+B 20家") give one figure per number with the indicator completed for each; a number whose
+words name nothing borrows from the figure before, and gaps, shares of a whole and changes are
+named from their neighbours (``naming.py``). Every word list is data (``lexicon.py``).
 """
 
 from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from ..ingest.normalize import to_simplified_label
-from .lexicon import lexicon
-from .places import leading_places, region_words, strip_place_verb
+from .filters import not_a_figure
+from .lexicon import W, trie_alt
+from .naming import MAX_TEXT, change_of_level, drop_lead_word, each_of_list, gap_indicator, share_of_whole
+from .places import leading_places, strip_place_verb, whole_place
 from .quantities import Quantity, find_quantities
 
 CLAUSE_SEP = set(",;:，；：")
 OPEN = {"“": "”", "《": "》", "「": "」", "『": "』", "(": ")", "（": "）", "[": "]", "‘": "’"}
 QUOTES = {"“", "《", "「", "『", "‘"}
 HAN = re.compile(r"[\u4e00-\u9fff]")
-# An indicator, or the span of a figure, is never longer in a real report (longest seen: 53).
-# Chains that borrow from the figure before ('总量…，总量…') stop growing here, or a line of
-# 100,000 figures would hold 100,000 ever longer strings.
-MAX_TEXT = 200
+MARKER_CHARS = re.compile(r"[.．)）①-⑳]")  # no list number without one of these
 YEAR = re.compile(r"(?:到|至|在|于|截至|截止)?(20\d\d|19\d\d)年(?!代)")
 
 
@@ -55,40 +56,9 @@ class Draft:
     span_end: int = 0
     region: str | None = None
     rule: list[str] = field(default_factory=list)
-
-
-# ---------------------------------------------------------------- word lists
-
-
-@lru_cache(maxsize=1)
-def W() -> dict:
-    w = dict(lexicon().words)
-    w["_qb"] = lexicon().qualifier_before()
-    w["_qa"] = lexicon().qualifier_after()
-    w["_classifier"] = set(lexicon().units["classifier"])
-    w["_label_re"] = [re.compile(p) for p in w["label_patterns"]]
-    w["_names_re"] = re.compile("|".join(map(re.escape, sorted(w["names"], key=len, reverse=True))))
-    # words stripped from the end of an indicator phrase, longest first, with what they say
-    tail: list[tuple[str, str]] = []
-    for c, ws in w["qualifier_before"].items():
-        tail += [(x, "q:" + c) for x in ws]
-    tail += [(x, "level") for x in w["level_verbs"]]
-    tail += [(x, "up") for x in w["growth_up"]]
-    tail += [(x, "down") for x in w["growth_down"]]
-    tail += [(x, "resp") for x in w["respectively"]]
-    tail += [(x, "suffix") for x in w["indicator_strip_suffix"]]
-    tail += [(x, "target") for x in ("力争", "确保", "争取")]
-    w["_tail"] = sorted(tail, key=lambda x: -len(x[0]))
-    w["_prefix"] = sorted(set(w["indicator_strip_prefix"]) | set(region_words()), key=len, reverse=True)
-    w["_verbs"] = sorted(w["verb_prefix"], key=len, reverse=True)
-    w["_prefix_re"] = re.compile(r"[、和及与\s(（]+|以及|(?:" + "|".join(map(re.escape, w["_prefix"])) + r")(?=.)")
-    w["_verb_re"] = re.compile("|".join(map(re.escape, w["_verbs"])))
-    rx = lambda words: re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))  # noqa: E731
-    w["_estimate_re"] = rx(w["estimate_words"])
-    w["_actual_re"] = rx(w["actual_words"])
-    w["_target_in_review_re"] = rx(w["target_in_review"])
-    w["_bases_re"] = rx(w["comparison_bases"])
-    return w
+    # what a later generic word ('总量达4.1万亿元') borrows when it is not the indicator:
+    # the rate whose gap or share this figure states
+    subject: str = ""
 
 
 # ---------------------------------------------------------------- sentence structure
@@ -138,8 +108,7 @@ def _tail_re() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
     kinds = {word: what for word, what in reversed(W()["_tail"])}
     words = [x for x, _ in W()["_tail"]]
     multi = [x for x in words if len(x) > 1 or kinds[x] != "level"]
-    return (re.compile("(?:" + "|".join(map(re.escape, words)) + ")$"),
-            re.compile("(?:" + "|".join(map(re.escape, multi)) + ")$"), kinds)
+    return re.compile(trie_alt(words) + "$"), re.compile(trie_alt(multi) + "$"), kinds
 
 
 def _strip_tail(phrase: str) -> tuple[str, list[str]]:
@@ -165,6 +134,12 @@ def _strip_head(phrase: str) -> tuple[str, int]:
     """Drop connectives, region words and modal words at the start; returns (phrase, chars cut)."""
     rx = W()["_prefix_re"]
     cut = 0
+    last = W()["_marker_re"].search(phrase) if MARKER_CHARS.search(phrase) else None
+    # '一、主要预期目标 1.地区生产总值': the item starts after the last number
+    if last is not None:
+        for last in W()["_marker_re"].finditer(phrase, last.start()):
+            pass
+        phrase, cut = phrase[last.end():], last.end()
     while phrase:
         m = rx.match(phrase)
         if not m or not m.end():
@@ -200,14 +175,21 @@ def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
         return None
     last = parts[-1]
     first = parts[0]
+    m = W()["_measure_head_re"].search(first)
+    if m and m.start() > 0 and len(last) <= len(first) - m.start() + 2:
+        # '省属企业营业收入、利润', '案件受理数、案损数': the later ones measure the same subject
+        head = first[: m.start()]
+        known = W()["_catalogued"]  # '一般公共预算收入、税收收入': 税收收入 is a name of its own
+        return [first] + [p if p.startswith(head) or p in known else head + p for p in parts[1:]]
     if len(first) >= len(last) + 3:
         # '生产安全事故起数、死亡人数': later conjuncts share the head of the first
         head = first[:-2]
         return [first] + [p if p.startswith(head) else head + p for p in parts[1:]]
     out = []
     for p in parts[:-1]:
-        if len(p) < len(last):
-            # a short modifier borrows the head of the last conjunct: 刑事 + (治安)警情
+        if len(p) < len(last) and not (len(p) >= 3 and p[-1] == last[-1]):
+            # a short modifier borrows the head of the last conjunct: 刑事 + (治安)警情;
+            # a name that ends like the last (户厕覆盖率、…处理设施覆盖率) is whole already
             out.append(p + last[len(p):])
         else:
             out.append(p)
@@ -215,64 +197,18 @@ def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
     return out
 
 
-# ---------------------------------------------------------------- filters
-
-
-def _not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clause_end: int) -> str | None:
-    """Why this quantity is not a figure, or None."""
-    w = W()
-    if inq[q.start - s0]:
-        return "in quotes (a name)"
-    before = text[max(s0, q.start - 2):q.start]
-    if before.endswith("第") or before.endswith("前") and q.chinese:
-        return "ordinal"
-    after = text[q.end:min(s1, q.end + 6)]
-    if q.kind in ("measure", "magnitude") and re.match(r"(?:及以上|以上|以下|及以下)[\u4e00-\u9fff]", after) \
-            and not re.match(r"(?:及以上|以上|以下|及以下)(?:的|和|或|等)", after):
-        return "threshold of a category (亿元以上项目)"
-    if after.startswith(("级", "号", "型", "期间", "年", "周年")) or re.match(r"强(?:企业|榜|县|市|镇|区|$)", after):
-        return "descriptive or label"
-    if re.match(r"\s?[:：]\s?\d", after) or re.search(r"\d\s?[:：]\s?$", text[max(s0, q.start - 3):q.start]):
-        return "ratio"
-    if q.chinese:
-        if q.value == 1 and not q.bare_magnitude and not before.endswith(("至少", "每")):
-            return "一: an article, not a count"
-        if q.unit in lexicon().units["not_after_chinese_numeral"]:
-            return "Chinese numeral with an idiom classifier"
-        for noun in w["nonfigure_nouns_after"]:
-            if after.startswith(noun):
-                return "abstract count (方面, 环节…)"
-    if q.bare_magnitude or q.kind == "magnitude":
-        # 超百个 and 突破3万亿 are figures; 千亿产业集群, 百万千瓦机组 are descriptions
-        quals = tuple(x for x, _ in w["_qb"]) + ("达到", "达", "跨过", "跨越", "跨入", "迈上", "迈过")
-        nxt = text[q.end:q.end + 2]
-        ends = q.end >= clause_end or not HAN.match(nxt[:1]) or nxt in ("以上", "左右", "大关", "台阶", "规模", "城市")
-        if q.kind == "magnitude" and not q.chinese and ends:
-            return None
-        if not (ends and (before.endswith(quals) or q.kind != "magnitude")):
-            if not before.endswith(quals) or not ends:
-                return "descriptive magnitude"
-    tail = text[q.start:clause_end]
-    for rx in w["_label_re"]:
-        if rx.search(tail[: len(text[q.start:q.end]) + 10]):
-            return "label (a named programme)"
-    for m in w["_names_re"].finditer(text, max(s0, q.start - 8), min(s1, q.end + 8)):
-        if m.start() <= q.start < m.end():
-            return "a name (" + m.group(0) + ")"
-    return None
-
-
 # ---------------------------------------------------------------- the reader
 
 
 def _qualifier_after(text: str, pos: int, end: int) -> tuple[str | None, int]:
-    rest = text[pos:end]
-    for word, comp in W()["_qa"]:
-        if rest.startswith(word):
-            if word in ("多", "余") and HAN.match(rest[1:2] or "") and rest[1:2] not in "万亿":
-                continue
-            return comp, pos + len(word)
-    return None, pos
+    m = W()["_qa_re"].match(text, pos, end)
+    if m is None:
+        return None, pos
+    word = m.group(0)
+    nxt = text[m.end():min(end, m.end() + 1)]
+    if word in ("多", "余") and HAN.match(nxt) and nxt not in "万亿":
+        return None, pos  # 多 in 多措并举 is no qualifier
+    return W()["_qa_map"][word], m.end()
 
 
 def _qualifier_before(said: list[str]) -> str | None:
@@ -303,10 +239,12 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     quants = []
     for q in found:
         c0, c1 = clause_of(q.start)
-        why = _not_a_figure(text, q, s0, s1, inq, c1)
+        why = not_a_figure(text, q, s0, s1, inq, c1)
         if why is None:
+            quants.extend(_unit_shared_before(text, q, c0))
             quants.append(q)
 
+    starts = [q.start for q in quants]  # in order: where the next figure begins
     drafts: list[Draft] = []
     prev: Draft | None = None
     item_start = s0
@@ -334,14 +272,21 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         head_stripped, cut = _strip_head(pre)
         ind_start = item_start + lead_ws + cut
         phrase, said = _strip_tail(head_stripped)
+        m = w["_from_re"].search(phrase) if phrase[-1:] in "从由年的底末期" else None
+        if m and m.start() < len(phrase):  # '比重从39.8%提高到65.1%', '提升到2025年的70%'
+            phrase, more = _strip_tail(phrase[: m.start()])
+            said += more
         d = Draft(q, ind_start, ind_start + len(phrase), phrase)
         d.value = q.value
         comp_before = _qualifier_before(said)
         verbs = [s.split("=")[0] for s in said]
         # ---- continuation of an enumeration: '…分别增长4.3%和7.9%'
         is_cont = prev is not None and "number-first" not in prev.rule and re.fullmatch(r"\s*(?:和|、|及|与|以及)\s*", raw_pre or "x") is not None \
-            and prev.q.unit[-1:] == q.unit[-1:]
+            and (prev.q.unit[-1:] == q.unit[-1:] or prev.q.kind == "magnitude" and q.unit.startswith(prev.q.unit))
         if is_cont and prev is not None:
+            if prev.q.unit != q.unit and q.unit.startswith(prev.q.unit):
+                # '分别达1409万、1305万人次': the last number's unit is the list's
+                prev.q = replace(prev.q, unit=q.unit, kind=q.kind)
             d.indicator, d.ind_start, d.ind_end = prev.indicator, prev.ind_start, prev.ind_end
             d.measure = prev.measure
             d.comparator = comp_after or ("eq" if prev.comparator in ("range",) else prev.comparator)
@@ -350,7 +295,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
             d.rule.append("enumeration")
             pending_resp.append(d)
         else:
-            q_end = _read_indicator(d, text, phrase, ind_start, q_end, c1, inq, s0)
+            q_end = _read_indicator(d, text, phrase, ind_start, q_end, c1, inq, s0, starts)
             # ---- list head: 'A、B、C“新三样”产品出口'
             k = _trim_list_head(d.indicator)
             if k:
@@ -358,6 +303,10 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 d.ind_start += k
             # ---- the measure and the sign
             d.measure, d.value, d.indicator = _measure(q, verbs, said, d.indicator, text[c0:q.start])
+            if d.measure == "growth" and said and d.indicator not in w["_catalogued"]:
+                word = said[0].partition("=")[2]  # '经济增长5%': the verb is part of the name
+                if d.indicator + word in w["_catalogued"]:
+                    d.indicator += word
             # the words after the number (以上, 左右) bound it more closely than those before
             d.comparator = "range" if q.value_max is not None else (comp_after or comp_before or "eq")
             if q.inner_qualifier:
@@ -372,8 +321,12 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 if pending_resp:
                     _resolve_respectively(pending_resp, resp_phrase)
                 pending_resp, resp_phrase = [], None
-            _borrow_indicator(d, prev, text, bounds, c0, s0)
-        extra = _place(d, prev, said)
+            if not (q.kind == "points" and gap_indicator(d, prev)) \
+                    and not (("占" in d.indicator or d.indicator[:2] == "贡献") and share_of_whole(d, prev)):
+                _borrow_indicator(d, prev, text, bounds, c0, s0, pre)
+            if d.measure == "amount":
+                change_of_level(d, pre)
+        extra = _place(d, prev, said) or ("、" in d.indicator and each_of_list(d)) or []
         d.span_start = min(d.span_start, q.start)
         d.span_end = q_end
         for twin in extra:
@@ -391,22 +344,61 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     if pending_resp:
         _resolve_respectively(pending_resp, resp_phrase)
     _respectively_over_prior(drafts)
+    lead = w["_lead_first"]
+    for d in drafts:
+        if d.indicator[:1] in lead:
+            drop_lead_word(d)
     _complete_list_items(drafts, text)
     if any(d.region is None for d in drafts):
         sentence_region = _sentence_region(text, s0, s1)
+        own = w["_own_region_re"]
         for d in drafts:
-            if d.region is None and sentence_region:
+            # '广州白云机场三期…建成投用，…，全省机场旅客吞吐量达1.8亿人次': 全省 is the report's own
+            if d.region is None and sentence_region and not own.search(text, max(s0, d.ind_start - 4), d.ind_start):
                 d.region = sentence_region
     return drafts
 
 
+BARE_LIST = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?、){1,8}$")
+BARE_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _unit_shared_before(text: str, q: Quantity, c0: int) -> list[Quantity]:
+    """'分别提高15、22个百分点': the bare numbers listed before a quantity share its unit."""
+    if text[q.start - 1:q.start] != "、" or q.chinese:
+        return []
+    a = max(c0, q.start - 60)
+    m = BARE_LIST.search(text, a, q.start)
+    if m is None or "分别" not in text[max(c0, m.start() - 12):m.start()]:
+        return []
+    return [Quantity(a0.start(), a0.end(), float(a0.group(0)), q.unit, q.kind, False, False)
+            for a0 in BARE_NUMBER.finditer(text, m.start(), m.end())]
+
+
 def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int, c1: int,
-                    inq: list[bool], s0: int) -> int:
+                    inq: list[bool], s0: int, starts: list[int] | None = None) -> int:
     """Where the indicator is: before the number (indicator-first), after it ('建设41个特色产业
     发展优势区', '4家企业入选…': number-first), or both ('投入4.8亿元给予人才支持'). Returns the
     end of what the figure spans."""
     q = d.q
-    after = _after_phrase(text, q_end, c1, inq, s0)
+    attr = W()["_attribute_re"].search(phrase) if text.startswith("的", q_end) else None
+    if attr is not None:
+        # '组建总规模1000亿元的省战略性新兴产业投资引导基金': the thing, then its attribute
+        thing = _after_phrase(text, q_end + 1, c1, inq, s0, starts)
+        if thing is not None:
+            d.indicator = text[thing[0]:thing[1]] + attr.group(0)
+            d.ind_start, d.ind_end = ind_start + attr.start(), thing[1]
+            d.rule.append("attribute of the thing after")
+            return max(q_end, thing[1])
+    if q.kind == "percent" and text.startswith("的", q_end) and W()["_contribution_re"].fullmatch(phrase):
+        # '贡献了全国24.1%的增量': the share is of the thing after 的
+        thing = _after_phrase(text, q_end + 1, c1, inq, s0, starts)
+        if thing is not None and thing[1] - thing[0] <= 6:
+            d.indicator = phrase.replace("了", "") + text[thing[0]:thing[1]]
+            d.ind_end = thing[1]
+            d.rule.append("share of the thing after")
+            return max(q_end, thing[1])
+    after = _after_phrase(text, q_end, c1, inq, s0, starts)
     if after is None:
         d.rule.append("indicator-first")
         return q_end
@@ -433,19 +425,53 @@ def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int
     return max(q_end, a1)
 
 
-def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int], c0: int, s0: int) -> None:
+def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int], c0: int, s0: int,
+                      pre: str = "") -> None:
     """An empty or generic indicator ('同比增长9.4%', '总量突破3万亿', '治理14.8万亩') borrows
     from the figure before it, or from the object of the clause before."""
+    w = W()
     bare = d.indicator.strip("“”\"' ")
-    if (not bare or bare in W()["generic_indicators"]) and prev is not None:
-        d.indicator = (prev.indicator + bare)[:MAX_TEXT] if bare else prev.indicator
+    if bare[:1] in w["basis_first"] and w["_basis_re"].fullmatch(bare):  # '按自然口径计算增长0.6%'
+        bare = ""  # how it is counted, not what
+    if prev is not None and bare and not text[prev.span_end:d.ind_start].strip() \
+            and (_starts_with_verb(bare) or W()["_predicate_re"].match(bare)):
+        # '1596个重大项目完成投资1.5万亿元': the predicate of the things just counted
+        d.indicator = (prev.indicator + bare)[:MAX_TEXT]
+        d.span_start = min(prev.span_start, d.ind_start)
+        d.rule.append("predicate of the figure before")
+        return
+    same = prev is not None and d.measure == prev.measure == "amount" and prev.q.unit[-1:] == d.q.unit[-1:] \
+        and prev.indicator not in w["_generic"]
+    cumulative = same and w["_cumulative_re"].search(pre) is not None
+    if same and (cumulative and not bare or bare and _starts_with_verb(bare) == bare and "number-first" not in prev.rule):
+        # '新建5G基站1280个，累计建成1.3万个' / '…，累计达到5万个': the same things, counted in total
+        subject = prev.indicator[len(_verb_head(prev.indicator)):] or prev.indicator
+        d.indicator = (subject + ("累计" if cumulative else "") + bare)[:MAX_TEXT]
+        d.span_start = min(prev.span_start, d.ind_start)
+        d.rule.append("subject of the figure before")
+        return
+    sibling = prev is not None and bare in w["_measure_heads"] and bare != prev.indicator \
+        and (m := w["_measure_head_re"].search(prev.indicator)) is not None and m.start() > 0
+    if (not bare or bare in w["_generic"] or sibling) and prev is not None:
+        # '国资委监管企业营收增长5.9%、利润增长5.5%': 利润 of the same subject
+        head = prev.subject or prev.indicator
+        if bare in w["stock_words"]:  # '新登记经营主体2.5万户，总量达到18万户': the stock
+            head = head[len(_verb_head(head)):] or head
+        other = W()["counterparts"].get(bare)
+        if other and head.endswith(other):  # '…收入增长2.3%、支出超过7000亿元'
+            head = head[: -len(other)]
+        elif bare and bare in w["_measure_heads"]:  # '粮食播种面积…、产量…': the same subject
+            m = w["_measure_head_re"].search(head)
+            if m and m.start() > 0:
+                head = head[: m.start()]
+        d.indicator = (head + bare)[:MAX_TEXT] if bare else prev.indicator
         d.span_start = min(prev.span_start, d.ind_start)
         d.rule.append("inherited indicator")
         return
-    if bare and (len(bare) > 2 or prev is not None or c0 <= s0):
-        return
+    if bare and (len(bare) > 2 or prev is not None or c0 <= s0 or text[c0 - 1] in ":："):
+        return  # a colon opens a list: '主要预期目标是：经济增长5%左右' borrows nothing
     back = _previous_clause_object(text, bounds, c0)
-    if back:
+    if back and back[2] not in w["_prefix_set"]:  # '其中，出口2000亿元': 其中 is no object
         d.indicator = back[2] + bare
         d.span_start = back[0]
         d.rule.append("indicator from previous clause" if not bare else "verb with object from previous clause")
@@ -459,6 +485,10 @@ def _place(d: Draft, prev: Draft | None, said: list[str]) -> list[Draft]:
     if not places:
         if prev is not None and d.rule and d.rule[0] == "enumeration":
             d.region = prev.region
+        elif prev is not None and whole_place(d.indicator):
+            # '沈阳地区生产总值增长5%，大连增长6%': the same indicator, another place
+            d.region, d.indicator = d.indicator, prev.indicator
+            d.rule.append("another place, same indicator")
         return []
     d.region = places[0]
     d.indicator = d.indicator[pcut + vcut:].lstrip("、和及与的")
@@ -485,24 +515,34 @@ def _verb_head(phrase: str) -> str:
         pos += len(v)
 
 
-def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int) -> tuple[int, int] | None:
+def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int,
+                  figure_starts: list[int] | None = None) -> tuple[int, int] | None:
     """The noun phrase after a quantity: up to the clause end or the next listed quantity."""
     i = pos
     while i < end and text[i] in " \t":
         i += 1
     if i >= end or not (HAN.match(text[i]) or text[i] in "“《\"" or text[i].isalnum()):
         return None
-    if text.startswith(("以上", "左右", "以内", "以下", "的", "之", "以", "为", "是", "和", "、", "同比", "增长", "下降", "比"), i):
+    if W()["_after_stop_re"].match(text, i):  # '从1.9万座增加到14.3万座': a predicate, no noun
         return None
     j = i
+    next_number = False
+    k = bisect_right(figure_starts, i) if figure_starts else 0
+    stop = figure_starts[k] if figure_starts and k < len(figure_starts) else -1
     while j < end:
         ch = text[j]
         if ch in "、和及与" and not inq[j - s0] and _number_follows(text, j + 1, end):
             break
         if ch in "。;,":
             break
+        if j == stop:
+            next_number = True  # '1596个重大项目完成投资1.5万亿元': the next figure's words
+            break
         j += 1
     phrase = text[i:j].rstrip()
+    if next_number:
+        m = W()["_predicate_re"].search(phrase, 1)
+        phrase = _strip_tail(phrase[: m.start()] if m else phrase)[0].rstrip("、，,和及与或等 ")
     for tail in ("建设", "等", "工作"):
         if phrase.endswith(tail) and len(phrase) > len(tail) + 1:
             phrase = phrase[: -len(tail)]
@@ -658,12 +698,21 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
             b.rule.append("shares the verb of the list")
             continue
         ind = b.indicator
-        subjectless = any(ind.startswith(h) for h in w["subjectless_heads"]) or \
+        head = w["_subjectless_re"].match(ind)
+        if head is not None and head.group(0) == "完成" and ind[2:] not in w["complete_objects"]:
+            head = None  # '提供“暖心煤”1亿吨，完成“煤改电”78万户': its own thing
+        subjectless = head is not None or \
             (len(ind) <= 5 and ind.endswith(tuple(w["subjectless_rates"])))
-        if subjectless and re.fullmatch(r"\s*[,;，；]\s*", gap) and a.indicator:
-            subject = a.indicator[len(_verb_head(a.indicator)):] or a.indicator
-            if subject not in ind:
+        if subjectless and re.fullmatch(r"\s*[,;，；、]\s*", gap) and a.indicator:
+            # '诉求142.6万件，响应率100%，解决率95.7%': each rate takes the first subject, once
+            subject = a.subject if "subject of the clause before" in a.rule and a.subject \
+                else a.indicator[len(_verb_head(a.indicator)):] or a.indicator
+            if a.indicator.endswith(ind) and "inherited indicator" in b.rule:
+                b.indicator = a.indicator  # '…带动进出口415.4亿元、增长11.7%': the same thing grew
+                b.rule.append("indicator of the figure before")
+            elif subject not in ind:
                 b.indicator = (subject + ind)[:MAX_TEXT]
+                b.subject = subject
                 b.span_start = min(b.span_start, a.span_start)
                 b.rule.append("subject of the clause before")
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from .lexicon import lexicon
+from .. import gazetteer
+from .lexicon import lexicon, region_words  # noqa: F401 (re-exported)
 
 # suffixes that make a named area a region of its own: 辽东绿色经济区, 沈阳都市圈, 金普新区
 AREA_SUFFIX = r"(?:都市圈|经济区|经济带|城市群|示范区|新区|自贸区|自贸试验区|片区|开发区|高新区)"
@@ -16,13 +17,17 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
     p = lexicon().places
     names: set[str] = set()
     ambiguous = set(p.get("ambiguous_short", []))
-    for key in ("provinces", "cities", "counties_liaoning", "areas"):
+    for key in ("provinces", "cities", "counties_liaoning", "districts", "areas"):
         for e in p.get(key, []):
             names.add(e["name"])
             short = e.get("short")
             for s in ([short] if isinstance(short, str) else short or []):
                 if s and len(s) >= 2 and s not in ambiguous:
                     names.add(s)
+    # every county and district of the country by its full name (歙县, 额尔古纳市, 南山区) — but
+    # not the two-character 区 names that are ordinary words too (城区, 郊区, 矿区)
+    names.update(n for n in gazetteer.county_names()
+                 if n not in ambiguous and not (len(n) == 2 and n.endswith("区")))
     return frozenset(names), frozenset(ambiguous)
 
 
@@ -34,15 +39,19 @@ class _HeadMatcher:
     """
 
     def __init__(self, names: frozenset[str]) -> None:
-        self.by_first: dict[str, list[str]] = {}
+        self.by_first: dict[str, list[str]] = {}  # by the first two characters: fewer to try
         for n in sorted(names, key=len, reverse=True):
-            self.by_first.setdefault(n[0], []).append(n)
+            self.by_first.setdefault(n[:2], []).append(n)
         self.suffix = re.compile(rf"[\u4e00-\u9fff]{{0,6}}?{AREA_SUFFIX}")
+        # 河东区域, 沈阳市级: a name ending in 区/市 that runs on into a word is that word's head
+        self.not_before = set(lexicon().words.get("place_name_not_before", ""))
 
     def match(self, phrase: str, pos: int = 0) -> "_Match | None":
-        for n in self.by_first.get(phrase[pos:pos + 1], ()):
+        for n in self.by_first.get(phrase[pos:pos + 2], ()):
             if phrase.startswith(n, pos):
                 end = pos + len(n)
+                if n[-1] in "区市县旗" and phrase[end:end + 1] in self.not_before:
+                    continue
                 m = self.suffix.match(phrase, end)
                 return _Match(phrase[pos:m.end() if m else end])
         return None
@@ -63,8 +72,20 @@ def _head_re() -> _HeadMatcher:
 
 @lru_cache(maxsize=1)
 def _suffix_re() -> re.Pattern:
-    """A county-level name by its form: a two-character stem + 市/县/区/旗 (诸暨市, 宝应县)."""
-    return re.compile(r"[\u4e00-\u9fff]{2}(?:市|县|区|旗)(?![场域级属辖直])")
+    """A county-level name by its form: a two-character stem + 市/县/区/旗 (诸暨市, 宝应县), or a
+    cooperation zone named after its partners (深汕特别合作区, 广清经济特别合作区)."""
+    return re.compile(r"[\u4e00-\u9fff]{2}(?:市|县|区|旗)(?![场域级属辖直])"
+                      r"|[\u4e00-\u9fff]{2,4}?(?:特别合作区|合作区)")
+
+
+@lru_cache(maxsize=1)
+def _stoplist() -> frozenset[str]:
+    return frozenset(lexicon().words.get("place_suffix_stoplist", []))
+
+
+@lru_cache(maxsize=1)
+def _name_tails() -> frozenset[str]:
+    return frozenset(lexicon().words.get("place_name_tails", []))
 
 
 def _suffix_name(phrase: str, pos: int) -> str | None:
@@ -72,14 +93,13 @@ def _suffix_name(phrase: str, pos: int) -> str | None:
     if not m:
         return None
     stem = m.group(0)[:2]
-    stop = set(lexicon().words.get("place_suffix_stoplist", []))
-    if stem in stop or m.group(0)[1:] in stop or any(ch in "的和与及、在了是为各全本该我" for ch in stem):
+    stop = _stoplist()
+    tail = m.group(0)[1:]
+    if stem in stop or (tail in stop and tail not in _name_tails()) or any(ch in "的和与及、在了是为各全本该我" for ch in stem):
         return None
     return m.group(0)
 
 
-def region_words() -> list[str]:
-    return lexicon().places.get("region_words", []) or ["全省", "全市", "全区", "全县", "全国", "我省", "我市"]
 
 
 def strip_place_verb(phrase: str) -> int:
@@ -131,3 +151,14 @@ def leading_places(phrase: str, loose: bool = False) -> tuple[list[str], int]:
         found[-1] += phrase[pos]
         pos += 1
     return found, pos
+
+
+def whole_place(phrase: str) -> str | None:
+    """The phrase when it is nothing but one known place ('…，大连增长6%': 大连), else None."""
+    m = _head_re().match(phrase)
+    if m is None:
+        return None
+    name = m.group(0)
+    if phrase == name or phrase[len(name):] in ("市", "省", "县", "区"):
+        return phrase
+    return None

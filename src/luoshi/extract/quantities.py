@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .lexicon import alt, lexicon
+from .lexicon import alt, lexicon, trie_alt
 from .numbers import CN_CHARS, parse_arabic, parse_chinese
 
 ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
@@ -33,8 +33,10 @@ class Quantity:
 @lru_cache(maxsize=1)
 def _pattern() -> re.Pattern:
     u = lexicon().units
-    unit = alt(u["points"] + u["percent"] + u["times"] + u["measure"] + u["classifier"])
-    mag = alt(u["magnitudes"])
+    words = u["points"] + u["percent"] + u["times"] + u["measure"] + u["classifier"]
+    # 9成 is a share, 成为 a word: a guarded unit carries its own lookahead
+    unit = trie_alt(words, u.get("not_followed_by", {}))
+    mag = trie_alt(u["magnitudes"])
     num = f"(?:{ARABIC})"
     # atomic number groups and a lookahead for a unit or magnitude: most numerals in a report
     # (二十大, 2023年, 一批) fail here, inside the regex engine, at no cost to Python
@@ -50,6 +52,18 @@ def _pattern() -> re.Pattern:
     )
 
 
+@lru_cache(maxsize=1)
+def _context_units() -> dict[str, re.Pattern]:
+    """Units that count only after some words (受教育年限11.2年), each with a regex of them."""
+    return {unit: re.compile(f"(?:{alt(words)})[^，。；,;]{{0,4}}$")
+            for unit, words in lexicon().units.get("context_units", {}).items()}
+
+
+def _in_context(text: str, start: int, rx: re.Pattern) -> bool:
+    return rx.search(text, max(0, start - 10), start) is not None
+
+
+CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
 _FIRST = re.compile(rf"[\d{CN_CHARS}]")  # where a quantity can start (its number's first character)
 
 
@@ -102,6 +116,9 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
         ar, cn, unit, mag = m.group("ar"), m.group("cn"), m.group("unit"), m.group("mag")
         if not unit and not mag:
             continue
+        if unit in _context_units() and (not _in_context(text, m.start(), _context_units()[unit])
+                                         or CALENDAR_YEAR.fullmatch(ar or "")):
+            continue  # 受教育年限11.2年 is a duration; 寿命从2020年的… is a date
         if cn is not None:
             # a Chinese numeral only counts with a unit right after it (两项, 超百个, 三十万人)
             if unit and len(cn) > 1 and cn[-1] + unit in KNOWN_UNITS():

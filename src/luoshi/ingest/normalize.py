@@ -29,7 +29,8 @@ _FOLD.update({0xFFE0: "\u00a2", 0xFFE1: "\u00a3", 0xFFE2: "\u00ac", 0xFFE3: "\u0
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 
 
-_FOLD_PAIRS = tuple((chr(c), r) for c, r in _FOLD.items())
+_FOLD_MAP = {chr(c): r for c, r in _FOLD.items()}
+_FOLDABLE = re.compile("[%s]" % "".join(re.escape(c) for c in _FOLD_MAP))
 
 
 def fold(text: str) -> str:
@@ -38,9 +39,8 @@ def fold(text: str) -> str:
     One ``str.replace`` per foldable character present: a report holds a dozen of them (，：；（）
     and the ideographic space, thousands of times), and replace runs in C, where translate
     looks every character up in a dict and a regex sub calls back into Python per run."""
-    for c, r in _FOLD_PAIRS:
-        if c in text:
-            text = text.replace(c, r)
+    for c in set(_FOLDABLE.findall(text)):  # which of them occur: one scan, not one per character
+        text = text.replace(c, _FOLD_MAP[c])
     return text
 
 
@@ -113,8 +113,14 @@ def looks_traditional(text: str, sample: int = 1500) -> bool:
     han = len(_NOT_HAN.sub("", text))
     if han < 20:
         return False
-    changed = sum(map(_traditional_chars().__contains__, text))
+    changed = len(_traditional_re().findall(text))
     return changed / han > 0.02
+
+
+@lru_cache(maxsize=1)
+def _traditional_re() -> re.Pattern:
+    """Any one of the traditional characters, as one character class: counted in C."""
+    return re.compile("[%s]" % "".join(re.escape(c) for c in sorted(_traditional_chars())))
 
 
 @lru_cache(maxsize=1)

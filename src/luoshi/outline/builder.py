@@ -78,11 +78,11 @@ class _Builder:
     # -- nodes ---------------------------------------------------------------------------
     def node(self, kind: str, ns: int, ne: int, title: tuple[int, int] | None = None,
              **flags) -> Node:
-        s, e = self.doc.to_original(ns, ne)
         t = ""
         if title and title[1] > title[0]:
             t = _BREAK.sub("", self.doc.original_span(*title)).strip()
-        return Node(kind, t, 0, s, e, ns, ne, flags={k: v for k, v in flags.items() if v})
+        # original offsets are set once the tree is done (_finish), when the spans are final
+        return Node(kind, t, 0, 0, 0, ns, ne, flags={k: v for k, v in flags.items() if v} if flags else {})
 
     def add_sentences(self, parent: Node, a: int, b: int, **flags) -> None:
         for s, e in sentences(self.text, a, b):

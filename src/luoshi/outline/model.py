@@ -37,9 +37,14 @@ class Node:
     flags: dict = field(default_factory=dict)
 
     def walk(self) -> Iterator["Node"]:
-        yield self
-        for c in self.children:
-            yield from c.walk()
+        """This node and all below it, in document order (pre-order). A stack, not nested
+        generators: a report has thousands of nodes, and each level of ``yield from`` costs."""
+        stack = [self]
+        while stack:
+            n = stack.pop()
+            yield n
+            if n.children:
+                stack.extend(reversed(n.children))
 
     def to_dict(self, *, sentences: bool = True) -> dict:
         d = {"kind": self.kind, "title": self.title, "level": self.level,

@@ -162,13 +162,12 @@ def paragraphs(text: str, alone: frozenset[int] | set[int] = frozenset()) -> lis
     return out
 
 
-def _matched(text: str, ns: int, ne: int) -> set[int]:
-    """Positions of brackets and quotes that have a partner within [ns, ne)."""
+def _matched(tokens: list[tuple[str, int]]) -> set[int]:
+    """Positions of brackets and quotes that have a partner among ``tokens``."""
     stack: list[tuple[str, int]] = []
     ok: set[int] = set()
     dq: int | None = None
-    for m in TOKEN.finditer(text, ns, ne):
-        c, i = m.group(), m.start()
+    for c, i in tokens:
         if c in PAIRS:
             stack.append((c, i))
         elif c in CLOSERS:
@@ -195,11 +194,11 @@ def sentences(text: str, ns: int, ne: int) -> tuple[tuple[int, int], ...]:
     glue the rest of a paragraph into one sentence. A quote ending its own sentence (“…。”)
     ends the outer sentence too.
     """
-    ok = _matched(text, ns, ne)
+    tokens = [(m.group(), m.start()) for m in TOKEN.finditer(text, ns, ne)]  # one scan for both walks
+    ok = _matched(tokens) if any(c not in SENT_END for c, _ in tokens) else ()
     out: list[tuple[int, int]] = []
     depth, start, dq_open = 0, ns, False
-    for m in TOKEN.finditer(text, ns, ne):
-        c, i = m.group(), m.start()
+    for c, i in tokens:
         if i < start:
             continue
         if i not in ok and c not in SENT_END:

@@ -63,16 +63,22 @@ def list_reports(region: str | None = None, year: DbInt | None = Query(None, des
 @router.post("/reports", status_code=201, summary="Upload a report file and import it (admin, supervisor)")
 def upload_report(request: Request, file: UploadFile = File(...), region: str | None = Form(None),
                   level: str | None = Form(None), year: DbInt | None = Form(None),
+                  kind: str | None = Form(None, description="work_report, plan_execution, bulletin, division "
+                                                            "(分工方案), budget or other"),
                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    from ...outline.given import overrides_from
     from ...services.importer import import_file
 
     with sessions_of(request)() as s:
         require_role(s, actor, *MANAGERS)
-    if has_nul([region, level]):
-        raise ApiError(422, "invalid", "region and level may not contain a NUL character")
+    if has_nul([region, level, kind]):
+        raise ApiError(422, "invalid", "region, level and kind may not contain a NUL character")
     limit = settings_of(request).max_upload_bytes
     name = upload_name(file.filename)
-    overrides = {k: v for k, v in (("region", region), ("level", level), ("plan_year", year)) if v}
+    try:  # the same checks as the command line's flags and manifest rows
+        overrides = overrides_from({"region": region, "level": level, "year": year, "kind": kind})
+    except ValueError as e:
+        raise ApiError(422, "invalid", str(e)) from None
     with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as tmp:
         path = Path(tmp) / name
         size = 0

@@ -96,17 +96,14 @@ def _sweep(uploads: Path, max_age: float = 86400.0) -> None:
 
 def _preview(path: Path) -> dict[str, Any]:
     from ... import build_outline, extract_figures, read as read_doc
+    from ...outline import Given
     from ...plan import draft_plan
     from ...services import importer
 
     doc = read_doc(path)
-    ol = build_outline(doc)
+    ol = build_outline(doc, Given(file_name=path.name))  # gaps filled from the file name, as the import does
     figs = extract_figures(doc, ol)
     meta = {k: ol.metadata.get(k) for k in importer.METADATA}
-    guess = getattr(importer, "from_file_name", lambda _n: {})(path.name)  # gaps, as the import fills them
-    for k in ("region", "level", "plan_year"):
-        if meta.get(k) is None and guess.get(k) is not None:
-            meta[k] = guess[k]
     tasks = draft_plan(doc, ol, figs)
     heads = []
 
@@ -116,7 +113,7 @@ def _preview(path: Path) -> dict[str, Any]:
                 heads.append((depth, c.title))
                 walk(c, depth + 1)
     walk(ol.root, 0)
-    key = importer.doc_key(meta, doc.id) if hasattr(importer, "doc_key") else None
+    key = importer.doc_key(meta, doc.id)
     return {"meta": meta, "outline": heads, "figures": figs, "tasks": tasks, "format": doc.format, "key": key,
             "sha256": getattr(doc, "sha256", None),
             "traditional": getattr(doc, "traditional", False), "length": len(doc.original)}

@@ -1,0 +1,70 @@
+"""Not-a-figure filters: dates, ordinals, names, labels and descriptive magnitudes.
+
+A quantity found by ``quantities.py`` is only a candidate; these rules say from the characters
+around it why it is no figure (二十大, 2023年, 第十四届, 千亿产业集群, “1·15”事故…), before
+``figures.py`` reads what the remaining ones state.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .lexicon import W, lexicon
+from .quantities import Quantity
+
+HAN = re.compile(r"[\u4e00-\u9fff]")
+DIGIT = re.compile(r"\d")
+THRESHOLD = re.compile(r"(?:及以上|以上|以下|及以下)[\u4e00-\u9fff]")
+THRESHOLD_END = re.compile(r"(?:及以上|以上|以下|及以下)(?:的|和|或|等)")
+STRONG = re.compile(r"强(?:企业|榜|县|市|镇|区|$)")
+RATIO_AFTER = re.compile(r"\s?[:：]\s?\d")
+RATIO_BEFORE = re.compile(r"\d\s?[:：]\s?$")
+
+
+def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clause_end: int) -> str | None:
+    """Why this quantity is not a figure, or None."""
+    w = W()
+    if inq[q.start - s0]:
+        return "in quotes (a name)"
+    before = text[max(s0, q.start - 2):q.start]
+    if before.endswith("第") or before.endswith("前") and q.chinese:
+        return "ordinal"
+    after = text[q.end:min(s1, q.end + 6)]
+    if q.kind in ("measure", "magnitude") and THRESHOLD.match(after) and not THRESHOLD_END.match(after):
+        return "threshold of a category (亿元以上项目)"
+    if after.startswith(("级", "号", "型", "期间", "年", "周年")) or STRONG.match(after):
+        return "descriptive or label"
+    if RATIO_AFTER.match(after) or RATIO_BEFORE.search(text[max(s0, q.start - 3):q.start]):
+        return "ratio"
+    if q.unit.endswith(w["_category_units"]) and HAN.match(after[:1]) \
+            and not after.startswith(w["_qa_words"]) and not w["_after_stop_re"].match(after):
+        return "a group (0—6岁儿童)"
+    if text[clause_end - 1:clause_end] in (":", "：") and q.kind == "classifier" \
+            and not DIGIT.search(text, q.end, clause_end):
+        return "introduces a list (做好以下10个方面工作：)"
+    if q.chinese:
+        if q.value == 1 and not q.bare_magnitude and not before.endswith("至少"):  # 每一项: each
+            return "一: an article, not a count"
+        if q.unit in lexicon().units["not_after_chinese_numeral"]:
+            return "Chinese numeral with an idiom classifier"
+        for noun in w["nonfigure_nouns_after"]:
+            if after.startswith(noun):
+                return "abstract count (方面, 环节…)"
+    if q.bare_magnitude or q.kind == "magnitude":
+        # 超百个 and 突破3万亿 are figures; 千亿产业集群, 百万千瓦机组 are descriptions
+        quals = w["_magnitude_quals"]
+        nxt = text[q.end:q.end + 2]
+        ends = q.end >= clause_end or not HAN.match(nxt[:1]) or nxt in ("以上", "左右", "大关", "台阶", "规模", "城市")
+        if q.kind == "magnitude" and not q.chinese and ends:
+            return None
+        if not (ends and (before.endswith(quals) or q.kind != "magnitude")):
+            if not before.endswith(quals) or not ends:
+                return "descriptive magnitude"
+    tail = text[q.start:min(clause_end, q.end + 10)]
+    for rx in w["_label_re"]:
+        if rx.search(tail):
+            return "label (a named programme)"
+    for m in w["_names_re"].finditer(text, max(s0, q.start - 8), min(s1, q.end + 8)):
+        if m.start() <= q.start < m.end():
+            return "a name (" + m.group(0) + ")"
+    return None

@@ -187,6 +187,8 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
                 "year": r.year, "figures": r.figures, "version": r.version}
         if o.duplicate_of:
             line["duplicate_of"] = o.duplicate_of
+        if getattr(r, "division", None):  # a 分工方案: its tasks, and the draft-vs-real agreement
+            line["division"] = r.division
         click.echo(json.dumps(line, ensure_ascii=False))
 
     summary_failed: list[bulk.Outcome] = []

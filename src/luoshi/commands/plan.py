@@ -18,7 +18,7 @@ def _fail(msg: str, code: int = 2) -> None:
 
 
 @click.command("plan")
-@click.argument("file")
+@click.argument("file", required=False)
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="table", show_default=True)
 @click.option("--out", "out", metavar="PATH", default=None,
               help="Write here [default: stdout for table/jsonl, DOC-分工方案.xlsx/.docx].")
@@ -31,10 +31,14 @@ def _fail(msg: str, code: int = 2) -> None:
 @click.option("--departments", "departments", metavar="PATH", default=None,
               help="Department catalogue for the suggestions [default: the catalogue of the report's region and level — its own file where luoshi has one, else the generic one named for the level].")
 @click.option("--no-suggest", is_flag=True, help="Leave 牵头单位/责任单位 empty (no suggestions).")
+@click.option("--from-division", "division", metavar="DIV", default=None,
+              help="A real 分工方案: alone, its items with their own 牵头单位/责任单位/牵头领导/完成时限; "
+                   "with FILE (the work report it divides), the report's tasks take the units of the "
+                   "items they match, and a line says how far the draft agreed.")
 @given_options
 def command(file: str, fmt: str, out: str | None, edits_path: str | None,
             sets: tuple[tuple[str, str], ...], departments: str | None, no_suggest: bool,
-            region: str | None, level: str | None, year: int | None, kind: str | None,
+            division: str | None, region: str | None, level: str | None, year: int | None, kind: str | None,
             manifest: str | None) -> None:
     """The draft 分工方案 (division-of-labour plan) of a report: numbered tasks with
     牵头领导 (blank), 牵头单位, 责任单位 and 完成时限 suggested for each."""
@@ -47,16 +51,45 @@ def command(file: str, fmt: str, out: str | None, edits_path: str | None,
 
     if sets and not edits_path:
         _fail("--set needs --edits PATH (the file that keeps the change)")
+    if not file and not division:
+        _fail("give a report FILE, or --from-division DIV")
+    agreed = None
     try:
         given = given_for(region, level, year, kind, manifest)
-        path = _resolve(file)
-        doc = read(path)
         edits = load_edits(edits_path) if edits_path else None
+        if division:
+            from ..plan.division import read_division
+            from ..plan.division_match import overlay
+
+            dpath = _resolve(division)
+            ddoc = read(dpath)
+            doutline = build_outline(ddoc, given(dpath))
+            warn_missing(division, doutline.metadata)
+            dfigures = extract_figures(ddoc, doutline)
+            items = read_division(ddoc, doutline, dfigures, departments=departments)
+        path = _resolve(file or division)
+        doc = read(path)
         outline = build_outline(doc, given(path))
-        warn_missing(file, outline.metadata)
-        figures = extract_figures(doc, outline)
-        tasks = draft_plan(doc, outline, figures, departments=departments, edits=edits,
-                           suggest=not no_suggest)
+        if file:
+            warn_missing(file, outline.metadata)
+            if not division and (outline.metadata or {}).get("kind") == "division":
+                click.echo(f"luoshi: {Path(file).name} is a 分工方案: these are suggestions; "
+                           "--from-division reads the units it names", err=True)
+            figures = extract_figures(doc, outline)
+            tasks = draft_plan(doc, outline, figures, departments=departments, edits=edits,
+                               suggest=not no_suggest)
+            if division:
+                agreed = overlay(tasks, figures, items, dfigures)
+                rm, dm = outline.metadata or {}, doutline.metadata or {}
+                for k in ("region", "plan_year"):
+                    if rm.get(k) and dm.get(k) and rm[k] != dm[k]:
+                        click.echo(f"luoshi: warning: the 分工方案 is of {k} {dm[k]}, the report of {rm[k]}",
+                                   err=True)
+        else:
+            from ..plan.edits import apply_edits
+
+            tasks = items
+            apply_edits(tasks, edits)
         if sets:
             for item, assignment in sets:
                 name, value = parse_assignment(assignment)
@@ -77,6 +110,8 @@ def command(file: str, fmt: str, out: str | None, edits_path: str | None,
                        + ", ".join(orphans), err=True)
 
     meta = outline.metadata or {}
+    if agreed is not None and fmt != "table":  # on stderr: jsonl, xlsx, docx stay a plan
+        click.echo(f"luoshi: {agreed.line()}", err=True)
     if fmt in ("xlsx", "docx"):
         path = Path(out) if out else Path(f"{doc.id}-分工方案.{fmt}")
         writer = export.write_xlsx if fmt == "xlsx" else export.write_docx
@@ -87,6 +122,8 @@ def command(file: str, fmt: str, out: str | None, edits_path: str | None,
         click.echo(f"luoshi: wrote {len(tasks)} tasks to {path}", err=True)
         return
     text = export.render_jsonl(tasks) if fmt == "jsonl" else export.render_text(tasks, meta)
+    if agreed is not None and fmt == "table":
+        text += f"\n{agreed.line()}\n"
     if out:
         try:
             Path(out).write_text(text, encoding="utf-8")

@@ -39,6 +39,12 @@ def command(db_url, report_id, create, department, fmt, today) -> None:
             click.echo(json.dumps(t.to_dict(), ensure_ascii=False))
         click.echo(f"luoshi: {len(made.created)} task(s) created for report {report_id}, "
                    f"{made.existing} there already", err=True)
+        if made.division:  # a stored 分工方案 of the region and year gave its units
+            from ..plan.division_match import Agreement
+
+            a = made.division
+            click.echo("luoshi: " + Agreement(a["report_tasks"], a["division_items"], a["matched"], a["agree"]).line(),
+                       err=True)
         return
     rows = run(db_url, lambda s: S.statuses(s, report_id=report_id, department=department, today=today),
                write=False)

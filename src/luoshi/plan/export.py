@@ -36,7 +36,8 @@ def title_of(meta: dict) -> str:
     region = meta.get("region") or ""
     year = meta.get("plan_year")
     when = f"{year}年" if year else ""
-    return f"{region}{when}《政府工作报告》重点工作分工方案（草案）"
+    draft = "" if meta.get("kind") == "division" else "（草案）"  # a real 分工方案 is no draft
+    return f"{region}{when}《政府工作报告》重点工作分工方案{draft}"
 
 
 def layout(tasks: list[Task]) -> list[Row]:

@@ -427,7 +427,11 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
     List items directly under a part are work.
     """
     found = target_intro(doc, outline.parts)
-    plan_parts = [p for p in outline.parts if _is_plan_part(p, found[0] if found else None)]
+    # a 分工方案 is all plan: each of its parts (一、着力扩大国内需求) is work, whatever its role,
+    # and it has no preamble inside them: every paragraph there is an item
+    division = (outline.metadata or {}).get("kind") == "division"
+    plan_parts = [p for p in outline.parts if _is_plan_part(p, found[0] if found else None)
+                  or (division and p.flags.get("role") != "review")]
     skipped: list[tuple[int, int, str]] = []
     pieces = _main_target_pieces(doc, plan_parts)
     if found is not None and found[0] is None and pieces and not plan_parts:
@@ -461,7 +465,7 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
                 skipped.append((c.nstart, c.nend, "preamble"))
             elif _is_closing(doc.text[c.nstart:c.nend]):
                 skipped.append((c.nstart, c.nend, "closing"))
-            elif c.kind == "item" or (not sectioned and work_from is not None and c.nstart >= work_from) or (
+            elif c.kind == "item" or division or (not sectioned and work_from is not None and c.nstart >= work_from) or (
                     c.flags.get("themed") and c.title and opens_with_verb(
                     doc.text[c.nstart:c.nend])):
                 pieces += _block_pieces(doc, c, (), skipped)

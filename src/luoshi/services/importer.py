@@ -55,6 +55,7 @@ class ImportResult:
     region: str | None
     year: int | None  # the plan year
     warning: str | None = None  # "luoshi: X.txt: no region found in the text; give --region …"
+    division: dict | None = None  # a 分工方案's tasks stored and laid over its report (track.division)
 
 
 def doc_key(meta: Mapping[str, Any], doc_id: str) -> str:
@@ -261,8 +262,13 @@ def _store(session: Session, p: Prepared) -> ImportResult:
                 [(report_id, i, *q) for i, q in enumerate(p.qualitative)])
     # no index_tasks here: a new report row has no tasks yet; they are indexed when made
     status: Status = ("relabelled" if filed and p.relabel else "replaced" if current is not None else "imported")
+    applied = None
+    if p.meta.get("kind") == "division":  # its items are tasks with its own units (issue 17)
+        from ..track.division import on_import
+
+        applied = on_import(session, report_id)
     return ImportResult(status, report_id, len(p.figures), last + 1, p.key, p.meta["region"],
-                        p.meta["plan_year"], warning(p.source, p.meta))
+                        p.meta["plan_year"], warning(p.source, p.meta), applied)
 
 
 Then = Callable[[Session, ImportResult], Any]

@@ -18,7 +18,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from ..store import Assignment, Milestone, Report, Task, TaskRevision, User
 from ..store.models.tasks import ASSIGNMENT_ROLES, TARGET_FIELDS
-from . import audit, departments
+from . import audit, departments, division
 from .actor import MANAGERS, Actor, require
 from .errors import Conflict, Invalid, NotFound
 from .status import plain_data
@@ -121,6 +121,7 @@ class CreatedTasks:
     report_id: int
     created: list[TaskInfo]
     existing: int  # tasks of this report that were there already (matched by key)
+    division: dict | None = None  # draft vs the stored 分工方案 of the region and year (its agreement)
 
 
 # ---------------------------------------------------------------- reading
@@ -248,6 +249,10 @@ def _draft(report: Report, catalogue: Any) -> list[Any]:
     from ..plan import draft_plan
     from ..plan.draft import SuggestionsUnavailable
 
+    if report.kind == "division":  # a real 分工方案: its items with their own units
+        from .division import division_tasks
+
+        return division_tasks(report)[0]
     doc = luoshi.read_text(report.original, report.doc)
     outline = luoshi.build_outline(doc)
     figures = [f.to_figure() for f in report.figures]
@@ -266,7 +271,10 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
     report = session.get(Report, report_id)
     if report is None:
         raise NotFound(f"no report {report_id}")
+    from ..plan.division_fields import from_division
+
     drafted = _draft(report, catalogue)
+    agreed = division.overlay_division(session, report, drafted)  # a stored 分工方案's units win
     have = set(session.scalars(select(Task.key).where(Task.report_id == report_id)))
     figs = {f.to_figure().id: f for f in report.figures}
     new: list[tuple[Task, Any]] = []
@@ -297,28 +305,31 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
     for t, d in new:
         audit.record(session, actor, "create", "task", t.id, None, _summary(t))
         pairs: set[tuple[int, str]] = set()
+        source = division.DIVISION if from_division(d) else division.SUGGESTED
         for role, names in (("lead", d.lead_units), ("responsible", d.resp_units)):
             for name in names:
                 if name not in deps:
-                    deps[name] = departments.ensure(session, name, actor, region=report.region,
-                                                    catalogue=catalogue).id
+                    deps[name] = (division.department(session, name, actor, report.region, catalogue)
+                                  if source == division.DIVISION else departments.ensure(
+                                      session, name, actor, region=report.region, catalogue=catalogue)).id
                 if (deps[name], role) in pairs:
                     continue
                 pairs.add((deps[name], role))
                 a = Assignment(task_id=t.id, department_id=deps[name], role=role,
                                leader=d.lead_leader if role == "lead" else "", created_at=dt.datetime.now(dt.UTC))
                 session.add(a)
-                added.append(a)
+                added.append((a, source))
     session.flush()
-    for a in added:
-        audit.record(session, actor, "assign", "assignment", a.id, None, _assignment_row(a))
+    for a, source in added:  # the source marks them as not a person's (track.division)
+        audit.record(session, actor, "assign", "assignment", a.id, None, _assignment_row(a) | {"source": source})
     session.flush()
     if new:  # searchable from the same transaction on (search over tasks, issue 8)
         from ..services.search import index_tasks
 
         index_tasks(session, report_id)
     made = load_tasks(session, ids=[t.id for t, _d in new]) if new else []
-    return CreatedTasks(report_id, [info(t, as_of) for t in made], len(have))
+    return CreatedTasks(report_id, [info(t, as_of) for t in made], len(have),
+                        agreed.to_dict() if agreed is not None else None)
 
 
 def _assignment_row(a: Assignment) -> dict[str, Any]:

@@ -164,6 +164,7 @@ def create_tasks(request: Request, report_id: DbInt, today: dt.date | None = Non
                  actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     made = write(request, lambda s: S.tasks_from_report(s, report_id, actor, as_of=today))
     return {"report_id": made.report_id, "created": len(made.created), "existing": made.existing,
+            "division": made.division,  # the draft against a stored 分工方案 of its region and year
             "tasks": out(made.created)}
 
 

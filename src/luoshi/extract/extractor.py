@@ -168,7 +168,9 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
         carry = None
         if prole != "review" and k >= 0:
             # the neighbours: the sentences before it in its paragraph; outside parts, any
-            if prole is None:  # no part tells: the sentences around it, before and after
+            if prole is None and any(n.flags.get("main_targets") for n in path):
+                carry = "target"  # the 主要预期目标 paragraph, quoted without its part: all targets
+            elif prole is None:  # no part tells: the sentences around it, before and after
                 carry = _vote(text, spans, k, years, memo)
             else:
                 # in a plan part a result reported nearby says nothing of the next sentence:

@@ -110,21 +110,30 @@ COMPARATOR_WORD = {"eq": "", "approx": "左右", "ge": "以上", "gt": "超过",
                    "range": "区间"}
 
 
-def render_regions(rows: list, fmt: str) -> str | bytes:
-    """Rows of ``services.across`` as JSON Lines (every field), CSV / xlsx (Chinese headings) or
-    a terminal table."""
+def _table(rows: list, fmt: str, columns: list, sheet: str) -> tuple[list, list, str | bytes | None]:
+    """(headings, cells, the rendering when ``fmt`` is jsonl, csv or xlsx — else None, for the
+    caller's terminal table): JSON Lines carry every field, CSV and xlsx the Chinese headings."""
     if fmt == "jsonl":
-        return "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in rows)
-    heads = [h for h, _ in REGION_COLUMNS]
-    body = [[get(r) for _, get in REGION_COLUMNS] for r in rows]
+        return [], [], "".join(json.dumps(r.to_dict(), ensure_ascii=False) + "\n" for r in rows)
+    heads = [h for h, _ in columns]
+    body = [[get(r) for _, get in columns] for r in rows]
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\n")
         w.writerow(heads)
         w.writerows(body)
-        return buf.getvalue()
+        return heads, body, buf.getvalue()
     if fmt == "xlsx":
-        return _sheet("各地目标", heads, body)
+        return heads, body, _sheet(sheet, heads, body)
+    return heads, body, None
+
+
+def render_regions(rows: list, fmt: str) -> str | bytes:
+    """Rows of ``services.across`` as JSON Lines (every field), CSV / xlsx (Chinese headings) or
+    a terminal table."""
+    heads, body, done = _table(rows, fmt, REGION_COLUMNS, "各地目标")
+    if done is not None:
+        return done
     lines = ["\t".join(["地区", "指标", "目标", "上年目标", "上年实际", "上年判定"])]
     for r, row in zip(rows, body):
         lines.append("\t".join(str(x) for x in [row[0], row[1], row[3], row[8], row[9], row[10]]))
@@ -172,17 +181,8 @@ def _goal_status(g) -> str:
 
 def render_goals(rows: list, fmt: str) -> str | bytes:
     """Goals of ``services.goals`` as JSON Lines, CSV / xlsx (Chinese headings) or a table."""
-    if fmt == "jsonl":
-        return "".join(json.dumps(g.to_dict(), ensure_ascii=False) + "\n" for g in rows)
-    heads = [h for h, _ in GOAL_COLUMNS]
-    body = [[get(g) for _, get in GOAL_COLUMNS] for g in rows]
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(heads)
-        w.writerows(body)
-        return buf.getvalue()
-    if fmt == "xlsx":
-        return _sheet("规划目标", heads, body)
+    heads, body, done = _table(rows, fmt, GOAL_COLUMNS, "规划目标")
+    if done is not None:
+        return done
     keep = (0, 1, 2, 3, 7, 8)  # 地区 指标 规划期 目标 已有实际数 进度
     return "\n".join("\t".join(str(row[i]) for i in keep) for row in [heads, *body]) + "\n"

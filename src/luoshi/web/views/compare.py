@@ -35,18 +35,23 @@ def compare_view(request: Request) -> Response:
     return read(request, go)
 
 
+def _regions(request: Request, s: Session):
+    """The 各地目标 page's data for the request's choices (the page and its exports)."""
+    q = request.query_params
+    return R.regions_page(s, indicator=q.get("indicator", ""), year=_int(q.get("year")),
+                          sort=q.get("sort", "region"), scope=q.get("scope", ""),
+                          all_goals=q.get("goals") == "all", measure=q.get("measure", ""),
+                          today=today(request))
+
+
 @router.api_route("/compare/regions", methods=["GET", "HEAD"])
 @page
 def regions_view(request: Request) -> Response:
     """各地目标: one indicator's annual targets of one year in every region, and the goals."""
-    q = request.query_params
 
     def go(s: Session) -> Response:
         actor_of(request, s)
-        data = R.regions_page(s, indicator=q.get("indicator", ""), year=_int(q.get("year")),
-                              sort=q.get("sort", "region"), scope=q.get("scope", ""),
-                              all_goals=q.get("goals") == "all", measure=q.get("measure", ""),
-                              today=today(request))
+        data = _regions(request, s)
         return render(request, "regions.html", c=data)
     return read(request, go)
 
@@ -65,14 +70,10 @@ def regions_export(request: Request, fmt: str) -> Response:
 
     if fmt not in _MEDIA:
         return error_page(request, 404, "没有这种导出格式。")
-    q = request.query_params
 
     def go(s: Session) -> Response:
         actor_of(request, s)
-        data = R.regions_page(s, indicator=q.get("indicator", ""), year=_int(q.get("year")),
-                              sort=q.get("sort", "region"), scope=q.get("scope", ""),
-                              all_goals=q.get("goals") == "all", measure=q.get("measure", ""),
-                              today=today(request))
+        data = _regions(request, s)
         body = render_regions(data.rows, fmt)
         if isinstance(body, str):
             body = ("\ufeff" + body).encode("utf-8")

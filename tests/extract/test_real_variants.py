@@ -8,9 +8,7 @@ shapes real documents come in fails here. Run as a script to print the table."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import re
 import sys
 from functools import lru_cache
@@ -20,6 +18,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import textvariants as tv  # noqa: E402
+from shared_scorer import scorer  # noqa: E402
 
 import luoshi  # noqa: E402
 from luoshi.outline import Given  # noqa: E402
@@ -54,15 +53,7 @@ PART_NUMBER = re.compile(r"[一二三四五六七八九十]{1,3}、")
 
 
 def _scorer():
-    path = REAL.parent / "eval" / "score.py"
-    if not path.exists() or not (REAL / "docs").is_dir():
-        if os.environ.get("CI") == "true":
-            pytest.fail("../shared/real or ../shared/eval/score.py is missing on CI")
-        pytest.skip("../shared is not beside this checkout")
-    spec = importlib.util.spec_from_file_location("score", path)
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
-    return mod
+    return scorer(REAL / "docs")
 
 
 def _docs() -> list[str]:

@@ -57,6 +57,16 @@ def _file(data: bytes, media: str, filename: str) -> Response:
         "content-disposition": f"attachment; filename*=UTF-8''{quote(filename)}"})
 
 
+def _report_to_export(request: Request, s: Session):
+    """The report the request names (else the default one), for a signed-in reader; 404 when
+    the library is empty."""
+    actor_of(request, s)
+    report = choose_report(s, _int(request.query_params.get("report")))
+    if report is None:
+        raise S.NotFound("资料库中还没有报告")
+    return report
+
+
 @router.api_route("/exports/plan.{fmt}", methods=["GET", "HEAD"])
 @page
 def export_plan(request: Request, fmt: str) -> Response:
@@ -66,10 +76,7 @@ def export_plan(request: Request, fmt: str) -> Response:
         raise S.NotFound(f"不支持的格式：{fmt}")
 
     def go(s: Session) -> Response:
-        actor_of(request, s)
-        report = choose_report(s, _int(request.query_params.get("report")))
-        if report is None:
-            raise S.NotFound("资料库中还没有报告")
+        report = _report_to_export(request, s)
         tasks, meta = _plan_tasks(s, report.id)
         with tempfile.TemporaryDirectory() as d:
             path = Path(d) / f"plan.{fmt}"
@@ -123,10 +130,7 @@ def export_data(request: Request, what: str, fmt: str) -> Response:
         raise S.NotFound(f"没有这种导出：{what}.{fmt}")
 
     def go(s: Session) -> Response:
-        actor_of(request, s)
-        report = choose_report(s, _int(request.query_params.get("report")))
-        if report is None:
-            raise S.NotFound("资料库中还没有报告")
+        report = _report_to_export(request, s)
         if what == "figures":
             rows = [{"id": f.id, **f.to_figure().to_dict()} for f in report.figures]
         else:

@@ -189,6 +189,8 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
             line["duplicate_of"] = o.duplicate_of
         if getattr(r, "division", None):  # a 分工方案: its tasks, and the draft-vs-real agreement
             line["division"] = r.division
+        if getattr(r, "followed", None):  # a new version: the earlier version's tasks it took over
+            line["followed"] = r.followed
         click.echo(json.dumps(line, ensure_ascii=False))
 
     summary_failed: list[bulk.Outcome] = []

@@ -37,6 +37,8 @@ def _requests(w) -> dict[str, dict]:
         "POST /api/v1/tasks/{task_id}/ratings": {"json": {"level": "amber", "reason": "一季度低于目标"}},
         "POST /api/v1/tasks/{task_id}/revisions": {"json": {"effective": "2024-07-01", "fields": {"deadline": "2024-11-30"},
                                                             "reason": "省政府常务会议决定"}},
+        "POST /api/v1/reports/{report_id}/unmatched": {"json": {"decisions": [{"old_task_id": w.own, "new_task_id": None,
+                                                                              "reason": "不再列入"}]}},
         "POST /api/v1/users": {"json": {"username": "newbie", "password": "long enough password", "role": "viewer"}},
         "POST /api/v1/tokens": {"json": {"name": "mine"}},
         "_path": {"report_id": w.report_id, "task_id": w.own, "username": "victim", "token_id": victim_token},

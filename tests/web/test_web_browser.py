@@ -5,6 +5,7 @@ Skipped without Chromium or Playwright, except with CI=true, where that fails.""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
@@ -447,3 +448,49 @@ def test_report_picker_and_search_by_keyboard_without_script(browser, live_serve
         assert page.locator("select[name=report] option[selected]").get_attribute("value") == other
     finally:
         ctx.close()
+
+
+def test_a_supervisor_settles_a_new_versions_tasks(login, live_server, live_seeded, tmp_path):
+    """A small report tracked, then a new version without one of its tasks and with a new one:
+    the board says so, the 版本对照 page links the two, and the new task shows the old one's
+    progress."""
+    from luoshi import store
+    from luoshi.services.importer import import_file
+    from luoshi.track import services as S
+
+    sessions = live_seeded[1]
+    text = ("2021年大连市政府工作报告\n——2021年1月10日在大连市第十六届人民代表大会第五次会议上\n"
+            "一、2020年工作回顾\n2020年，全市地区生产总值增长5.2%。\n二、2021年工作安排\n"
+            "今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右，城镇新增就业3万人。\n"
+            "（一）扩大有效投资。年底前开工建设10个重大项目。建设农村供水工程30处。\n")
+    paths = []
+    for n, body in enumerate((text, text.replace("建设农村供水工程30处。", "新建口袋公园30个。")), 1):
+        (tmp_path / f"v{n}").mkdir()
+        paths.append(tmp_path / f"v{n}" / "大连市2021年政府工作报告.txt")
+        paths[-1].write_text(body, "utf-8")
+    v1 = import_file(sessions, paths[0])
+    with store.write_transaction(sessions) as s:
+        water = next(t for t in S.tasks_from_report(s, v1.report_id, S.SYSTEM).created if "供水" in t.text)
+        S.report_progress(s, water.id, S.ProgressInput(dt.date(2021, 3, 31), "in_progress", "已开工12处",
+                                                       percent=40), S.SYSTEM, None)
+    v2 = import_file(sessions, paths[1])
+    assert v2.followed["pending"] == 1
+    with sessions() as s:
+        park = next(t for t in S.list_tasks(s, report_id=v2.report_id) if "口袋公园" in t.text)
+    page = login("duban")
+    page.goto(f"{live_server}/tasks?report={v2.report_id}")
+    page.click("#versions-pending a")
+    page.wait_for_url(re.compile(r"/tasks/versions\?report=\d+$"))
+    row = page.locator(f"tr#old-{water.id}")
+    assert "建设农村供水工程30处" in row.inner_text() and "进展 1 条" in row.inner_text()
+    row.locator("select").select_option(str(park.id))
+    row.locator("input[name^=r-]").fill("新版本改为口袋公园")
+    shot(page, "15-versions")
+    page.click("form#settle button[type=submit]")
+    page.wait_for_url(re.compile(r"/tasks/versions\?report=\d+$"))
+    assert "1 项由新任务承接" in page.inner_text(".flash") and page.locator("form#settle").count() == 0
+    page.goto(f"{live_server}/tasks?report={v2.report_id}&q=口袋公园")
+    page.click("table.board a[href^='/tasks/']")
+    page.wait_for_url(re.compile(r"/tasks/\d+$"))
+    assert "承接报告第1版的任务" in page.inner_text("p.lineage") and "已开工12处" in page.inner_text("ol.timeline")
+    assert not page.errors, page.errors

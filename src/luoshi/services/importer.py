@@ -2,7 +2,8 @@
 
 Re-importing bytes already stored for the same report is a no-op; new bytes for the same report
 (same doc key) become its next version, and the previous one stops being current in the same
-transaction. Bytes stored under another key are the same document: a no-op too, unless the
+transaction — when an earlier version has open tasks, the new version's tasks are drafted and
+take them over in that transaction too (``track.versions``). Bytes stored under another key are the same document: a no-op too, unless the
 import gives metadata explicitly (flags, a manifest) that files them under a new key — then
 they are stored there ("relabelled": a correction of region, level or year), and the old filing
 stops being current. Any failure leaves the database as it was.
@@ -56,6 +57,7 @@ class ImportResult:
     year: int | None  # the plan year
     warning: str | None = None  # "luoshi: X.txt: no region found in the text; give --region …"
     division: dict | None = None  # a 分工方案's tasks stored and laid over its report (track.division)
+    followed: dict | None = None  # a new version's tasks that took over its earlier versions' (track.versions)
 
 
 def doc_key(meta: Mapping[str, Any], doc_id: str) -> str:
@@ -262,13 +264,17 @@ def _store(session: Session, p: Prepared) -> ImportResult:
                 [(report_id, i, *q) for i, q in enumerate(p.qualitative)])
     # no index_tasks here: a new report row has no tasks yet; they are indexed when made
     status: Status = ("relabelled" if filed and p.relabel else "replaced" if current is not None else "imported")
-    applied = None
+    applied = followed = None
     if p.meta.get("kind") == "division":  # its items are tasks with its own units (issue 17)
         from ..track.division import on_import
 
-        applied = on_import(session, report_id)
+        applied = on_import(session, report_id)  # the tasks of its earlier versions follow there too
+    elif versions:  # a new version of a tracked report: its tasks take over (issue 18)
+        from ..track.versions import on_import as follow_on_import
+
+        followed = follow_on_import(session, report_id)
     return ImportResult(status, report_id, len(p.figures), last + 1, p.key, p.meta["region"],
-                        p.meta["plan_year"], warning(p.source, p.meta), applied)
+                        p.meta["plan_year"], warning(p.source, p.meta), applied, followed)
 
 
 Then = Callable[[Session, ImportResult], Any]

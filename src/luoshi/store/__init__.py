@@ -5,7 +5,7 @@ head), ``write_transaction`` (a session that will write: commit or roll back), `
 ``engine_of``, ``resolve_url`` (argument, else env LUOSHI_DATABASE_URL, else
 ``sqlite:///luoshi.db``), the models ``Report``, ``ReportNode``, ``ReportFigure``, the tracking
 models (``Department``, ``Task``, ``TaskRevision``, ``Assignment``, ``Milestone``,
-``ProgressUpdate``, ``Rating``, ``User``, ``ApiToken``, ``AuditEntry``), the search index
+``ProgressUpdate``, ``Rating``, ``User``, ``ApiToken``, ``AuditEntry``, ``TaskLineage``), the search index
 (``SearchEntry``) and the queries
 ``current_reports``, ``current_figures``, ``report_versions``. SQLite and PostgreSQL.
 """
@@ -15,11 +15,11 @@ from __future__ import annotations
 from .db import DEFAULT_URL, ENV_URL, close, create, engine_of, lock, open, resolve_url, upgrade, write_transaction
 from .models import (ApiToken, AppendOnlyError, Assignment, AuditEntry, Base, Department, Milestone,
                      ProgressUpdate, QualitativeTargetRow, Rating, Report, ReportFigure, ReportNode,
-                     SearchEntry, Task, TaskRevision, User)
+                     SearchEntry, Task, TaskLineage, TaskRevision, User)
 from .queries import current_figures, current_reports, report_versions
 
 __all__ = ["open", "close", "create", "upgrade", "engine_of", "resolve_url", "DEFAULT_URL",
            "ENV_URL", "write_transaction", "lock", "Base", "Report", "ReportNode", "ReportFigure",
            "current_reports", "current_figures", "report_versions", "Department", "Task",
            "TaskRevision", "Assignment", "Milestone", "ProgressUpdate", "Rating", "User",
-           "ApiToken", "AuditEntry", "AppendOnlyError", "SearchEntry", "QualitativeTargetRow"]
+           "ApiToken", "AuditEntry", "AppendOnlyError", "SearchEntry", "QualitativeTargetRow", "TaskLineage"]

@@ -16,6 +16,7 @@ from ..store.models.progress import REPORTED_STATUSES
 from . import audit
 from .actor import MANAGERS, Actor, current, require
 from .errors import Forbidden, Invalid
+from .lineage import lineage_ids
 from .status import SCALES, settings
 from .tasks import bump, check_version, current_fields, lock_task
 
@@ -90,17 +91,21 @@ def _update_infos(session: Session, rows: list[ProgressUpdate]) -> list[UpdateIn
 
 
 def updates(session: Session, task_id: int) -> list[UpdateInfo]:
-    """Every update of a task, oldest first (by the date reported, then as entered)."""
-    rows = session.scalars(select(ProgressUpdate).where(ProgressUpdate.task_id == task_id)
+    """Every update of a task, oldest first (by the date reported, then as entered) — with those
+    of the tasks of earlier report versions it continues (``track.versions``; their ``task_id``
+    says whose)."""
+    rows = session.scalars(select(ProgressUpdate).where(ProgressUpdate.task_id.in_(lineage_ids(session, task_id)))
                            .order_by(ProgressUpdate.reported_on, ProgressUpdate.id))
     return _update_infos(session, list(rows))
 
 
 def ratings(session: Session, task_id: int) -> list[RatingInfo]:
-    """Every rating of a task, oldest first; the last one is in force."""
+    """Every rating of a task (and of the earlier tasks it continues), oldest first; the last
+    one is in force."""
     from ..store import User
 
-    rows = list(session.scalars(select(Rating).where(Rating.task_id == task_id).order_by(Rating.id)))
+    rows = list(session.scalars(select(Rating).where(Rating.task_id.in_(lineage_ids(session, task_id)))
+                                .order_by(Rating.id)))
     users = _names(session, User, {r.user_id for r in rows}, "username")
     return [RatingInfo(r.id, r.task_id, r.level, r.scale, r.reason, users.get(r.user_id), r.created_at)
             for r in rows]
@@ -158,7 +163,7 @@ def report_progress(session: Session, task_id: int, update: ProgressInput, actor
     actor = current(session, actor)
     task = lock_task(session, task_id)
     dep = _may_report(session, actor, task_id, update.department_id)
-    latest = session.scalars(select(ProgressUpdate).where(ProgressUpdate.task_id == task_id)
+    latest = session.scalars(select(ProgressUpdate).where(ProgressUpdate.task_id.in_(lineage_ids(session, task_id)))
                              .order_by(ProgressUpdate.reported_on.desc(), ProgressUpdate.id.desc())).first()
     check_version(task, expected_version, asdict(update),
                   {"version": task.version, "latest_update": _update_infos(session, [latest])[0].to_dict()

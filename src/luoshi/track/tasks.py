@@ -16,9 +16,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from ..store import Assignment, Milestone, Report, Task, TaskRevision, User
+from ..store import Assignment, Milestone, Report, Task, TaskLineage, TaskRevision, User
 from ..store.models.tasks import ASSIGNMENT_ROLES, TARGET_FIELDS
-from . import audit, departments, division
+from . import audit, departments, division, lineage
 from .actor import MANAGERS, Actor, require
 from .errors import Conflict, Invalid, NotFound
 from .status import plain_data
@@ -122,6 +122,7 @@ class CreatedTasks:
     created: list[TaskInfo]
     existing: int  # tasks of this report that were there already (matched by key)
     division: dict | None = None  # draft vs the stored 分工方案 of the region and year (its agreement)
+    followed: dict | None = None  # the earlier version's tasks this one's took over (track.versions)
 
 
 # ---------------------------------------------------------------- reading
@@ -180,12 +181,16 @@ def _options():
 
 def load_tasks(session: Session, *, report_id: int | None = None, department: int | str | None = None,
                ids: list[int] | None = None) -> list[Task]:
-    """Task rows (with what ``info`` needs loaded in bulk), by report then number."""
+    """Task rows (with what ``info`` needs loaded in bulk), by report then number. Across
+    reports (no report nor ids given) only open tasks: one that a task of a newer version of its
+    report continues, or that was dropped, is that report version's history, not work to do."""
     q = select(Task).options(*_options())
     if report_id is not None:
         q = q.where(Task.report_id == report_id)
     if ids is not None:
         q = q.where(Task.id.in_(ids))
+    if report_id is None and ids is None:
+        q = q.where(Task.id.not_in(select(TaskLineage.old_task_id)))
     if department is not None:
         dep = departments.find(session, department)
         if dep is None:
@@ -217,11 +222,13 @@ def _usernames(session: Session, ids: list[int | None]) -> dict[int | None, str]
 
 def lock_task(session: Session, task_id: int) -> Task:
     """The task row, locked until the transaction ends (PostgreSQL; SQLite's write transaction
-    holds the database), read afresh so the version compared is the committed one."""
+    holds the database), read afresh so the version compared is the committed one. A closed
+    task (continued by a task of a newer version of its report, or dropped) is refused."""
     t = session.scalars(select(Task).where(Task.id == task_id).with_for_update()
                         .execution_options(populate_existing=True)).first()
     if t is None:
         raise NotFound(f"no task {task_id}")
+    lineage.refuse_closed(session, task_id)
     return t
 
 
@@ -266,7 +273,9 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
                       as_of: dt.date | None = None) -> CreatedTasks:
     """Create the tasks of a report's plan draft, with the suggested lead and responsible units
     as assignments (departments created from the catalogue on first use). Tasks already made
-    for this report (same key) are left as they are, so running it again adds nothing."""
+    for this report (same key) are left as they are, so running it again adds nothing. For the
+    current version of a report whose earlier versions have open tasks, those go on in its
+    tasks where the rule pairs them (``track.versions.follow``); the rest wait for a person."""
     actor = require(session, actor, *MANAGERS)
     report = session.get(Report, report_id)
     if report is None:
@@ -327,9 +336,15 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
         from ..services.search import index_tasks
 
         index_tasks(session, report_id)
+    followed = None
+    if report.is_current:  # the tasks of an earlier version of the report go on in these
+        from .versions import follow
+
+        got = follow(session, report, actor)
+        followed = got.to_dict() if got is not None else None
     made = load_tasks(session, ids=[t.id for t, _d in new]) if new else []
     return CreatedTasks(report_id, [info(t, as_of) for t in made], len(have),
-                        agreed.to_dict() if agreed is not None else None)
+                        agreed.to_dict() if agreed is not None else None, followed)
 
 
 def _assignment_row(a: Assignment) -> dict[str, Any]:

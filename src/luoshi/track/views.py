@@ -31,6 +31,7 @@ from sqlalchemy.orm import Session, defer
 from ..link import indicator
 from ..store import Assignment, ProgressUpdate, Rating, Report, ReportFigure, Task, User
 from ..services.readcache import Stamp, StampedCache, engine, library_stamp, reads_committed
+from .lineage import ancestors, closed_among
 from .progress import RatingInfo, UpdateInfo, _update_infos, ratings, updates
 from .status import (AXES, SCALES, Actual, Definition, Facts, Judgement, Settings, Status, Target,
                      Update, definitions, evaluate, plain_data, settings, starts_from_last_year)
@@ -196,11 +197,22 @@ def _facts_many(session: Session, tasks: list[Task], today: dt.date, *, with_act
     ups: dict[int, list[ProgressUpdate]] = defaultdict(list)
     rts: dict[int, Rating] = {}
     if ids:
-        for u in session.scalars(select(ProgressUpdate).where(ProgressUpdate.task_id.in_(ids))
+        # a task's history includes that of the earlier versions' tasks it continues (track.versions)
+        lines = {i: [i, *a] for i, a in ancestors(session, ids).items()}
+        every = {i for line in lines.values() for i in line}
+        own: dict[int, list[ProgressUpdate]] = defaultdict(list)
+        for u in session.scalars(select(ProgressUpdate).where(ProgressUpdate.task_id.in_(every))
                                  .order_by(ProgressUpdate.reported_on, ProgressUpdate.id)):
-            ups[u.task_id].append(u)
-        for r in session.scalars(select(Rating).where(Rating.task_id.in_(ids)).order_by(Rating.id)):
-            rts[r.task_id] = r  # append-only: the last one wins
+            own[u.task_id].append(u)
+        last: dict[int, Rating] = {}
+        for r in session.scalars(select(Rating).where(Rating.task_id.in_(every)).order_by(Rating.id)):
+            last[r.task_id] = r  # append-only: the last one wins
+        for i, line in lines.items():
+            ups[i] = own[i] if len(line) == 1 else sorted(
+                (u for j in line for u in own[j]), key=lambda u: (u.reported_on, u.id))
+            found = [last[j] for j in line if j in last]
+            if found:
+                rts[i] = max(found, key=lambda r: r.id)
     raters = dict(session.execute(select(User.id, User.username).where(
         User.id.in_({r.user_id for r in rts.values() if r.user_id}))).all()) if rts else {}
     infos = {t.id: info(t, today) for t in tasks}
@@ -264,11 +276,12 @@ def _compute(session: Session, tasks: list[Task], today: dt.date, cfg: Settings)
         ups = [u for u in facts[t.id][2] if u.reported_on <= today]
         if ups:
             seen[t.id] = ups[-1]  # ordered by date reported, then id
-    latest = {u.task_id: u for u in _update_infos(session, list(seen.values()))} if seen else {}
+    infos = {u.id: u for u in _update_infos(session, list(seen.values()))} if seen else {}
     out = []
     for t in tasks:
         f, ti, _ups, r = facts[t.id]
-        out.append(_status_of(f, ti, r, latest.get(t.id), today, cfg))
+        # by the update's id: it may be one of an earlier version's task this one continues
+        out.append(_status_of(f, ti, r, infos.get(seen[t.id].id) if t.id in seen else None, today, cfg))
     return out
 
 
@@ -322,10 +335,12 @@ def statuses(session: Session, *, report_id: int | None = None, department: int 
     else:
         reports = sorted(session.scalars(select(Task.report_id).distinct()))
     stamps = _stamps(session, reports)
+    closed = closed_among(session, reports) if report_id is None else set()  # as load_tasks across reports
     out: list[TaskStatus] = []
     for rid in reports:
         entry = _report_entry(session, rid, today, cfg, stamps[rid])
-        out.extend(entry.statuses if wanted is None else [ts for ts in entry.statuses if ts.task.id in wanted[rid]])
+        out.extend(ts for ts in entry.statuses
+                   if (wanted is None or ts.task.id in wanted[rid]) and ts.task.id not in closed)
     return out
 
 

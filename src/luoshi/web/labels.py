@@ -24,10 +24,10 @@ STATUS_ZH = {"not_started": "未启动", "in_progress": "推进中", "completed"
 AXES_ZH = {"reported": "报送状态", "evidence": "进度判断", "schedule": "时限", "confidence": "督查评价"}
 ACTION_ZH = {"create": "创建", "assign": "分配", "unassign": "取消分配", "report": "报送进展",
              "rate": "评价", "revise": "调整", "set_milestones": "设定节点", "disable": "停用",
-             "revoke": "吊销", "publish": "公开设置"}
+             "revoke": "吊销", "publish": "公开设置", "follow": "承接", "carry": "随任务承接", "drop": "撤销"}
 ENTITY_ZH = {"task": "任务", "assignment": "分工", "progress_update": "进展", "rating": "评价",
              "task_revision": "调整", "department": "单位", "user": "用户", "api_token": "令牌",
-             "report_publication": "公开发布"}
+             "report_publication": "公开发布", "task_lineage": "版本对照"}
 LEVEL_ZH = {"national": "全国", "province": "省级", "city": "市级", "county": "县级", "district": "区级"}
 HIT_ZH = {"sentence": "原文", "figure": "数字", "task": "任务"}
 KIND_ZH = {"target": "目标", "action": "工作", "project": "项目", "reform": "改革", "policy": "政策",

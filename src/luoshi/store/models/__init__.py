@@ -1,6 +1,6 @@
 """Table models, one module per concern (reports + outline, figures; departments; tasks and
 their revisions, assignments and milestones; progress and ratings; users and tokens; the audit
-log; the search index; what is published; qualitative targets). Importing this package registers every table on ``Base.metadata``."""
+log; the search index; what is published; qualitative targets; which task of a newer report version continues which). Importing this package registers every table on ``Base.metadata``."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from .audit import AuditEntry
 from .base import Base
 from .departments import Department
 from .figures import ReportFigure
+from .lineage import TaskLineage
 from .progress import ProgressUpdate, Rating
 from .publication import ReportPublication
 from .qualitative import QualitativeTargetRow
@@ -19,4 +20,4 @@ from .users import ApiToken, User
 
 __all__ = ["Base", "Report", "ReportNode", "ReportFigure", "Department", "Task", "TaskRevision",
            "Assignment", "Milestone", "ProgressUpdate", "Rating", "User", "ApiToken", "AuditEntry",
-           "AppendOnlyError", "SearchEntry", "ReportPublication", "QualitativeTargetRow"]
+           "AppendOnlyError", "SearchEntry", "ReportPublication", "QualitativeTargetRow", "TaskLineage"]

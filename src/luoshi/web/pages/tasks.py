@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from ...store import AuditEntry, Report, ReportFigure
 from ...track import services as S
 from ...track.status import Facts, definitions, effective_deadline, plan_start, trajectory
+from ...track.versions import Link, Unmatched, links, pending_count, unmatched
 from ...track.views import target_of
 from ..svg import trajectory as trajectory_chart
 from .common import query_string
@@ -82,6 +83,7 @@ class Board:
     departments: list[S.DepartmentInfo]
     kinds: list[str]
     definitions: dict[str, Any]
+    pending: int = 0  # earlier versions' tasks left to settle against this one (track.versions)
 
 
 def board(s: Session, report: Report, f: Filters, today: dt.date) -> Board:
@@ -94,7 +96,7 @@ def board(s: Session, report: Report, f: Filters, today: dt.date) -> Board:
     used = {a.department_id for t in sts for a in t.task.assignments}
     deps = [d for d in S.list_departments(s) if d.id in used]
     return Board(report, rows[(page - 1) * PER_PAGE: page * PER_PAGE], len(rows), page, pages, f,
-                 sections, deps, kinds, definitions())
+                 sections, deps, kinds, definitions(), pending_count(s, report))
 
 
 def view_rows(s: Session, report: Report, f: Filters, today: dt.date) -> list[S.TaskStatus]:
@@ -115,6 +117,8 @@ class TaskPage:
     chart: Any
     audit: list[AuditEntry]
     may_report: bool
+    continues: Link | None = None  # the task of an earlier version of the report this one continues
+    continued_by: Link | None = None  # closed: the newer task that continues it, or its drop
 
 
 def task_chart(ts: S.TaskStatus, hist: S.TaskHistory) -> Any:
@@ -140,12 +144,18 @@ def task_chart(ts: S.TaskStatus, hist: S.TaskHistory) -> Any:
                             unit=target.unit, today=ts.status.today)
 
 
-def _audit(s: Session, task_id: int) -> list[AuditEntry]:
+def _audit(s: Session, task_ids: list[int]) -> list[AuditEntry]:
+    """The entries of a task (the first id) and of the earlier tasks whose updates it shows."""
+    task_id, wanted = task_ids[0], set(task_ids)
     ents = list(s.scalars(select(AuditEntry).where(AuditEntry.entity.in_(
-        ("task", "assignment", "progress_update", "rating", "task_revision"))).order_by(AuditEntry.id)))
+        ("task", "assignment", "progress_update", "rating", "task_revision", "task_lineage"))).order_by(AuditEntry.id)))
     def mine(e: AuditEntry) -> bool:
         if e.entity == "task":
             return e.entity_id == str(task_id)
+        if e.entity == "task_lineage":
+            return task_id in {(e.after or {}).get("old_task_id"), (e.after or {}).get("new_task_id")}
+        if e.entity in ("progress_update", "rating"):  # the history shown, earlier versions' too
+            return (e.after or {}).get("task_id") in wanted
         return any(isinstance(x, dict) and x.get("task_id") == task_id for x in (e.before, e.after))
     return [e for e in ents if mine(e)]
 
@@ -161,8 +171,10 @@ def task_page(s: Session, task_id: int, actor: S.Actor | None, today: dt.date) -
     figs = list(s.scalars(select(ReportFigure).where(ReportFigure.report_id == report.id,
                                                      ReportFigure.start >= a, ReportFigure.end <= b)
                           .order_by(ReportFigure.ord)))
+    came, went = links(s, task_id)
     return TaskPage(ts, hist, report, before[before.rfind("\n") + 1:].lstrip("\u3000 "), after.split("\n")[0], figs,
-                    task_chart(ts, hist), _audit(s, task_id), may_report(actor, ts.task))
+                    task_chart(ts, hist), _audit(s, [task_id, *(x.task_id for x in (*hist.updates, *hist.ratings))]),
+                    went is None and may_report(actor, ts.task), came, went)
 
 
 def may_report(actor: S.Actor | None, task: S.TaskInfo) -> bool:
@@ -190,3 +202,24 @@ def my_tasks(s: Session, actor: S.Actor, today: dt.date) -> MyTasks:
     order = {"overdue": 0, "due_soon": 1, "not_due": 2, "no_deadline": 3, "done_late": 4, "done_on_time": 5}
     rows.sort(key=lambda t: (order.get(t.status.schedule.code, 9), t.task.report_id, t.task.number))
     return MyTasks(dep.name if dep else "", rows, definitions())
+
+
+# ---------------------------------------------------------------- versions
+
+STATE_ZH = {"ambiguous": "有多项相近的新任务", "no_counterpart": "新版本中未找到相近任务",
+            "paired": "可自动对应（重新生成任务即可）"}
+HOW_ZH = {"key": "原文相同", "similar": "文字相近", "person": "督查室确认", "dropped": "已撤销"}
+
+
+@dataclass
+class VersionsPage:
+    report: Report
+    unmatched: Unmatched
+    chosen: dict[str, str]  # the form's values when it comes back with an error
+    errors: list[str]
+
+
+def versions_page(s: Session, report: Report, chosen: dict[str, str] | None = None,
+                  errors: list[str] | None = None) -> VersionsPage:
+    """The earlier versions' tasks left to settle against ``report``, for the 版本对照 page."""
+    return VersionsPage(report, unmatched(s, report.id), chosen or {}, errors or [])

@@ -194,6 +194,14 @@ ERRORS_ZH = [
     (re.compile(r"level must be one of"), "请选择评价等级"),
     (re.compile(r"unknown department"), "单位名称不在单位目录中"),
     (re.compile(r"is disabled or unknown"), "账号已停用"),
+    (re.compile(r"of an earlier version of its report is continued by task"), "该任务属于报告的旧版本，已由新版本的任务承接，请在新任务上操作"),
+    (re.compile(r"of an earlier version of its report was closed as dropped"), "该任务属于报告的旧版本，已撤销，不再接受修改"),
+    (re.compile(r"is not an open task of an earlier version"), "所选的上一版本任务已处理过，或不属于该报告的旧版本"),
+    (re.compile(r"that continues no earlier task"), "所选的新任务已承接其他任务，或不属于该版本"),
+    (re.compile(r"is named to continue two earlier tasks"), "一项新任务只能承接一项上一版本的任务"),
+    (re.compile(r"as dropped needs a reason"), "撤销任务需要填写理由"),
+    (re.compile(r"is not the current version of its report"), "只能在报告的当前版本上对照"),
+    (re.compile(r"no decision to apply"), "请至少为一项任务选择处理方式"),
 ]
 
 

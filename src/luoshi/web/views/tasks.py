@@ -87,6 +87,65 @@ async def bulk_assign(request: Request) -> Response:
     return RedirectResponse(back, status_code=303)
 
 
+# ---------------------------------------------------------------- versions (before /tasks/{task_id})
+
+@router.api_route("/tasks/versions", methods=["GET", "HEAD"])
+@page
+def versions(request: Request) -> Response:
+    def go(s: Session) -> Response:
+        actor_of(request, s)
+        report = choose_report(s, _int(request.query_params.get("report")))
+        if report is None:
+            return render(request, "empty.html")
+        return render(request, "versions.html", v=P.versions_page(s, report), STATE=P.STATE_ZH, HOW=P.HOW_ZH)
+    return read(request, go)
+
+
+def _decisions(form: Any) -> tuple[list[Any], dict[str, str]]:
+    """The settlements a 版本对照 form asks for: ``d-OLD`` = a new task's id or ``drop``, with
+    the reason ``r-OLD``; rows left at 暂不处理 are not decisions."""
+    from ...track.versions import Decision
+
+    chosen = {k: str(v) for k, v in form.multi_items() if k.startswith(("d-", "r-"))}
+    out = []
+    for k, v in chosen.items():
+        old = _int(k[2:]) if k.startswith("d-") else None
+        if old is None or not v:
+            continue
+        new = None if v == "drop" else _int(v)
+        if v != "drop" and new is None:
+            raise S.Invalid(f"无法识别的处理方式：{v}")
+        out.append(Decision(old, new, chosen.get(f"r-{old}", "").strip()))
+    return out, chosen
+
+
+@router.post("/tasks/versions")
+@page
+async def settle_versions(request: Request) -> Response:
+    form = await form_of(request)
+    report_id = _int(form.get("report"))
+
+    def go() -> Response:
+        from ...track.versions import settle
+
+        chosen = {k: str(v) for k, v in form.multi_items() if k.startswith(("d-", "r-"))}
+        try:
+            with store.write_transaction(sessions(request)) as s:
+                actor = actor_of(request, s, *MANAGERS)
+                decisions, chosen = _decisions(form)
+                done = settle(s, report_id or 0, decisions, actor)
+            flash(request, f"已保存：{len(done.linked)} 项由新任务承接，{len(done.dropped)} 项撤销；"
+                           f"还有 {done.pending} 项待处理。")
+            return RedirectResponse(f"/tasks/versions?report={report_id}", status_code=303)
+        except S.Invalid as e:
+            with sessions(request)() as s:
+                report = choose_report(s, report_id)
+                return render(request, "versions.html", status=422, STATE=P.STATE_ZH, HOW=P.HOW_ZH,
+                              v=P.versions_page(s, report, chosen, [zh_error(e) + " 本次没有保存任何处理。"]))
+
+    return await run_in_threadpool(go)
+
+
 # ---------------------------------------------------------------- task page
 
 @router.api_route("/tasks/{task_id}", methods=["GET", "HEAD"])

@@ -1,5 +1,6 @@
 """Request bodies, and the bounded types of request values. Responses are the services'
-dataclasses as JSON (dates ISO).
+dataclasses as JSON (dates ISO). A body that carries a service's input is built from its
+dataclass (``body_from``: ``ProgressBody`` from ``track.progress.ProgressInput``), not declared again.
 
 Every number and date a request carries is bounded here, at the boundary, so that a value the
 database or the date arithmetic cannot hold is a 422 with the field's name rather than a 500
@@ -16,6 +17,8 @@ from typing import Annotated, Any, Literal
 
 import annotated_types as at
 from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+from ..track.progress import ProgressInput
 
 INT_MAX = 2**31 - 1
 
@@ -45,22 +48,43 @@ class Body(BaseModel):
         return value
 
 
-class ProgressBody(Body):
-    """A department's progress update. ``expected_version`` is the task version the reporter
-    saw: if the task changed since, the answer is 409 and ``error.detail.rejected`` holds this
-    update, so nothing typed is lost."""
+def body_from(source: type, *, name: str, doc: str, before: dict[str, tuple[Any, Any]] | None = None,
+              bounds: dict[str, tuple[Any, Any]] | None = None) -> type[Body]:
+    """A request body made of a service's input dataclass: every field's name, type and default
+    come from ``source``, so the two cannot drift apart; ``bounds`` narrows a field for the
+    boundary (``DbInt`` for an id, with what it means) and must keep its default; ``before``
+    adds the request's own fields first (such as the version the caller read)."""
+    import dataclasses
+    import typing
 
-    expected_version: DbInt | None = Field(..., description="the task's version as read (null: do not check)")
-    reported_on: dt.date
-    status: Literal["not_started", "in_progress", "completed"]
-    narrative: str = ""
-    percent: float | None = None
-    value: float | None = None
-    unit: str | None = None
-    evidence: list[dict[str, str]] = Field(default_factory=list)
-    problems: str = ""
-    next_steps: str = ""
-    department_id: DbInt | None = Field(None, description="admins/supervisors reporting for a department")
+    from pydantic import create_model
+
+    hints = typing.get_type_hints(source)
+    fields: dict[str, Any] = dict(before or {})
+    for f in dataclasses.fields(source):
+        if f.default is not dataclasses.MISSING:
+            default: Any = f.default
+        elif f.default_factory is not dataclasses.MISSING:
+            default = Field(default_factory=f.default_factory)
+        else:
+            default = ...
+        if f.name in (bounds or {}):
+            typ, info = bounds[f.name]
+            if f.default is not dataclasses.MISSING and info.default != f.default:
+                raise TypeError(f"{name}.{f.name}: the bound changes {source.__name__}'s default")
+            fields[f.name] = (typ, info)
+        else:
+            fields[f.name] = (hints[f.name], default)
+    return create_model(name, __base__=Body, __doc__=doc, __module__=__name__, **fields)
+
+
+ProgressBody = body_from(
+    ProgressInput, name="ProgressBody",
+    doc="""A department's progress update. ``expected_version`` is the task version the reporter
+saw: if the task changed since, the answer is 409 and ``error.detail.rejected`` holds this
+update, so nothing typed is lost.""",
+    before={"expected_version": (DbInt | None, Field(..., description="the task's version as read (null: do not check)"))},
+    bounds={"department_id": (DbInt | None, Field(None, description="admins/supervisors reporting for a department"))})
 
 
 class RatingBody(Body):

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..store import Assignment, Department, ProgressUpdate, Rating
-from ..store.models.progress import REPORTED_STATUSES
+from ..store.models.progress import REPORTED_STATUSES, ReportedStatus
 from . import audit
 from .actor import MANAGERS, Actor, current, require
 from .errors import Forbidden, Invalid
@@ -24,10 +24,11 @@ from .tasks import bump, check_version, current_fields, lock_task
 @dataclass(frozen=True)
 class ProgressInput:
     """What a department reports. ``value``/``unit`` is the current value of the task's
-    quantity (unit defaults to the target's); ``evidence`` items are {name, url} or {name, path}."""
+    quantity (unit defaults to the target's); ``evidence`` items are {name, url} or {name, path}.
+    The one declaration of it: the API's body is built from these fields (api.schemas.ProgressBody)."""
 
     reported_on: dt.date
-    status: str  # not_started | in_progress | completed
+    status: ReportedStatus
     narrative: str = ""
     percent: float | None = None
     value: float | None = None

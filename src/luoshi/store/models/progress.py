@@ -4,7 +4,7 @@ latest row wins and every earlier one stays as history."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, Literal, get_args
 
 from sqlalchemy import (JSON, CheckConstraint, Date, DateTime, Double, ForeignKey, Index, String,
                         Text, func)
@@ -13,7 +13,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from .appendonly import append_only
 from .base import Base
 
-REPORTED_STATUSES = ("not_started", "in_progress", "completed")
+ReportedStatus = Literal["not_started", "in_progress", "completed"]
+REPORTED_STATUSES: tuple[str, ...] = get_args(ReportedStatus)
 SCALES = ("five", "three")
 
 

@@ -625,3 +625,23 @@ def test_exports_page_offers_a_few_reports_and_the_search(many_reports, make_app
     assert f'<option value="{old}" selected>' in chosen and f'href="/exports/figures.csv?report={old}"' in chosen
     found = c.get("/reports/find", params={"q": "甘肃 2001"}).text
     assert f'href="/exports?report={old}"' in found
+
+
+def test_the_task_chart_draws_the_line_the_status_judged_by(seeded, monkeypatch):
+    """The trajectory's facts are read once (the status's): GDP, a rate, starts from last year's
+    actual on the chart as in its status, not from the target."""
+    import datetime as dt
+
+    from luoshi.track import services as S
+    from luoshi.track.status import expected_at
+    from luoshi.web.pages import tasks as P
+
+    drawn = []
+    monkeypatch.setattr(P, "trajectory_chart", lambda points, _obs, **_kw: drawn.append(points) or "<svg/>")
+    with seeded[1]() as s:
+        gdp = next(t for t in S.list_tasks(s, report_id=1) if t.number == 1)
+        page = P.task_page(s, gdp.id, None, dt.date(2024, 7, 1))
+    facts, numbers = page.status.facts, page.status.status.numbers
+    assert facts.baseline == 5.3 and (facts.updates, facts.rating) == ((), None)
+    assert drawn == [[(dt.date(2024, 1, 1), 5.3), (dt.date(2024, 12, 31), 5.5)]]
+    assert numbers.expected == round(expected_at(drawn[0], numbers.as_of), 6)

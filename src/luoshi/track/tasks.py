@@ -127,8 +127,19 @@ class CreatedTasks:
 
 # ---------------------------------------------------------------- reading
 
+def target_snapshot(src: Any) -> dict[str, Any]:
+    """A target's fields (TARGET_FIELDS) as a figure, a task row or a dict of current fields
+    holds them; all None for None. The one reading of a target's snapshot: the task row's copy
+    of its figure, the audit entry, and TargetInfo are all made of it."""
+    if src is None:
+        return dict.fromkeys(TARGET_FIELDS)
+    if isinstance(src, dict):
+        return {f: src.get(f) for f in TARGET_FIELDS}
+    return {f: getattr(src, f) for f in TARGET_FIELDS}
+
+
 def _target(src: Any) -> TargetInfo | None:
-    t = TargetInfo(*(src.get(f) if isinstance(src, dict) else getattr(src, f) for f in TARGET_FIELDS))
+    t = TargetInfo(**target_snapshot(src))
     return t if t.value is not None or t.indicator else None
 
 
@@ -246,7 +257,7 @@ def bump(task: Task) -> int:
 
 def _summary(t: Task) -> dict[str, Any]:
     return {"report_id": t.report_id, "number": t.number, "key": t.key, "text": t.text,
-            "deadline": t.deadline, **{f: getattr(t, f) for f in TARGET_FIELDS if getattr(t, f) is not None}}
+            "deadline": t.deadline, **{k: v for k, v in target_snapshot(t).items() if v is not None}}
 
 
 def _draft(report: Report, catalogue: Any) -> list[Any]:
@@ -303,7 +314,7 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
                  kind=d.kind, deadline=dt.date.fromisoformat(d.deadline) if d.deadline else None,
                  deadline_text=d.deadline_text, figure_ids=list(d.figures), places=list(d.places),
                  projects=list(d.projects), figure_id=target.id if target else None,
-                 **{f: getattr(target, f) if target else None for f in TARGET_FIELDS},
+                 **target_snapshot(target),
                  draft_confidence=d.confidence, draft_reasons=list(d.reasons), version=1,
                  created_at=dt.datetime.now(dt.UTC))
         session.add(t)

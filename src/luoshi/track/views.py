@@ -45,6 +45,9 @@ class TaskStatus:
     latest_update: UpdateInfo | None
     rating: RatingInfo | None
     definitions: dict[str, dict[str, Definition]]
+    # what the trajectory was laid on (target, dates, baseline, milestones; no updates, actuals
+    # or rating, so nothing a public view withholds): a chart draws the line the status judged by
+    facts: Facts | None = field(default=None, compare=False, repr=False)
 
     def to_dict(self) -> dict[str, Any]:
         return {"task": self.task.to_dict(), "status": self.status.to_dict(),
@@ -265,7 +268,8 @@ def _status_of(facts: Facts, ti: TaskInfo, r: Rating | None, latest: UpdateInfo 
         rating = RatingInfo(r.id, r.task_id, r.level, r.scale, r.reason,
                             facts.rating.by if facts.rating else None, r.created_at)
     scale = r.scale if r is not None and r.scale in SCALES else cfg.scale
-    return TaskStatus(ti, st, latest, rating, definitions(cfg, scale))
+    return TaskStatus(ti, st, latest, rating, definitions(cfg, scale),
+                      replace(facts, updates=(), actuals=(), rating=None))
 
 
 def _compute(session: Session, tasks: list[Task], today: dt.date, cfg: Settings) -> list[TaskStatus]:

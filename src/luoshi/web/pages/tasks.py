@@ -14,9 +14,8 @@ from sqlalchemy.orm import Session
 
 from ...store import AuditEntry, Report, ReportFigure
 from ...track import services as S
-from ...track.status import Facts, definitions, effective_deadline, plan_start, trajectory
+from ...track.status import definitions, effective_deadline, plan_start, trajectory
 from ...track.versions import Link, Unmatched, links, pending_count, unmatched
-from ...track.views import target_of
 from ..svg import trajectory as trajectory_chart
 from .common import query_string
 
@@ -122,14 +121,13 @@ class TaskPage:
 
 
 def task_chart(ts: S.TaskStatus, hist: S.TaskHistory) -> Any:
-    """The trajectory of a numeric target with the reported values and the latest actual."""
-    ti = ts.task
-    target = target_of(ti)
-    if target is None:
+    """The trajectory of a numeric target with the reported values and the latest actual: the
+    one the status judged by (``ts.facts``: its baseline is last year's actual where the status
+    took it)."""
+    ti, facts = ts.task, ts.facts
+    if facts is None or facts.target is None:
         return None
-    facts = Facts(plan_year=ti.plan_year, deadline=ti.deadline, target=target,
-                  canonical=ti.target.canonical if ti.target else None, baseline=ti.baseline,
-                  milestones=tuple((m.date, m.expected) for m in ti.milestones))
+    target = facts.target
     end = effective_deadline(facts)
     start = plan_start(facts, end)
     if start is None or end is None:

@@ -234,11 +234,15 @@ def _assignment_row(a: Assignment) -> dict[str, Any]:
 
 
 def carry(session: Session, old: Task, new: Task, how: str, score: float | None, actor: Actor,
-          reason: str = "") -> None:
+          reason: str = "", *, suggested: bool | None = None) -> None:
     """``new`` continues ``old``: the link, then what a person set on ``old`` that is in force
-    (see the module docstring), each an audit entry; ``new``'s version is bumped."""
+    (see the module docstring), each an audit entry; ``new``'s version is bumped. ``suggested``:
+    whether ``old`` holds only suggested assignments, when the caller read it for many at once."""
     from .division import holding_suggestions
     from .tasks import bump
+
+    if suggested is None:
+        suggested = old.id in holding_suggestions(session, [old])
 
     now = dt.datetime.now(dt.UTC)
     row = TaskLineage(old_task_id=old.id, new_task_id=new.id, report_id=new.report_id, how=how,
@@ -252,7 +256,7 @@ def carry(session: Session, old: Task, new: Task, how: str, score: float | None,
     audit.record(session, actor, "follow", "task_lineage", old.id, None,
                  {"old_task_id": old.id, "new_task_id": new.id, "report_id": new.report_id, "how": how,
                   "score": row.score, "reason": reason, **carried})
-    if old.id not in holding_suggestions(session, [old]):  # a person's (even none): they win
+    if not suggested:  # a person's (even none): they win
         for a in list(new.assignments):
             audit.record(session, actor, "unassign", "assignment", a.id, _assignment_row(a),
                          {"source": CARRIED, "from_task": old.id})
@@ -334,8 +338,12 @@ def follow(session: Session, report: Report, actor: Actor) -> Followed | None:
     free = _free_tasks(session, report.id)
     m = rule.match(_sides(earlier, olds), [_side(t) for t in free])
     by_id = {t.id: t for t in olds} | {t.id: t for t in free}
+    from .division import holding_suggestions
+
+    held = holding_suggestions(session, [by_id[p.old] for p in m.pairs])  # one read of the log for all
     for p in m.pairs:
-        carry(session, by_id[p.old], by_id[p.new], p.how, p.score if p.how == "similar" else None, actor)
+        carry(session, by_id[p.old], by_id[p.new], p.how, p.score if p.how == "similar" else None, actor,
+              suggested=p.old in held)
     published = _publication(session, report, earlier, actor)
     return Followed(report.id, [rid for rid, _v in earlier if any(t.report_id == rid for t in olds)],
                     sum(p.how == "key" for p in m.pairs), sum(p.how == "similar" for p in m.pairs), published,

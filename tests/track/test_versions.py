@@ -145,9 +145,13 @@ def test_a_new_version_takes_over_its_tracking(tracked):
 
 def test_a_person_settles_what_is_left_all_or_nothing(tracked):
     w = tracked
+    with store.write_transaction(w.sessions) as s:  # a person's units on the earlier task …
+        S.assign(s, w.old[WATER].id, ["省民政厅"], "responsible", w.duban)
     r2 = w.version(2, (WATER, PARK))
-    with w.sessions() as s:
+    with store.write_transaction(w.sessions) as s:  # … and on the new one before it is linked: they stay
         park = find(S.list_tasks(s, report_id=r2.report_id), PARK)
+        park = S.assign(s, park.id, ["省林草局"], "lead", w.duban)
+    with w.sessions() as s:
         audit_before, links_before = count(s, AuditEntry), count(s, TaskLineage)
     water = w.old[WATER].id
     bad = [[V.Decision(water, park.id, "表述调整"), V.Decision(w.old[GDP].id, None, "重复")],  # GDP: settled
@@ -171,6 +175,9 @@ def test_a_person_settles_what_is_left_all_or_nothing(tracked):
     assert (done.linked, done.dropped, done.pending) == ([(water, park.id)], [], 0)
     with w.sessions() as s:
         assert [u.narrative for u in S.updates(s, park.id)] == ["已开工120处"]
+        now = S.get_task(s, park.id)
+        assert {(a.department, a.role) for a in now.assignments} == {(a.department, a.role) for a in park.assignments}
+        assert "省民政厅" not in {a.department for a in now.assignments} and now.version == park.version + 1
         row = s.get(TaskLineage, water)
         assert (row.new_task_id, row.how, row.reason) == (park.id, "person", "新版本改为口袋公园")
         e = s.scalars(select(AuditEntry).where(AuditEntry.action == "follow", AuditEntry.entity_id == str(water))).one()

@@ -15,7 +15,8 @@ pairs with an open task of an earlier version *continues* it (``store.TaskLineag
   units a person assigned (a task that held the draft's or a 分工方案's suggestions keeps the
   new draft's), the milestones, the baseline, and the dated decisions that supersede the target,
   deadline or wording (copied as decisions of the new task with their date, reason and author);
-  the publication decision of the report goes to the new version;
+  the publication decision of the report goes to the new version; nothing a person already set
+  on the new task is replaced (a task linked by a person after it was worked on);
 * each link and each carried row is an audit entry in the same transaction;
 * the earlier task is closed: its writes are refused, and lists across reports leave it out.
 
@@ -234,15 +235,17 @@ def _assignment_row(a: Assignment) -> dict[str, Any]:
 
 
 def carry(session: Session, old: Task, new: Task, how: str, score: float | None, actor: Actor,
-          reason: str = "", *, suggested: bool | None = None) -> None:
+          reason: str = "", *, held: set[int] | None = None) -> None:
     """``new`` continues ``old``: the link, then what a person set on ``old`` that is in force
-    (see the module docstring), each an audit entry; ``new``'s version is bumped. ``suggested``:
-    whether ``old`` holds only suggested assignments, when the caller read it for many at once."""
+    (see the module docstring), each an audit entry; ``new``'s version is bumped. Nothing a
+    person set on ``new`` is replaced: its assignments only while they are suggestions, its
+    milestones only while it has none. ``held``: the ids among both that hold only suggested
+    assignments (``division.holding_suggestions``), when the caller read it for many at once."""
     from .division import holding_suggestions
     from .tasks import bump
 
-    if suggested is None:
-        suggested = old.id in holding_suggestions(session, [old])
+    if held is None:
+        held = holding_suggestions(session, [old, new])
 
     now = dt.datetime.now(dt.UTC)
     row = TaskLineage(old_task_id=old.id, new_task_id=new.id, report_id=new.report_id, how=how,
@@ -256,7 +259,7 @@ def carry(session: Session, old: Task, new: Task, how: str, score: float | None,
     audit.record(session, actor, "follow", "task_lineage", old.id, None,
                  {"old_task_id": old.id, "new_task_id": new.id, "report_id": new.report_id, "how": how,
                   "score": row.score, "reason": reason, **carried})
-    if not suggested:  # a person's (even none): they win
+    if old.id not in held and new.id in held:  # a person's (even none) over the new draft's suggestions
         for a in list(new.assignments):
             audit.record(session, actor, "unassign", "assignment", a.id, _assignment_row(a),
                          {"source": CARRIED, "from_task": old.id})
@@ -268,14 +271,10 @@ def carry(session: Session, old: Task, new: Task, how: str, score: float | None,
         session.flush()
         for a, src in zip(copies, old.assignments):  # no source: a person's, as the original was
             audit.record(session, actor, "assign", "assignment", a.id, None, _assignment_row(a) | {"carried_from": src.id})
-    if old.milestones:
-        before = [{"date": m.date, "expected": m.expected, "note": m.note} for m in new.milestones]
-        for m in list(new.milestones):
-            session.delete(m)
-        session.flush()
+    if old.milestones and not new.milestones:
         for m in old.milestones:
             session.add(Milestone(task_id=new.id, date=m.date, expected=m.expected, note=m.note))
-        audit.record(session, actor, "carry", "task", new.id, {"milestones": before},
+        audit.record(session, actor, "carry", "task", new.id, {"milestones": []},
                      {"milestones": [{"date": m.date, "expected": m.expected, "note": m.note} for m in old.milestones],
                       "from_task": old.id})
     for r in old.revisions:  # decisions in force: the new task's too, as decided (date, reason, author)
@@ -340,10 +339,10 @@ def follow(session: Session, report: Report, actor: Actor) -> Followed | None:
     by_id = {t.id: t for t in olds} | {t.id: t for t in free}
     from .division import holding_suggestions
 
-    held = holding_suggestions(session, [by_id[p.old] for p in m.pairs])  # one read of the log for all
+    held = holding_suggestions(session, [by_id[i] for p in m.pairs for i in (p.old, p.new)])  # one read of the log
     for p in m.pairs:
         carry(session, by_id[p.old], by_id[p.new], p.how, p.score if p.how == "similar" else None, actor,
-              suggested=p.old in held)
+              held=held)
     published = _publication(session, report, earlier, actor)
     return Followed(report.id, [rid for rid, _v in earlier if any(t.report_id == rid for t in olds)],
                     sum(p.how == "key" for p in m.pairs), sum(p.how == "similar" for p in m.pairs), published,

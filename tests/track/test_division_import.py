@@ -109,6 +109,11 @@ def test_a_new_version_of_the_division_reassigns_what_the_old_one_gave(sessions,
                   encoding="utf-8")
     again = import_file(sessions, v2)
     assert again.status == "replaced" and again.division["reassigned"] == 1 and again.division["kept"] == 0
+    followed = again.division["followed"]  # the re-issued plan's own tasks continue the first one's
+    assert (followed["by_key"], followed["pending"], followed["new"]) == (again.division["tasks"], 0, 0)
+    with store.write_transaction(sessions) as s:  # its units are the new plan's: the old ones were the plan's too
+        item = by_text(S.list_tasks(s, report_id=again.report_id))["新建改造高标准农田260万亩"]
+        assert (units(item, "lead"), units(item, "responsible")) == (["省财政厅"], ["省农业农村厅"])
     with store.write_transaction(sessions) as s:
         t = by_text(S.list_tasks(s, report_id=report.report_id))["新建改造高标准农田260万亩"]
         assert (units(t, "lead"), units(t, "responsible")) == (["省财政厅"], ["省农业农村厅"])

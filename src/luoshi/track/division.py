@@ -152,10 +152,12 @@ class Applied:
     reassigned: int = 0
     kept: int = 0  # matched tasks a person had assigned: left as they are
     agreement: dict | None = None
+    followed: dict | None = None  # a re-issued 分工方案: the earlier version's tasks its own took over (track.versions)
 
     def to_dict(self) -> dict[str, Any]:
         return {"division_id": self.division_id, "tasks": self.tasks, "report_id": self.report_id,
-                "reassigned": self.reassigned, "kept": self.kept, "agreement": self.agreement}
+                "reassigned": self.reassigned, "kept": self.kept, "agreement": self.agreement,
+                **({"followed": self.followed} if self.followed else {})}
 
 
 def apply_division(session: Session, division_id: int, actor: Actor) -> Applied:
@@ -168,7 +170,7 @@ def apply_division(session: Session, division_id: int, actor: Actor) -> Applied:
 
     made = tasks_from_report(session, division_id, actor)
     div = session.get(Report, division_id)
-    out = Applied(division_id, len(made.created) + made.existing)
+    out = Applied(division_id, len(made.created) + made.existing, followed=made.followed)
     report = same_plan(session, div, WORK_REPORT)
     if report is None:
         return out

@@ -23,6 +23,7 @@ from .users import (NewToken, TokenInfo, UserInfo, authenticate_token, create_to
                     disable_user, list_tokens, list_users, revoke_token, verify_password)
 from .views import (DepartmentReminders, ReminderItem, Rollup, Rollups, TaskHistory, TaskStatus,
                     history, reminders, rollups, statuses, task_status)
+from .versions import Decision, Settled, Unmatched, settle, unmatched
 
 __all__ = [
     "Actor", "SYSTEM", "TrackError", "NotFound", "Forbidden", "Conflict", "Invalid",
@@ -30,8 +31,9 @@ __all__ = [
     "revise_target", "revisions", "report_progress", "updates", "rate", "ratings", "task_status",
     "statuses", "history", "rollups", "reminders", "create_user", "list_users", "disable_user",
     "verify_password", "create_token", "revoke_token", "list_tokens", "authenticate_token",
-    "create_department", "list_departments", "audit_entries",
+    "create_department", "list_departments", "audit_entries", "unmatched", "settle",
     "ProgressInput", "TaskInfo", "TargetInfo", "AssignmentInfo", "MilestoneInfo", "RevisionInfo",
     "CreatedTasks", "UpdateInfo", "RatingInfo", "TaskStatus", "TaskHistory", "Rollup", "Rollups",
     "DepartmentReminders", "ReminderItem", "UserInfo", "TokenInfo", "NewToken", "DepartmentInfo",
+    "Decision", "Settled", "Unmatched",
 ]

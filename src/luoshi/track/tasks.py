@@ -122,6 +122,7 @@ class CreatedTasks:
     created: list[TaskInfo]
     existing: int  # tasks of this report that were there already (matched by key)
     division: dict | None = None  # draft vs the stored 分工方案 of the region and year (its agreement)
+    catalogue: dict | None = None  # the departments catalogue the draft named units from (Departments.info)
 
 
 # ---------------------------------------------------------------- reading
@@ -331,7 +332,8 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
         index_tasks(session, report_id)
     made = load_tasks(session, ids=[t.id for t, _d in new]) if new else []
     return CreatedTasks(report_id, [info(t, as_of) for t in made], len(have),
-                        agreed.to_dict() if agreed is not None else None)
+                        agreed.to_dict() if agreed is not None else None,
+                        catalogue.info() if hasattr(catalogue, "info") else None)
 
 
 def _assignment_row(a: Assignment) -> dict[str, Any]:

@@ -127,7 +127,7 @@ def test_import_with_a_catalogue_drafts_its_units_and_later_drafts_too(sessions)
         assert differences(s) == []
 
 
-def test_a_bad_or_mismatched_catalogue_changes_nothing(sessions, tmp_path):
+def test_a_bad_or_mismatched_catalogue_changes_nothing(sessions):
     with pytest.raises(C.Mismatch):  # the catalogue of Haidian with Jiangxi's report
         import_report(sessions, JIANGXI, actor=S.SYSTEM, catalogue=supplied(HAIDIAN_CAT))
     assert count(sessions, Report) == 0 and count(sessions, DepartmentCatalogue) == 0

@@ -14,6 +14,7 @@ into a space between two Latin words, so every character still maps to its origi
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .readers import HEADING, PAGE_NO
@@ -147,13 +148,14 @@ def _latin(ch: str) -> bool:
     return ch.isascii() and ch.isalpha()
 
 
-def unwrap(text: str, offsets: list[int]) -> tuple[str, list[int]]:
+def unwrap(text: str, offsets: Sequence[int]) -> tuple[str, Sequence[int]]:
     """Join the continuation lines of a hard-wrapped document (see ``layout``); any other text
     comes back unchanged. ``offsets`` maps ``text`` to the original (one extra entry at the end)
     and is carried through: deleted characters drop out of it."""
     wrap, lines = _layout(text)
     if wrap is None:
         return text, offsets
+    src = offsets if isinstance(offsets, list) else list(offsets)  # any sequence: sliced below
     pieces: list[str] = []
     offs: list[int] = []
     at = 0  # text[at:] is not yet copied
@@ -162,14 +164,14 @@ def unwrap(text: str, offsets: list[int]) -> tuple[str, list[int]]:
             continue
         b, c = cur[2], nxt[1]  # text[b:c] is the break: trailing space, "\n", the next indent
         pieces.append(text[at:b])
-        offs.extend(offsets[at:b])
+        offs.extend(src[at:b])
         if _latin(text[b - 1]) and _latin(text[c]):
             nl = text.index("\n", b, c)  # two Latin words keep a space: the break itself
             pieces.append(" ")
-            offs.append(offsets[nl])
+            offs.append(src[nl])
         at = c
     if not pieces:
         return text, offsets
     pieces.append(text[at:])
-    offs.extend(offsets[at:])
+    offs.extend(src[at:])
     return "".join(pieces), offs

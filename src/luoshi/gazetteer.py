@@ -200,14 +200,15 @@ def _index() -> _Index:
                 city_tier.add(d.code)
     # then the rules; a county's short name that is its city's or province's (抚顺县 → 抚顺) is
     # none: the county keeps its full name, an autonomous county its stem with 县 (本溪县)
+    rule = {c: _rule_shorts(d) for c, d in by_code.items()}
     for d in by_code.values():
         if d.level == "city" and by_code[d.province_code].name == d.name:
             continue
         own: set[str] = set()
         if d.level in ("county", "district"):
             for up in (by_code.get(d.city_code or ""), by_code[d.province_code]):
-                own.update(_rule_shorts(up) if up else ())
-        for s in _rule_shorts(d):
+                own.update(rule[up.code] if up else ())
+        for s in rule[d.code]:
             s = s if s not in own else s + "县" if d.name.endswith("自治县") else ""
             if s and s not in shorts.setdefault(d.code, []):
                 shorts[d.code].append(s)

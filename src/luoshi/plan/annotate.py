@@ -141,7 +141,9 @@ def _shared_suffix(last: str, own_region: str | None) -> str:
     "核电基地", "营口国家物流枢纽" → "国家物流枢纽", "新阜高速公路" → "高速公路")."""
     r = _project_res()
     lead = places_in(last, own_region)
-    if lead and last.startswith(lead[0]) and r["marker"].search(last, len(lead[0])):
+    # a route between places (诸暨至嵊州高速公路) is no place + shared part
+    if (lead and last.startswith(lead[0]) and last[len(lead[0]):len(lead[0]) + 1] not in "至到—-"
+            and r["marker"].search(last, len(lead[0]))):
         return last[len(lead[0]):]
     m = r["marker"].search(last)
     return last[m.start():] if m and m.start() > 0 else ""

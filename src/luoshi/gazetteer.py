@@ -192,8 +192,9 @@ def _index() -> _Index:
         for e in places.get(key, []):
             d = one(e["name"]) if key != "county_short" else next(
                 (x for x in full.get(e["name"], []) if x.code == str(e.get("code", ""))), None)
-            if d is None:
-                zones.update({f: e["name"] for f in [e["name"], *_forms(e)]})
+            if d is None:  # a zone (沈抚改革创新示范区); a county_short of no division is an error of the data test
+                if key != "county_short":
+                    zones.update({f: e["name"] for f in [e["name"], *_forms(e)]})
                 continue
             shorts.setdefault(d.code, []).extend(f for f in _forms(e) if f not in shorts[d.code])
             if key == "cities":
@@ -219,7 +220,8 @@ def _index() -> _Index:
     ordinary = frozenset(places.get("ambiguous_short", []))
     return _Index(by_code, _freeze(full), _freeze(short), _freeze(county_short),
                   {k: tuple(v) for k, v in shorts.items()},
-                  frozenset(city_tier | {c for c, d in by_code.items() if d.level == "city"}), ordinary, zones)
+                  frozenset(city_tier | {c for c, d in by_code.items() if d.level == "city"
+                                         and d.name != by_code[d.province_code].name}), ordinary, zones)
 
 
 def _freeze(table: dict[str, list[Division]]) -> dict[str, tuple[Division, ...]]:

@@ -25,7 +25,9 @@ TABLES = {"reports", "outline_nodes", "figures",
           "report_publications",
           # 0007, qualitative targets found at import (tests/services/test_compare.py)
           "qualitative_targets",
-          # 0009, which task of a newer report version continues which (tests/track/test_versions.py)
+          # 0009, catalogues users supplied (tests/track/test_kept_catalogues.py)
+          "department_catalogues",
+          # 0010, which task of a newer report version continues which (tests/track/test_versions.py)
           "task_lineage"}
 FTS5 = {"search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"}
 

@@ -97,6 +97,9 @@ def command(db_url, report_id, create, department, unmatched, links, drops, reas
             click.echo(json.dumps(t.to_dict(), ensure_ascii=False))
         click.echo(f"luoshi: {len(made.created)} task(s) created for report {report_id}, "
                    f"{made.existing} there already", err=True)
+        cat = made.catalogue or {}
+        if made.created and (cat.get("generic") or cat.get("origin") == "library"):
+            click.echo(f"luoshi: catalogue: {cat['note'] if cat.get('generic') else cat['source']}", err=True)
         if made.followed:  # the earlier version's tasks these took over
             f = made.followed
             click.echo(f"luoshi: {f['by_key'] + f['by_wording']} task(s) continue the earlier version's "

@@ -645,3 +645,27 @@ def test_the_task_chart_draws_the_line_the_status_judged_by(seeded, monkeypatch)
     assert facts.baseline == 5.3 and (facts.updates, facts.rating) == ((), None)
     assert drawn == [[(dt.date(2024, 1, 1), 5.3), (dt.date(2024, 12, 31), 5.5)]]
     assert numbers.expected == round(expected_at(drawn[0], numbers.as_of), 6)
+
+
+def test_a_new_version_imported_on_the_web_says_what_its_tasks_took_over(app, seeded, tmp_path):
+    from luoshi import store
+    from luoshi.services.importer import import_file
+    from luoshi.track import services as S
+
+    _, sessions = seeded
+    text = ("2022年大连市政府工作报告\n——2022年1月10日在大连市第十六届人民代表大会第六次会议上\n"
+            "二、2022年工作安排\n今年全市经济社会发展的主要预期目标是：地区生产总值增长6%左右。\n"
+            "（一）扩大有效投资。年底前开工建设10个重大项目。建设农村供水工程30处。\n")
+    name = "大连市2022年政府工作报告.txt"
+    (tmp_path / name).write_text(text, "utf-8")
+    first = import_file(sessions, tmp_path / name)
+    with store.write_transaction(sessions) as s:
+        n = len(S.tasks_from_report(s, first.report_id, S.SYSTEM).created)
+    c = client(app, "duban")
+    r = c.post("/import", data={"csrf": csrf(c, "/import")},
+               files={"file": (name, text.replace("建设农村供水工程30处。", "新建口袋公园30个。").encode(), "text/plain")})
+    token = re.search(r'name="token" value="([^"]+)"', r.text).group(1)
+    r = c.post("/import/confirm", data={"csrf": csrf(c, "/import"), "token": token, "tasks": "1"})
+    assert r.status_code == 200
+    assert "已导入新版本" in r.text and f"新建 {n} 项任务" in r.text
+    assert f"其中 {n - 1} 项承接了上一版本任务的分工、进展和评价；上一版本有 1 项任务待对照" in r.text

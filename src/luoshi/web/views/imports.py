@@ -198,11 +198,15 @@ async def import_confirm(request: Request) -> Response:
     result = done.result
     word = {"imported": "已导入", "unchanged": "内容未变（已存在）", "replaced": "已导入新版本",
             "relabelled": "已按新的地区归档"}[result.status]
-    created = len(made.created) if made else 0
+    created = (len(made.created) if made else 0) + (result.followed or {}).get("created", 0)  # made by the import
     if result.division:  # a 分工方案: its items are its tasks, laid over the report of its region and year
         lines = [f"{word}：{result.figures} 个数字。", P.division_zh(result.division)]
     else:
         lines = [f"{word}：{result.figures} 个数字，新建 {created} 项任务。"]
+    if result.followed:  # a new version of a tracked report: its tasks took over the earlier ones (track.versions)
+        f = result.followed
+        lines.append(f"其中 {f['by_key'] + f['by_wording']} 项承接了上一版本任务的分工、进展和评价"
+                     + (f"；上一版本有 {f['pending']} 项任务待对照（见任务页的“版本对照”）。" if f["pending"] else "。"))
     if made and made.division and not result.division:
         a = made.division
         lines.append(f"已按资料库中的分工方案：{a['matched']} 项任务与条目对上，采用方案的单位；"

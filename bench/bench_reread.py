@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Migration 0010 (stored offsets follow the reader that joins hard-wrapped lines) on a library
+"""Migration 0011 (stored offsets follow the reader that joins hard-wrapped lines) on a library
 of N reports, W of them hard-wrapped and imported by the reader before the join.
 
 usage: .venv/bin/python bench/bench_reread.py [--n 2000] [--wrapped 10] [--postgres] [--every]
@@ -100,7 +100,7 @@ def main() -> None:
     ap.add_argument("--every", action="store_true")
     args = ap.parse_args()
     handler = logging.StreamHandler()
-    handler.addFilter(lambda record: record.getMessage().startswith("0010"))  # its count only
+    handler.addFilter(lambda record: record.getMessage().startswith("0011"))  # its count only
     logging.getLogger("alembic.runtime.migration").addHandler(handler)
     logging.getLogger("alembic.runtime.migration").setLevel(logging.INFO)
     scripts = ScriptDirectory.from_config(alembic_config())

@@ -2,7 +2,7 @@
 
 The reader joins hard-wrapped lines (ingest/unwrap.py), so a wrapped report's normalised text —
 and every normalised offset stored with it — differs from what luoshi read before. Migration
-0010 recomputes the stored ones of a library imported before; the guard test keeps a fresh
+0011 recomputes the stored ones of a library imported before; the guard test keeps a fresh
 import and the sites that re-read a stored report (target panel, drafting tasks, a 分工方案)
 in agreement. Each test runs on SQLite and on PostgreSQL.
 """

@@ -35,8 +35,8 @@ of it normalising each report once); reading every report again instead takes ~8
 Atomic: the work runs in the migration's transaction, and a failure (naming the report) rolls it
 all back. Downgrade maps the same rows to ``normalize`` alone, as luoshi read before.
 
-Revision ID: 0010
-Revises: 0009
+Revision ID: 0011
+Revises: 0010
 Create Date: 2026-12-06
 """
 
@@ -48,8 +48,8 @@ from collections.abc import Iterator
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010"
-down_revision = "0009"
+revision = "0011"
+down_revision = "0010"
 branch_labels = None
 depends_on = None
 
@@ -180,10 +180,10 @@ def _run(direction: str) -> None:
             rows += remap(bind, r.id, new if direction == "upgrade" else old,
                           {k: getattr(r, k) for k in FILED if getattr(r, k) is not None})
         except Exception as e:
-            raise RuntimeError(f"0010 ({direction}): report {r.id} ({r.doc}) could not be re-read: "
+            raise RuntimeError(f"0011 ({direction}): report {r.id} ({r.doc}) could not be re-read: "
                                f"{e}; nothing was changed") from e
         touched += 1
-    log.info("0010 (%s): %d of %d reports hard-wrapped, %d rows re-mapped", direction, touched, seen, rows)
+    log.info("0011 (%s): %d of %d reports hard-wrapped, %d rows re-mapped", direction, touched, seen, rows)
 
 
 def upgrade() -> None:

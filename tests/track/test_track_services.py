@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from luoshi import sample_path, store
 from luoshi.services.importer import import_file
@@ -81,6 +81,23 @@ def test_tasks_from_report(world):
             S.tasks_from_report(s, w.report_id, w.a)
         with pytest.raises(S.NotFound):
             S.tasks_from_report(s, 9999, S.SYSTEM)
+
+
+def test_a_changed_draft_adds_its_new_tasks_after_the_last_number(world):
+    """A report whose tasks an older reading made: running it again keeps them and numbers a task
+    the draft now holds under a taken number after the last one, instead of failing."""
+    w = world
+    with store.write_transaction(w.sessions) as s:
+        first = s.scalars(select(Task).where(Task.report_id == w.report_id, Task.number == 1)).one()
+        # as an earlier reading stored it (written past the ORM's guard of original fields)
+        s.execute(update(Task).where(Task.id == first.id).values(key="an-earlier-reading"))
+        last = s.scalar(select(func.max(Task.number)).where(Task.report_id == w.report_id))
+    with store.write_transaction(w.sessions) as s:
+        again = S.tasks_from_report(s, w.report_id, S.SYSTEM)
+        assert len(again.created) == 1 and again.existing == len(w.tasks)
+        made = s.get(Task, again.created[0].id)
+        assert made.number == last + 1 and made.text == w.task(1).text
+        assert s.get(Task, first.id).number == 1  # the task people track keeps its number
 
 
 def test_reporters_only_on_their_departments_tasks(world):

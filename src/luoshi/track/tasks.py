@@ -298,7 +298,11 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
         catalogue = division.catalogue_of(session, report)
     drafted = _draft(report, catalogue)
     agreed = division.overlay_division(session, report, drafted)  # a stored 分工方案's units win
-    have = set(session.scalars(select(Task.key).where(Task.report_id == report_id)))
+    made = session.execute(select(Task.key, Task.number).where(Task.report_id == report_id)).all()
+    have, numbers = {k for k, _ in made}, {n for _, n in made}
+    # A draft that changed since the report's tasks were made (a newer luoshi reads the report
+    # differently) may hold a task under a number an earlier one took: it goes after the last.
+    last = max(numbers, default=0)
     figs = {f.to_figure().id: f for f in report.figures}
     new: list[tuple[Task, Any]] = []
     seen: set[str] = set()
@@ -312,7 +316,11 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
             continue
         rows = [figs[i] for i in d.figures if i in figs]
         target = next((f for f in rows if f.role == "target"), None)
-        t = Task(report_id=report_id, number=d.number, key=key, text=d.text,
+        number = d.number
+        if number in numbers:
+            last = number = max(last, *numbers) + 1
+        numbers.add(number)
+        t = Task(report_id=report_id, number=number, key=key, text=d.text,
                  section=" / ".join(d.section), start=d.start, end=d.end, nstart=d.nstart, nend=d.nend,
                  kind=d.kind, deadline=dt.date.fromisoformat(d.deadline) if d.deadline else None,
                  deadline_text=d.deadline_text, figure_ids=list(d.figures), places=list(d.places),

@@ -302,3 +302,22 @@ def test_sites_that_reread_a_stored_report_agree_with_its_import(sessions, tmp_p
             REPORT, lambda d, o, f: draft_plan(d, o, f, suggest=False))
         assert [_task(t.text, t.figures, dfigs) for t in items] == _read(DIVISION, read_division)
         assert any(t.figure_ids for t in made) and any(t.figures for t in items)
+
+
+def test_a_task_across_a_wrapped_line_is_found_by_its_words(sessions, tmp_path):
+    """A task whose verbatim text crosses a line break of a wrapped report is indexed as one run
+    of words: a phrase across the break finds it."""
+    from luoshi.services.search import index_tasks
+
+    rid = import_file(sessions, wrapped(tmp_path, REPORT, 30)).report_id
+    with store.write_transaction(sessions) as s:
+        made = S.tasks_from_report(s, rid, S.SYSTEM).created
+        index_tasks(s, rid)
+    crossing = [t for t in made if "\n" in t.text.strip()]
+    assert crossing, "no task crosses a line break: the test would show nothing"
+    with sessions() as s:
+        for t in crossing[:5]:
+            text = t.text.strip()
+            at = text.index("\n")
+            phrase = normalize(text[max(0, at - 3):at] + text[at + 1:at + 4])[0]
+            assert t.id in {h.ref_id for h in search(s, phrase, kind="task", limit=500)}, phrase

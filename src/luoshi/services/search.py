@@ -171,10 +171,16 @@ def index_tasks(session: Session, report_id: int) -> int:
         session.execute(delete(SearchEntry).where(SearchEntry.id.in_(old)))
     tasks = session.execute(select(Task.id, Task.text, Task.section, Task.start, Task.end, Task.canonical,
                                    Task.value).where(Task.report_id == report_id)).all()
-    _insert(session, [(report_id, t.id, "task", normalize(t.text)[0].lower(), t.section or "", t.start, t.end,
+    # a task's verbatim text is one item of a paragraph: a line break inside it is a wrapped line
+    # of text copied out of a PDF (the reader joins those), so its words are indexed as one run
+    _insert(session, [(report_id, t.id, "task", _one_line(t.text), t.section or "", t.start, t.end,
                        _tags(["target"] if t.value is not None else []), _tags([t.canonical]))
                       for t in tasks])
     return len(tasks)
+
+
+def _one_line(text: str) -> str:
+    return normalize(text.strip())[0].replace("\n", "").lower()
 
 
 MAX_WORDS = 8  # a query's words at most: each is a condition on every row a query reads

@@ -60,10 +60,17 @@ def test_upload_good_bad_and_too_large(db_url, accounts):
         r = upload(c, sup, "exec.txt", sample_path("ln-2024-plan-exec.txt").read_bytes(), region="辽宁省", year="2024")
         assert r.status_code == 201 and r.json()["status"] == "imported"
         n = count(app.state.sessions, Report)
-        for form in ({"kind": "speech"}, {"level": "town"}, {"year": "20x4"}):  # checked as the CLI checks them
+        for form in ({"kind": "speech"}, {"level": "town"}, {"year": "20x4"}, {"year": "1800"}):  # as the CLI checks them
             r = upload(c, sup, "d.txt", "各位代表：全年地区生产总值增长5%。".encode(), **form)
             assert r.status_code == 422, (form, r.text)
         assert count(app.state.sessions, Report) == n
+        r = upload(c, sup, "d.txt", "各位代表：全年地区生产总值增长5%。".encode(), year="1800")
+        assert r.json()["error"]["detail"] == {"field": "year", "zh": "年度应在1949年至2100年之间，1800不是。"}
+        r = upload(c, sup, "d.txt", "各位代表：全年地区生产总值增长5%。".encode(), level="town")
+        assert r.json()["error"]["detail"]["zh"].startswith("级别应为国家级、省级、市级、县级、区级之一，“town”不是")
+        r = upload(c, sup, "各位代表.txt", "各位代表：去年全年地区生产总值增长5%。".encode(), year="2025")
+        assert r.status_code == 201 and "no region" in r.json()["warning"]  # for people too, in Chinese:
+        assert r.json()["warning_zh"] == "各位代表.txt：原文和文件名中都没有地区，请给出地区（在此之前，报告中的数字不标地区）。"
         r = upload(c, sup, "division.txt", "一、地区生产总值增长5%左右。（牵头单位：省发展改革委）".encode(),
                    kind="division", region="辽宁省", year="2025")
         assert r.status_code == 201, r.text

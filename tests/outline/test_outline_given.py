@@ -36,6 +36,24 @@ def test_bad_given_values_are_refused():
     assert overrides_from({"year": " 2024 ", "region": "", "kind": "bulletin"}) == {"plan_year": 2024, "kind": "bulletin"}
 
 
+@pytest.mark.parametrize(("values", "field", "zh"), [
+    ({"year": 1800}, "year", "年度应在1949年至2100年之间"),
+    ({"year": "2101"}, "year", "年度应在1949年至2100年之间"),
+    ({"year": "明年"}, "year", "年度应为四位数的年份"),
+    ({"level": "galaxy"}, "level", "级别应为国家级、省级、市级、县级、区级之一"),
+    ({"kind": "speech"}, "kind", "文件类型应为政府工作报告、"),
+    ({"region": "辽宁省" * 20}, "region", "地区应为地名"),
+])
+def test_bad_values_name_their_field_in_chinese(values, field, zh):
+    """The web form and the API show the reason to people: the field and the words in Chinese."""
+    from luoshi.outline.given import BadMetadata
+
+    with pytest.raises(BadMetadata) as e:
+        overrides_from(values)
+    assert e.value.field == field and e.value.zh.startswith(zh)
+    assert overrides_from({"year": 1949, "region": "辽宁"}) == {"plan_year": 1949, "region": "辽宁"}
+
+
 def test_warning_names_the_file_and_the_gap():
     assert warning("a.txt", {"region": None, "plan_year": 2024}) == \
         "luoshi: a.txt: no region found in the text; give --region or a manifest row"
@@ -115,3 +133,11 @@ def test_import_warns_of_a_report_filed_without_region(tmp_path):
     assert r.exit_code == 0 and "report.txt: no region found in the text" in r.stderr
     r = CliRunner().invoke(main, ["import", str(f), "--db", db, "--year", "2026"])
     assert '"unchanged"' in r.stdout and "no region" not in r.stderr  # said once, when it was filed
+
+
+@pytest.mark.parametrize("command", [["outline", "sample"], ["extract", "sample"], ["plan", "sample"],
+                                     ["import", "sample", "--db", "sqlite://"]])
+def test_every_command_refuses_a_year_out_of_range_as_bad_input(command):
+    r = CliRunner().invoke(main, [*command, "--year", "1800"])
+    assert r.exit_code == 2, r.output
+    assert "year must be a year from 1949 to 2100, not 1800" in r.output and "Traceback" not in r.output

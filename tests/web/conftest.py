@@ -65,6 +65,21 @@ def live_seeded(tmp_path_factory: pytest.TempPathFactory, fast_hashes: None) -> 
     yield from _seeded(tmp_path_factory)
 
 
+@pytest.fixture
+def library(tmp_path, fast_hashes, monkeypatch):
+    """An empty library of a test of its own with one supervisor (duban), and the app over it."""
+    from luoshi.commands.demo import make_app
+    from luoshi.track import services as S
+
+    monkeypatch.setenv("LUOSHI_INSTANCE_DIR", str(tmp_path / "instance"))
+    monkeypatch.delenv("LUOSHI_SECRET_KEY", raising=False)
+    sessions = store.open(f"sqlite:///{tmp_path / 'web.db'}")
+    with store.write_transaction(sessions) as s:
+        S.create_user(s, "duban", PASSWORD, "supervisor", S.SYSTEM)
+    yield sessions, make_app(sessions)
+    store.close(sessions)
+
+
 def make_app(sessions: object, *, public: bool = False):
     from luoshi.commands.demo import make_app as app_of
 

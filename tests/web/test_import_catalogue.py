@@ -16,9 +16,7 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from luoshi import store
 from luoshi.store import DepartmentCatalogue, Report
-from luoshi.track import services as S
 
 PASSWORD = "correct horse battery"
 ROOT = Path(__file__).parent.parent.parent
@@ -26,20 +24,6 @@ JIANGXI = ROOT / "tests" / "plan" / "fixtures" / "jiangxi-2024-report-excerpt.tx
 DIVISION = ROOT / "tests" / "corpus" / "province-2024-task-division.txt"
 CATALOGUE = ROOT / "tests" / "track" / "fixtures" / "jiangxi-departments.json"
 HAIDIAN_CAT = ROOT / "tests" / "track" / "fixtures" / "haidian-departments.json"
-
-
-@pytest.fixture
-def library(tmp_path, fast_hashes, monkeypatch):
-    """An empty library with one supervisor, and the app over it."""
-    from luoshi.commands.demo import make_app
-
-    monkeypatch.setenv("LUOSHI_INSTANCE_DIR", str(tmp_path / "instance"))
-    monkeypatch.delenv("LUOSHI_SECRET_KEY", raising=False)
-    sessions = store.open(f"sqlite:///{tmp_path / 'web.db'}")
-    with store.write_transaction(sessions) as s:
-        S.create_user(s, "duban", PASSWORD, "supervisor", S.SYSTEM)
-    yield sessions, make_app(sessions)
-    store.close(sessions)
 
 
 def signed_in(app) -> TestClient:

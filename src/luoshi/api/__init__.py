@@ -50,10 +50,12 @@ read-only mode; writes are authorised by the track services, so the rules are th
 =========================================  =====================================================
 GET  /health, /me                          liveness (no auth); the caller
 GET  /reports · POST /reports              current reports (any) · upload a file, multipart
-                                           ``file`` (+ region, level, year, kind, and
+                                           ``file`` (+ region, level, year, kind — a bad
+                                           one → 422 ``invalid``, detail {field, zh} — and
                                            ``departments``: a catalogue kept for the region;
                                            a bad one → 422 ``bad_catalogue``, detail.zh) →
-                                           import (admin, supervisor)
+                                           import (admin, supervisor); ``warning_zh`` beside
+                                           ``warning`` when no region or plan year was found
 GET  /reports/{id}, /reports/{id}/outline  metadata; outline tree (``?sentences=true``)
 GET  /figures                              indicator|canonical, role, year, region, section,
                                            report; limit/offset → {total, limit, offset, items}
@@ -71,7 +73,8 @@ POST /tasks/{id}/progress                  ``expected_version`` required (null =
                                            reporters of an assigned department, admin, supervisor
 POST /tasks/{id}/ratings, /revisions       admin, supervisor
 GET  /reminders, /compare, /search         per department; targets vs actuals (``format=csv|
-                                           xlsx`` downloads); full-text search
+                                           xlsx`` downloads; JSON rows carry ``verdict_zh``
+                                           beside ``verdict``); full-text search
 GET  /departments · GET /audit             any · admin, supervisor
 GET|POST /users · POST /users/{u}/disable  admin
 GET|POST /tokens · DELETE /tokens/{id}     own (admin: anyone's); the token is shown once

@@ -47,24 +47,51 @@ def given_from(flags: Mapping[str, Any] | None = None, row: Mapping[str, Any] | 
     return Given(values, sources, file_name)
 
 
+YEARS = range(1949, 2101)  # a plan year a report can have: from the PRC's first to the century's end
+REGION_MAX = 40  # characters: a longer "region" is a sentence pasted in the wrong field
+
+
+class BadMetadata(LuoshiError, ValueError):
+    """A given value luoshi cannot file a report under: ``field`` (region, year, level, kind),
+    the reason in English (str: the CLI's one line) and in Chinese (``zh``, for the pages and the
+    API's detail). A LuoshiError, so every command refuses it as bad input."""
+
+    def __init__(self, field: str, message: str, zh: str) -> None:
+        super().__init__(message)
+        self.field, self.zh = field, zh
+
+
 def overrides_from(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Metadata overrides from flag or manifest values: blanks dropped, ``year`` is the plan
-    year, years are whole numbers, levels one of LEVELS and kinds one of KINDS."""
+    """Metadata overrides from flag, manifest or form values: blanks dropped, ``year`` is the plan
+    year, years are whole numbers in YEARS, levels one of LEVELS and kinds one of KINDS.
+    Raises BadMetadata (a ValueError) naming the field."""
+    from ..labels import group, zh
+
     out: dict[str, Any] = {}
     for k, v in values.items():
         if v is None or (isinstance(v, str) and not v.strip()):
             continue
         v = v.strip() if isinstance(v, str) else v
         k = "plan_year" if k == "year" else k
+        name = k.replace("plan_year", "year")
         if k in ("plan_year", "review_year"):
             try:
                 v = int(v)
-            except ValueError:
-                raise ValueError(f"{k.replace('plan_year', 'year')} must be a year, not {v!r}") from None
+            except (TypeError, ValueError):
+                raise BadMetadata(name, f"{name} must be a year, not {v!r}",
+                                  f"{zh('metadata_field', name)}应为四位数的年份，“{v}”不是。") from None
+            if v not in YEARS:
+                raise BadMetadata(name, f"{name} must be a year from {YEARS[0]} to {YEARS[-1]}, not {v}",
+                                  f"{zh('metadata_field', name)}应在{YEARS[0]}年至{YEARS[-1]}年之间，{v}不是。")
         if k == "level" and v not in LEVELS:
-            raise ValueError(f"level must be one of {', '.join(LEVELS)}, not {v!r}")
+            raise BadMetadata(k, f"level must be one of {', '.join(LEVELS)}, not {v!r}",
+                              f"级别应为{'、'.join(group('level')[c] for c in LEVELS)}之一，“{v}”不是。")
         if k == "kind" and v not in KINDS:
-            raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {v!r}")
+            raise BadMetadata(k, f"kind must be one of {', '.join(KINDS)}, not {v!r}",
+                              f"文件类型应为{'、'.join(group('doc_kind')[c] for c in KINDS)}之一，“{v}”不是。")
+        if k == "region" and (len(str(v)) > REGION_MAX or any(ord(c) < 32 for c in str(v))):
+            raise BadMetadata(k, f"region must be a place name of at most {REGION_MAX} characters",
+                              f"地区应为地名（不超过{REGION_MAX}个字），如“辽宁省”“大连市”。")
         out[k] = v
     return out
 
@@ -182,6 +209,17 @@ def missing(meta: Mapping[str, Any]) -> list[str]:
     out = [] if meta.get("region") is not None else ["region"]
     year = meta.get("plan_year") if meta.get("kind") != "bulletin" else meta.get("plan_year") or meta.get("review_year")
     return out + ([] if year is not None else ["plan_year"])
+
+
+def warning_zh(file_label: str, meta: Mapping[str, Any]) -> str | None:
+    """``warning`` for people who read Chinese (the API's ``warning_zh``, the import page)."""
+    from ..labels import zh
+
+    gaps = missing(meta)
+    if not gaps:
+        return None
+    what = "和".join(zh("metadata_field", g) for g in gaps)
+    return f"{file_label}：原文和文件名中都没有{what}，请给出{what}（在此之前，报告中的数字不标{what}）。"
 
 
 def warning(file_label: str, meta: Mapping[str, Any]) -> str | None:

@@ -33,7 +33,7 @@ from .. import build_outline, extract_figures, read
 from ..link import qualitative_targets
 from ..extract.model import Figure
 from ..ingest.document import Document
-from ..outline.given import Given, from_file_name, resolve_metadata, warning  # noqa: F401 (from_file_name: API)
+from ..outline.given import Given, from_file_name, resolve_metadata, warning, warning_zh  # noqa: F401 (from_file_name: API)
 from ..outline.model import Node, Outline
 from ..store.db import lock, write_transaction
 from ..store.models import Report, ReportFigure
@@ -58,6 +58,7 @@ class ImportResult:
     warning: str | None = None  # "luoshi: X.txt: no region found in the text; give --region …"
     division: dict | None = None  # a 分工方案's tasks stored and laid over its report (track.division)
     followed: dict | None = None  # a new version's tasks that took over its earlier versions' (track.versions)
+    warning_zh: str | None = None  # the warning in Chinese, for people (the API, the pages)
 
 
 def doc_key(meta: Mapping[str, Any], doc_id: str) -> str:
@@ -274,7 +275,8 @@ def _store(session: Session, p: Prepared) -> ImportResult:
 
         followed = follow_on_import(session, report_id)
     return ImportResult(status, report_id, len(p.figures), last + 1, p.key, p.meta["region"],
-                        p.meta["plan_year"], warning(p.source, p.meta), applied, followed)
+                        p.meta["plan_year"], warning(p.source, p.meta), applied, followed,
+                        warning_zh(p.source, p.meta))
 
 
 Then = Callable[[Session, ImportResult], Any]

@@ -70,7 +70,7 @@ def upload_report(request: Request, file: UploadFile = File(...), region: str | 
                                                         "(JSON as data/departments/*.json), kept for the "
                                                         "report's region: its drafts name these units"),
                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    from ...outline.given import overrides_from
+    from ...outline.given import BadMetadata, overrides_from
     from ...services.supplied import import_report
 
     with sessions_of(request)() as s:
@@ -81,8 +81,8 @@ def upload_report(request: Request, file: UploadFile = File(...), region: str | 
     name = upload_name(file.filename)
     try:  # the same checks as the command line's flags and manifest rows
         overrides = overrides_from({"region": region, "level": level, "year": year, "kind": kind})
-    except ValueError as e:
-        raise ApiError(422, "invalid", str(e)) from None
+    except BadMetadata as e:  # the reason also in Chinese, for people
+        raise ApiError(422, "invalid", str(e), {"field": e.field, "zh": e.zh}) from None
     supplied = _catalogue(departments) if departments is not None and departments.filename else None
     with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as tmp:
         path = Path(tmp) / name

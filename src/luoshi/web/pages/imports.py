@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ...labels import zh
 from ...store import Report, Task
 from .common import report_label
 
@@ -25,8 +27,39 @@ def existing_version(s: Session, key: str | None, sha256: str | None) -> dict[st
     return {"report": r, "label": report_label(r), "same": same is not None, "tasks": tasks}
 
 
-LEVEL_ZH = {"national": "国家级", "province": "省级", "municipality": "直辖市", "city": "市级",
-            "county": "县级", "district": "区级"}
+SHOWN_FIELDS = ("title", "region", "level", "kind", "review_year", "plan_year", "date", "speaker")
+CODED = {"level": "level", "kind": "doc_kind"}  # fields whose values are codes, and their words
+
+
+@lru_cache(maxsize=1)
+def region_suggestions() -> tuple[str, ...]:
+    """The gazetteer's provinces and prefecture-level places, for the region field's datalist
+    (about 400 names; the field takes any name, the list only helps to type one)."""
+    from ... import gazetteer
+
+    provinces = [d for i in range(10, 100) if (d := gazetteer.get(f"{i}0000")) is not None]
+    return tuple(dict.fromkeys([*(d.name for d in provinces), *(gazetteer.qualified_name(d) for d in gazetteer.city_tier())]))
+
+
+def metadata_choices() -> dict[str, Any]:
+    """The import form's choices: levels and kinds (code, words) in the order the CLI lists
+    them, and the region names to suggest."""
+    from ...outline.given import KINDS, LEVELS
+
+    return {"levels": [(c, zh("level", c)) for c in LEVELS], "kinds": [(c, zh("doc_kind", c)) for c in KINDS],
+            "regions": region_suggestions()}
+
+
+def metadata_rows(meta: dict[str, Any], sources: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(field, value, where it came from) for the preview, all in words: 文本, 文件名, 用户填写
+    (the form's fields), 部门目录 (a region taken from the uploaded catalogue)."""
+    rows = []
+    for k in SHOWN_FIELDS:
+        v = meta.get(k)
+        shown = "—" if v is None or v == "" else zh(CODED[k], v) if k in CODED else str(v)
+        src = zh("metadata_source", sources.get(k), "") if v not in (None, "") else ""
+        rows.append((zh("metadata_field", k), shown, src))
+    return rows
 
 
 def catalogue_zh(info: dict[str, Any] | None, supplied: str = "") -> str:
@@ -36,7 +69,7 @@ def catalogue_zh(info: dict[str, Any] | None, supplied: str = "") -> str:
     if not info:
         return ""
     region = info.get("region") or "该地区"
-    level = LEVEL_ZH.get(str(info.get("level") or ""), str(info.get("level") or ""))
+    level = zh("level", info.get("level"))
     if supplied:
         return (f"部门目录：使用上传的 {supplied}（{region}，{level}）。导入后为{region}保存，"
                 "今后该地区报告的任务草稿和分工方案都按它命名单位。")

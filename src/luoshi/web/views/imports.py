@@ -3,6 +3,7 @@ confirm. Uploads wait in the instance dir under a random token until confirmed o
 
 from __future__ import annotations
 
+import json
 import re
 import secrets
 import shutil
@@ -17,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import store
 from ...errors import InputError
+from ...outline.given import FLAG, BadMetadata, overrides_from, warning_zh
 from ...plan.assign import MAX_CATALOGUE_BYTES, CatalogueError
 from ...track import audit, catalogues
 from ...track import services as S
@@ -28,6 +30,8 @@ router = APIRouter(include_in_schema=False)
 
 
 CATALOGUE = "catalogue"  # the upload folder's subfolder for a departments catalogue
+GIVEN = "given.json"  # beside the report: the metadata the user gave, imported with it
+GIVEN_FIELDS = ("region", "level", "year", "kind")  # the form's optional fields (outline.given)
 UPLOAD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 
@@ -48,8 +52,14 @@ def _clean_name(name: str) -> str:
 def import_form(request: Request) -> Response:
     def go(s: Session) -> Response:
         actor_of(request, s, *MANAGERS)
-        return render(request, "import.html", preview=None, error="")
+        return _form(request)
     return read(request, go)
+
+
+def _form(request: Request, status: int = 200, error: str = "", typed: dict[str, str] | None = None) -> Response:
+    """The upload form (with what the user typed, after an error)."""
+    return render(request, "import.html", status=status, preview=None, error=error, typed=typed or {},
+                  choices=P.metadata_choices())
 
 
 @router.post("/import")
@@ -58,17 +68,20 @@ async def import_upload(request: Request) -> Response:
     form = await form_of(request)
     upload = form.get("file")
     read(request, lambda s: actor_of(request, s, *MANAGERS))
+    typed = {k: v.strip() for k in GIVEN_FIELDS if isinstance(v := form.get(k), str)}
+    try:  # what the user says of the report: the checks of the CLI's flags and the API's fields
+        given = overrides_from(typed)
+    except BadMetadata as e:
+        return _form(request, 422, f"{e.zh}报告未导入，请改正后重新上传。", typed)
     if upload is None or not getattr(upload, "filename", ""):
-        return render(request, "import.html", status=422, preview=None, error="请选择要上传的报告文件。")
+        return _form(request, 422, "请选择要上传的报告文件。", typed)
     name = _clean_name(upload.filename)
     if not name.lower().endswith(SUFFIXES):
-        return render(request, "import.html", status=422, preview=None,
-                      error=f"不支持的文件类型：{name}。请上传 txt、docx、pdf 或 html 文件。")
+        return _form(request, 422, f"不支持的文件类型：{name}。请上传 txt、docx、pdf 或 html 文件。", typed)
     limit = web(request).max_bytes
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        return render(request, "import.html", status=422, preview=None,
-                      error=f"文件超过大小上限（{limit / 1048576:.1f} MB）。")
+        return _form(request, 422, f"文件超过大小上限（{limit / 1048576:.1f} MB）。", typed)
     cat = form.get("departments")
     supplied, raw = None, b""
     if cat is not None and getattr(cat, "filename", ""):  # optional: the user's departments catalogue
@@ -77,13 +90,14 @@ async def import_upload(request: Request) -> Response:
             raw = await cat.read(MAX_CATALOGUE_BYTES + 1)
             supplied = catalogues.check(raw, cat_name)
         except CatalogueError as e:
-            return render(request, "import.html", status=422, preview=None,
-                          error=f"部门目录文件 {cat_name} 无效：{e.zh}。报告未导入，请改正目录后重新上传。")
+            return _form(request, 422, f"部门目录文件 {cat_name} 无效：{e.zh}。报告未导入，请改正目录后重新上传。", typed)
     _sweep(web(request).uploads)
     token = secrets.token_urlsafe(18)
     folder = _upload_dir(request, token)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
+    if given:
+        (folder / GIVEN).write_text(json.dumps(given, ensure_ascii=False), encoding="utf-8")
     if supplied is not None:  # beside the report, in a folder of its own (the report is the folder's file)
         (folder / CATALOGUE).mkdir()
         (folder / CATALOGUE / supplied.source).write_bytes(raw)
@@ -92,13 +106,13 @@ async def import_upload(request: Request) -> Response:
         return read(request, lambda s: catalogues.for_report(s, region, level))
 
     try:
-        preview = await run_in_threadpool(_preview, folder / name, supplied, kept_for)
+        preview = await run_in_threadpool(_preview, folder / name, supplied, kept_for, given)
     except InputError as e:
         shutil.rmtree(folder, ignore_errors=True)
-        return render(request, "import.html", status=422, preview=None, error=f"无法读取该文件：{e.reason}")
+        return _form(request, 422, f"无法读取该文件：{e.reason}", typed)
     except catalogues.Mismatch as e:
         shutil.rmtree(folder, ignore_errors=True)
-        return render(request, "import.html", status=422, preview=None, error=f"{e.zh}报告未导入。")
+        return _form(request, 422, f"{e.zh}报告未导入。", typed)
     existing = read(request, lambda s: P.existing_version(s, preview["key"], preview["sha256"]))
     return render(request, "import.html", preview=preview, token=token, name=name, error="", existing=existing)
 
@@ -119,20 +133,24 @@ def _sweep(uploads: Path, max_age: float = 86400.0) -> None:
 
 
 def _preview(path: Path, supplied: catalogues.Supplied | None = None,
-             kept_for: Callable[[str | None, str | None], Any] | None = None) -> dict[str, Any]:
-    """What the import would store, and the draft it would make: with the catalogue uploaded
-    (fitted to the report's region: Mismatch if it is another's), else the one the library or
-    luoshi has for the region (``kept_for``)."""
+             kept_for: Callable[[str | None, str | None], Any] | None = None,
+             given: dict[str, Any] | None = None) -> dict[str, Any]:
+    """What the import would store, and the draft it would make: in the metadata the user gave
+    (``given``, checked by ``overrides_from``; it wins over the text and the file name, as on
+    the command line), with the catalogue uploaded (fitted to the report's region: Mismatch if
+    it is another's), else the one the library or luoshi has for the region (``kept_for``)."""
     from ... import build_outline, extract_figures, read as read_doc
     from ...outline import Given
     from ...plan import draft_plan
     from ...services import importer
 
     doc = read_doc(path)
-    given = {"region": supplied.region} if supplied is not None and supplied.region else {}
-    ol = build_outline(doc, Given(file_name=path.name))  # gaps filled from the file name, as the import does
-    if given and not ol.metadata.get("region"):  # no region of its own: its catalogue's (services.supplied)
-        ol = build_outline(doc, Given(given, {}, path.name))
+    given = dict(given or {})
+    ol = build_outline(doc, Given(given, dict.fromkeys(given, FLAG), path.name))  # gaps from the file name
+    if supplied is not None and supplied.region and not ol.metadata.get("region"):
+        # no region of its own nor given: its catalogue's (services.supplied)
+        given["region"] = supplied.region
+        ol = build_outline(doc, Given(given, {**dict.fromkeys(given, FLAG), "region": "catalogue"}, path.name))
     figs = extract_figures(doc, ol)
     meta = {k: ol.metadata.get(k) for k in importer.METADATA}
     deps = None
@@ -151,7 +169,9 @@ def _preview(path: Path, supplied: catalogues.Supplied | None = None,
     walk(ol.root, 0)
     key = importer.doc_key(meta, doc.id)
     note = P.catalogue_zh(deps.info() if deps is not None else None, supplied.source if supplied else "")
-    return {"meta": meta, "outline": heads, "figures": figs, "tasks": tasks, "format": doc.format, "key": key,
+    return {"meta": meta, "fields": P.metadata_rows(meta, ol.sources), "given": bool(given),
+            "missing": warning_zh(path.name, meta),
+            "outline": heads, "figures": figs, "tasks": tasks, "format": doc.format, "key": key,
             "catalogue": note, "generic": bool(getattr(deps, "generic", False)),
             "sha256": getattr(doc, "sha256", None),
             "traditional": getattr(doc, "traditional", False), "length": len(doc.original)}
@@ -162,9 +182,14 @@ def _preview(path: Path, supplied: catalogues.Supplied | None = None,
 async def import_confirm(request: Request) -> Response:
     form = await form_of(request)
     folder = _upload_dir(request, str(form.get("token", "")))
-    files = [p for p in folder.glob("*") if p.is_file()] if folder.is_dir() else []
+    files = [p for p in folder.glob("*") if p.is_file() and p.name != GIVEN] if folder.is_dir() else []
     if not files:
-        return render(request, "import.html", status=422, preview=None, error="上传的文件已失效，请重新上传。")
+        return _form(request, 422, "上传的文件已失效，请重新上传。")
+    try:  # checked at the upload; checked again, as anything read back from disk
+        given = overrides_from(json.loads((folder / GIVEN).read_text("utf-8"))) if (folder / GIVEN).is_file() else {}
+    except (ValueError, OSError):
+        shutil.rmtree(folder, ignore_errors=True)
+        return _form(request, 422, "上传的元数据已失效，请重新上传。")
     make_tasks = form.get("tasks") == "1"
     cats = [p for p in (folder / CATALOGUE).glob("*") if p.is_file()] if (folder / CATALOGUE).is_dir() else []
 
@@ -178,12 +203,13 @@ async def import_confirm(request: Request) -> Response:
         def then(s: Session, result: Any) -> None:  # in the import's transaction: both or neither
             audit.record(s, actor, "import", "report", result.report_id, None, {
                 "source": files[0].name, "status": result.status, "version": result.version,
-                "doc_key": result.doc_key})
+                "doc_key": result.doc_key, **({"given": given} if given else {})})
             if make_tasks:
                 made.append(S.tasks_from_report(s, result.report_id, actor))
 
         supplied = catalogues.check(cats[0].read_bytes(), cats[0].name) if cats else None
-        done = import_report(sessions(request), files[0], actor=actor, catalogue=supplied, then=then)
+        done = import_report(sessions(request), files[0], actor=actor, catalogue=supplied, then=then,
+                             overrides=given or None)
         if make_tasks and done.result.status == "unchanged":  # stored before: draft what is missing
             with store.write_transaction(sessions(request)) as s:
                 made.append(S.tasks_from_report(s, done.result.report_id, actor))
@@ -192,7 +218,7 @@ async def import_confirm(request: Request) -> Response:
     try:
         done, made = await run_in_threadpool(go)
     except (CatalogueError, catalogues.Mismatch) as e:  # checked at the preview: only if changed since
-        return render(request, "import.html", status=422, preview=None, error=f"部门目录无法使用：{e.zh}")
+        return _form(request, 422, f"部门目录无法使用：{e.zh}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     result = done.result

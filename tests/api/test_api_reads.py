@@ -102,6 +102,9 @@ def test_rollups_reminders_compare_search(shared):
     assert [g["department"] for g in one] == ["省发展改革委"]
     assert w.get("/reminders", "viewer", params={"department": "无此单位"}).status_code == 404
     cmp_ = ok(w.get("/compare", "viewer", params={"indicator": "gdp", "region": "辽宁", "year": 2024}))["items"]
+    assert {c["verdict"] for c in cmp_} & {"met", "missed"}  # the codes stay, their words beside them:
+    assert all(c["verdict_zh"] == {"met": "完成", "missed": "未完成", "no_data": "无数据",
+                                   "needs_judgement": "待人工判断"}[c["verdict"]] for c in cmp_)
     assert [(c["verdict"], c["actual_value"]) for c in cmp_] == [("missed", 5.1)]
     across = ok(w.get("/compare", "viewer", params={"indicator": "gdp", "year": 2024, "across_regions": True}))
     assert [(r["region"], r["measure"], r["target"], len(r["sources"])) for r in across["items"]] == \

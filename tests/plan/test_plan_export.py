@@ -69,6 +69,7 @@ def test_xlsx(tasks, tmp_path):
     assert ws["E2"].value == "省发展改革委" and ws["F2"].value == "省统计局、各市人民政府"
     assert ws["G2"].value == "2024年12月底前"
     assert ws["D13"].value == "王五"
+    assert ws["H2"].value == "目标"  # the kind in words (data/labels.toml), not the code "target"
     assert ws.cell(row=len(tasks) + 1, column=2).value == tasks[-1].text
     widths = {k: ws.column_dimensions[k].width for k in "ABCDEFG"}
     assert widths["B"] >= 60  # the task column fits long Chinese text (wrapped)

@@ -221,15 +221,27 @@ def test_import_a_docx_and_confirm(login, live_server, tmp_path):
     d.save(path)
     page = login("duban")
     page.goto(live_server + "/import")
-    page.set_input_files("input[type=file]", str(path))
+    page.set_input_files("input[name=file]", str(path))
+    page.fill("input[name=year]", "1800")  # the browser's own bounds stop it first …
+    page.click("form#upload button[type=submit]")
+    assert page.locator("input[name=year]").evaluate("e => !e.validity.valid") and "/import" in page.url
+    page.fill("input[name=region]", "大连")  # … then what the text leaves open, said by the user
+    page.select_option("select[name=level]", label="市级")
+    page.fill("input[name=year]", "2030")
+    page.select_option("select[name=kind]", label="政府工作报告")
+    shot(page, "07-import-form")
     page.click("form#upload button[type=submit]")
     page.locator("text=确认导入").wait_for()
     preview = page.inner_text("main")
     assert "2030" in preview and "增长6%左右" in preview
+    meta = page.inner_text("dl.fields.meta")
+    assert re.search(r"地区\s+大连市 （来自用户填写）", meta) and re.search(r"级别\s+市级 （来自用户填写）", meta), meta
+    assert re.search(r"标题\s+2030年示范市政府工作报告 （来自文本）", meta), meta
     shot(page, "07-import-preview")
     page.click("form.confirm button[type=submit]")
     page.wait_for_url(re.compile(r"/reports/\d+"))
     assert "已导入" in page.inner_text(".flash")
+    assert page.inner_text("main p.muted").startswith("大连市 · 计划年度 2030")
     assert page.locator("a.fig-target", has_text="地区生产总值增长6%左右").count() == 1
     assert "开工建设10个重大项目" in page.inner_text("article.text")
 
@@ -309,7 +321,7 @@ def test_regions_page(login, live_server):
     assert page.locator("h2#goals").count() == 1 and page.locator("table.goals").count() == 1
     with page.expect_download() as dl:
         page.click("text=CSV")
-    assert dl.value.suggested_filename == "各地目标-gdp-2024.csv"
+    assert dl.value.suggested_filename == "各地目标-地区生产总值-2024.csv"  # the name people know, not the id
     assert page.errors == []
     shot(page, "06-regions")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import re
+from urllib.parse import quote
 
 import pytest
 from fastapi import FastAPI, Request
@@ -231,7 +232,13 @@ def test_exports(app):
     rows = list(load_workbook(io.BytesIO(x.content)).active.iter_rows(values_only=True))
     assert rows[1][1] == "地区生产总值增长5.5%左右" and "省发展改革委" in rows[1][4]
     assert Document(io.BytesIO(c.get("/exports/plan.docx?report=1").content)).tables
-    assert c.get("/exports/figures.csv?report=1").text.lstrip("\ufeff").startswith("id,")
+    figures = c.get("/exports/figures.csv?report=1").text.lstrip("\ufeff").splitlines()
+    assert figures[0].startswith("编号,原文,指标,标准指标,口径,数值,")  # for people: Chinese headings
+    assert ",地区生产总值增长5.3%,地区生产总值,地区生产总值,增长,5.3,,%,,实际,2023,辽宁省," in figures[1]
+    assert c.get("/exports/figures.json?report=1").json()[0]["role"] == "actual"  # for scripts: codes
+    tasks = c.get("/exports/tasks.csv?report=1")
+    assert tasks.text.lstrip("\ufeff").startswith("序号,任务,类型,所属部分,牵头单位,")
+    assert "filename*=UTF-8''" + quote("2024年辽宁省政府工作报告-任务及状态.csv") in tasks.headers["content-disposition"]
     assert len(c.get("/exports/tasks.json?report=1").json()) == 194
     b = c.get("/bulletin?report=1").text
     assert "督查通报" in b and 'href="/static/print.css"' in b

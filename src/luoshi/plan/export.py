@@ -12,6 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..labels import zh
 from .annotate import deadline_label
 from .model import Task
 from .tasks import MAIN_TARGETS
@@ -112,7 +113,7 @@ def write_xlsx(tasks: list[Task], path: str | Path, meta: dict | None = None) ->
     ws.append(XLSX_COLUMNS)
     for t in tasks:
         ws.append([t.number, t.text, " / ".join(t.section), t.lead_leader, units(t.lead_units),
-                   units(t.resp_units), deadline_cell(t), t.kind, JOIN.join(t.places),
+                   units(t.resp_units), deadline_cell(t), zh("task_kind", t.kind), JOIN.join(t.places),
                    JOIN.join(t.projects), round(t.confidence, 2), t.key])
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")

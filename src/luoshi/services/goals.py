@@ -26,22 +26,15 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from .. import link
+from .. import labels, link
 from ..link.verdicts import MET, RATE_UNITS, fmt
 from .across import region_order, target_text
 from .compare import (FigureRow, Source, _figures, _pick, _Reports, _source, is_period_result, period_results,
                       region_key)
 
 ON_TRACK, BEHIND, REACHED, IN_PROGRESS, NO_DATA = "on_track", "behind", "reached", "in_progress", "no_data"
-STATUS_ZH = {ON_TRACK: "进度正常", BEHIND: "进度滞后", REACHED: "已达到", IN_PROGRESS: "进行中", NO_DATA: "尚无实际数"}
-STATUS_DEF = {
-    ON_TRACK: "规划期以来各年实际增速的平均值达到年均目标（按“左右”的容差、“以上”或区间判定）；"
-              "上限类目标（如失业率“以内”）最新实际值仍在上限以内。",
-    BEHIND: "规划期以来各年实际增速的平均值低于年均目标；上限类目标最新实际值已超出上限。",
-    REACHED: "最新实际值已达到规划期末目标。",
-    IN_PROGRESS: "最新实际值尚未达到规划期末目标，规划期未结束。",
-    NO_DATA: "资料库中尚无规划期内的实际数。",
-}
+STATUS_ZH = labels.group("goal_status")  # the words people read: data/labels.toml
+STATUS_DEF = labels.group("goal_status_def")
 
 
 @dataclass

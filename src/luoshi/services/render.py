@@ -6,15 +6,21 @@ import csv
 import io
 import json
 
+from .. import labels
 from .compare import Comparison
 
-VERDICT_ZH = {"met": "完成", "missed": "未完成", "no_data": "无数据", "needs_judgement": "待人工判断"}
-COMPARATOR_ZH = {"eq": "", "approx": "左右", "ge": "以上", "gt": "超过", "le": "以内", "lt": "低于",
-                 "range": "区间", "rule": "规则"}
+VERDICT_ZH = labels.group("verdict")  # the words people read: data/labels.toml
+COMPARATOR_ZH = labels.group("comparator")
 FLAT = ["indicator", "canonical", "region", "year", "measure", "target_value", "target_value_max",
         "target_unit", "target_comparator", "actual_value", "actual_unit", "verdict", "gap",
         "gap_unit", "rule", "target_doc", "target_text", "target_start", "target_end",
         "actual_doc", "actual_text", "actual_start", "actual_end", "other_actuals", "other_sources"]
+
+
+def source_name(s) -> str:
+    """A source report as people name it in a workbook: its title, else its kind in words (the
+    row names region and year) — not its file's id."""
+    return s.title or labels.zh("doc_kind", s.kind, "") or "报告"
 
 
 def _num(x: float | None) -> str:
@@ -86,7 +92,10 @@ SHEET = [("指标", "indicator"), ("地区", "region"), ("年份", "year"), ("�
 def _xlsx(rows: list[Comparison]) -> bytes:
     body = []
     for c in rows:
-        r = flat(c)
+        t, a = c.target_source, c.actual_source
+        r = {**flat(c), "target_doc": source_name(t), "actual_doc": source_name(a) if a else None,
+             "other_actuals": "；".join(f"{source_name(o)}：{o.text}" for o in c.other_actuals),
+             "other_sources": "；".join(f"{source_name(o)}：{o.text}" for o in c.other_sources)}
         body.append([_target(c) if head == "目标" else VERDICT_ZH.get(c.verdict, c.verdict) if head == "判定"
                      else r[key] for head, key in SHEET])
     return _sheet("目标与实际", [h for h, _ in SHEET], body)
@@ -101,13 +110,12 @@ REGION_COLUMNS = [  # (heading, how to read it from a row): the export a researc
     ("上年目标", lambda r: r.prev_target or ""),
     ("上年实际", lambda r: f"{_num(r.prev_actual_value)}{r.prev_actual_unit or ''}" if r.prev_actual_value is not None else ""),
     ("上年判定", lambda r: VERDICT_ZH.get(r.prev_verdict, "") if r.prev_verdict else ""),
-    ("目标出处", lambda r: "；".join(f"{s.title or s.doc}：{s.text}" for s in r.sources)),
-    ("另有表述", lambda r: "；".join(f"{s.title or s.doc}：{s.text}" for s in r.other_targets)),
-    ("上年实际出处", lambda r: f"{r.prev_actual_source.title or r.prev_actual_source.doc}：{r.prev_actual_source.text}"
+    ("目标出处", lambda r: "；".join(f"{source_name(s)}：{s.text}" for s in r.sources)),
+    ("另有表述", lambda r: "；".join(f"{source_name(s)}：{s.text}" for s in r.other_targets)),
+    ("上年实际出处", lambda r: f"{source_name(r.prev_actual_source)}：{r.prev_actual_source.text}"
      if r.prev_actual_source else ""),
 ]
-COMPARATOR_WORD = {"eq": "", "approx": "左右", "ge": "以上", "gt": "超过", "le": "以内", "lt": "低于",
-                   "range": "区间"}
+COMPARATOR_WORD = {k: v for k, v in COMPARATOR_ZH.items() if k != "rule"}
 
 
 def _table(rows: list, fmt: str, columns: list, sheet: str) -> tuple[list, list, str | bytes | None]:
@@ -169,7 +177,7 @@ GOAL_COLUMNS = [
     ("单位", lambda g: g.target_unit),
     ("已有实际数", lambda g: "，".join(f"{a.year}年{_num(a.value)}{a.unit}" for a in g.actuals)),
     ("进度", lambda g: _goal_status(g)), ("余下年份须年均增长", lambda g: g.needed), ("说明", lambda g: g.reason),
-    ("目标出处", lambda g: "；".join(f"{s.title or s.doc}：{s.text}" for s in g.sources)),
+    ("目标出处", lambda g: "；".join(f"{source_name(s)}：{s.text}" for s in g.sources)),
 ]
 
 

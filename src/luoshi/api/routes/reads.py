@@ -37,6 +37,20 @@ def get_reminders(department: str | None = None, report: DbInt | None = None,
                                      report_id=report))}
 
 
+ZH_FIELDS = {"verdict": "verdict", "prev_verdict": "verdict"}  # field → labels.toml group of its words
+
+
+def with_zh(item: dict[str, Any]) -> dict[str, Any]:
+    """A comparison row with its verdicts (a goal's status) also in words, as ``*_zh`` fields beside
+    the codes: what a page built on the API shows people (data/labels.toml)."""
+    from ... import labels
+
+    extra = {f"{k}_zh": labels.zh(g, item[k]) for k, g in ZH_FIELDS.items() if item.get(k)}
+    if "status" in item and "end_year" in item:  # a multi-year goal (services.goals)
+        extra["status_zh"] = labels.zh("goal_status", item["status"])
+    return {**item, **extra}
+
+
 @router.get("/compare", summary="Targets against actuals with verdicts (the filters of `luoshi compare`)",
             responses={200: {"content": {"application/json": {}, "text/csv": {}}}})
 def get_compare(indicator: str | None = None, region: str | None = None, year: DbInt | None = None,
@@ -71,7 +85,7 @@ def get_compare(indicator: str | None = None, region: str | None = None, year: D
         rows, render, name = compare(s, indicator=indicator, region=region, year=year), R.render_comparisons, "compare"
     if format == "json":
         shown = rows[offset:offset + limit] if limit is not None else rows[offset:]
-        return {"total": len(rows), "limit": limit, "offset": offset, "items": [r.to_dict() for r in shown]}
+        return {"total": len(rows), "limit": limit, "offset": offset, "items": [with_zh(r.to_dict()) for r in shown]}
     return download(render(rows, format), f"{name}.{format}", format)
 
 

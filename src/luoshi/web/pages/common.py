@@ -8,8 +8,10 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
+from ...labels import zh
 from ...services.compare import region_key
 from ...services.readcache import StampedCache, engine
+from ...services.render import source_name as source_label  # noqa: F401 (for the pages)
 from ...store import Report
 from ...track import services as S
 from ...track.views import Choices, ReportChoice, choices, default_report_id
@@ -100,7 +102,12 @@ def choose_report(s: Session, report_id: int | None = None) -> Report | None:
 
 
 def report_label(r: Report | ReportChoice) -> str:
-    return r.title or f"{r.region or ''}{r.plan_year or ''} {r.source}"
+    """A report as people name it: its title, else its region, kind and plan year in words —
+    never its file name (a file the title could not be read from is named by what it is)."""
+    if r.title:
+        return r.title
+    year = f"（计划年度 {r.plan_year}）" if r.plan_year else ""
+    return f"{r.region or ''}{zh('doc_kind', r.kind, '') or '报告'}{year}"
 
 
 def num_text(x: float | None) -> str:

@@ -19,6 +19,7 @@ from ...track import services as S
 from ...track.status import definitions
 from .. import labels as L
 from ..svg import Bar, bars, num
+from .common import source_label
 
 
 @dataclass(frozen=True)
@@ -123,7 +124,7 @@ def _targets(s: Session, report: Report) -> Targets:
         a = c.actual_source
         out.append(Card(c.indicator, _target_text(c), _actual_text(c), c.verdict,
                         L.VERDICT_ZH.get(c.verdict, c.verdict), L.VERDICT_DEF.get(c.verdict, ""),
-                        _gap_text(c), (a.title or a.doc) if a else "", a.report_id if a else None,
+                        _gap_text(c), source_label(a) if a else "", a.report_id if a else None,
                         figs.get((a.report_id, a.start)) if a else None,
                         figs.get((report.id, c.target_source.start)), None, None, c.target_source.start))
     return Targets(out, _history_charts(s, report, rows))

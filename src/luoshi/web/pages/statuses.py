@@ -3,7 +3,11 @@ Chinese: the pages show both beside the statuses."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session, defer
 
 from ...track import services as S
 from ...track.status import definitions
@@ -20,8 +24,31 @@ def _gap_words(gap: float, unit: str) -> str:
     return f"{'+' if gap > 0 else ''}{num(round(gap, 2))}{u}"
 
 
-def detail(ts: S.TaskStatus, axis: str) -> str:
-    """Why an axis has its value, in Chinese, from the numbers the engine worked with."""
+def source_names(s: Session, statuses: Iterable[S.TaskStatus]) -> dict[str, str]:
+    """The reports the statuses' actuals come from (``numbers.source``, a report's doc id), by
+    the name people know them by (``report_label``)."""
+    from ...store import Report
+    from .common import report_label
+
+    docs = {t.status.numbers.source for t in statuses} - {None, "update", "report"}
+    if not docs:
+        return {}
+    rows = s.scalars(select(Report).where(Report.doc.in_(docs), Report.is_current).options(defer(Report.original)))
+    return {r.doc: report_label(r) for r in rows}
+
+
+def source_words(source: str | None, names: Mapping[str, str] | None = None) -> str:
+    """Where an actual came from, in words: 报送 (a department's update), else 统计 and the
+    report's name — never its doc id."""
+    if source == "update":
+        return "报送"
+    name = (names or {}).get(source or "")
+    return f"统计，{name}" if name else "统计"
+
+
+def detail(ts: S.TaskStatus, axis: str, names: Mapping[str, str] | None = None) -> str:
+    """Why an axis has its value, in Chinese, from the numbers the engine worked with (``names``:
+    the reports' names by doc id, from ``source_names``)."""
     st = ts.status
     if axis == "reported":
         u = ts.latest_update
@@ -29,7 +56,7 @@ def detail(ts: S.TaskStatus, axis: str) -> str:
     if axis == "evidence":
         n = st.numbers
         if n.basis == "value" and n.actual is not None and n.expected is not None:
-            src = "报送" if n.source == "update" else f"统计，{n.source}"
+            src = source_words(n.source, names)
             return (f"{n.as_of} 实际 {num(n.actual)}{n.unit}（{src}），按进度应达 {num(round(n.expected, 2))}{n.unit}，"
                     f"差 {_gap_words(n.gap or 0.0, n.unit)}")
         if n.basis == "percent" and n.actual is not None and n.expected is not None:

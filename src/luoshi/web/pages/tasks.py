@@ -16,8 +16,11 @@ from ...store import AuditEntry, Report, ReportFigure
 from ...track import services as S
 from ...track.status import definitions, effective_deadline, plan_start, trajectory
 from ...track.versions import Link, Unmatched, links, pending_count, unmatched
+from .. import labels as L
+from ..svg import num
 from ..svg import trajectory as trajectory_chart
 from .common import query_string
+from .statuses import source_names
 
 
 PER_PAGE = 25
@@ -114,13 +117,15 @@ class TaskPage:
     context_after: str
     figures: list[ReportFigure]
     chart: Any
-    audit: list[AuditEntry]
+    audit: list[AuditLine]
     may_report: bool
+    names: dict[str, str]  # the reports the actuals come from, by doc id (statuses.source_names)
+    revised: dict[int, list[str]]  # each revision's fields in words, by its id
     continues: Link | None = None  # the task of an earlier version of the report this one continues
     continued_by: Link | None = None  # closed: the newer task that continues it, or its drop
 
 
-def task_chart(ts: S.TaskStatus, hist: S.TaskHistory) -> Any:
+def task_chart(ts: S.TaskStatus, hist: S.TaskHistory, names: dict[str, str] | None = None) -> Any:
     """The trajectory of a numeric target with the reported values and the latest actual: the
     one the status judged by (``ts.facts``: its baseline is last year's actual where the status
     took it)."""
@@ -137,9 +142,74 @@ def task_chart(ts: S.TaskStatus, hist: S.TaskHistory) -> Any:
            if u.value is not None and (u.unit or target.unit) == target.unit]
     n = ts.status.numbers
     if n.basis == "value" and n.source not in (None, "update") and n.as_of and n.actual is not None:
-        obs.append((n.as_of, n.actual, f"统计（{n.source}）"))
+        name = (names or {}).get(n.source)
+        obs.append((n.as_of, n.actual, f"统计（{name}）" if name else "统计"))
     return trajectory_chart(points, obs, title=f"{ti.target.indicator or ''}：目标轨迹与实际",
                             unit=target.unit, today=ts.status.today)
+
+
+@dataclass(frozen=True)
+class AuditLine:
+    """One entry of a task's audit trail as people read it: who, what, to what, and the fields
+    it set in words (``字段：值``) — never the stored JSON with its codes and ids."""
+
+    at: dt.datetime
+    actor: str
+    action: str
+    entity: str
+    fields: list[str]
+
+
+# field → the labels.toml group its codes are words of
+_VALUE_WORDS = {"role": "assignment_role", "source": "assignment_source", "comparator": "comparator",
+                "measure": "measure", "kind": "task_kind"}
+
+
+def _audit_value(s: Session, key: str, value: Any, row: dict[str, Any]) -> str:
+    """A field's value in words: codes by their labels, a department by its name, an indicator
+    id by its Chinese name, dates as dates, lists item by item."""
+    from ...link import indicator
+    from ...store import Department
+
+    if key in _VALUE_WORDS:
+        return L.zh(_VALUE_WORDS[key], value) or "无"
+    if key == "canonical":
+        return getattr(indicator(str(value)), "zh", "") or "—"
+    if key == "status":
+        return L.STATUS_ZH.get(value, str(value))
+    if key == "level":  # a rating on the row's confidence scale
+        scale = row.get("scale") if row.get("scale") in ("five", "three") else None
+        d = definitions(scale=scale)["confidence"].get(value)
+        return d.label_zh if d is not None else str(value)
+    if key == "department_id":
+        dep = s.get(Department, value)
+        return dep.name if dep is not None else "—"
+    if key == "milestones":
+        return "；".join(f"{m.get('date', '')} {num(m.get('expected'))} {m.get('note') or ''}".strip()
+                        for m in value if isinstance(m, dict)) or "无"
+    if key == "evidence":
+        return "；".join(str(e.get("name") or e.get("url") or "") for e in value if isinstance(e, dict)) or "无"
+    if isinstance(value, float):
+        return num(value)
+    return str(value)
+
+
+def audit_fields(s: Session, row: dict[str, Any] | None) -> list[str]:
+    """The fields of an audit entry's stored row in words; fields without words in labels.toml
+    [audit_field] (ids, versions, keys) are internal and left out, and so are empty ones."""
+    row = row or {}
+    out = []
+    for key, value in row.items():
+        name = L.zh("audit_field", "department" if key == "department_id" else key, "")
+        if not name or value is None or value == "" or value == [] or (key == "department_id" and "department" in row):
+            continue  # internal, empty, or the department's id beside its name
+        out.append(f"{name}：{_audit_value(s, key, value, row)}")
+    return out
+
+
+def audit_line(s: Session, e: AuditEntry) -> AuditLine:
+    return AuditLine(e.at, L.ACTOR_ZH.get(e.actor, e.actor), L.ACTION_ZH.get(e.action, "操作"),
+                     f"{L.ENTITY_ZH.get(e.entity, '记录')} {e.entity_id}", audit_fields(s, e.after or e.before))
 
 
 def _audit(s: Session, task_ids: list[int]) -> list[AuditEntry]:
@@ -170,9 +240,12 @@ def task_page(s: Session, task_id: int, actor: S.Actor | None, today: dt.date) -
                                                      ReportFigure.start >= a, ReportFigure.end <= b)
                           .order_by(ReportFigure.ord)))
     came, went = links(s, task_id)
+    names = source_names(s, [ts])
     return TaskPage(ts, hist, report, before[before.rfind("\n") + 1:].lstrip("\u3000 "), after.split("\n")[0], figs,
-                    task_chart(ts, hist), _audit(s, [task_id, *(x.task_id for x in (*hist.updates, *hist.ratings))]),
-                    went is None and may_report(actor, ts.task), came, went)
+                    task_chart(ts, hist, names),
+                    [audit_line(s, e) for e in _audit(s, [task_id, *(x.task_id for x in (*hist.updates, *hist.ratings))])],
+                    went is None and may_report(actor, ts.task), names,
+                    {r.id: audit_fields(s, r.fields) for r in hist.revisions}, came, went)
 
 
 def may_report(actor: S.Actor | None, task: S.TaskInfo) -> bool:

@@ -21,7 +21,7 @@ from ...errors import LuoshiError
 from ...track import services as S
 from ...track.actor import MANAGERS, current
 from .. import labels as L
-from ..pages.common import num_text
+from ..pages.common import num_text, report_label, source_label
 from ..pages.statuses import detail
 from ..security import HEADERS as SECURITY_HEADERS
 from ..security import csrf_ok, csrf_token
@@ -60,10 +60,11 @@ def render(request: Request, template: str, status: int = 200, **ctx: Any) -> HT
     w = web(request)
     actor = getattr(request.state, "actor", None)
     flash = request.session.pop("flash", None) if "session" in request.scope else None
+    ctx.setdefault("label", report_label)
     html = w.templates.get_template(template).render(
         request=request, actor=actor, role_zh=L.ROLES_ZH, csrf=csrf_token(request.session),
         public_enabled=w.public, flash=flash, L=L, num=num_text, path=request.url.path,
-        managers=MANAGERS, why_of=detail, max_bytes=w.max_bytes, **ctx)
+        managers=MANAGERS, why_of=detail, max_bytes=w.max_bytes, source_name=source_label, **ctx)
     return HTMLResponse(html, status_code=status)
 
 
@@ -212,7 +213,7 @@ def zh_error(e: Exception) -> str:
     msg = str(e)
     for pat, zh in ERRORS_ZH:
         if pat.search(msg):
-            return f"{zh}。（{msg}）"
+            return f"{zh}。"  # the service's English (with its codes) is no words for people
     return msg
 
 

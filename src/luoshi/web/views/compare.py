@@ -77,7 +77,8 @@ def regions_export(request: Request, fmt: str) -> Response:
         body = render_regions(data.rows, fmt)
         if isinstance(body, str):
             body = ("\ufeff" + body).encode("utf-8")
-        name = f"各地目标-{data.indicator}-{data.year}.{fmt}"
+        shown = dict(data.indicators).get(data.indicator) or "指标"  # its Chinese name, not its id
+        name = f"各地目标-{shown}-{data.year}.{fmt}"
         return Response(body, media_type=_MEDIA[fmt],
                         headers={"content-disposition": f"attachment; filename*=UTF-8''{quote(name)}"})
     return read(request, go)

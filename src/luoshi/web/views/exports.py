@@ -15,9 +15,12 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
+from ...labels import zh
 from ...track import services as S
 from ..pages.common import choose_report, picker, report_label
 from ..pages.overview import overview
+from ..pages.statuses import source_names
+from ..svg import num
 from .common import _int, actor_of, page, read, render, today
 
 router = APIRouter(include_in_schema=False)
@@ -92,7 +95,7 @@ def _status_table(rows: list[S.TaskStatus]) -> list[dict[str, Any]]:
     out = []
     for t in rows:
         st, ti = t.status, t.task
-        out.append({"序号": ti.number, "任务": ti.text, "所属部分": ti.section,
+        out.append({"序号": ti.number, "任务": ti.text, "类型": zh("task_kind", ti.kind), "所属部分": ti.section,
                     "牵头单位": "、".join(a.department for a in ti.assignments if a.role == "lead"),
                     "责任单位": "、".join(a.department for a in ti.assignments if a.role == "responsible"),
                     "完成时限": st.deadline.isoformat() if st.deadline else "",
@@ -122,30 +125,49 @@ def _xlsx(rows: list[dict[str, Any]], title: str, filename: str) -> Response:
     return _file(buf.getvalue(), "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", filename)
 
 
+def _figure_table(report: Any) -> list[dict[str, Any]]:
+    """A report's figures as people read them: Chinese headings, codes in words (the JSON keeps
+    the codes, for scripts)."""
+    from ...link import indicator
+
+    out = []
+    for f in report.figures:
+        out.append({"编号": f.id, "原文": f.text, "指标": f.indicator,
+                    "标准指标": (getattr(indicator(f.canonical), "zh", "") if f.canonical else "") or "",
+                    "口径": zh("measure", f.measure), "数值": num(f.value), "上限": num(f.value_max) if f.value_max is not None else "", "单位": f.unit,
+                    "限定": zh("comparator", f.comparator), "角色": zh("figure_role", f.role), "年份": f.year,
+                    "地区": f.region, "所在部分": f.section, "起始位置": f.start, "结束位置": f.end})
+    return out
+
+
+EXPORT_NAMES = {"figures": "数字", "tasks": "任务及状态"}
+
+
 @router.api_route("/exports/{what}.{fmt}", methods=["GET", "HEAD"])
 @page
 def export_data(request: Request, what: str, fmt: str) -> Response:
-    """CSV or JSON of a report's figures or tasks (with their statuses)."""
-    if what not in ("figures", "tasks") or fmt not in ("csv", "json"):
+    """CSV or JSON of a report's figures or tasks (with their statuses): the JSON with every
+    field and its codes, for scripts; the CSV as the xlsx exports, for people."""
+    if what not in EXPORT_NAMES or fmt not in ("csv", "json"):
         raise S.NotFound(f"没有这种导出：{what}.{fmt}")
 
     def go(s: Session) -> Response:
         report = _report_to_export(request, s)
-        if what == "figures":
-            rows = [{"id": f.id, **f.to_figure().to_dict()} for f in report.figures]
-        else:
-            rows = [t.to_dict() for t in S.statuses(s, report_id=report.id, today=today(request))]
+        name = f"{report_label(report)}-{EXPORT_NAMES[what]}.{fmt}"
         if fmt == "json":
+            if what == "figures":
+                rows = [{"id": f.id, **f.to_figure().to_dict()} for f in report.figures]
+            else:
+                rows = [t.to_dict() for t in S.statuses(s, report_id=report.id, today=today(request))]
             return _file(json.dumps(rows, ensure_ascii=False, indent=1, default=str).encode("utf-8"),
-                         "application/json", f"{what}-{report.id}.json")
-        flat = [{k: (json.dumps(v, ensure_ascii=False, default=str) if isinstance(v, (dict, list)) else v)
-                 for k, v in r.items()} for r in rows]
+                         "application/json", name)
+        table = (_figure_table(report) if what == "figures"
+                 else _status_table(S.statuses(s, report_id=report.id, today=today(request))))
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=list(flat[0]) if flat else ["id"])
+        w = csv.DictWriter(buf, fieldnames=list(table[0]) if table else ["编号"])
         w.writeheader()
-        w.writerows(flat)
-        return _file(("\ufeff" + buf.getvalue()).encode("utf-8"), "text/csv; charset=utf-8",
-                     f"{what}-{report.id}.csv")
+        w.writerows(table)
+        return _file(("\ufeff" + buf.getvalue()).encode("utf-8"), "text/csv; charset=utf-8", name)
     return read(request, go)
 
 
@@ -161,5 +183,6 @@ def bulletin(request: Request) -> Response:
         data = overview(s, report, today(request))
         sts = S.statuses(s, report_id=report.id, today=today(request))
         behind = [t for t in sts if t.status.evidence.code in ("off_track", "at_risk")]
-        return render(request, "bulletin.html", o=data, behind=behind, today=today(request))
+        return render(request, "bulletin.html", o=data, behind=behind, today=today(request),
+                      names=source_names(s, behind))
     return read(request, go)

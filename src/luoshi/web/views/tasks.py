@@ -17,7 +17,7 @@ from ...track import services as S
 from ...track.actor import MANAGERS
 from .. import labels as L
 from ..pages import tasks as P
-from ..pages.common import choose_report
+from ..pages.common import choose_report, report_label
 from .common import _int, actor_of, flash, form_of, page, read, render, sessions, today, zh_error
 from .exports import _status_table, _xlsx
 
@@ -58,7 +58,7 @@ def board_export(request: Request) -> Response:
         actor_of(request, s)
         report = choose_report(s, _int(request.query_params.get("report")))
         rows = P.view_rows(s, report, _filters(request), today(request)) if report else []
-        return _xlsx(_status_table(rows), "任务清单", "luoshi-tasks.xlsx")
+        return _xlsx(_status_table(rows), "任务清单", f"{report_label(report) if report else ''}任务清单.xlsx")
     return read(request, go)
 
 

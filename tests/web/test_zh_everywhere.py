@@ -107,13 +107,19 @@ def crawl(tmp_path_factory, fast_hashes):
             supervisor = Actor.of(s.scalar(select(User).where(User.username == "duban")))
             S.revise_target(s, task, dt.date(2024, 7, 1), {"comparator": "ge", "value": 5.0}, "省政府常务会议调整",
                             supervisor)
+        from luoshi import sample_path
+
+        revised = d / "liaoning-2024-revised.txt"  # a new version: the tasks follow it (track.versions)
+        revised.write_text(sample_path().read_text("utf-8") + "\n（本报告文字有订正。）\n", encoding="utf-8")
+        version = import_file(sessions, revised)
+        assert version.status == "replaced"
         with sessions() as s:
             figures = list(s.scalars(select(ReportFigure.id).where(ReportFigure.report_id == example,
                                                                   ReportFigure.canonical.is_not(None))
                                      .order_by(ReportFigure.id).limit(3)))
         app = make_app(sessions, public=True)
         c, reporter = login(app, "duban"), login(app, "fgw")
-        yield c, {"reporter": reporter, "example": example, "work": work.report_id, "division": division.report_id,
+        yield c, {"reporter": reporter, "version": version.report_id, "example": example, "work": work.report_id, "division": division.report_id,
                   "task": task, "div_task": div_task, "figures": figures}
         store.close(sessions)
 
@@ -132,6 +138,7 @@ def main_pages(ids: dict) -> list[str]:
             f"/tasks?report={ids['division']}", f"/tasks/{ids['task']}", f"/tasks/{ids['div_task']}", "/my",
             "/compare", "/compare?year=2024", "/compare?year=all", "/compare/regions",
             "/compare/regions?indicator=gdp&year=2024", "/compare/regions?indicator=gdp&year=2026&goals=all",
+            f"/reports/{ids['version']}", f"/tasks?report={ids['version']}", f"/tasks/versions?report={ids['version']}",
             "/exports", "/bulletin", "/import", "/search?q=地区生产总值", "/reports/find?q=辽宁", "/statuses",
             "/public", f"/public/reports/{ids['example']}",
             *[f"/figures/{f}" for f in ids["figures"]], *[f"/public/figures/{f}" for f in ids["figures"]]]
@@ -201,8 +208,10 @@ def test_the_audit_trail_reads_as_words(crawl):
     c, ids = crawl
     soup = BeautifulSoup(c.get(f"/tasks/{ids['task']}").text, "html.parser")
     rows = [[td.get_text(" ", strip=True) for td in tr.find_all("td")] for tr in soup.select("table.audit tbody tr")]
-    assert rows[0][2] == "调整" and rows[0][3].startswith("调整")  # the newest first: the revision
-    assert "限定：以上" in rows[0][4] and "理由：省政府常务会议调整" in rows[0][4]
+    revised = next(r for r in rows if r[2] == "调整")
+    assert revised[3].startswith("调整") and "限定：以上" in revised[4] and "理由：省政府常务会议调整" in revised[4]
+    follow = next(r for r in rows if r[2] == "承接")  # the report's new version took the task over
+    assert follow[3].startswith("版本对照") and "对应方式：原文相同" in follow[4]
     created = next(r for r in rows if r[2] == "创建")
     assert created[1] == "系统" and "标准指标：地区生产总值" in created[4] and "限定：左右" in created[4]
     assert any(r[2] == "分配" and "分工：牵头单位" in r[4] and "来源：任务草稿建议" in r[4] for r in rows)

@@ -34,6 +34,8 @@ HIT_ZH = _g("search_hit")
 KIND_ZH = _g("task_kind")
 META_FIELD_ZH = _g("metadata_field")
 META_SOURCE_ZH = _g("metadata_source")
+LINEAGE_HOW_ZH = _g("lineage_how")
+group_of = _g  # any other group, by name
 
 
 def zh(group: str, code: Any, default: str | None = None) -> str:
@@ -44,4 +46,4 @@ def zh(group: str, code: Any, default: str | None = None) -> str:
 __all__ = ["ROLES_ZH", "ASSIGN_ZH", "ASSIGN_SOURCE_ZH", "FIGURE_ROLE_ZH", "MEASURE_ZH", "VERDICT_ZH",
            "VERDICT_DEF", "COMPARATOR_ZH", "GOAL_STATUS_ZH", "GOAL_STATUS_DEF", "STATUS_ZH", "AXES_ZH",
            "ACTION_ZH", "ENTITY_ZH", "ACTOR_ZH", "KIND_ZH", "LEVEL_ZH", "DOC_KIND_ZH", "HIT_ZH",
-           "META_FIELD_ZH", "META_SOURCE_ZH", "zh"]
+           "META_FIELD_ZH", "META_SOURCE_ZH", "LINEAGE_HOW_ZH", "group_of", "zh"]

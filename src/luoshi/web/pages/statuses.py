@@ -33,8 +33,8 @@ def source_names(s: Session, statuses: Iterable[S.TaskStatus]) -> dict[str, str]
     docs = {t.status.numbers.source for t in statuses} - {None, "update", "report"}
     if not docs:
         return {}
-    rows = s.scalars(select(Report).where(Report.doc.in_(docs), Report.is_current).options(defer(Report.original)))
-    return {r.doc: report_label(r) for r in rows}
+    rows = s.scalars(select(Report).where(Report.doc.in_(docs)).order_by(Report.id).options(defer(Report.original)))
+    return {r.doc: report_label(r) for r in rows}  # the newest version's name last, so it wins
 
 
 def source_words(source: str | None, names: Mapping[str, str] | None = None) -> str:

@@ -162,7 +162,7 @@ class AuditLine:
 
 # field → the labels.toml group its codes are words of
 _VALUE_WORDS = {"role": "assignment_role", "source": "assignment_source", "comparator": "comparator",
-                "measure": "measure", "kind": "task_kind"}
+                "measure": "measure", "kind": "task_kind", "how": "lineage_how"}
 
 
 def _audit_value(s: Session, key: str, value: Any, row: dict[str, Any]) -> str:
@@ -277,9 +277,8 @@ def my_tasks(s: Session, actor: S.Actor, today: dt.date) -> MyTasks:
 
 # ---------------------------------------------------------------- versions
 
-STATE_ZH = {"ambiguous": "有多项相近的新任务", "no_counterpart": "新版本中未找到相近任务",
-            "paired": "可自动对应（重新生成任务即可）"}
-HOW_ZH = {"key": "原文相同", "similar": "文字相近", "person": "督查室确认", "dropped": "已撤销"}
+STATE_ZH = L.group_of("lineage_state")  # data/labels.toml
+HOW_ZH = L.group_of("lineage_how")
 
 
 @dataclass

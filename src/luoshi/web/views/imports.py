@@ -169,7 +169,7 @@ def _preview(path: Path, supplied: catalogues.Supplied | None = None,
     walk(ol.root, 0)
     key = importer.doc_key(meta, doc.id)
     note = P.catalogue_zh(deps.info() if deps is not None else None, supplied.source if supplied else "")
-    return {"meta": meta, "fields": P.metadata_rows(meta, ol.sources), "given": bool(given),
+    return {"meta": meta, "fields": P.metadata_rows(meta, ol.sources),
             "missing": warning_zh(path.name, meta),
             "outline": heads, "figures": figs, "tasks": tasks, "format": doc.format, "key": key,
             "catalogue": note, "generic": bool(getattr(deps, "generic", False)),

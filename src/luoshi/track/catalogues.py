@@ -26,6 +26,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import LuoshiError
+from ..labels import zh
 from ..plan.assign import Departments, catalogue_of, read_catalogue
 from ..plan.catalogues import _same_region, for_region, level_of
 from ..store import DepartmentCatalogue
@@ -114,12 +115,10 @@ def fit(supplied: Supplied, region: str | None, level: str | None) -> Supplied:
     return Supplied(data, catalogue_of(data, supplied.source), supplied.source, supplied.sha256)
 
 
-_LEVEL_ZH = {"national": "全国", "province": "省级", "provincial": "省级", "municipality": "直辖市",
-             "city": "市级", "county": "县级", "district": "区级"}
-
-
 def _zh(level: str) -> str:
-    return _LEVEL_ZH.get(level.lower(), level)
+    """The level in words (labels.toml [level]); a catalogue may write "provincial"."""
+    code = level.strip().lower()
+    return zh("level", "province" if code == "provincial" else code)
 
 
 def _rows(session: Session, region: str, level: str | None) -> list[DepartmentCatalogue]:

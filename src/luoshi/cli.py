@@ -139,9 +139,13 @@ def _open_db(db_url: str | None):
 @click.option("--kind", type=click.Choice(KINDS), help="Kind of every file.")
 @click.option("--manifest", type=click.Path(dir_okay=False), metavar="CSV",
               help="Per-file metadata: columns file, region, level, year, kind (paths relative to the CSV).")
+@click.option("--departments", "departments", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Your departments catalogue (JSON, as src/luoshi/data/departments/*.json), kept in the "
+                   "library for the region it names (else --region): the tasks of that region's reports "
+                   "name its units from now on.")
 def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, workers: int | None,
                region: str | None, level: str | None, year: int | None, kind: str | None,
-               manifest: str | None) -> None:
+               manifest: str | None, departments: str | None) -> None:
     """Import reports (files or DIRs) into the database: one JSON line per file on stdout.
 
     Status is `imported`, `replaced` (a new version of a report: the old one is kept as
@@ -151,6 +155,11 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
     file name; --region/--level/--year/--kind override both, a --manifest row overrides those. A bad
     file is reported and skipped; the exit code is 2 at the end if any file was bad, 1 if a
     write failed, 130 if interrupted.
+
+    --departments FILE: a departments catalogue kept for its region and level before the files
+    are imported (a bad catalogue, or one of no region and no --region, changes nothing: exit 2);
+    a 分工方案 of that region then resolves its units to it, and tasks drafted later for its
+    reports name them (`luoshi tasks --create`, the web, the API).
     """
     import os
     from pathlib import Path
@@ -164,11 +173,24 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
     try:
         rows = bulk.read_manifest(manifest) if manifest else None
         flags = bulk.overrides_from({"region": region, "level": level, "year": year, "kind": kind})
+        catalogue = _catalogue(departments, region, level) if departments else None
     except LuoshiError as e:
         _fail(e)
     named = bulk.collect(((f, Path(_resolve(f))) for f in files), recursive=recursive)
     items = bulk.plan(named, overrides=flags, manifest=rows)
     url, sessions = _open_db(db_url)
+    if catalogue is not None:
+        from .track import catalogues
+        from .track.actor import SYSTEM
+
+        try:
+            with store.write_transaction(sessions) as s:
+                kept = catalogues.keep(s, catalogue, SYSTEM)
+        except BaseException:
+            store.close(sessions)
+            raise
+        click.echo(f"luoshi: departments catalogue {kept.source} {'kept' if kept.new else 'already kept'} "
+                   f"for {kept.region} ({kept.level}): {kept.units} units", err=True)
     console = Console(stderr=True)
     progress = Progress(TextColumn("importing"), BarColumn(), MofNCompleteColumn(),
                         TextColumn("{task.fields[failed]} failed"), TimeRemainingColumn(),
@@ -189,6 +211,9 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
             line["duplicate_of"] = o.duplicate_of
         if getattr(r, "division", None):  # a 分工方案: its tasks, and the draft-vs-real agreement
             line["division"] = r.division
+        if catalogue is not None and not _same_region(catalogue.region, r.region or ""):
+            console.print(f"luoshi: warning: {o.label} is of {r.region or 'no region'}: the catalogue of "
+                          f"{catalogue.region} does not apply to it", markup=False, highlight=False, soft_wrap=True)
         click.echo(json.dumps(line, ensure_ascii=False))
 
     summary_failed: list[bulk.Outcome] = []
@@ -210,6 +235,26 @@ def import_cmd(files: tuple[str, ...], db_url: str | None, recursive: bool, work
         sys.exit(2)
     if summary.failures:
         sys.exit(1)
+
+
+def _catalogue(path: str, region: str | None, level: str | None):
+    """The catalogue file checked and filed for the region it names, else --region/--level."""
+    from pathlib import Path
+
+    from .errors import InputError
+    from .track import catalogues
+
+    try:
+        raw = Path(path).read_bytes()
+    except OSError as e:
+        raise InputError(path, f"cannot read: {e.strerror or e}") from None
+    return catalogues.fit(catalogues.check(raw, Path(path).name), region, level)
+
+
+def _same_region(a: str, b: str) -> bool:
+    from .plan.catalogues import _same_region as same
+
+    return same(a, b)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -18,7 +18,7 @@ def by_name(entries):
 
 
 def test_top_level_keys(places):
-    for key in ("provinces", "cities", "counties_liaoning", "areas", "region_words", "ambiguous_short"):
+    for key in ("provinces", "cities", "county_short", "areas", "region_words", "ambiguous_short"):
         assert key in places
         assert places[key]
 
@@ -69,26 +69,16 @@ def test_liaoning_cities(places):
     assert ln == set("沈阳 大连 鞍山 抚顺 本溪 丹东 锦州 营口 阜新 辽阳 盘锦 铁岭 朝阳 葫芦岛".split())
 
 
-def test_counties_liaoning(places):
-    counties = places["counties_liaoning"]
-    assert len(counties) == 100
-    keys = [(c["city"], c["name"]) for c in counties]
-    assert len(keys) == len(set(keys))  # 铁西区 exists in both 沈阳 and 鞍山
-    ln_cities = {c["name"] for c in places["cities"] if c["province"] == "辽宁省"}
-    assert all(c["city"] in ln_cities for c in counties)
-    lookup = {(c["city"], c["name"]): c for c in counties}
-    assert lookup[("大连市", "庄河市")]["short"] == "庄河"
-    assert lookup[("大连市", "瓦房店市")]["level"] == "county_city"
-    assert lookup[("大连市", "普兰店区")]["level"] == "district"
-    assert lookup[("营口市", "大石桥市")]["short"] == "大石桥"
-    assert lookup[("鞍山市", "海城市")]["short"] == "海城"
-    assert lookup[("丹东市", "凤城市")]["city"] == "丹东市"
-    assert lookup[("葫芦岛市", "兴城市")]["short"] == "兴城"
-    assert lookup[("沈阳市", "新民市")]["short"] == "新民"
-    assert lookup[("鞍山市", "台安县")]["level"] == "county"
-    assert lookup[("铁岭市", "西丰县")]["short"] == "西丰"
-    assert lookup[("葫芦岛市", "绥中县")]["short"] == "绥中"
-    assert lookup[("朝阳市", "喀喇沁左翼蒙古族自治县")]["short"] == "喀左"
+def test_no_county_list_of_one_province(places):
+    """Counties come from the gazetteer of every province (data/divisions.csv); places.json keeps
+    only the short names no rule gives, each naming one division by its code."""
+    from luoshi import gazetteer
+
+    assert "counties_liaoning" not in places
+    for e in places["county_short"]:
+        d = gazetteer.get(e["code"])
+        assert d is not None and d.name == e["name"] and d.level in ("county", "district"), e
+        assert all(s in d.shorts for s in e["short"]), e
 
 
 def test_areas(places):
@@ -122,6 +112,11 @@ def test_region_words_and_ambiguity(places):
     known = set()
     for p in places["provinces"]:
         known.update(p["short"])
-    for e in places["cities"] + places["counties_liaoning"] + places["areas"]:
+    for e in places["cities"] + places["areas"]:
         known.update(x for x in [e["name"], e.get("short")] + e.get("aliases", []) if x)
-    assert set(amb) <= known
+    from luoshi import gazetteer
+
+    for d in gazetteer._index().by_code.values():  # every division's short names, counties' too
+        known.update(d.shorts)
+    assert set(amb) <= known, sorted(set(amb) - known)
+    assert set(places["ambiguous_notes"]) == set(amb)

@@ -165,21 +165,37 @@ def compose(text: str, *steps) -> Variant:
     return out
 
 
-def wrapped(text: str, width: int = 38) -> Variant:
-    """Lines broken every ``width`` characters, each paragraph's first line indented with two
-    ideographic spaces, as text copied out of a PDF."""
-    b, at = _Builder(text), 0
+def wrapped(text: str, width: int = 38, indent: str = "\u3000\u3000", ragged: int = 0) -> Variant:
+    """Lines broken every ``width`` characters, each paragraph's first line indented with
+    ``indent`` (two ideographic spaces; "" for none), as text copied out of a PDF. ``ragged``:
+    a ragged right edge, as a word processor sets it — each line up to ``ragged`` characters
+    short of the width (varying from line to line), never cut inside a number or a Latin word,
+    and never opening with punctuation (it hangs at the end of the line before)."""
+    b, at, k = _Builder(text), 0, 0
     for m in re.finditer(r"[^\n]+", text):
         a, e = m.start(), m.end()
         b.keep(at, a)
-        b.insert("\u3000\u3000")
-        for i in range(a, e, width):
+        b.insert(indent)
+        i = a
+        while i < e:
+            j = min(e, i + width - (k * 7 % (ragged + 1) if ragged else 0))
+            k += 1
+            if ragged and j < e:
+                while j - 1 > i and _ASCII_RUN.match(text[j - 1]) and _ASCII_RUN.match(text[j]):
+                    j -= 1  # back to the start of the number or word (5.4%, CBA)
+                while j < e and text[j] in _NO_LINE_START:
+                    j += 1  # hang the punctuation
             if i > a:
                 b.insert("\n")
-            b.keep(i, min(e, i + width))
+            b.keep(i, j)
+            i = j
         at = e
     b.keep(at, len(text))
     return b.done()
+
+
+_ASCII_RUN = re.compile(r"[!-~]")
+_NO_LINE_START = set(",，。、;；:：!！?？)）”’》%")
 
 
 def paragraphs_around(text: str, start: int, end: int, before: int = 1) -> Variant:

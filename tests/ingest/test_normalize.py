@@ -6,7 +6,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from luoshi.ingest import read_text
-from luoshi.ingest.normalize import DEBRIS, fold, normalize, t2s_char, to_simplified
+from luoshi.ingest.normalize import DEBRIS, fold, normalize, t2s_char, to_simplified, tw2s_char
 
 # Pieces a report is made of, including the awkward ones.
 PIECES = st.sampled_from([
@@ -28,7 +28,7 @@ def check(original: str, simplify: bool | None) -> None:
         folded = "\n" if src == "\r" else fold(src)
         allowed = {folded, src}  # src: the full-width comma between digits stays
         if trad:
-            allowed.add(t2s_char(folded))
+            allowed.update((t2s_char(folded), tw2s_char(folded)))
         assert ch in allowed, (i, src, ch)
     assert not DEBRIS.search(text)
     assert "\r" not in text
@@ -87,6 +87,8 @@ def test_traditional_alignment():
     """Phrase conversion where it is aligned, per character where it is not."""
     assert to_simplified("乾隆年間，空氣乾燥") == "乾隆年间，空气干燥"
     assert to_simplified("衞生") == "卫生"
+    # Taiwan's 著 is 着 or 著 by the phrase; 么 is simplified as it stands
+    assert to_simplified("經濟顯著增長，著力推進，隨著，著名，什么") == "经济显著增长，着力推进，随着，著名，什么"
     src = "經濟發展取得新突破，著力擴大內需" * 3
     text, offsets, trad = normalize(src)
     assert trad and len(text) == len(src) and text.startswith("经济发展取得新突破,着力扩大内需")

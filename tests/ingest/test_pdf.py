@@ -90,3 +90,51 @@ def test_fake_bold_deduplicated(tmp_path):
     c.drawString(94, 670, "正文。")
     c.save()
     assert read(p).original.split("\n") == ["一、加粗的标题", "\u3000\u3000正文。"]
+
+
+WRAPPED = [  # (indented?, line) as a PDF sets them: a figure cut at a line end (增 | 长6.8%)
+    (False, "某省政府工作报告"),
+    (True, "一、2025年工作回顾"),
+    (True, "2025年，全省地区生产总值增长5.3%，规模以上工业增加值增"),
+    (False, "长6.8%，一般公共预算收入增长4.1%，城镇新增就业45万人，城"),
+    (False, "镇调查失业率5.2%。"),
+    (True, "二、2026年工作安排"),
+    (True, "今年全省经济社会发展的主要预期目标是：地区生产总值增长5%左"),
+    (False, "右，城镇调查失业率5.5%左右。"),
+]
+
+
+def test_wrapped_pdf_and_its_copied_text(tmp_path):
+    """A PDF whose lines are wrapped at the page's width, a figure cut by a wrap: read as a PDF
+    (lines rejoined from their geometry) and as the text a viewer copies out of it (lines joined
+    by the text's own layout), the paragraphs, headings and figures are the same."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    import luoshi
+
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    p = tmp_path / "wrapped.pdf"
+    c = canvas.Canvas(str(p))
+    for k, (indent, text) in enumerate(WRAPPED):
+        c.setFont("STSong-Light", 11)
+        c.drawString(72 + (22 if indent else 0), 760 - 18 * k, text)
+    c.save()
+    copied = "\n".join(("\u3000\u3000" if indent else "") + text for indent, text in WRAPPED)
+
+    def figures(doc):
+        return sorted((f.indicator, f.value, f.role, f.year) for f in luoshi.extract_figures(doc))
+
+    pdf, txt = read(p), luoshi.read_text(copied)
+    want = ["某省政府工作报告", "一、2025年工作回顾",
+            "2025年,全省地区生产总值增长5.3%,规模以上工业增加值增长6.8%,一般公共预算收入增长4.1%,"
+            "城镇新增就业45万人,城镇调查失业率5.2%。", "二、2026年工作安排",
+            "今年全省经济社会发展的主要预期目标是:地区生产总值增长5%左右,城镇调查失业率5.5%左右。"]
+    for doc in (pdf, txt):
+        assert [ln.strip() for ln in doc.text.split("\n")] == want
+    assert figures(pdf) == figures(txt)
+    assert ("规模以上工业增加值", 6.8, "actual", 2025) in figures(txt)
+    assert ("地区生产总值", 5, "target", 2026) in figures(txt)
+    cut = next(f for f in luoshi.extract_figures(txt) if f.value == 6.8)
+    assert txt.original[cut.start:cut.end] == cut.text == "规模以上工业增加值增\n长6.8%"

@@ -19,6 +19,15 @@ def test_bulletin_beats_plan_execution_beats_work_report():
     assert chosen is bulletin and others == [plan, report]
 
 
+def test_a_budget_report_ranks_with_the_plan_execution_report_above_the_work_report():
+    report = src(0.4, "work_report", "2026-01-20")
+    budget = src(0.5, "budget", "2026-01-18")
+    plan = src(0.3, "plan_execution", "2026-01-16")
+    division = src(0.6, "division", "2026-03-01")  # a 分工方案 holds targets: it ranks as unknown
+    chosen, others = link.pick_actual([division, report, plan, budget])
+    assert chosen is budget and others == [plan, report, division]
+
+
 def test_later_date_breaks_a_tie_of_kind():
     early, late = src(1, "bulletin", "2025-03-01"), src(2, "bulletin", "2025-06-30")
     assert link.pick_actual([early, late])[0] is late

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
 import luoshi
 from luoshi.outline import build
 
-FIXTURES = Path(__file__).parent / "fixtures"
-SHARED = Path(__file__).resolve().parents[3] / "shared"
+from outline_paths import FIXTURES, SHARED  # noqa: F401  (re-exported for the fixtures below)
 
 
 @pytest.fixture(scope="session")

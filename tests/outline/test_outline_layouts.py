@@ -10,7 +10,7 @@ import luoshi
 from luoshi import read_text
 from luoshi.outline import Node, build
 
-from conftest import FIXTURES
+from outline_paths import FIXTURES
 
 
 def kids(node: Node, kind: str) -> list[Node]:

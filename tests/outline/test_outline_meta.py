@@ -8,7 +8,7 @@ import luoshi
 from luoshi import read_text
 from luoshi.outline import read_metadata
 
-from conftest import FIXTURES, SHARED
+from outline_paths import FIXTURES, SHARED
 
 KEYS = ("title", "region", "level", "review_year", "plan_year", "date", "speaker", "kind")
 

@@ -13,7 +13,7 @@ import luoshi
 from luoshi import read_text
 from luoshi.outline import read_metadata
 
-from conftest import SHARED
+from outline_paths import SHARED
 
 CASES = json.loads((Path(__file__).parent / "meta_cases.json").read_text("utf-8"))
 REAL = SHARED / "real"

@@ -63,6 +63,20 @@ def test_places():
     assert places_in("加快建设辽宁实验室", "辽宁省") == []
 
 
+def test_places_of_the_report_region_by_short_name():
+    """Counties and districts by short name only in a report of their own region (the
+    gazetteer's rule), ordinary words (共同富裕, 新兴产业) never, 西安区域 is 西安 + 区域."""
+    assert places_in("支持海淀、朝阳建设国际科技创新中心", "北京市") == ["海淀", "朝阳"]
+    assert places_in("推动庄河、瓦房店加快发展", "辽宁省") == ["庄河", "瓦房店"]
+    assert places_in("推动庄河、瓦房店加快发展", "广东省") == []
+    assert places_in("扎实推进共同富裕,发展新兴产业", "黑龙江省") == []
+    assert places_in("以西安区域科技创新中心建设为牵引", "陕西省") == ["西安"]
+    assert places_in("江都区、仪征市地区生产总值分别增长", "扬州市") == ["江都区", "仪征市"]
+    # a route between places keeps its own suffix
+    assert projects_in("开工建设沪乍杭铁路、诸暨至嵊州高速公路等项目", "浙江省") == [
+        "沪乍杭铁路", "诸暨至嵊州高速公路"]
+
+
 def test_kind_and_verb():
     assert kind_of("深化国资国企改革,推进国有企业布局调整。") == "reform"
     assert kind_of("制定实施促进高质量充分就业的实施意见。") == "policy"

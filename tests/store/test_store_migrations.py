@@ -24,7 +24,9 @@ TABLES = {"reports", "outline_nodes", "figures",
           # 0004, the publication decision (tests/track/test_publication.py)
           "report_publications",
           # 0007, qualitative targets found at import (tests/services/test_compare.py)
-          "qualitative_targets"}
+          "qualitative_targets",
+          # 0009, catalogues users supplied (tests/track/test_kept_catalogues.py)
+          "department_catalogues"}
 FTS5 = {"search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"}
 
 

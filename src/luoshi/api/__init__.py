@@ -50,8 +50,10 @@ read-only mode; writes are authorised by the track services, so the rules are th
 =========================================  =====================================================
 GET  /health, /me                          liveness (no auth); the caller
 GET  /reports · POST /reports              current reports (any) · upload a file, multipart
-                                           ``file`` (+ region, level, year) → import (admin,
-                                           supervisor)
+                                           ``file`` (+ region, level, year, kind, and
+                                           ``departments``: a catalogue kept for the region;
+                                           a bad one → 422 ``bad_catalogue``, detail.zh) →
+                                           import (admin, supervisor)
 GET  /reports/{id}, /reports/{id}/outline  metadata; outline tree (``?sentences=true``)
 GET  /figures                              indicator|canonical, role, year, region, section,
                                            report; limit/offset → {total, limit, offset, items}

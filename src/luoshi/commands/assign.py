@@ -18,15 +18,20 @@ import click
               "(also 省/市/县/区…) [default: read from REGION, else province].")
 @click.option("--place", "places", multiple=True, metavar="NAME",
               help="A place the task concerns (repeatable); places named in TEXT are found anyway.")
+@click.option("--db", "db_url", metavar="URL", default=None,
+              help="A library: the catalogue kept there for REGION (supplied with an import) wins over "
+                   "luoshi's own [default: none — luoshi's catalogues only].")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def command(text: str, departments: str | None, region: str | None, level: str | None,
-            places: tuple[str, ...], fmt: str) -> None:
+            places: tuple[str, ...], db_url: str | None, fmt: str) -> None:
     """Suggest lead and responsible units for TASK TEXT, with a confidence and the reasons.
 
     The figures in TEXT are linked to the indicator catalogue, so an indicator's owner counts
     (地区生产总值 → 省发展改革委). The units are those of REGION at LEVEL: a region without its
     own catalogue gets the generic functions named for the level (市发展改革委, 区发改局…), and
-    the output says so. Deterministic: the same text always gives the same answer.
+    the output says so. With --db, a catalogue kept in that library for REGION (one supplied
+    with `luoshi import --departments`, or on the web import page) comes first. Deterministic:
+    the same text always gives the same answer.
     """
     from ..errors import LuoshiError
     from ..plan.assign import indicators_in, load_departments, suggest
@@ -36,7 +41,8 @@ def command(text: str, departments: str | None, region: str | None, level: str |
         click.echo("luoshi: error: TASK TEXT is empty", err=True)
         sys.exit(2)
     try:
-        deps = load_departments(departments, region=region, level=level)
+        deps = (_kept(db_url, region, level) if db_url and not departments else None) \
+            or load_departments(departments, region=region, level=level)
     except LuoshiError as e:
         click.echo(f"luoshi: error: {e}", err=True)
         sys.exit(2)
@@ -47,8 +53,24 @@ def command(text: str, departments: str | None, region: str | None, level: str |
         return
     if deps.generic:
         click.echo(f"catalogue: {deps.note}")
+    elif deps.origin == "library":
+        click.echo(f"catalogue: {deps.source}")
     click.echo(f"牵头单位: {'、'.join(s.lead_units) or '—'}")
     click.echo(f"责任单位: {'、'.join(s.resp_units) or '—'}")
     click.echo(f"confidence: {s.confidence:.2f}")
     for r in s.reasons:
         click.echo(f"  - {r}")
+
+
+def _kept(db_url: str, region: str | None, level: str | None):
+    """The catalogue the library at ``db_url`` keeps for the region, or None."""
+    from .. import store
+    from ..cli import _open_db
+    from ..track.catalogues import kept
+
+    _, sessions = _open_db(db_url)
+    try:
+        with sessions() as s:
+            return kept(s, region, level)
+    finally:
+        store.close(sessions)

@@ -39,6 +39,9 @@ def command(db_url, report_id, create, department, fmt, today) -> None:
             click.echo(json.dumps(t.to_dict(), ensure_ascii=False))
         click.echo(f"luoshi: {len(made.created)} task(s) created for report {report_id}, "
                    f"{made.existing} there already", err=True)
+        cat = made.catalogue or {}
+        if made.created and (cat.get("generic") or cat.get("origin") == "library"):
+            click.echo(f"luoshi: catalogue: {cat['note'] if cat.get('generic') else cat['source']}", err=True)
         if made.division:  # a stored 分工方案 of the region and year gave its units
             from ..plan.division_match import Agreement
 

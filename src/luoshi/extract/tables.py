@@ -60,7 +60,7 @@ def table_cells(text: str) -> tuple[list[Cell], list[tuple[int, int]]]:
         if line.count("|") < 1:
             header = None
             continue
-        parts = CELL_SEP.split(line.strip().strip("|"))
+        parts = CELL_SEP.split(line.strip().strip("|").strip())  # "| 1 | …": the cell is "1"
         if max(map(len, parts)) > CELL_MAX:
             header = None
             continue

@@ -15,6 +15,7 @@ from ..errors import InputError, LuoshiError
 from .document import Document
 from .normalize import normalize
 from .readers import READERS
+from .unwrap import unwrap
 
 __all__ = ["Document", "read", "read_text", "size_limit", "MAX_BYTES", "SUPPORTED"]
 
@@ -49,6 +50,7 @@ def read_text(original: str, doc_id: str = "document", *, fmt: str = "txt",
               source: str | None = None, encoding: str | None = None) -> Document:
     """Build a Document from text already in memory (used by tests, notebooks and the web)."""
     text, offsets, trad = normalize(original)
+    text, offsets = unwrap(text, offsets)  # text copied out of a PDF: its lines joined back
     if not text.strip():
         raise InputError(source or doc_id, "empty document (no text)")
     return Document(id=doc_id, original=original, text=text, offsets=offsets, format=fmt,

@@ -78,7 +78,8 @@ class Document:
 
     ``original`` is the text exactly as decoded from the file (what a reader sees and what
     every offset points into). ``text`` is the normalised text used for analysis: full-width
-    ASCII folded, traditional characters converted to simplified, conversion debris removed.
+    ASCII folded, traditional characters converted to simplified, conversion debris removed,
+    hard line wrapping (text copied out of a PDF) joined back into paragraphs (``unwrap``).
     ``offsets[i]`` is the position in ``original`` of ``text[i]``; it has one extra entry,
     ``len(original)``, so that an end position maps too (an ``Offsets``, or a plain list).
     """

@@ -65,13 +65,24 @@ def _t2s():
 def t2s_char(ch: str) -> str:
     """One character traditional → simplified; unchanged when OpenCC would change the length.
 
-    Hong Kong and Taiwan variants that plain t2s does not know (衞) go through hk2s/tw2s.
+    Hong Kong variants that plain t2s does not know (衞 敍 粧) go through hk2s. Taiwan's forms do
+    not (see ``tw2s_char``).
     """
-    for config in ("t2s", "hk2s", "tw2s"):
+    for config in ("t2s", "hk2s"):
         c = _cc(config).convert(ch)
         if len(c) == 1 and c != ch:
             return c
     return ch
+
+
+@lru_cache(maxsize=65536)
+def tw2s_char(ch: str) -> str:
+    """Taiwan's one character for two simplified ones, as tw2s maps it alone (著→着, 么→幺).
+
+    Alone it is often wrong — 显著 and 什么 are simplified as they stand — so ``to_simplified``
+    takes it only where tw2s's phrases say so (著力→着力, 随著→随着)."""
+    c = _cc("tw2s").convert(ch)
+    return c if len(c) == 1 else ch
 
 
 def to_simplified(text: str) -> str:
@@ -87,9 +98,13 @@ def to_simplified(text: str) -> str:
         if len(conv) != len(line):
             out.extend(t2s_char(ch) for ch in line)
             continue
-        for o, c in zip(line, conv):
+        tw = ""
+        for i, (o, c) in enumerate(zip(line, conv)):
             if c == o and _t2s().convert(o) == o:
                 c = t2s_char(o)  # a variant t2s does not know, if any
+                if c == o and tw2s_char(o) != o:  # 著: 着 in 著力, 著 in 显著, by Taiwan's phrases
+                    tw = tw or _cc("tw2s").convert(line)
+                    c = tw[i] if len(tw) == len(line) and tw[i] == tw2s_char(o) else o
             elif c != o and c != t2s_char(o):
                 c = t2s_char(o)  # misaligned phrase conversion
             out.append(c)

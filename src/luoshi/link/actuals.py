@@ -3,8 +3,8 @@
 A year's result is first announced in the next January's work report and plan-execution
 report (often as 预计, an estimate), then fixed by the statistical bulletin in spring, and
 sometimes revised later. So: an actual beats an estimate; then the more official kind of
-source wins (bulletin > plan-execution report > work report > anything else); then the later
-date. The others are returned too, so a UI can show every source.
+source wins (bulletin > plan-execution or budget report > work report > anything else, as
+``[sources]`` of verdicts.toml ranks them); then the later date. The others are returned too, so a UI can show every source.
 """
 
 from __future__ import annotations
@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
-# outline metadata "kind" → how official a source of actuals is
-SOURCE_RANK = {"bulletin": 3, "plan_execution": 2, "work_report": 1}
+from .verdicts import settings
+
 ROLE_RANK = {"actual": 1, "estimate": 0}
 
 
@@ -32,8 +32,8 @@ def sourced(figures: Iterable[Any], metadata: Mapping[str, Any]) -> list[Sourced
 
 
 def _rank(c: Sourced) -> tuple[int, int, str]:
-    return (ROLE_RANK.get(getattr(c.figure, "role", "actual"), 0), SOURCE_RANK.get(c.kind or "", 0),
-            c.date or "")
+    rank = settings().source_rank
+    return (ROLE_RANK.get(getattr(c.figure, "role", "actual"), 0), rank.get(c.kind or "", 0), c.date or "")
 
 
 def pick_actual(candidates: Sequence[Sourced]) -> tuple[Sourced | None, list[Sourced]]:

@@ -62,6 +62,7 @@ class Settings:
     period_context: tuple[str, ...] = ()
     measure_zh: dict[str, str] = field(default_factory=dict, hash=False)
     plan_period: int = 5
+    source_rank: dict[str, int] = field(default_factory=dict, hash=False)
 
 
 @lru_cache(maxsize=1)
@@ -75,7 +76,8 @@ def settings() -> Settings:
                     average_cues=tuple(raw.get("goals", {}).get("average_cues", ("年均",))),
                     plan_period=int(raw.get("goals", {}).get("plan_period", 5)),
                     period_context=tuple(raw.get("goals", {}).get("period_context", ())),
-                    measure_zh=dict(raw.get("measure_zh", {})))
+                    measure_zh=dict(raw.get("measure_zh", {})),
+                    source_rank={k: int(v) for k, v in raw.get("sources", {}).items()})
 
 
 def fmt(x: float | Fraction) -> str:

@@ -15,10 +15,10 @@ import os
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .. import gazetteer
 from ..errors import LuoshiError
 from .lexicon import lexicon
 
@@ -115,25 +115,6 @@ def row_finder(manifest: Mapping[Path, Mapping[str, Any]]) -> Callable[[Path], M
     return row
 
 
-@lru_cache(maxsize=1)
-def _place_names() -> list[tuple[str, str]]:
-    """(name as written, full name) of the gazetteer's provinces, cities and counties, longest
-    first; short names only where they are unambiguous."""
-    from ..extract.lexicon import lexicon
-
-    places = lexicon().places
-    ambiguous = set(places.get("ambiguous_short", []))
-    out: dict[str, str] = {}
-    for key in ("provinces", "cities", "counties_liaoning"):
-        for e in places.get(key, []):
-            out.setdefault(e["name"], e["name"])
-            shorts = e.get("short")
-            for s in [shorts] if isinstance(shorts, str) else shorts or []:
-                if s and len(s) >= 2 and s not in ambiguous:
-                    out.setdefault(s, e["name"])
-    return sorted(out.items(), key=lambda kv: -len(kv[0]))
-
-
 _NAME_YEAR = re.compile(r"(?<!\d)((?:19|20)\d\d)(?!\d)")
 
 
@@ -146,8 +127,9 @@ def from_file_name(name: str) -> dict[str, Any]:
     m = _NAME_YEAR.search(stem)
     if m:
         out["plan_year"] = int(m.group(1))
-    region = next((full for written, full in _place_names() if written in stem), None)
-    if region:
+    place = gazetteer.place_in(stem)  # 广东省…, 2024-辽宁-…, 辽宁省沈阳市…
+    if place is not None:
+        region = gazetteer.qualified_name(place)
         out["region"], out["level"] = region, region_level(region)
     return out
 
@@ -176,8 +158,8 @@ def resolve_metadata(found: Mapping[str, Any], given: Given | None = None) -> tu
     for k, v in given.values.items():
         if k not in FIELDS:
             raise ValueError(f"unknown metadata field {k!r}; use one of {', '.join(FIELDS)}")
-        if k == "region":  # "辽宁" given is 辽宁省, as the text would say it
-            v = lexicon().province_short.get(v, v)
+        if k == "region" and v:  # "辽宁" given is 辽宁省, "深圳" 深圳市, as the text would say it
+            v = lexicon().province_short.get(v) or gazetteer.region_key(v) or v
         meta[k], src[k] = v, given.sources.get(k, FLAG)
     year = given.values.get("plan_year")
     if year is not None and "review_year" not in given.values:

@@ -10,21 +10,20 @@ header may sit anywhere in the first few dozen lines and be repeated after a bre
 Region and level come from suffix rules (省/自治区/市/州/县/旗/区 followed by 人民政府, 第…届人民代表大会
 …) plus the short list of province-level names and the issuers of document numbers in
 data/outline.toml; only a body that names its city without a suffix ("奋力谱写沈阳新篇章") is
-read with the gazetteer's prefecture-level cities (data/places.json). ``title`` is as written in the original text; every other
+read with the gazetteer's prefecture-level cities (luoshi.gazetteer). ``title`` is as written in the original text; every other
 value is normalised (simplified, full-width folded) so that reports can be compared. A field the
 document does not give is None.
 """
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date
 from functools import lru_cache
-from importlib import resources
 
+from .. import gazetteer
 from ..ingest.document import Document
 from .lexicon import lexicon, part_role
 from .roles import body_role, cues, inline_part_re, is_unnumbered_heading, part_head_re
@@ -355,18 +354,18 @@ def _trim(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def _city_names() -> tuple[re.Pattern | None, dict[str, str]]:
-    """Prefecture-level cities of the gazetteer (data/places.json) by full and short name — a city
-    report says "奋力谱写沈阳新篇章" more often than "沈阳市"; short names that are also ordinary
-    words (its ambiguous_short) are left out."""
-    data = json.loads((resources.files("luoshi") / "data" / "places.json").read_text("utf-8"))
-    ambiguous = set(data.get("ambiguous_short", []))
+    """The cities of the gazetteer (its city tier, with the zones places.json lists beside them)
+    by full and short name — a city report says "奋力谱写沈阳新篇章" more often than "沈阳市";
+    short names that are also ordinary words (大庆, 朝阳) are left out."""
     names: dict[str, str] = {}
-    for c in data.get("cities", []):
-        short = c.get("short")
-        for n in ([short] if isinstance(short, str) else short or []) + list(c.get("aliases", [])):
-            if n and len(n) >= 2 and n not in ambiguous:
-                names.setdefault(n, c["name"])
-        names.setdefault(c["name"], c["name"])
+    for d in gazetteer.city_tier():
+        names.setdefault(d.name, d.name)
+        for n in d.shorts:
+            if not gazetteer.ordinary(n):
+                names.setdefault(n, d.name)
+    for n, full in gazetteer.zone_names().items():
+        if not gazetteer.ordinary(n):
+            names.setdefault(n, full)
     if not names:
         return None, names
     return re.compile("|".join(sorted(map(re.escape, names), key=len, reverse=True))), names

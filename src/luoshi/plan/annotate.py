@@ -11,6 +11,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
+from .. import gazetteer
 from ..extract.lexicon import lexicon
 from ..outline.text import cn_int
 from .lexicon import alt, plan_words
@@ -40,40 +41,55 @@ def opens_with_verb(text: str) -> bool:
 
 @lru_cache(maxsize=8)
 def _place_names(own: str | None) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
-    """First character -> gazetteer names and short forms, longest first: (unambiguous ones,
-    ambiguous ones such as 朝阳). The report's own region (辽宁省, 辽宁) is left out: every task
-    of the report is in it."""
-    p = lexicon().places
-    ambiguous = set(p.get("ambiguous_short", []))
+    """First two characters -> place names, longest first: (sure ones, ordinary-word ones such as
+    朝阳). The divisions of the gazetteer as a report of ``own`` writes them (the short names of
+    its own counties too: 庄河 in a 辽宁省 report), with the zones and areas of places.json. The
+    report's own region (辽宁省, 辽宁) is left out: every task of the report is in it."""
+    own_d = gazetteer.resolve(own) if own else None
     skip: set[str] = set()
     names: set[str] = set()
     amb: set[str] = set()
-    for key in ("provinces", "cities", "counties_liaoning", "areas"):
-        for e in p.get(key, []):
-            forms = [e["name"]]
-            short = e.get("short")
-            forms += [short] if isinstance(short, str) else list(short or [])
-            forms += list(e.get("aliases", []) or [])
-            forms = [f for f in forms if f and len(f) >= 2]
-            if own and e["name"] == own:
-                skip.update(forms)
-            names.update(f for f in forms if f not in ambiguous)
-            amb.update(f for f in forms if f in ambiguous)
+    for n, ds in gazetteer.names(own).items():
+        if own_d is not None and all(d.code == own_d.code for d in ds):
+            skip.add(n)
+        (amb if gazetteer.ordinary(n) else names).add(n)
+    own_key = gazetteer.region_key(own) if own else None
+    for n, full in gazetteer.zone_names().items():
+        if own_key and full == own_key:
+            skip.add(n)
+        (amb if gazetteer.ordinary(n) else names).add(n)
+    for e in lexicon().places.get("areas", []):
+        forms = [e["name"], *(e.get("aliases", []) or [])]
+        short = e.get("short")
+        forms += [short] if isinstance(short, str) else list(short or [])
+        for f in forms:
+            if f and len(f) >= 2:
+                (amb if gazetteer.ordinary(f) else names).add(f)
 
     def index(words: set[str]) -> dict[str, list[str]]:
-        by_first: dict[str, list[str]] = {}
+        by_head: dict[str, list[str]] = {}
         for n in sorted(words - skip, key=len, reverse=True):
-            by_first.setdefault(n[0], []).append(n)
-        return by_first
+            by_head.setdefault(n[:2], []).append(n)
+        return by_head
 
-    return index(names), index(amb)
+    return index(names), index(amb - names)
 
 
 _LIST_SEP = "、和及与"
 
 
-def _match_at(by_first: dict[str, list[str]], text: str, i: int) -> str | None:
-    return next((n for n in by_first.get(text[i], ()) if text.startswith(n, i)), None)
+@lru_cache(maxsize=1)
+def _not_before() -> frozenset[str]:
+    """What may not follow a name ending in 区/市/县/旗 (西安区域 is 西安 + 区域)."""
+    return frozenset(lexicon().words.get("place_name_not_before", ""))
+
+
+def _match_at(by_head: dict[str, list[str]], text: str, i: int) -> str | None:
+    for n in by_head.get(text[i:i + 2], ()):
+        if text.startswith(n, i) and not (n[-1] in "区市县旗" and text[i + len(n):i + len(n) + 1] in _not_before()
+                                          and i + len(n) < len(text)):
+            return n
+    return None
 
 
 def places_in(text: str, own_region: str | None = None) -> list[str]:
@@ -125,7 +141,9 @@ def _shared_suffix(last: str, own_region: str | None) -> str:
     "核电基地", "营口国家物流枢纽" → "国家物流枢纽", "新阜高速公路" → "高速公路")."""
     r = _project_res()
     lead = places_in(last, own_region)
-    if lead and last.startswith(lead[0]) and r["marker"].search(last, len(lead[0])):
+    # a route between places (诸暨至嵊州高速公路) is no place + shared part
+    if (lead and last.startswith(lead[0]) and last[len(lead[0]):len(lead[0]) + 1] not in "至到—-"
+            and r["marker"].search(last, len(lead[0]))):
         return last[len(lead[0]):]
     m = r["marker"].search(last)
     return last[m.start():] if m and m.start() > 0 else ""

@@ -95,6 +95,9 @@ class Departments:
     generic: bool = False
     note: str = ""
     default_lead: str = ""  # the unit a plan names when no remit matched (政府办公厅)
+    # where it came from: generic (named for the level), bundled (a region's file of luoshi's),
+    # library (supplied by a user and kept for the region), file (a path given), "" (unsaid)
+    origin: str = ""
     phrases: dict[str, list[tuple[int, float]]] = field(default_factory=dict)  # phrase → (unit, weight)
     owners: dict[str, list[int]] = field(default_factory=dict)
     supporters: dict[str, list[int]] = field(default_factory=dict)
@@ -133,7 +136,7 @@ class Departments:
     def info(self) -> dict[str, Any]:
         """Which catalogue answered: for the json output and the table's header line."""
         return {"region": self.region, "level": self.level, "generic": self.generic,
-                "source": self.source, "note": self.note}
+                "source": self.source, "note": self.note, "origin": self.origin}
 
 
 @dataclass
@@ -150,35 +153,52 @@ class Suggestion:
 
 # ---------------------------------------------------------------- loading
 
-def _bad(path: object, reason: str) -> InputError:
-    return InputError(path, f"not a departments catalogue: {reason}")
+class CatalogueError(InputError):
+    """A file that is not a departments catalogue: the reason in English (``reason``, for the
+    command line and the API) and in Chinese (``zh``, for the web page)."""
+
+    def __init__(self, path: object, reason: str, zh: str) -> None:
+        super().__init__(path, f"not a departments catalogue: {reason}")
+        self.zh = zh
 
 
-def _strs(v: Any, path: object, where: str) -> tuple[str, ...]:
+def _bad(path: object, reason: str, zh: str) -> CatalogueError:
+    return CatalogueError(path, reason, zh)
+
+
+def _where_zh(n: int, name: str = "") -> str:
+    return f"第 {n} 个单位" + (f"（{name}）" if name else "")
+
+
+def _strs(v: Any, path: object, where: str, where_zh: str) -> tuple[str, ...]:
     if v is None:
         return ()
     if not isinstance(v, list) or not all(isinstance(x, str) and x for x in v):
-        raise _bad(path, f"{where} must be a list of strings")
+        raise _bad(path, f"{where} must be a list of strings", f"{where_zh}应为非空字符串的列表")
     return tuple(v)
 
 
 def _parse(data: Any, path: object) -> Departments:
     if not isinstance(data, dict) or not isinstance(data.get("units"), list) or not data["units"]:
-        raise _bad(path, "expected an object with a non-empty \"units\" list")
+        raise _bad(path, "expected an object with a non-empty \"units\" list",
+                   "应为一个 JSON 对象，其中 units 是非空的单位列表")
     units: list[Unit] = []
     seen: set[str] = set()
     for n, raw in enumerate(data["units"], 1):
         if not isinstance(raw, dict) or not isinstance(raw.get("name"), str) or not raw["name"].strip():
-            raise _bad(path, f"unit {n} has no name")
+            raise _bad(path, f"unit {n} has no name", f"{_where_zh(n)}没有名称（name）")
         name = raw["name"].strip()
-        where = f"unit {n} ({name})"
+        where, wz = f"unit {n} ({name})", _where_zh(n, name)
         if name in seen:
-            raise _bad(path, f"{where} is listed twice")
+            raise _bad(path, f"{where} is listed twice", f"{_where_zh(n, name)}重复列出")
         seen.add(name)
         kind = raw.get("kind", "department")
         if kind not in KINDS:
-            raise _bad(path, f"{where}: kind must be one of {', '.join(KINDS)}")
+            raise _bad(path, f"{where}: kind must be one of {', '.join(KINDS)}",
+                       f"{_where_zh(n, name)}的 kind 应为 {'、'.join(KINDS)} 之一")
         remit: list[tuple[str, float]] = []
+        if not isinstance(raw.get("remit") or [], list):  # a string would be read as its characters
+            raise _bad(path, f"{where}: remit must be a list", f"{wz}的 remit 应为列表")
         for r in raw.get("remit") or []:
             if isinstance(r, str) and r:
                 remit.append((r, 1.0))
@@ -186,22 +206,24 @@ def _parse(data: Any, path: object) -> Departments:
                   and isinstance(r[1], (int, float)) and not isinstance(r[1], bool) and r[1] > 0):
                 remit.append((r[0], float(r[1])))
             else:
-                raise _bad(path, f"{where}: remit entries are \"phrase\" or [\"phrase\", weight > 0], got {r!r}")
+                raise _bad(path, f"{where}: remit entries are \"phrase\" or [\"phrase\", weight > 0], got {r!r}",
+                           f"{_where_zh(n, name)}的 remit 每项应为“短语”或 [“短语”, 大于 0 的权重]，而不是 {r!r}")
         weight = raw.get("weight", 1.0)
         if not isinstance(weight, (int, float)) or isinstance(weight, bool) or weight <= 0:
-            raise _bad(path, f"{where}: weight must be a positive number")
+            raise _bad(path, f"{where}: weight must be a positive number", f"{_where_zh(n, name)}的 weight 应为正数")
         units.append(Unit(name=name, kind=kind, remit=tuple(remit),
-                          indicators=_strs(raw.get("indicators"), path, f"{where}: indicators"),
-                          supports=_strs(raw.get("supports"), path, f"{where}: supports"),
-                          places=_strs(raw.get("places"), path, f"{where}: places"),
-                          aliases=_strs(raw.get("aliases"), path, f"{where}: aliases"),
+                          indicators=_strs(raw.get("indicators"), path, f"{where}: indicators", f"{wz}的 indicators"),
+                          supports=_strs(raw.get("supports"), path, f"{where}: supports", f"{wz}的 supports"),
+                          places=_strs(raw.get("places"), path, f"{where}: places", f"{wz}的 places"),
+                          aliases=_strs(raw.get("aliases"), path, f"{where}: aliases", f"{wz}的 aliases"),
                           weight=float(weight), full_name=str(raw.get("full_name", "")),
                           parent=str(raw.get("parent", "")), function=str(raw.get("function", ""))))
     default = data.get("default_lead") or ""
     if default and default not in seen:
-        raise _bad(path, f"default_lead {default!r} is not a unit of the catalogue")
+        raise _bad(path, f"default_lead {default!r} is not a unit of the catalogue",
+                   f"default_lead（{default}）不是目录中的单位")
     return Departments(units=units, region=str(data.get("region", "")), source=str(path),
-                       ignore=_strs(data.get("ignore"), path, "ignore"),
+                       ignore=_strs(data.get("ignore"), path, "ignore", "ignore"),
                        level=str(data.get("level", "")), default_lead=str(default))
 
 
@@ -209,23 +231,54 @@ def _folder() -> Path:
     return Path(str(resources.files("luoshi") / "data" / "departments"))
 
 
-@lru_cache(maxsize=8)
-def _load_cached(path: str, _stamp: tuple[int, int]) -> Departments:
+MAX_CATALOGUE_BYTES = 4 * 1024 * 1024  # the bundled ones are ~60 kB; a catalogue is no report
+
+
+def read_catalogue(raw: bytes, label: object) -> tuple[dict[str, Any], Departments]:
+    """(its data, the loaded catalogue) of a catalogue file's bytes (UTF-8, a BOM allowed), as a
+    user uploads it: CatalogueError, in English and Chinese, for anything that is not one."""
+    if len(raw) > MAX_CATALOGUE_BYTES:
+        raise _bad(label, f"larger than {MAX_CATALOGUE_BYTES // 1048576} MB",
+                   f"文件超过 {MAX_CATALOGUE_BYTES // 1048576} MB，不像部门目录")
     try:
-        text = Path(path).read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise InputError(path, "no such file") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise InputError(path, f"cannot read: {e}") from None
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise _bad(label, "not UTF-8 text", "不是 UTF-8 编码的文本（应为 JSON 文件）") from None
     try:
         data = json.loads(text)
     except json.JSONDecodeError as e:
-        raise _bad(path, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}") from None
-    if isinstance(data, dict) and data.get("extends") == "generic":
+        raise _bad(label, f"invalid JSON at line {e.lineno} column {e.colno}: {e.msg}",
+                   f"不是有效的 JSON（第 {e.lineno} 行第 {e.colno} 列：{e.msg}）") from None
+    return data, catalogue_of(data, label)
+
+
+def catalogue_of(data: Any, label: object) -> Departments:
+    """The catalogue a file's parsed JSON describes: a full one (``units``) or changes to the
+    generic one (``"extends": "generic"``, see ``catalogues.overlay``)."""
+    if not isinstance(data, dict):
+        raise _bad(label, "expected a JSON object", "应为一个 JSON 对象（{…}），而不是列表或单个值")
+    for key in ("region", "level", "version"):
+        if not isinstance(data.get(key, ""), (str, int)) or isinstance(data.get(key), bool):
+            raise _bad(label, f"{key} must be a string", f"{key} 应为字符串")
+    if data.get("extends") == "generic":
         from .catalogues import overlay
 
-        return overlay(data, path)
-    return _parse(data, path)
+        return overlay(data, label)
+    if "extends" in data:
+        raise _bad(label, f"extends must be \"generic\", got {data['extends']!r}",
+                   f"extends 只能是 \"generic\"（在通用目录上修改），而不是 {data['extends']!r}")
+    return _parse(data, label)
+
+
+@lru_cache(maxsize=8)
+def _load_cached(path: str, _stamp: tuple[int, int]) -> Departments:
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError(path, "no such file") from None
+    except OSError as e:
+        raise InputError(path, f"cannot read: {e}") from None
+    return read_catalogue(raw, path)[1]
 
 
 def load_departments(path: str | Path | None = None, *, region: str | None = None,
@@ -243,7 +296,9 @@ def load_departments(path: str | Path | None = None, *, region: str | None = Non
         stamp = (st.st_mtime_ns, st.st_size)
     except OSError:
         stamp = (0, 0)
-    return _load_cached(str(p), stamp)
+    deps = _load_cached(str(p), stamp)
+    deps.origin = deps.origin or "file"
+    return deps
 
 
 # ---------------------------------------------------------------- suggesting

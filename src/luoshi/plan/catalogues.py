@@ -202,7 +202,7 @@ def generic_for(region: str, level: str, sub: str) -> Departments:
     units, local = _generic_units(region, level, sub)
     deps = _build(units, local, [], f"{GENERIC} ({region or 'no region'}, {sub or level})")
     p, _ = prefixes(region, level, sub)
-    deps.region, deps.level, deps.generic = region, sub or level, True
+    deps.region, deps.level, deps.generic, deps.origin = region, sub or level, True, "generic"
     deps.note = (f"generic — luoshi has no catalogue of {region or 'the region'}; "
                  f"unit names follow the {sub or level} level ({p or '国家'}…), check them")
     return deps
@@ -218,10 +218,12 @@ def overlay(data: dict[str, Any], path: object) -> Departments:
     region = str(data.get("region", ""))
     lvl, sub = level_of(region, str(data.get("level", "")))
     units, local = _generic_units(region, lvl, sub)
+    _check_overlay(data, path)
     for key in ("names", "aliases", "remit"):
         for fid in (data.get(key) or {}):
             if fid not in units:
-                raise _bad(path, f"{key}: {fid!r} is no function of the generic catalogue at this level")
+                raise _bad(path, f"{key}: {fid!r} is no function of the generic catalogue at this level",
+                           f"{key} 中的 {fid!r} 不是通用目录在这一级别的职能")
     for fid in data.get("drop") or []:
         units.pop(fid, None)
     for fid, name in (data.get("names") or {}).items():
@@ -237,6 +239,24 @@ def overlay(data: dict[str, Any], path: object) -> Departments:
     deps = _build(units, local, list(data.get("units") or []), path)
     deps.region, deps.level = region, sub or lvl
     return deps
+
+
+def _check_overlay(data: dict[str, Any], path: object) -> None:
+    """The shape of an overlay's fields, so a wrong one is a clear error, not a crash or a
+    string read as a list of characters (the units themselves are checked by ``_parse``)."""
+    from .assign import _bad
+
+    shapes = {"names": (dict, str, "对象（职能 → 名称）"), "aliases": (dict, list, "对象（职能 → 名称列表）"),
+              "remit": (dict, list, "对象（职能 → 短语列表）"), "drop": (list, str, "职能名的列表"),
+              "units": (list, dict, "单位对象的列表"), "local": (dict, None, "对象")}
+    for key, (outer, inner, zh) in shapes.items():
+        v = data.get(key)
+        if v is None:
+            continue
+        items = v.values() if isinstance(v, dict) else v
+        if not isinstance(v, outer) or (inner is not None and not all(isinstance(x, inner) and x for x in items)):
+            raise _bad(path, f"{key} must be {'an object' if outer is dict else 'a list'} of "
+                             f"{inner.__name__ if inner else 'fields'}", f"{key} 应为{zh}")
 
 
 def _same_region(a: str, b: str) -> bool:
@@ -255,7 +275,7 @@ def for_region(region: str | None = None, level: str | None = None) -> Departmen
         for r, lv, path in own_catalogues():
             if _same_region(r, region) and level_of(r, lv)[0] == lvl:
                 deps = load_departments(path)
-                deps.level = deps.level or lvl
+                deps.level, deps.origin = deps.level or lvl, "bundled"
                 return deps
     return generic_for(region, lvl, sub)
 

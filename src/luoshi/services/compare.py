@@ -18,45 +18,19 @@ import datetime as dt
 import json
 import re
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import Text, func, or_, select, type_coerce
 from sqlalchemy.orm import Session, defer
 
-from .. import link
+from .. import gazetteer, link
 from ..store import QualitativeTargetRow, Report, ReportFigure, ReportNode
 from .readcache import StampedCache, engine, library_stamp, reads_committed
 
-@lru_cache(maxsize=1)
-def _full_names() -> dict[str, str]:
-    """Short name → full name for every place whose short name is unambiguous (辽宁 → 辽宁省);
-    吉林 names a province and a city, so it maps to neither."""
-    from ..extract.lexicon import lexicon
-
-    places = lexicon().places
-    seen: dict[str, set[str]] = {}
-    for key in ("provinces", "cities"):
-        for e in places.get(key, []):
-            shorts = e.get("short")
-            for short in ([shorts] if isinstance(shorts, str) else shorts or []):
-                if short and len(short) >= 2:
-                    seen.setdefault(short, set()).add(e["name"])
-    ambiguous = set(places.get("ambiguous_short", []))
-    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1 and k not in ambiguous}
-
-
-def region_key(region: str | None) -> str:
-    """One key per place: '辽宁' and '辽宁省' agree; '吉林省' and '吉林市' stay apart."""
-    r = (region or "").strip()
-    return _full_names().get(r, r)
-
-
-def region_names(region: str) -> list[str]:
-    """Every name with the region key of ``region`` (辽宁 → [辽宁省, 辽宁]), for an indexed
-    ``region IN (...)`` instead of reading every region's rows and keying them in Python."""
-    key = region_key(region)
-    return sorted({key, region.strip(), *(short for short, full in _full_names().items() if full == key)})
+# one key per place ('辽宁' and '辽宁省' agree; '吉林省' and '吉林市' stay apart) and every name
+# with that key: the gazetteer's, shared with the outline, the plan and the panel
+region_key = gazetteer.region_key
+region_names = gazetteer.region_names
 
 
 def is_period_result(f: Any) -> bool:

@@ -275,14 +275,18 @@ Then = Callable[[Session, ImportResult], Any]
 
 
 def write(session_factory: sessionmaker[Session], prepared: Prepared, *,
-          then: Then | None = None) -> ImportResult:
+          then: Then | None = None, before: Callable[[Session], Any] | None = None) -> ImportResult:
     """Store a prepared report in one transaction (see the module docstring).
 
     ``then(session, result)`` runs in that same transaction after the report is stored — for
     what must stand or fall with the import, such as its audit entry or the tasks drafted from
-    it — unless the bytes were already stored (status ``unchanged``).
+    it — unless the bytes were already stored (status ``unchanged``). ``before(session)`` runs
+    in it first, always — for what the import itself must see, such as the departments
+    catalogue supplied with it (a 分工方案's units are resolved while it is stored).
     """
     with write_transaction(session_factory) as session:
+        if before is not None:
+            before(session)
         result = _store(session, prepared)
         if then is not None and result.status != "unchanged":
             then(session, result)
@@ -303,12 +307,13 @@ def write_many(session_factory: sessionmaker[Session], prepared: Sequence[Prepar
 
 
 def import_file(session_factory: sessionmaker[Session], path: str | os.PathLike[str], *,
-                overrides: Mapping[str, Any] | None = None, then: Then | None = None) -> ImportResult:
+                overrides: Mapping[str, Any] | None = None, then: Then | None = None,
+                before: Callable[[Session], Any] | None = None) -> ImportResult:
     """Import one report file; see the module docstring for the versioning rules.
 
     ``overrides`` replaces metadata read from the text or the file name (keys: title, region,
     level, kind, review_year, plan_year, date, speaker), e.g. when the header does not name the
-    region. ``then`` runs in the import's transaction (see ``write``). Raises InputError for a
-    file that is not a readable report, before touching the database.
+    region. ``then`` and ``before`` run in the import's transaction (see ``write``). Raises
+    InputError for a file that is not a readable report, before touching the database.
     """
-    return write(session_factory, prepare(path, overrides), then=then)
+    return write(session_factory, prepare(path, overrides), then=then, before=before)

@@ -12,12 +12,9 @@ tell" stay apart. ``export`` writes CSV or Parquet with a Markdown codebook besi
 from __future__ import annotations
 
 import csv
-import json
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import astuple, dataclass, fields
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from sqlalchemy.orm import Session
@@ -96,8 +93,8 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "gap_unit": ("string", "个百分点 for % targets, else the target's unit."),
     "repeated_unchanged": ("bool", "Flag, see rules."),
     "amplified": ("bool", "Flag, see rules."),
-    "parent_region": ("string", "The parent place: the nation for a province, the province of a city "
-                      "(data/places.json), the city of a county or district of any province (the gazetteer of "
+    "parent_region": ("string", "The parent place: the nation for a province, the province of a city, "
+                      "the city of a county or district of any province (the gazetteer of "
                       "administrative divisions, data/divisions.csv)."),
     "parent_value": ("float", "The parent's target for the same indicator, measure and year, in "
                      "this row's unit."),
@@ -147,40 +144,15 @@ def _level_rank(level: str | None) -> int:
 
 # ---------------------------------------------------------------- gazetteer: who is whose parent
 
-@dataclass(frozen=True)
-class _Gazetteer:
-    provinces: dict[str, str]  # full name or usual short -> full name
-    city_province: dict[str, str]  # city full name or short -> province full name
-
-
-@lru_cache(maxsize=1)
-def _gazetteer() -> _Gazetteer:
-    raw = json.loads((resources.files("luoshi") / "data" / "places.json").read_text(encoding="utf-8"))
-    provinces: dict[str, str] = {}
-    for p in raw["provinces"]:
-        provinces[p["name"]] = p["name"]
-        for s in p.get("short", [])[:1]:
-            provinces.setdefault(s, p["name"])
-    cities: dict[str, str] = {}
-    for c in raw["cities"]:
-        cities[c["name"]] = c["province"]
-    for c in raw["cities"]:
-        cities.setdefault(c.get("short", ""), c["province"])
-    return _Gazetteer(provinces, cities)
-
-
 def parent_of(region: str | None, level: str | None) -> tuple[str, str] | None:
-    """(parent region, its level): the nation for a province, the province of a city, the city
-    of a county or district of any province (the gazetteer of administrative divisions; a
-    name two places share, such as 朝阳区, only when written with its city: 北京市朝阳区); None
-    for the nation or a place the gazetteer does not know."""
-    g = _gazetteer()
+    """(parent region, its level): the nation for a province, the province of a city (or of a
+    county-level unit its province runs directly, 仙桃市), the city of a county or district of
+    any province (the gazetteer; a name two places share, such as 朝阳区, only when written with
+    its city: 北京市朝阳区); None for the nation or a place the gazetteer does not know."""
     if not region or level == "national":
         return None
     if level == "province":
         return NATIONAL, "national"
-    if level == "city" and region in g.city_province:
-        return g.city_province[region], "province"
     if level in ("city", "county", "district"):
         d = gazetteer.resolve(region)
         up = gazetteer.parent(d) if d is not None and d.level != "province" else None
@@ -190,16 +162,12 @@ def parent_of(region: str | None, level: str | None) -> tuple[str, str] | None:
 
 
 def _level_of(region: str | None, report: Report) -> str | None:
-    """The report's level, unless the figure names another place: then the gazetteer's."""
+    """The report's level, unless the figure names another place: then the gazetteer's (read
+    in the report's own region: 朝阳区 in a Beijing report is Beijing's)."""
     if region is None or region_key(region) == region_key(report.region):
         return report.level
-    g = _gazetteer()
     if region == NATIONAL:
         return "national"
-    if region in g.provinces:
-        return "province"
-    if region in g.city_province:
-        return "city"
     d = gazetteer.resolve(region, report.region)
     return d.level if d is not None else report.level
 
@@ -407,14 +375,14 @@ def _flag_equal(rows: list[PanelRow]) -> None:
 
 def _chosen_actuals(session: Session, reports: dict[int, Report]) -> dict[tuple, dict[str, ReportFigure]]:
     """(canonical, year) -> {province full name or 全国: the actual compare would choose}."""
-    g = _gazetteer()
     cands: dict[tuple, dict[str, list[ReportFigure]]] = {}
     for role in ("actual", "estimate"):
         for f in current_figures(session, role=role):
             if (f.measure != "amount" or not f.canonical or f.canonical in NON_ADDITIVE
                     or f.year is None or not f.region):
                 continue
-            place = NATIONAL if f.region == NATIONAL else g.provinces.get(f.region)
+            d = gazetteer.resolve(f.region) if f.region != NATIONAL else None
+            place = NATIONAL if f.region == NATIONAL else d.name if d is not None and d.level == "province" else None
             if place is None:
                 continue
             cands.setdefault((f.canonical, f.year), {}).setdefault(place, []).append(f)

@@ -36,12 +36,10 @@ def _catalogue_unit(name: str, catalogue: Any = None, region: str | None = None)
         from ..plan.catalogues import find_unit
     except ImportError:  # the catalogue's reader is not there: only known rows can be used
         return None
-    if catalogue is None:
-        return find_unit(name, region)
-    for u in catalogue.units:
+    for u in (catalogue.units if catalogue is not None else ()):
         if name in (u.name, u.full_name, *u.aliases):
             return u, catalogue.region
-    return None
+    return find_unit(name, region)
 
 
 def _row(d: Department) -> dict[str, Any]:

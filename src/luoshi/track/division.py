@@ -11,7 +11,7 @@ and from which no person removed one, holds suggestions.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import select
@@ -38,12 +38,20 @@ def _parsed(report: Report) -> tuple[Any, Any, list]:
     return doc, outline, [f.to_figure() for f in report.figures]
 
 
-def division_tasks(report: Report) -> tuple[list, list]:
-    """The items of a stored 分工方案 with their own units (plan Tasks), and its figures."""
+def division_tasks(report: Report, catalogue: Any = None) -> tuple[list, list]:
+    """The items of a stored 分工方案 with their own units (plan Tasks, the units resolved to
+    ``catalogue``, by default the one of the report's region), and its figures."""
     from ..plan.division import read_division
 
     doc, outline, figures = _parsed(report)
-    return read_division(doc, outline, figures), figures
+    return read_division(doc, outline, figures, departments=catalogue), figures
+
+
+def catalogue_of(session: Session, report: Report) -> Any:
+    """The catalogue of the report's region and level: the library's first (track.catalogues)."""
+    from .catalogues import for_report
+
+    return for_report(session, report.region, report.level)
 
 
 def same_plan(session: Session, report: Report, kind: str) -> Report | None:
@@ -65,7 +73,7 @@ def overlay_division(session: Session, report: Report, drafted: list) -> Any:
     div = same_plan(session, report, DIVISION) if report.kind == WORK_REPORT else None
     if div is None:
         return None
-    items, dfigures = division_tasks(div)
+    items, dfigures = division_tasks(div, catalogue_of(session, div))
     return overlay(drafted, [f.to_figure() for f in report.figures], items, dfigures)
 
 
@@ -104,7 +112,8 @@ def department(session: Session, name: str, actor: Actor, region: str | None, ca
         return d
 
 
-def reassign(session: Session, task: Task, lead: list[str], resp: list[str], leader: str, actor: Actor) -> bool:
+def reassign(session: Session, task: Task, lead: list[str], resp: list[str], leader: str, actor: Actor,
+             catalogue: Any = None) -> bool:
     """Replace the task's (suggested) assignments by a 分工方案's units; audited, version bumped.
     False when they are the same already."""
     from .tasks import bump
@@ -113,7 +122,7 @@ def reassign(session: Session, task: Task, lead: list[str], resp: list[str], lea
     want: list[tuple[int, str]] = []
     for role, names in (("lead", lead), ("responsible", resp)):
         for n in names:
-            pair = (department(session, n, actor, region).id, role)
+            pair = (department(session, n, actor, region, catalogue).id, role)
             if pair not in want:
                 want.append(pair)
     have = [(a.department_id, a.role) for a in task.assignments]
@@ -152,10 +161,13 @@ class Applied:
     reassigned: int = 0
     kept: int = 0  # matched tasks a person had assigned: left as they are
     agreement: dict | None = None
+    reassigned_ids: list[int] = field(default_factory=list)  # the report's tasks that took its units
+    kept_ids: list[int] = field(default_factory=list)  # and those left as a person assigned them
 
     def to_dict(self) -> dict[str, Any]:
         return {"division_id": self.division_id, "tasks": self.tasks, "report_id": self.report_id,
-                "reassigned": self.reassigned, "kept": self.kept, "agreement": self.agreement}
+                "reassigned": self.reassigned, "kept": self.kept, "agreement": self.agreement,
+                "reassigned_ids": list(self.reassigned_ids), "kept_ids": list(self.kept_ids)}
 
 
 def apply_division(session: Session, division_id: int, actor: Actor) -> Applied:
@@ -173,8 +185,9 @@ def apply_division(session: Session, division_id: int, actor: Actor) -> Applied:
     if report is None:
         return out
     out.report_id = report.id
-    drafted = _draft(report, None)
-    items, dfigures = division_tasks(div)
+    drafted = _draft(report, catalogue_of(session, report))
+    own = catalogue_of(session, div)
+    items, dfigures = division_tasks(div, own)
     agreed = overlay(drafted, [f.to_figure() for f in report.figures], items, dfigures)
     out.agreement = agreed.to_dict()
     stored = load_tasks(session, report_id=report.id)
@@ -188,18 +201,36 @@ def apply_division(session: Session, division_id: int, actor: Actor) -> Applied:
             continue
         if t.id not in held:
             out.kept += 1
+            out.kept_ids.append(t.id)
             continue
-        out.reassigned += reassign(session, t, items[j].lead_units, items[j].resp_units, items[j].lead_leader, actor)
+        if reassign(session, t, items[j].lead_units, items[j].resp_units, items[j].lead_leader, actor, own):
+            out.reassigned += 1
+            out.reassigned_ids.append(t.id)
     return out  # the wording is the same: the search index stays as it is
+
+
+APPLIED = "apply_division"  # the audit action that records what an import of a 分工方案 did
 
 
 def on_import(session: Session, division_id: int) -> dict[str, Any]:
     """The import hook: ``apply_division`` as the system, in a savepoint — a 分工方案 whose items
-    cannot be laid out is still imported, and the import's line says why its tasks are not."""
+    cannot be laid out is still imported, and the import's line says why its tasks are not.
+    What it did is recorded in the audit log (``applied`` reads it back for the report's page)."""
     from .actor import SYSTEM
 
     try:
         with session.begin_nested():
-            return apply_division(session, division_id, SYSTEM).to_dict()
+            done = apply_division(session, division_id, SYSTEM).to_dict()
     except Exception as e:  # noqa: BLE001 — the report itself must not be lost
-        return {"division_id": division_id, "error": f"{type(e).__name__}: {e}"}
+        done = {"division_id": division_id, "error": f"{type(e).__name__}: {e}"}
+    audit.record(session, SYSTEM, APPLIED, "report", division_id, None, done)
+    return done
+
+
+def applied(session: Session, division_id: int) -> dict[str, Any] | None:
+    """What importing the 分工方案 ``division_id`` did (``Applied.to_dict``, or its error), as
+    recorded then; None for a report imported before this was recorded, or no 分工方案."""
+    q = (select(AuditEntry.after).where(AuditEntry.entity == "report", AuditEntry.action == APPLIED,
+                                        AuditEntry.entity_id == str(division_id))
+         .order_by(AuditEntry.id.desc()).limit(1))
+    return session.scalars(q).first()

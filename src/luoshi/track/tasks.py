@@ -122,6 +122,7 @@ class CreatedTasks:
     created: list[TaskInfo]
     existing: int  # tasks of this report that were there already (matched by key)
     division: dict | None = None  # draft vs the stored 分工方案 of the region and year (its agreement)
+    catalogue: dict | None = None  # the departments catalogue the draft named units from (Departments.info)
 
 
 # ---------------------------------------------------------------- reading
@@ -252,7 +253,7 @@ def _draft(report: Report, catalogue: Any) -> list[Any]:
     if report.kind == "division":  # a real 分工方案: its items with their own units
         from .division import division_tasks
 
-        return division_tasks(report)[0]
+        return division_tasks(report, catalogue)[0]
     doc = luoshi.read_text(report.original, report.doc)
     outline = luoshi.build_outline(doc)
     figures = [f.to_figure() for f in report.figures]
@@ -273,6 +274,8 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
         raise NotFound(f"no report {report_id}")
     from ..plan.division_fields import from_division
 
+    if catalogue is None:  # the library's catalogue of the region first (track.catalogues)
+        catalogue = division.catalogue_of(session, report)
     drafted = _draft(report, catalogue)
     agreed = division.overlay_division(session, report, drafted)  # a stored 分工方案's units win
     have = set(session.scalars(select(Task.key).where(Task.report_id == report_id)))
@@ -329,7 +332,8 @@ def tasks_from_report(session: Session, report_id: int, actor: Actor, *, catalog
         index_tasks(session, report_id)
     made = load_tasks(session, ids=[t.id for t, _d in new]) if new else []
     return CreatedTasks(report_id, [info(t, as_of) for t in made], len(have),
-                        agreed.to_dict() if agreed is not None else None)
+                        agreed.to_dict() if agreed is not None else None,
+                        catalogue.info() if hasattr(catalogue, "info") else None)
 
 
 def _assignment_row(a: Assignment) -> dict[str, Any]:
@@ -361,7 +365,9 @@ def assign(session: Session, task_id: int, depts: list[int | str], role: str, ac
     if role not in ASSIGNMENT_ROLES:
         raise Invalid(f"role must be one of {', '.join(ASSIGNMENT_ROLES)}")
     region = task.report.region
-    added = [_add_assignment(session, task, departments.ensure(session, d, actor, region=region).id,
+    catalogue = division.catalogue_of(session, task.report)  # a unit of the library's catalogue
+    added = [_add_assignment(session, task, departments.ensure(session, d, actor, region=region,
+                                                               catalogue=catalogue).id,
                              role, leader, actor) for d in depts]
     if any(added):
         bump(task)

@@ -18,6 +18,7 @@ from ...store import Report, ReportFigure, ReportNode, Task, current_figures, cu
 from ...track import audit
 from ...track import services as S
 from ...track.actor import MANAGERS, Actor
+from ...track.catalogues import Mismatch
 from ..deps import ANONYMOUS, current_actor, read_session, require_role, sessions_of, settings_of
 from ..errors import ApiError
 from ..render import download, plan_file
@@ -65,9 +66,12 @@ def upload_report(request: Request, file: UploadFile = File(...), region: str | 
                   level: str | None = Form(None), year: DbInt | None = Form(None),
                   kind: str | None = Form(None, description="work_report, plan_execution, bulletin, division "
                                                             "(分工方案), budget or other"),
+                  departments: UploadFile | None = File(None, description="optional: your departments catalogue "
+                                                        "(JSON as data/departments/*.json), kept for the "
+                                                        "report's region: its drafts name these units"),
                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
     from ...outline.given import overrides_from
-    from ...services.importer import import_file
+    from ...services.supplied import import_report
 
     with sessions_of(request)() as s:
         require_role(s, actor, *MANAGERS)
@@ -79,6 +83,7 @@ def upload_report(request: Request, file: UploadFile = File(...), region: str | 
         overrides = overrides_from({"region": region, "level": level, "year": year, "kind": kind})
     except ValueError as e:
         raise ApiError(422, "invalid", str(e)) from None
+    supplied = _catalogue(departments) if departments is not None and departments.filename else None
     with tempfile.TemporaryDirectory(prefix="luoshi-upload-") as tmp:
         path = Path(tmp) / name
         size = 0
@@ -90,10 +95,27 @@ def upload_report(request: Request, file: UploadFile = File(...), region: str | 
                                    {"limit": limit})
                 fh.write(chunk)
         # the audit entry in the import's own transaction: both are stored or neither
-        result = import_file(sessions_of(request), path, overrides=overrides or None,  # InputError → 400
-                             then=lambda s, r: audit.record(s, actor, "import", "report", r.report_id, None, {
-                                 "source": name, "status": r.status, "version": r.version, "doc_key": r.doc_key}))
-    return out(result)
+        try:
+            done = import_report(sessions_of(request), path, actor=actor, catalogue=supplied,
+                                 overrides=overrides or None,  # InputError → 400
+                                 then=lambda s, r: audit.record(s, actor, "import", "report", r.report_id, None, {
+                                     "source": name, "status": r.status, "version": r.version,
+                                     "doc_key": r.doc_key}))
+        except Mismatch as e:
+            raise ApiError(422, "invalid", str(e), {"zh": e.zh}) from None
+    return {**out(done.result), "catalogue": done.applies, "kept_catalogue": out(done.kept) if done.kept else None}
+
+
+def _catalogue(upload: UploadFile) -> Any:
+    """The uploaded catalogue checked (422 ``bad_catalogue``, the reason also in Chinese)."""
+    from ...plan.assign import MAX_CATALOGUE_BYTES, CatalogueError
+    from ...track.catalogues import check
+
+    name = upload_name(upload.filename)
+    try:
+        return check(upload.file.read(MAX_CATALOGUE_BYTES + 1), name)
+    except CatalogueError as e:
+        raise ApiError(422, "bad_catalogue", str(e), {"file": name, "reason": e.reason, "zh": e.zh}) from None
 
 
 def upload_name(raw: str | None) -> str:
@@ -165,6 +187,7 @@ def create_tasks(request: Request, report_id: DbInt, today: dt.date | None = Non
     made = write(request, lambda s: S.tasks_from_report(s, report_id, actor, as_of=today))
     return {"report_id": made.report_id, "created": len(made.created), "existing": made.existing,
             "division": made.division,  # the draft against a stored 分工方案 of its region and year
+            "catalogue": made.catalogue,  # which departments catalogue named the units
             "tasks": out(made.created)}
 
 

@@ -23,3 +23,61 @@ def existing_version(s: Session, key: str | None, sha256: str | None) -> dict[st
     r = same or cur
     tasks = s.scalar(select(func.count()).select_from(Task).where(Task.report_id == r.id)) or 0
     return {"report": r, "label": report_label(r), "same": same is not None, "tasks": tasks}
+
+
+LEVEL_ZH = {"national": "国家级", "province": "省级", "municipality": "直辖市", "city": "市级",
+            "county": "县级", "district": "区级"}
+
+
+def catalogue_zh(info: dict[str, Any] | None, supplied: str = "") -> str:
+    """One sentence on the departments catalogue a draft names units from (``Departments.info``):
+    the one uploaded now, the library's, luoshi's own file of the region, or only the generic
+    one — which a person must then check."""
+    if not info:
+        return ""
+    region = info.get("region") or "该地区"
+    level = LEVEL_ZH.get(str(info.get("level") or ""), str(info.get("level") or ""))
+    if supplied:
+        return (f"部门目录：使用上传的 {supplied}（{region}，{level}）。导入后为{region}保存，"
+                "今后该地区报告的任务草稿和分工方案都按它命名单位。")
+    if info.get("origin") == "library":
+        return f"部门目录：资料库为{region}保存的目录（{info.get('source') or ''}）。"
+    if info.get("generic"):
+        return (f"部门目录：资料库和 luoshi 都没有{region}的部门目录，单位按通用目录建议，名称按{level}命名，"
+                "请核对；也可以上传本地区的部门目录。")
+    return f"部门目录：luoshi 自带的{region}目录。"
+
+
+def division_zh(d: dict[str, Any] | None) -> str:
+    """The draft-vs-real agreement of a 分工方案's import in one line (for the flash)."""
+    if not d:
+        return ""
+    if d.get("error"):
+        return f"分工方案的条目未能建立任务：{d['error']}"
+    if not d.get("report_id") or not d.get("agreement"):
+        return f"分工方案 {d.get('tasks', 0)} 条已建为任务；资料库中还没有同地区、同年度的政府工作报告可对照。"
+    a = d["agreement"]
+    share = f"（{a['share']:.0%}）" if a.get("share") is not None else ""
+    return (f"分工方案 {d.get('tasks', 0)} 条已建为任务。报告 {a['report_tasks']} 项任务中 {a['matched']} 项与条目对上，"
+            f"草稿的第一牵头单位对了 {a['agree']} 项{share}；改派 {d.get('reassigned', 0)} 项，"
+            f"保留人工指派 {d.get('kept', 0)} 项。")
+
+
+def division_result(s: Session, report: Report) -> dict[str, Any] | None:
+    """What importing this 分工方案 did, for its page: the agreement, the work report it was laid
+    over, and the tasks reassigned and kept (number, text); None for another kind of report."""
+    from ...track.division import applied
+
+    if report.kind != "division":
+        return None
+    d = applied(s, report.id)
+    if d is None:
+        return None
+    ids = [*d.get("reassigned_ids", []), *d.get("kept_ids", [])]
+    tasks = {t.id: t for t in s.scalars(select(Task).where(Task.id.in_(ids)))} if ids else {}
+    work = s.get(Report, d["report_id"]) if d.get("report_id") else None
+    share = (d.get("agreement") or {}).get("share")
+    return {**d, "work": work, "work_label": report_label(work) if work is not None else "",
+            "pct": f"{share:.0%}" if share is not None else "—",
+            "reassigned_tasks": [tasks[i] for i in d.get("reassigned_ids", []) if i in tasks],
+            "kept_tasks": [tasks[i] for i in d.get("kept_ids", []) if i in tasks]}

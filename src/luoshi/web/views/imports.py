@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import secrets
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ from starlette.concurrency import run_in_threadpool
 
 from ... import store
 from ...errors import InputError
-from ...track import audit
+from ...plan.assign import MAX_CATALOGUE_BYTES, CatalogueError
+from ...track import audit, catalogues
 from ...track import services as S
 from ...track.actor import MANAGERS
 from ..pages import imports as P
@@ -25,6 +27,7 @@ from .common import actor_of, flash, form_of, page, read, render, sessions, web
 router = APIRouter(include_in_schema=False)
 
 
+CATALOGUE = "catalogue"  # the upload folder's subfolder for a departments catalogue
 UPLOAD_TOKEN = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 SUFFIXES = (".txt", ".docx", ".pdf", ".html", ".htm")
 
@@ -66,18 +69,39 @@ async def import_upload(request: Request) -> Response:
     if len(data) > limit:
         return render(request, "import.html", status=422, preview=None,
                       error=f"文件超过大小上限（{limit / 1048576:.1f} MB）。")
+    cat = form.get("departments")
+    supplied, raw = None, b""
+    if cat is not None and getattr(cat, "filename", ""):  # optional: the user's departments catalogue
+        cat_name = _clean_name(cat.filename)
+        try:
+            raw = await cat.read(MAX_CATALOGUE_BYTES + 1)
+            supplied = catalogues.check(raw, cat_name)
+        except CatalogueError as e:
+            return render(request, "import.html", status=422, preview=None,
+                          error=f"部门目录文件 {cat_name} 无效：{e.zh}。报告未导入，请改正目录后重新上传。")
     _sweep(web(request).uploads)
     token = secrets.token_urlsafe(18)
     folder = _upload_dir(request, token)
     folder.mkdir(parents=True, exist_ok=True)
     (folder / name).write_bytes(data)
+    if supplied is not None:  # beside the report, in a folder of its own (the report is the folder's file)
+        (folder / CATALOGUE).mkdir()
+        (folder / CATALOGUE / supplied.source).write_bytes(raw)
+
+    def kept_for(region: str | None, level: str | None) -> Any:
+        return read(request, lambda s: catalogues.for_report(s, region, level))
+
     try:
-        preview = await run_in_threadpool(_preview, folder / name)
+        preview = await run_in_threadpool(_preview, folder / name, supplied, kept_for)
     except InputError as e:
         shutil.rmtree(folder, ignore_errors=True)
         return render(request, "import.html", status=422, preview=None, error=f"无法读取该文件：{e.reason}")
+    except catalogues.Mismatch as e:
+        shutil.rmtree(folder, ignore_errors=True)
+        return render(request, "import.html", status=422, preview=None, error=f"{e.zh}报告未导入。")
     existing = read(request, lambda s: P.existing_version(s, preview["key"], preview["sha256"]))
     return render(request, "import.html", preview=preview, token=token, name=name, error="", existing=existing)
+
 
 
 def _sweep(uploads: Path, max_age: float = 86400.0) -> None:
@@ -94,17 +118,29 @@ def _sweep(uploads: Path, max_age: float = 86400.0) -> None:
             pass
 
 
-def _preview(path: Path) -> dict[str, Any]:
+def _preview(path: Path, supplied: catalogues.Supplied | None = None,
+             kept_for: Callable[[str | None, str | None], Any] | None = None) -> dict[str, Any]:
+    """What the import would store, and the draft it would make: with the catalogue uploaded
+    (fitted to the report's region: Mismatch if it is another's), else the one the library or
+    luoshi has for the region (``kept_for``)."""
     from ... import build_outline, extract_figures, read as read_doc
     from ...outline import Given
     from ...plan import draft_plan
     from ...services import importer
 
     doc = read_doc(path)
+    given = {"region": supplied.region} if supplied is not None and supplied.region else {}
     ol = build_outline(doc, Given(file_name=path.name))  # gaps filled from the file name, as the import does
+    if given and not ol.metadata.get("region"):  # no region of its own: its catalogue's (services.supplied)
+        ol = build_outline(doc, Given(given, {}, path.name))
     figs = extract_figures(doc, ol)
     meta = {k: ol.metadata.get(k) for k in importer.METADATA}
-    tasks = draft_plan(doc, ol, figs)
+    deps = None
+    if supplied is not None:
+        deps = catalogues.fit(supplied, meta.get("region"), meta.get("level")).departments
+    elif kept_for is not None:
+        deps = kept_for(meta.get("region"), meta.get("level"))
+    tasks = draft_plan(doc, ol, figs, departments=deps)
     heads = []
 
     def walk(node: Any, depth: int) -> None:
@@ -114,7 +150,9 @@ def _preview(path: Path) -> dict[str, Any]:
                 walk(c, depth + 1)
     walk(ol.root, 0)
     key = importer.doc_key(meta, doc.id)
+    note = P.catalogue_zh(deps.info() if deps is not None else None, supplied.source if supplied else "")
     return {"meta": meta, "outline": heads, "figures": figs, "tasks": tasks, "format": doc.format, "key": key,
+            "catalogue": note, "generic": bool(getattr(deps, "generic", False)),
             "sha256": getattr(doc, "sha256", None),
             "traditional": getattr(doc, "traditional", False), "length": len(doc.original)}
 
@@ -128,32 +166,50 @@ async def import_confirm(request: Request) -> Response:
     if not files:
         return render(request, "import.html", status=422, preview=None, error="上传的文件已失效，请重新上传。")
     make_tasks = form.get("tasks") == "1"
+    cats = [p for p in (folder / CATALOGUE).glob("*") if p.is_file()] if (folder / CATALOGUE).is_dir() else []
 
     def go() -> Any:
-        from ...services.importer import import_file
+        from ...services.supplied import import_report
 
         with sessions(request)() as s:
             actor = actor_of(request, s, *MANAGERS)
-        made = 0
+        made: list[Any] = []
 
         def then(s: Session, result: Any) -> None:  # in the import's transaction: both or neither
-            nonlocal made
             audit.record(s, actor, "import", "report", result.report_id, None, {
                 "source": files[0].name, "status": result.status, "version": result.version,
                 "doc_key": result.doc_key})
             if make_tasks:
-                made = len(S.tasks_from_report(s, result.report_id, actor).created)
+                made.append(S.tasks_from_report(s, result.report_id, actor))
 
-        result = import_file(sessions(request), files[0], then=then)
-        if make_tasks and result.status == "unchanged":  # stored before: draft what is missing
+        supplied = catalogues.check(cats[0].read_bytes(), cats[0].name) if cats else None
+        done = import_report(sessions(request), files[0], actor=actor, catalogue=supplied, then=then)
+        if make_tasks and done.result.status == "unchanged":  # stored before: draft what is missing
             with store.write_transaction(sessions(request)) as s:
-                made = len(S.tasks_from_report(s, result.report_id, actor).created)
-        return result, made
+                made.append(S.tasks_from_report(s, done.result.report_id, actor))
+        return done, made[0] if made else None
 
     try:
-        result, made = await run_in_threadpool(go)
+        done, made = await run_in_threadpool(go)
+    except (CatalogueError, catalogues.Mismatch) as e:  # checked at the preview: only if changed since
+        return render(request, "import.html", status=422, preview=None, error=f"部门目录无法使用：{e.zh}")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-    word = {"imported": "已导入", "unchanged": "内容未变（已存在）", "replaced": "已导入新版本"}[result.status]
-    flash(request, f"{word}：{result.figures} 个数字，新建 {made} 项任务。")
+    result = done.result
+    word = {"imported": "已导入", "unchanged": "内容未变（已存在）", "replaced": "已导入新版本",
+            "relabelled": "已按新的地区归档"}[result.status]
+    created = len(made.created) if made else 0
+    if result.division:  # a 分工方案: its items are its tasks, laid over the report of its region and year
+        lines = [f"{word}：{result.figures} 个数字。", P.division_zh(result.division)]
+    else:
+        lines = [f"{word}：{result.figures} 个数字，新建 {created} 项任务。"]
+    if made and made.division and not result.division:
+        a = made.division
+        lines.append(f"已按资料库中的分工方案：{a['matched']} 项任务与条目对上，采用方案的单位；"
+                     f"草稿的第一牵头单位对了 {a['agree']} 项。")
+    if done.kept is not None:
+        lines.append(f"部门目录 {done.kept.source} 已为{done.kept.region}保存（{done.kept.units} 个单位）。")
+    elif done.applies.get("generic") and created and not result.division:
+        lines.append(P.catalogue_zh(done.applies))
+    flash(request, " ".join(x for x in lines if x))
     return RedirectResponse(f"/reports/{result.report_id}", status_code=303)

@@ -10,6 +10,7 @@ from fastapi.responses import Response
 from sqlalchemy.orm import Session
 
 from ..pages import reader as P
+from ..pages.imports import division_result
 from ..pages.common import choose_report, report_label
 from ..pages.overview import _figure_at
 from .common import _int, actor_of, page, read, render
@@ -42,7 +43,8 @@ def report_reader(request: Request, report_id: int) -> Response:
         data = P.reader(s, report, task_id=_int(request.query_params.get("task")), figure_id=fig,
                         hit=_span(request.query_params.get("hit")))
         detail = P.figure_detail(s, fig) if fig else None
-        return render(request, "reader.html", r=data, detail=detail, public=False)
+        return render(request, "reader.html", r=data, detail=detail, public=False,
+                      division=division_result(s, report))  # a 分工方案: what its import did
     return read(request, go)
 
 

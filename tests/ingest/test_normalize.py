@@ -92,3 +92,46 @@ def test_traditional_alignment():
     src = "經濟發展取得新突破，著力擴大內需" * 3
     text, offsets, trad = normalize(src)
     assert trad and len(text) == len(src) and text.startswith("经济发展取得新突破,着力扩大内需")
+
+
+def _reference(original: str, simplify: bool | None) -> tuple[str, list[int], bool]:
+    """The plain algorithm: a list entry per kept character, each step over the whole text.
+    ``normalize`` skips the steps whose characters do not occur and keeps runs, not a list:
+    it must give exactly this."""
+    import re
+
+    from luoshi.ingest.normalize import looks_traditional
+
+    keep: list[int] = []
+    pieces: list[str] = []
+    pos = 0
+    for m in DEBRIS.finditer(original):
+        pieces.append(original[pos:m.start()])
+        keep.extend(range(pos, m.start()))
+        pos = m.end()
+    pieces.append(original[pos:])
+    keep.extend(range(pos, len(original)))
+    text = "".join(pieces)
+    if "\r\n" in text:
+        drop = {m.start() for m in re.finditer("\r\n", text)}
+        keep = [k for i, k in enumerate(keep) if i not in drop]
+        text = text.replace("\r\n", "\n")
+    text = fold(text.replace("\r", "\n"))
+    chars = list(text)
+    for m in re.finditer(r"(?<=\d),(?=\d)", text):
+        if original[keep[m.start()]] == "\uff0c":
+            chars[m.start()] = "\uff0c"
+    text = "".join(chars)
+    trad = looks_traditional(text) if simplify is None else simplify
+    return (to_simplified(text) if trad else text), keep + [len(original)], trad
+
+
+@settings(max_examples=400, deadline=None)
+@given(TEXT, st.sampled_from([None, True, False]))
+def test_same_as_reference(original, simplify):
+    text, offsets, trad = normalize(original, simplify=simplify)
+    assert (text, list(offsets), trad) == _reference(original, simplify)
+    doc_offsets = list(offsets)
+    for i in range(len(doc_offsets)):
+        assert offsets[i] == doc_offsets[i]
+    assert offsets[1:-1] == doc_offsets[1:-1]

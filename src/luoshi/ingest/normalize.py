@@ -10,11 +10,13 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
+from .document import Offsets
+
 # Debris left by converters: Word bookmarks/comment anchors, zero-width and control characters.
-DEBRIS = re.compile(
-    r"\[(?i:bookmark|_?GoBack|comment)[^\]\n]{0,80}\]"
-    r"|[\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f]"
-)
+_ANCHOR = r"\[(?i:bookmark|_?GoBack|comment)[^\]\n]{0,80}\]"
+_DEBRIS_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f"
+DEBRIS = re.compile(rf"{_ANCHOR}|[{_DEBRIS_CHARS}]")
+ANCHOR = re.compile(_ANCHOR)  # DEBRIS where no debris character occurs: found by its "[", fast
 
 # Full-width forms folded to ASCII. Chinese punctuation with no ASCII twin of the same role
 # (、。「」《》) is left alone; ，；：！？（） fold to ASCII — the splitter and extractor accept both.
@@ -25,12 +27,16 @@ _FOLD.update({c: "\u00b7" for c in (0x30FB, 0xFF65, 0x2027)})  # one interpunct 
 _FOLD.update({0xFFE0: "\u00a2", 0xFFE1: "\u00a3", 0xFFE2: "\u00ac", 0xFFE3: "\u00af",
               0xFFE4: "\u00a6", 0xFFE5: "\u00a5", 0xFFE6: "\u20a9"})
 
-# "100，200" stays full-width: folding would make it read as the number 100,200.
-_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
-
-
 _FOLD_MAP = {chr(c): r for c, r in _FOLD.items()}
 _FOLDABLE = re.compile("[%s]" % "".join(re.escape(c) for c in _FOLD_MAP))
+# "100，200" stays full-width: folding would make it read as the number 100,200. The comma is
+# looked for first (a literal is found fast; a look-behind is tried at every position).
+_FW_COMMA = re.compile("\uff0c(?=\\d)")
+_DIGIT = re.compile(r"\d")
+_CRLF = re.compile("\r\n")
+# Every character a step of ``normalize`` acts on: debris, "[" (of an anchor), CR, the foldable
+_SPECIAL = re.compile("[%s\\[\r%s]" % (_DEBRIS_CHARS, "".join(map(re.escape, _FOLD_MAP))))
+_DEBRIS_ONE = re.compile(f"[{_DEBRIS_CHARS}]")
 
 
 def fold(text: str) -> str:
@@ -125,10 +131,12 @@ def looks_traditional(text: str, sample: int = 1500) -> bool:
     if len(text) > 3 * sample:
         mid = len(text) // 2
         text = text[:sample] + text[mid:mid + sample] + text[-sample:]
+    changed = len(_traditional_re().findall(text))
+    if not changed:  # most simplified reports: no need to count the Han characters
+        return False
     han = len(_NOT_HAN.sub("", text))
     if han < 20:
         return False
-    changed = len(_traditional_re().findall(text))
     return changed / han > 0.02
 
 
@@ -150,41 +158,73 @@ def _traditional_chars() -> frozenset[str]:
     return frozenset(c for c, o in zip(chars, conv) if o != c)
 
 
-def normalize(original: str, *, simplify: bool | None = None) -> tuple[str, list[int], bool]:
+def _kept(runs: list[tuple[int, int]], pieces: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """The original runs of the kept ``pieces`` ([a, b) of the text that ``runs`` maps, in order)."""
+    out: list[tuple[int, int]] = []
+    k, base = 0, 0  # the run holding the piece's start, and that run's start in the text
+    for a, b in pieces:
+        while a < b:
+            while base + runs[k][1] - runs[k][0] <= a:
+                base += runs[k][1] - runs[k][0]
+                k += 1
+            ra, rb = runs[k]
+            s, e = ra + a - base, ra + min(b, base + rb - ra) - base
+            if out and out[-1][1] == s:
+                out[-1] = (out[-1][0], e)
+            else:
+                out.append((s, e))
+            a += e - s
+    return out
+
+
+def _drop(text: str, runs: list[tuple[int, int]], spans: list[tuple[int, int]]) -> tuple[str, list[tuple[int, int]]]:
+    """``text`` without ``spans`` (sorted, not overlapping), and its runs."""
+    pieces, pos = [], 0
+    for a, b in spans:
+        if a > pos:
+            pieces.append((pos, a))
+        pos = b
+    if pos < len(text):
+        pieces.append((pos, len(text)))
+    return "".join(text[a:b] for a, b in pieces), _kept(runs, pieces)
+
+
+def normalize(original: str, *, simplify: bool | None = None) -> tuple[str, Offsets, bool]:
     """Return (normalised text, offsets, traditional?).
 
     ``offsets[i]`` is the position in ``original`` of ``text[i]``; there are ``len(text) + 1``
     entries, strictly increasing, the last being ``len(original)``. ``simplify=None`` detects
     traditional text; True/False forces the conversion on or off.
+
+    One scan finds which of the characters any step acts on occur at all (a report has a dozen
+    of them, most of the time no debris and no CR), and each step runs only for those.
     """
-    # 1. drop debris, recording kept positions
-    keep: list[int] = []
-    pieces: list[str] = []
-    pos = 0
-    for m in DEBRIS.finditer(original):
-        pieces.append(original[pos:m.start()])
-        keep.extend(range(pos, m.start()))
-        pos = m.end()
-    pieces.append(original[pos:])
-    keep.extend(range(pos, len(original)))
-    text = "".join(pieces)
+    present = set(_SPECIAL.findall(original))
+    text, runs = original, [(0, len(original))] if original else []
+    # 1. drop debris
+    if any(_DEBRIS_ONE.match(c) for c in present):
+        text, runs = _drop(text, runs, [m.span() for m in DEBRIS.finditer(text)])
+    elif "[" in present:
+        text, runs = _drop(text, runs, [m.span() for m in ANCHOR.finditer(text)])
     # 2. CRLF → LF (drop the CR); a lone CR becomes LF
-    if "\r\n" in text:
-        drop = {m.start() for m in re.finditer("\r\n", text)}
-        keep = [k for i, k in enumerate(keep) if i not in drop]
-        text = text.replace("\r\n", "\n")
-    text = text.replace("\r", "\n")
+    if "\r" in present:
+        if "\r\n" in text:
+            text, runs = _drop(text, runs, [(m.start(), m.start() + 1) for m in _CRLF.finditer(text)])
+        text = text.replace("\r", "\n")
     # 3. fold full-width forms (1:1), except a comma between digits
-    text = fold(text)
-    restore = [m.start() for m in _DIGIT_COMMA.finditer(text) if original[keep[m.start()]] == "\uff0c"]
+    restore = []
+    if "\uff0c" in present:
+        restore = [m.start() for m in _FW_COMMA.finditer(text, 1) if _DIGIT.match(text, m.start() - 1)]
+    for c in present.intersection(_FOLD_MAP):
+        text = text.replace(c, _FOLD_MAP[c])
     if restore:
-        chars = list(text)
+        pieces, pos = [], 0
         for i in restore:
-            chars[i] = "\uff0c"
-        text = "".join(chars)
+            pieces += [text[pos:i], "\uff0c"]
+            pos = i + 1
+        text = "".join(pieces) + text[pos:]
     # 4. traditional → simplified (1:1)
     trad = looks_traditional(text) if simplify is None else simplify
     if trad:
         text = to_simplified(text)
-    keep.append(len(original))
-    return text, keep, trad
+    return text, Offsets(runs, len(original)), trad

@@ -42,7 +42,9 @@ True} on the 总体要求 paragraph; word lists in data/outline.toml.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from functools import lru_cache
+from operator import methodcaller
 
 from . import roles
 from ..ingest.document import Document
@@ -50,13 +52,14 @@ from .given import Given, resolve_metadata
 from .lexicon import lexicon
 from .meta import header_lines, read_metadata
 from .model import Node, Outline
-from .text import (INLINE, ITEM_STYLES, LINE_END, PART, SECTION, STRIP_MARKER, Para, cn_int,
-                   first_sentence_end, is_heading_line, paragraphs, sentences)
+from .text import (INLINE_CN, INLINE_PAREN, ITEM_STYLES, LINE_END, PART, SECTION, STRIP_MARKER, Para, cn_int,
+                   first_sentence_end, forget, is_heading_line, paragraphs, sentences)
 
 _NO_MARKER = re.compile("")  # the empty marker of a part heading without a number
 LEAD_MAX = 30  # a themed paragraph's lead sentence is short …
 LEAD_BAN = re.compile(r"[,，:：;；]")  # … and a single clause
 _BREAK = re.compile(r"[ \t\u3000\xa0]*\r?\n[ \t\u3000\xa0]*")
+_START = methodcaller("start")
 
 
 class _Builder:
@@ -71,6 +74,7 @@ class _Builder:
         self.open_items: set[int] = set()  # items that are a heading line: later paragraphs go in
         self.head_end: dict[int, int] = {}  # id(section) -> end of its heading paragraph
         self.undecided: list[Node] = []  # parts whose title does not tell their role
+        self.inline_memo: dict[tuple[int, int], list[int]] = {}
         self.in_annex = False  # after 附件: numbered lines are the annex's list, not parts
         lines = [len(p) for p in self.text.split("\n") if len(p.strip()) >= 20]
         self.width = float(sorted(lines)[len(lines) // 2]) if lines else 40.0
@@ -105,14 +109,23 @@ class _Builder:
 
     def inline_items(self, a: int, b: int) -> list[int]:
         """Starts of an enumeration 1, 2, … inside text[a:b] (at least two), else []."""
+        if (a, b) not in self.inline_memo:  # an item's paragraph is asked twice
+            self.inline_memo[(a, b)] = self._inline_items(a, b)
+        return self.inline_memo[(a, b)]
+
+    def _inline_items(self, a: int, b: int) -> list[int]:
         cands = []
-        for m in INLINE.finditer(self.text, a, b):
+        found = [*INLINE_CN.finditer(self.text, a, b), *INLINE_PAREN.finditer(self.text, a, b)]
+        if len(found) < 2:
+            return []
+        found.sort(key=_START)
+        for m in found:
             j = m.start()
             while j > a and self.text[j - 1] in " \t\u3000":
                 j -= 1
             if j > a and self.text[j - 1] not in "。;:!?,":
                 continue
-            cands.append(("paren" if m.group(2) else "cn", cn_int(m.group(1) or m.group(2)), m.start()))
+            cands.append(("paren" if m.re is INLINE_PAREN else "cn", cn_int(m.group(1)), m.start()))
         for k, (style, n, _) in enumerate(cands):
             if n != 1:
                 continue
@@ -347,11 +360,16 @@ def _inline_closing() -> re.Pattern:
 def _split_inline_parts(text: str, paras: list[Para]) -> list[Para]:
     """A report flattened into one line: its part headings ("…审议。一、2025年工作回顾 …") open
     paragraphs of their own, so that the walk sees them as it sees headings on their own line."""
-    rx = roles.inline_part_re()
+    found = roles.inline_parts(text)  # of the whole text: the paragraphs take theirs by bisection
+    starts = [m.start() for m in found]
     out: list[Para] = []
     for p in paras:
         cuts = []
-        for m in rx.finditer(text, p.ns + 1, p.ne):  # the heading, then the text after it
+        k = bisect_left(starts, p.ns + 1)
+        ms = found[k:bisect_left(starts, p.ne, k)]
+        if (k and found[k - 1].end() > p.ns + 1) or (ms and ms[-1].end() > p.ne):
+            ms = roles.inline_part_re().finditer(text, p.ns + 1, p.ne)  # one across its edge: look again
+        for m in ms:  # the heading, then the text after it
             cuts += [m.start(), m.end()]
         flat = p.ne - p.ns > FLAT_MIN
         nxt = _next_parts(text, p, cuts) if cuts or flat or PART.match(text, p.ns) else []
@@ -411,9 +429,9 @@ def _finish(doc: Document, node: Node, level: int) -> None:
 def build(doc: Document, given: Given | None = None) -> Outline:
     """The outline and metadata of a Document; ``given`` (flags, manifest row, file name) wins
     over the text (see outline.given)."""
+    forget()
     md, sources = resolve_metadata(read_metadata(doc), given)
-    sentences.cache_clear()  # the sentence memo serves one build (a paragraph is split twice)
     try:
         return Outline(_Builder(doc, md).run(), md, sources)
     finally:
-        sentences.cache_clear()
+        forget()  # the memos of the text serve one build

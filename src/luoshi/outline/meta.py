@@ -26,7 +26,7 @@ from functools import lru_cache
 from .. import gazetteer
 from ..ingest.document import Document
 from .lexicon import lexicon, part_role
-from .roles import body_role, cues, inline_part_re, is_unnumbered_heading, part_head_re
+from .roles import body_role, cues, inline_parts, is_unnumbered_heading, part_head_re
 from .roles import part_role as role_of_part
 from .text import PART, SECTION, SPACE, _lines, cn_int
 
@@ -275,7 +275,7 @@ def _part_spans(text: str) -> list[tuple[str, int, int]]:
             found.append(m)
     # a report flattened into one line: its headings inside the line ("…审议。一、2025年工作回顾…")
     heads = {m.end() for m in found}
-    found += [m for m in inline_part_re().finditer(text) if m.end() not in heads]
+    found += [m for m in inline_parts(text) if m.end() not in heads]
     found.sort(key=lambda m: m.start())
     ends = [m.start() for m in found[1:]] + [len(text)]
     return [(m.group(0).strip(SPACE), m.end(), e) for m, e in zip(found, ends)]

@@ -162,25 +162,42 @@ def is_unnumbered_heading(line: str) -> bool:
             and c.unnumbered.search(line) is not None)
 
 
+_NUMERALS = "[一二三四五六七八九十]"
+
+
 @lru_cache(maxsize=1)
-def part_head_re() -> re.Pattern:
-    """A numbered part heading up to its title word, whatever runs on after it in the line
-    ("一、2025年工作回顾过去一年，…" in a report flattened into one line)."""
+def _part_title() -> str:
+    """What follows a part's numeral: 、 and the title, up to its last title word (greedy:
+    "二、“十四五”时期发展成就和“十五五”时期主要目标任务")."""
     from .lexicon import lexicon
 
     c = cues()
     words = sorted({w for ws in lexicon().part_roles.values() for w in ws} | set(c.inline_words),
                    key=len, reverse=True)
-    n = c.inline_title_max
-    # greedy: "二、“十四五”时期发展成就和“十五五”时期主要目标任务" to its last title word
-    return re.compile(r"[一二三四五六七八九十]{1,3}、[^。!?！？,，;；\s]{0,%d}(?:%s)"
-                      % (n, "|".join(map(re.escape, words))))
+    return r"、[^。!?！？,，;；\s]{0,%d}(?:%s)" % (c.inline_title_max, "|".join(map(re.escape, words)))
+
+
+@lru_cache(maxsize=1)
+def part_head_re() -> re.Pattern:
+    """A numbered part heading up to its title word, whatever runs on after it in the line
+    ("一、2025年工作回顾过去一年，…" in a report flattened into one line)."""
+    return re.compile(_NUMERALS + "{1,3}" + _part_title())
 
 
 @lru_cache(maxsize=1)
 def inline_part_re() -> re.Pattern:
-    """A numbered part heading inside a line: "…审议。一、2025年工作回顾 2025年是…"."""
-    return re.compile(r"(?<=[。!?！？\s])" + part_head_re().pattern)
+    """A numbered part heading inside a line: "…审议。一、2025年工作回顾 2025年是…".
+
+    The same as ``(?<=[。!?！？\\s])`` before ``part_head_re``, written numeral first and the
+    character before it checked behind that: a pattern opening with a look-behind is tried at
+    every position of the text, one opening with a character class only where the class occurs."""
+    return re.compile(rf"{_NUMERALS}(?<=[。!?！？\s]{_NUMERALS}){_NUMERALS}{{0,2}}" + _part_title())
+
+
+@lru_cache(maxsize=2)
+def inline_parts(text: str) -> list[re.Match]:
+    """Every ``inline_part_re`` match of a text, found once for the metadata and the outline."""
+    return list(inline_part_re().finditer(text))
 
 
 def is_annex(line: str) -> bool:

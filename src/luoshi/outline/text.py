@@ -6,13 +6,15 @@ Everything works on the normalised text (``Document.text``) and returns spans in
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from operator import methodcaller
 
 SPACE = " \t\u3000\xa0"
 # A line ending in one of these ends its paragraph even in text wrapped at a fixed width.
 LINE_END = set("。!?:;！？：；”’」』…")
-SENT_END = set("。!?;！？；")
+SENT_END = frozenset("。!?;！？；")
 CUT_END = set("0123456789,，、;；(（“‘《")  # a line ending so is cut mid-sentence
 CUT_START = set(",，。、;；:：!！?？)）”’》%")  # a line opening so continues the one before
 CLAUSE = re.compile(r"[,，;；]")
@@ -39,8 +41,14 @@ ITEM_STYLES: dict[str, re.Pattern] = {
     "circled": re.compile(r"([\u2460-\u2473])\s*"),
 }
 STRIP_MARKER = {"dot", "paren", "circled"}
+# any of them: one match instead of eight
+_HEADING_START = re.compile("|".join(f"(?:{p.pattern})" for p in (PART, SECTION, *ITEM_STYLES.values())))
 # Inline items: these markers, when they follow a clause end ("…。一是…;二是…"), count.
 INLINE = re.compile(rf"([{CN}]+)[是要](?=[\u4e00-\u9fff“])|\((\d{{1,2}})\)")
+# its two halves, each found by the character it opens with (INLINE's alternation is tried at
+# every position); their matches never overlap, so together they find what INLINE finds
+INLINE_CN = re.compile(rf"([{CN}][{CN}]*)[是要](?=[\u4e00-\u9fff“])")
+INLINE_PAREN = re.compile(r"\((\d{1,2})\)")
 
 
 def cn_int(s: str) -> int | None:
@@ -98,8 +106,7 @@ def is_heading_line(text: str, s: int, e: int, width: float) -> bool:
 
 def starts_heading(text: str, s: int) -> bool:
     """Does a part, section or item marker open the text at ``s``?"""
-    return bool(PART.match(text, s) or SECTION.match(text, s)
-                or any(p.match(text, s) for p in ITEM_STYLES.values()))
+    return _HEADING_START.match(text, s) is not None
 
 
 def paragraphs(text: str, alone: frozenset[int] | set[int] = frozenset()) -> list[Para]:
@@ -186,6 +193,19 @@ def _matched(tokens: list[tuple[str, int]]) -> set[int]:
     return ok
 
 
+@lru_cache(maxsize=2)
+def _tokens(text: str) -> tuple[list[int], list[str]]:
+    """Positions and characters of every bracket, quote and sentence end of ``text``: one scan of
+    the whole text, from which each sentence split takes its range by bisection (a text is split
+    paragraph by paragraph, heading by heading, and some spans twice)."""
+    pos = list(map(_START, TOKEN.finditer(text)))
+    return pos, list(map(text.__getitem__, pos))
+
+
+_START = methodcaller("start")
+_BLANK = frozenset(SPACE + "\n")
+
+
 @lru_cache(maxsize=8192)
 def sentences(text: str, ns: int, ne: int) -> tuple[tuple[int, int], ...]:
     """Sentence spans of text[ns:ne]: split after 。！？；, never inside quotes or brackets.
@@ -194,14 +214,16 @@ def sentences(text: str, ns: int, ne: int) -> tuple[tuple[int, int], ...]:
     glue the rest of a paragraph into one sentence. A quote ending its own sentence (“…。”)
     ends the outer sentence too.
     """
-    tokens = [(m.group(), m.start()) for m in TOKEN.finditer(text, ns, ne)]  # one scan for both walks
-    ok = _matched(tokens) if any(c not in SENT_END for c, _ in tokens) else ()
+    pos, chars = _tokens(text)
+    lo, hi = bisect_left(pos, ns), bisect_left(pos, ne)
+    tokens = list(zip(chars[lo:hi], pos[lo:hi]))
+    ok = () if SENT_END.issuperset(chars[lo:hi]) else _matched(tokens)
     out: list[tuple[int, int]] = []
     depth, start, dq_open = 0, ns, False
     for c, i in tokens:
         if i < start:
             continue
-        if i not in ok and c not in SENT_END:
+        if c not in SENT_END and i not in ok:
             continue
         if c in PAIRS or (c == '"' and not dq_open):
             depth += 1
@@ -222,13 +244,23 @@ def sentences(text: str, ns: int, ne: int) -> tuple[tuple[int, int], ...]:
         out.append((start, ne))
     res = []
     for a, b in out:
-        while a < b and text[a] in SPACE + "\n":
+        while a < b and text[a] in _BLANK:
             a += 1
-        while b > a and text[b - 1] in SPACE + "\n":
+        while b > a and text[b - 1] in _BLANK:
             b -= 1
         if b > a:
             res.append((a, b))
     return tuple(res)
+
+
+def forget() -> None:
+    """Drop the memos of a text (its tokens, sentences and inline part headings): each serves one
+    outline build, and a repeated build must do its work again."""
+    from .roles import inline_parts
+
+    _tokens.cache_clear()
+    sentences.cache_clear()
+    inline_parts.cache_clear()
 
 
 def first_sentence_end(text: str, ns: int, ne: int, ends: str = "。!?！？") -> int:

@@ -7,7 +7,7 @@ document's kind and years, the role of the figure's part, and the cues of its ne
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 
 from ..ingest.document import Document
 from ..ingest.normalize import to_simplified_label
@@ -79,6 +79,45 @@ def _sentences(doc: Document, ol) -> list[tuple[int, int]]:
     return spans
 
 
+def _by_sentence(text: str, spans: list[tuple[int, int]], quantities: list[Quantity],
+                 qstarts: list[int]) -> tuple[dict[int, list[Quantity]], set[int]]:
+    """The quantities of each sentence (those that end in it too) and the sentences holding a
+    colon (a ratio '3.4:47.8:48.8' may hold no quantity), by sentence index.
+
+    A report has a thousand sentences and a few hundred numbers: each number finds its sentence
+    by bisection, instead of each sentence looking for numbers. Spans from the outline are in
+    order and do not overlap; any others are read one by one.
+    """
+    found: dict[int, list[Quantity]] = {}
+    colons: set[int] = set()
+    ordered = all(spans[j][1] <= spans[j + 1][0] for j in range(len(spans) - 1))
+    if not ordered:
+        for k, (s0, s1) in enumerate(spans):
+            i = bisect_left(qstarts, s0)
+            while i < len(quantities) and quantities[i].start < s1:
+                if quantities[i].end <= s1:
+                    found.setdefault(k, []).append(quantities[i])
+                i += 1
+            if text.find(":", s0, s1) >= 0 or text.find("：", s0, s1) >= 0:
+                colons.add(k)
+        return found, colons
+    starts = [a for a, _ in spans]
+    for q in quantities:
+        k = bisect_right(starts, q.start) - 1
+        if k >= 0 and q.end <= spans[k][1]:
+            found.setdefault(k, []).append(q)
+    for ch in (":", "："):
+        i = text.find(ch)
+        while i >= 0:
+            k = bisect_right(starts, i) - 1
+            if k >= 0 and i < spans[k][1]:
+                colons.add(k)
+                i = text.find(ch, spans[k][1])  # one is enough
+            else:
+                i = text.find(ch, i + 1)
+    return found, colons
+
+
 def _label(text: str, spans: list[tuple[int, int]], j: int, years: roles.Years,
            memo: dict[int, str | None]) -> str | None:
     if j not in memo:
@@ -137,15 +176,12 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
     qstarts = [q.start for q in quantities]
     by_sentence: list[tuple[int, int, int, list[Draft]]] = []  # (start, end, sentence index, drafts)
     spans = _sentences(doc, ol)
-    for k, (s0, s1) in enumerate(spans):
-        i = bisect_left(qstarts, s0)
-        found = []
-        while i < len(quantities) and quantities[i].start < s1:
-            if quantities[i].end <= s1:
-                found.append(quantities[i])
-            i += 1
+    found_in, colons = _by_sentence(text, spans, quantities, qstarts)
+    for k in sorted(found_in.keys() | colons):  # only the sentences with a number or a colon
+        s0, s1 = spans[k]
+        found = found_in.get(k)
         drafts = sentence_figures(text, s0, s1, found) if found else []
-        if text.find(":", s0, s1) >= 0 or text.find("：", s0, s1) >= 0:
+        if k in colons:
             drafts += ratio_drafts(text, s0, s1)
         if drafts:
             by_sentence.append((s0, s1, k, drafts))

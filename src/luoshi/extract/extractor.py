@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left, bisect_right
+from operator import le
 
 from ..ingest.document import Document
 from ..ingest.normalize import to_simplified_label
@@ -65,9 +66,20 @@ def _part_role(part) -> str | None:
     return None if part.flags.get("role_from") == "none" else part.flags["role"]
 
 
+def _sentence_spans(node, out: list[tuple[int, int]]) -> None:
+    """The spans of the sentences below ``node``, in document order: ``ol.sentences()`` without
+    a list of every node (half the cost; the tree is six levels deep at most)."""
+    for c in node.children:
+        if c.kind == "sentence":
+            out.append((c.nstart, c.nend))
+        if c.children:
+            _sentence_spans(c, out)
+
+
 def _sentences(doc: Document, ol) -> list[tuple[int, int]]:
     if ol is not None:
-        spans = [(s.nstart, s.nend) for s in ol.sentences()]
+        spans: list[tuple[int, int]] = []
+        _sentence_spans(ol.root, spans)
         if spans:
             return spans
     spans, pos, text = [], 0, doc.text
@@ -90,8 +102,8 @@ def _by_sentence(text: str, spans: list[tuple[int, int]], quantities: list[Quant
     """
     found: dict[int, list[Quantity]] = {}
     colons: set[int] = set()
-    ordered = all(spans[j][1] <= spans[j + 1][0] for j in range(len(spans) - 1))
-    if not ordered:
+    starts, ends = (list(x) for x in zip(*spans)) if spans else ([], [])
+    if not all(map(le, ends[:-1], starts[1:])):  # not in order: one by one
         for k, (s0, s1) in enumerate(spans):
             i = bisect_left(qstarts, s0)
             while i < len(quantities) and quantities[i].start < s1:
@@ -101,7 +113,6 @@ def _by_sentence(text: str, spans: list[tuple[int, int]], quantities: list[Quant
             if text.find(":", s0, s1) >= 0 or text.find("：", s0, s1) >= 0:
                 colons.add(k)
         return found, colons
-    starts = [a for a, _ in spans]
     for q in quantities:
         k = bisect_right(starts, q.start) - 1
         if k >= 0 and q.end <= spans[k][1]:
@@ -220,12 +231,13 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
                     carry = _carry(text, spans, k, a, years, memo, ("actual",))
         if prole is None and default is None:
             default = "actual" if roles.body_role(text, 0, len(text), whole=True) == "review" else "target"
+        sentence = text[s0:min(s1, s0 + LOOKBACK)]
         for d in drafts:
             # the words before it in its sentence; a real sentence is under 500 characters, and
             # a bound keeps a line of 100,000 figures linear
             before = text[max(s0, d.q.start - LOOKBACK):d.q.start]
             role, year, why = roles.decide(before, prole, ctx.kind, years, carry,
-                                           text[s0:min(s1, s0 + LOOKBACK)], section, default or "target")
+                                           sentence, section, default or "target")
             d.span_start = max(d.span_start, d.span_end - MAX_TEXT)  # see MAX_TEXT
             a, b = doc.to_original(d.span_start, d.span_end)
             ind = REGION_WORDS.sub("", d.indicator).strip() or d.indicator.strip()
@@ -233,10 +245,11 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
             reg = d.region or region
             if reg and doc.traditional:
                 reg = to_simplified_label(reg)
+            # positional: a call with 17 keywords costs three times as much (one per figure)
             out.append(Figure(
-                doc=doc.id, text=doc.original[a:b], indicator=ind, measure=d.measure,
-                value=d.value, unit=to_simplified_label(d.q.unit) if doc.traditional else d.q.unit,
-                comparator=d.comparator, role=role, year=year, region=reg, start=a, end=b,
-                section=section, value_max=d.q.value_max,
-                rule="; ".join(d.rule + [f"role: {why}"]), nstart=d.span_start, nend=d.span_end))
+                doc.id, doc.original[a:b], ind, d.measure,  # doc, text, indicator, measure
+                d.value, to_simplified_label(d.q.unit) if doc.traditional else d.q.unit,  # value, unit
+                d.comparator, role, year, reg, a, b,  # comparator, role, year, region, start, end
+                section, d.q.value_max, None,  # section, value_max, canonical
+                "; ".join(d.rule + [f"role: {why}"]), d.span_start, d.span_end))  # rule, nstart, nend
     return out

@@ -7,7 +7,8 @@ document's kind and years, the role of the figure's part, and the cues of its ne
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
+from operator import le
 
 from ..ingest.document import Document
 from ..ingest.normalize import to_simplified_label
@@ -65,9 +66,20 @@ def _part_role(part) -> str | None:
     return None if part.flags.get("role_from") == "none" else part.flags["role"]
 
 
+def _sentence_spans(node, out: list[tuple[int, int]]) -> None:
+    """The spans of the sentences below ``node``, in document order: ``ol.sentences()`` without
+    a list of every node (half the cost; the tree is six levels deep at most)."""
+    for c in node.children:
+        if c.kind == "sentence":
+            out.append((c.nstart, c.nend))
+        if c.children:
+            _sentence_spans(c, out)
+
+
 def _sentences(doc: Document, ol) -> list[tuple[int, int]]:
     if ol is not None:
-        spans = [(s.nstart, s.nend) for s in ol.sentences()]
+        spans: list[tuple[int, int]] = []
+        _sentence_spans(ol.root, spans)
         if spans:
             return spans
     spans, pos, text = [], 0, doc.text
@@ -77,6 +89,44 @@ def _sentences(doc: Document, ol) -> list[tuple[int, int]]:
     if pos < len(text):
         spans.append((pos, len(text)))
     return spans
+
+
+def _by_sentence(text: str, spans: list[tuple[int, int]], quantities: list[Quantity],
+                 qstarts: list[int]) -> tuple[dict[int, list[Quantity]], set[int]]:
+    """The quantities of each sentence (those that end in it too) and the sentences holding a
+    colon (a ratio '3.4:47.8:48.8' may hold no quantity), by sentence index.
+
+    A report has a thousand sentences and a few hundred numbers: each number finds its sentence
+    by bisection, instead of each sentence looking for numbers. Spans from the outline are in
+    order and do not overlap; any others are read one by one.
+    """
+    found: dict[int, list[Quantity]] = {}
+    colons: set[int] = set()
+    starts, ends = (list(x) for x in zip(*spans)) if spans else ([], [])
+    if not all(map(le, ends[:-1], starts[1:])):  # not in order: one by one
+        for k, (s0, s1) in enumerate(spans):
+            i = bisect_left(qstarts, s0)
+            while i < len(quantities) and quantities[i].start < s1:
+                if quantities[i].end <= s1:
+                    found.setdefault(k, []).append(quantities[i])
+                i += 1
+            if text.find(":", s0, s1) >= 0 or text.find("：", s0, s1) >= 0:
+                colons.add(k)
+        return found, colons
+    for q in quantities:
+        k = bisect_right(starts, q.start) - 1
+        if k >= 0 and q.end <= spans[k][1]:
+            found.setdefault(k, []).append(q)
+    for ch in (":", "："):
+        i = text.find(ch)
+        while i >= 0:
+            k = bisect_right(starts, i) - 1
+            if k >= 0 and i < spans[k][1]:
+                colons.add(k)
+                i = text.find(ch, spans[k][1])  # one is enough
+            else:
+                i = text.find(ch, i + 1)
+    return found, colons
 
 
 def _label(text: str, spans: list[tuple[int, int]], j: int, years: roles.Years,
@@ -137,15 +187,12 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
     qstarts = [q.start for q in quantities]
     by_sentence: list[tuple[int, int, int, list[Draft]]] = []  # (start, end, sentence index, drafts)
     spans = _sentences(doc, ol)
-    for k, (s0, s1) in enumerate(spans):
-        i = bisect_left(qstarts, s0)
-        found = []
-        while i < len(quantities) and quantities[i].start < s1:
-            if quantities[i].end <= s1:
-                found.append(quantities[i])
-            i += 1
+    found_in, colons = _by_sentence(text, spans, quantities, qstarts)
+    for k in sorted(found_in.keys() | colons):  # only the sentences with a number or a colon
+        s0, s1 = spans[k]
+        found = found_in.get(k)
         drafts = sentence_figures(text, s0, s1, found) if found else []
-        if text.find(":", s0, s1) >= 0 or text.find("：", s0, s1) >= 0:
+        if k in colons:
             drafts += ratio_drafts(text, s0, s1)
         if drafts:
             by_sentence.append((s0, s1, k, drafts))
@@ -184,12 +231,13 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
                     carry = _carry(text, spans, k, a, years, memo, ("actual",))
         if prole is None and default is None:
             default = "actual" if roles.body_role(text, 0, len(text), whole=True) == "review" else "target"
+        sentence = text[s0:min(s1, s0 + LOOKBACK)]
         for d in drafts:
             # the words before it in its sentence; a real sentence is under 500 characters, and
             # a bound keeps a line of 100,000 figures linear
             before = text[max(s0, d.q.start - LOOKBACK):d.q.start]
             role, year, why = roles.decide(before, prole, ctx.kind, years, carry,
-                                           text[s0:min(s1, s0 + LOOKBACK)], section, default or "target")
+                                           sentence, section, default or "target")
             d.span_start = max(d.span_start, d.span_end - MAX_TEXT)  # see MAX_TEXT
             a, b = doc.to_original(d.span_start, d.span_end)
             ind = REGION_WORDS.sub("", d.indicator).strip() or d.indicator.strip()
@@ -197,10 +245,11 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
             reg = d.region or region
             if reg and doc.traditional:
                 reg = to_simplified_label(reg)
+            # positional: a call with 17 keywords costs three times as much (one per figure)
             out.append(Figure(
-                doc=doc.id, text=doc.original[a:b], indicator=ind, measure=d.measure,
-                value=d.value, unit=to_simplified_label(d.q.unit) if doc.traditional else d.q.unit,
-                comparator=d.comparator, role=role, year=year, region=reg, start=a, end=b,
-                section=section, value_max=d.q.value_max,
-                rule="; ".join(d.rule + [f"role: {why}"]), nstart=d.span_start, nend=d.span_end))
+                doc.id, doc.original[a:b], ind, d.measure,  # doc, text, indicator, measure
+                d.value, to_simplified_label(d.q.unit) if doc.traditional else d.q.unit,  # value, unit
+                d.comparator, role, year, reg, a, b,  # comparator, role, year, region, start, end
+                section, d.q.value_max, None,  # section, value_max, canonical
+                "; ".join(d.rule + [f"role: {why}"]), d.span_start, d.span_end))  # rule, nstart, nend
     return out

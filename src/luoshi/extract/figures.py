@@ -251,6 +251,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     last_clause = None
     pending_resp: list[Draft] = []
     resp_phrase: tuple[int, int, str] | None = None
+    prior = False  # a 分别 list that may take the indicators of the figures before it
     for q in quants:
         c0, c1 = clause_of(q.start)
         if last_clause != c0:
@@ -314,6 +315,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
             d.span_start = d.ind_start
             if "resp" in verbs:
                 d.rule.append(f"prior:{len(drafts)}")
+                prior = True
                 pending_resp = [d]
                 resp_phrase = (d.ind_start, d.ind_end, d.indicator)
                 d.rule.append("respectively")
@@ -343,7 +345,8 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         item_start = q_end
     if pending_resp:
         _resolve_respectively(pending_resp, resp_phrase)
-    _respectively_over_prior(drafts)
+    if prior:
+        _respectively_over_prior(drafts)
     lead = w["_lead_first"]
     for d in drafts:
         if d.indicator[:1] in lead:
@@ -720,10 +723,7 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
 def _sentence_region(text: str, s0: int, s1: int) -> str | None:
     """A place that opens the sentence ('辽西承接…', '《沈阳都市圈发展规划》获批实施，…')."""
     head = text[s0:s1].lstrip(" 《“")
-    for v in W()["place_verbs"]:
-        if head.startswith(v):
-            head = head[len(v):]
-            break
+    head = head[strip_place_verb(head):]
     places, cut = leading_places(head)
     if len(places) == 1:
         return places[0]

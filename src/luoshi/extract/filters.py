@@ -47,9 +47,8 @@ def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clau
             return "一: an article, not a count"
         if q.unit in lexicon().units["not_after_chinese_numeral"]:
             return "Chinese numeral with an idiom classifier"
-        for noun in w["nonfigure_nouns_after"]:
-            if after.startswith(noun):
-                return "abstract count (方面, 环节…)"
+        if after.startswith(w["_nonfigure_after"]):
+            return "abstract count (方面, 环节…)"
     if q.bare_magnitude or q.kind == "magnitude":
         # 超百个 and 突破3万亿 are figures; 千亿产业集群, 百万千瓦机组 are descriptions
         quals = w["_magnitude_quals"]
@@ -61,9 +60,8 @@ def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clau
             if not before.endswith(quals) or not ends:
                 return "descriptive magnitude"
     tail = text[q.start:min(clause_end, q.end + 10)]
-    for rx in w["_label_re"]:
-        if rx.search(tail):
-            return "label (a named programme)"
+    if w["_labels_re"].search(tail):
+        return "label (a named programme)"
     for m in w["_names_re"].finditer(text, max(s0, q.start - 8), min(s1, q.end + 8)):
         if m.start() <= q.start < m.end():
             return "a name (" + m.group(0) + ")"

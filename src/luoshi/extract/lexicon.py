@@ -83,7 +83,9 @@ def W() -> dict:
     w["_qb"] = lexicon().qualifier_before()
     w["_qa"] = lexicon().qualifier_after()
     w["_classifier"] = set(lexicon().units["classifier"])
-    w["_label_re"] = [re.compile(p) for p in w["label_patterns"]]
+    # one search for all the label patterns (a quantity that names a programme), not one each
+    w["_labels_re"] = re.compile("|".join(f"(?:{p})" for p in w["label_patterns"]) or "(?!)")
+    w["_nonfigure_after"] = tuple(w["nonfigure_nouns_after"])
     w["_names_re"] = re.compile(_alt(w["names"]))
     # words stripped from the end of an indicator phrase, longest first, with what they say
     tail: list[tuple[str, str]] = []

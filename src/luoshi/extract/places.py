@@ -104,10 +104,14 @@ def _suffix_name(phrase: str, pos: int) -> str | None:
 
 def strip_place_verb(phrase: str) -> int:
     """Length of a leading 支持/推动… that introduces a place ('支持江都区…')."""
-    for v in lexicon().words.get("place_verbs", []):
-        if phrase.startswith(v):
-            return len(v)
-    return 0
+    return _place_verb_re().match(phrase).end()
+
+
+@lru_cache(maxsize=1)
+def _place_verb_re() -> re.Pattern:
+    """The place verbs in one alternation, in the list's order; it matches "" when none opens."""
+    verbs = lexicon().words.get("place_verbs", [])
+    return re.compile("|".join(map(re.escape, verbs)) + "|")
 
 
 def leading_places(phrase: str, loose: bool = False) -> tuple[list[str], int]:

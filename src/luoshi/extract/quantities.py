@@ -30,26 +30,48 @@ class Quantity:
     inner_qualifier: str | None = None  # 余 / 多 between number and unit
 
 
-@lru_cache(maxsize=1)
-def _pattern() -> re.Pattern:
+def _pieces() -> tuple[str, str, str]:
+    """(number, magnitude, unit) alternations, from units.json."""
     u = lexicon().units
     words = u["points"] + u["percent"] + u["times"] + u["measure"] + u["classifier"]
     # 9成 is a share, 成为 a word: a guarded unit carries its own lookahead
-    unit = trie_alt(words, u.get("not_followed_by", {}))
-    mag = trie_alt(u["magnitudes"])
-    num = f"(?:{ARABIC})"
-    # atomic number groups and a lookahead for a unit or magnitude: most numerals in a report
-    # (二十大, 2023年, 一批) fail here, inside the regex engine, at no cost to Python
+    return f"(?:{ARABIC})", trie_alt(u["magnitudes"]), trie_alt(words, u.get("not_followed_by", {}))
+
+
+def _tail(num: str, mag: str, unit: str) -> str:
+    """After the number: a range's second number, then a unit or magnitude (looked ahead for:
+    most numerals in a report — 二十大, 2023年, 一批 — fail there, inside the regex engine)."""
+    return (rf"(?:[ \t]?(?P<pct1>%)?[ \t]?(?P<sep>-|—{{1,2}}|–|~|～|至|到)[ \t]?(?P<ar2>{num}))?"
+            rf"(?=[ \t\n]?(?:余|多)?[ \t\n]?(?:{mag}|{unit}))"
+            rf"(?P<yu>余|多)?"
+            rf"[ \t\n]?(?P<mag>{mag})?"
+            rf"(?P<yu2>余|多)?"
+            rf"[ \t\n]?(?P<unit>{unit})?")
+
+
+@lru_cache(maxsize=1)
+def _plain_pattern() -> re.Pattern:
+    """A quantity as one would write it: no letter, digit or dot before an atomic Arabic or
+    Chinese number. ``_pattern`` is the same, faster; tests hold them to the same matches."""
+    num, mag, unit = _pieces()
+    return re.compile(rf"(?<![A-Za-z0-9.\-_/#])(?:(?P<ar>(?>{num}))|(?P<cn>[{CN_CHARS}]++))"
+                      + _tail(num, mag, unit))
+
+
+@lru_cache(maxsize=1)
+def _pattern() -> re.Pattern:
+    """``_plain_pattern`` with the number's first character a group of its own, a plain
+    character class: the regex engine then skips the characters that cannot start a number in
+    C (a pattern opening with a lookbehind tries every one), and one finditer reads the text.
+    The lookbehind on the character before comes after it; the rest of the number follows,
+    Arabic (ARABIC less its first digit) or Chinese. ``first + ar`` / ``first + cn`` is the
+    plain pattern's number."""
+    num, mag, unit = _pieces()
     return re.compile(
-        rf"(?<![A-Za-z0-9.\-_/#])"
-        rf"(?:(?P<ar>(?>{num}))|(?P<cn>[{CN_CHARS}]++))"
-        rf"(?:[ \t]?(?P<pct1>%)?[ \t]?(?P<sep>-|—{{1,2}}|–|~|～|至|到)[ \t]?(?P<ar2>{num}))?"
-        rf"(?=[ \t\n]?(?:余|多)?[ \t\n]?(?:{mag}|{unit}))"
-        rf"(?P<yu>余|多)?"
-        rf"[ \t\n]?(?P<mag>{mag})?"
-        rf"(?P<yu2>余|多)?"
-        rf"[ \t\n]?(?P<unit>{unit})?"
-    )
+        rf"(?P<first>[\d{CN_CHARS}])(?<![A-Za-z0-9.\-_/#].)"
+        rf"(?:(?<=\d)(?P<ar>(?>\d{{0,2}}(?:,\d{{3}})+(?:\.\d+)?|\d*(?:\.\d+)?))"
+        rf"|(?<=[{CN_CHARS}])(?P<cn>[{CN_CHARS}]*+))"
+        + _tail(num, mag, unit))
 
 
 @lru_cache(maxsize=1)
@@ -64,26 +86,6 @@ def _in_context(text: str, start: int, rx: re.Pattern) -> bool:
 
 
 CALENDAR_YEAR = re.compile(r"(?:19|20)\d\d")
-_FIRST = re.compile(rf"[\d{CN_CHARS}]")  # where a quantity can start (its number's first character)
-
-
-def _matches(text: str, start: int, end: int):
-    """``_pattern().finditer(text, start, end)``, several times faster: a report is mostly
-    characters that cannot start a number, and a pattern opening with a lookbehind makes the
-    regex engine try each of them; a plain character class skips them in C, and the pattern
-    is tried only where a number starts (the lookbehind still sees the text before)."""
-    match, first = _pattern().match, _FIRST.search
-    pos = start
-    while (c := first(text, pos, end)) is not None:
-        m = match(text, c.start(), end)
-        if m is None:
-            pos = c.start() + 1
-            continue
-        yield m
-        pos = m.end()
-
-
-KIND_OF: dict[str, str] = {}
 
 
 @lru_cache(maxsize=1)
@@ -92,12 +94,18 @@ def KNOWN_UNITS() -> frozenset[str]:
     return frozenset(u["points"] + u["percent"] + u["times"] + u["measure"] + u["classifier"])
 
 
+@lru_cache(maxsize=1)
+def _kinds() -> dict[str, str]:
+    """Unit word -> its kind (the first list that names it)."""
+    kinds: dict[str, str] = {}
+    for k in ("points", "percent", "times", "measure", "classifier"):
+        for w in lexicon().units[k]:
+            kinds.setdefault(w, k)
+    return kinds
+
+
 def _kind(unit_word: str) -> str:
-    if not KIND_OF:
-        for k in ("points", "percent", "times", "measure", "classifier"):
-            for w in lexicon().units[k]:
-                KIND_OF.setdefault(w, k)
-    return KIND_OF.get(unit_word, "measure")
+    return _kinds().get(unit_word, "measure")
 
 
 def _split_cn(cn: str) -> tuple[str, str]:
@@ -112,16 +120,21 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
     """Every number with a unit or magnitude in text[start:end]."""
     end = len(text) if end is None else end
     out: list[Quantity] = []
-    for m in _matches(text, start, end):
-        ar, cn, unit, mag = m.group("ar"), m.group("cn"), m.group("unit"), m.group("mag")
+    context, known, kinds = _context_units(), KNOWN_UNITS(), _kinds()
+    for m in _pattern().finditer(text, start, end):
+        first, ar, cn, _, _, ar2, yu, mag, yu2, unit = m.groups()
         if not unit and not mag:
             continue
-        if unit in _context_units() and (not _in_context(text, m.start(), _context_units()[unit])
-                                         or CALENDAR_YEAR.fullmatch(ar or "")):
+        if ar is not None:
+            ar = first + ar
+        else:
+            cn = first + cn
+        if unit in context and (not _in_context(text, m.start(), context[unit])
+                                or CALENDAR_YEAR.fullmatch(ar or "")):
             continue  # 受教育年限11.2年 is a duration; 寿命从2020年的… is a date
         if cn is not None:
             # a Chinese numeral only counts with a unit right after it (两项, 超百个, 三十万人)
-            if unit and len(cn) > 1 and cn[-1] + unit in KNOWN_UNITS():
+            if unit and len(cn) > 1 and cn[-1] + unit in known:
                 cn, unit = cn[:-1], cn[-1] + unit  # 百万千瓦: the 千 belongs to 千瓦
             numeral = cn
             mag_word = mag or ""
@@ -135,27 +148,25 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
             value = parse_chinese(numeral)
             if value is None:
                 continue
-            bare = all(ch in "十百千万亿" for ch in numeral)
+            bare = not numeral.strip("十百千万亿")  # no digit at all
             if bare and mag_word == "" and numeral in ("万", "亿"):
                 continue
             unit_word = unit or ""
-            full_unit = mag_word + unit_word
-            kind = _kind(unit_word) if unit_word else "magnitude"
-            out.append(Quantity(m.start(), m.end(), value, full_unit, kind, True, bare,
-                                inner_qualifier=m.group("yu") or m.group("yu2")))
+            kind = kinds.get(unit_word, "measure") if unit_word else "magnitude"
+            out.append(Quantity(m.start(), m.end(), value, mag_word + unit_word, kind, True, bare,
+                                None, yu or yu2))
             continue
         value = parse_arabic(ar)
         unit_word = unit or ""
         full_unit = (mag or "") + unit_word
-        kind = _kind(unit_word) if unit_word else "magnitude"
+        kind = kinds.get(unit_word, "measure") if unit_word else "magnitude"
         vmax = None
-        if m.group("ar2"):
-            vmax = parse_arabic(m.group("ar2"))
+        if ar2:
+            vmax = parse_arabic(ar2)
             if not full_unit or vmax <= value:
                 # 2021-2025 (years), or a descending pair: not a range of one figure
                 if not full_unit:
                     continue
                 vmax = None
-        out.append(Quantity(m.start(), m.end(), value, full_unit, kind, False, False, vmax,
-                            m.group("yu") or m.group("yu2")))
+        out.append(Quantity(m.start(), m.end(), value, full_unit, kind, False, False, vmax, yu or yu2))
     return out

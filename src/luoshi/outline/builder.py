@@ -44,7 +44,7 @@ from __future__ import annotations
 import re
 from bisect import bisect_left
 from functools import lru_cache
-from operator import methodcaller
+from operator import attrgetter, methodcaller
 
 from . import roles
 from ..ingest.document import Document
@@ -53,13 +53,14 @@ from .lexicon import lexicon
 from .meta import header_lines, read_metadata
 from .model import Node, Outline
 from .text import (INLINE_CN, INLINE_PAREN, ITEM_STYLES, LINE_END, PART, SECTION, STRIP_MARKER, Para, cn_int,
-                   first_sentence_end, forget, is_heading_line, paragraphs, sentences)
+                   first_sentence_end, forget, is_heading_line, paragraphs, sentences, starts_heading)
 
 _NO_MARKER = re.compile("")  # the empty marker of a part heading without a number
 LEAD_MAX = 30  # a themed paragraph's lead sentence is short …
 LEAD_BAN = re.compile(r"[,，:：;；]")  # … and a single clause
 _BREAK = re.compile(r"[ \t\u3000\xa0]*\r?\n[ \t\u3000\xa0]*")
 _START = methodcaller("start")
+_NSTART, _NEND = attrgetter("nstart"), attrgetter("nend")
 
 
 class _Builder:
@@ -75,6 +76,7 @@ class _Builder:
         self.head_end: dict[int, int] = {}  # id(section) -> end of its heading paragraph
         self.undecided: list[Node] = []  # parts whose title does not tell their role
         self.inline_memo: dict[tuple[int, int], list[int]] = {}
+        self.marked: set[int] = set()  # paragraph starts with a marker (``run``)
         self.in_annex = False  # after 附件: numbered lines are the annex's list, not parts
         lines = [len(p) for p in self.text.split("\n") if len(p.strip()) >= 20]
         self.width = float(sorted(lines)[len(lines) // 2]) if lines else 40.0
@@ -89,8 +91,11 @@ class _Builder:
         return Node(kind, t, 0, 0, 0, ns, ne, flags={k: v for k, v in flags.items() if v} if flags else {})
 
     def add_sentences(self, parent: Node, a: int, b: int, **flags) -> None:
-        for s, e in sentences(self.text, a, b):
-            parent.children.append(self.node("sentence", s, e, **flags))
+        """A sentence node is made here, not by ``node``: it has no title, and a report has
+        thousands of them."""
+        flags = {k: v for k, v in flags.items() if v}
+        parent.children.extend(Node("sentence", "", 0, 0, 0, s, e, [], dict(flags))
+                               for s, e in sentences(self.text, a, b))
 
     def fill(self, parent: Node, a: int, b: int) -> None:
         """Sentences of text[a:b], grouped under inline items (一是…二是…) when there are any."""
@@ -158,8 +163,12 @@ class _Builder:
         self.last_num[(id(self.root), "part")] = n
         return True
 
+    def part(self) -> Node | None:
+        """The open part: only ever right under the root (a part heading empties the stack)."""
+        return self.stack[1] if len(self.stack) > 1 and self.stack[1].kind == "part" else None
+
     def role(self) -> str | None:
-        part = next((n for n in reversed(self.stack) if n.kind == "part"), None)
+        part = self.part()
         return part.flags.get("role") if part else None
 
     def heading(self, kind: str, p: Para, m: re.Match, parent: Node) -> Node:
@@ -215,6 +224,8 @@ class _Builder:
         return self.stack[-1]
 
     def item_start(self, p: Para) -> tuple[str, int, re.Match] | None:
+        if p.ns not in self.marked:  # no marker of any kind: no item either
+            return None
         for style, rx in ITEM_STYLES.items():
             m = rx.match(self.text, p.ns)
             if m:
@@ -255,6 +266,9 @@ class _Builder:
         cut = next((k for k, h in enumerate(hls) if roles.is_unnumbered_heading(text[h.ns:h.ne])), len(hls))
         heads = {h.ns: h.kind for h in hls[:cut]}
         paras = _split_inline_parts(text, paragraphs(text, set(heads)))
+        # paragraphs opening with a part, section or item marker: one match each, and the
+        # marker's own pattern is tried only on them
+        self.marked = {p.ns for p in paras if starts_heading(text, p.ns)}
         closing = self.closing_index(paras)
         i = 0
         while i < len(paras):
@@ -268,7 +282,7 @@ class _Builder:
                 continue
             if roles.is_annex(text[p.ns:p.first_line_end]):
                 self.in_annex = True
-            m = PART.match(text, p.ns)
+            m = PART.match(text, p.ns) if p.ns in self.marked else None
             if m and not self.in_annex and (self.accept(self.root, "part", cn_int(m.group(1) or m.group(2)))
                                             or self.midway_part(p, m)):
                 self.stack = [self.root]
@@ -279,8 +293,8 @@ class _Builder:
                 self.stack = [self.root]  # “十四五”时期发展成就和2025年工作回顾: a part without a number
                 self.heading("part", p, _NO_MARKER.match(text, p.ns), self.root)
                 continue
-            m = SECTION.match(text, p.ns)
-            group = next((n for n in reversed(self.stack) if n.kind == "part"), self.root)
+            m = SECTION.match(text, p.ns) if p.ns in self.marked else None
+            group = self.part() or self.root
             if m and self.accept(group, "section", cn_int(m.group(1))):
                 while self.stack[-1] is not group:
                     self.stack.pop()
@@ -295,9 +309,7 @@ class _Builder:
             if (nxt is not None and len(self.stack) > 1 and p.ne == p.first_line_end
                     and p.ne - p.ns <= LEAD_MAX and text[p.ne - 1] not in LINE_END
                     and not LEAD_BAN.search(text, p.ns, p.ne)
-                    and not self.item_start(p)
-                    and not PART.match(text, nxt.ns) and not SECTION.match(text, nxt.ns)
-                    and not self.item_start(nxt) and i != closing):
+                    and not it and nxt.ns not in self.marked and i != closing):
                 parent.children.append(self.paragraph(nxt, lead_line=p))
                 i += 1
                 continue
@@ -320,7 +332,8 @@ class _Builder:
     def closing_index(self, paras: list[Para]) -> int | None:
         """The closing address: one of the last three paragraphs, after the last part heading."""
         text, words = self.text, lexicon().closing
-        last_part = max((k for k, p in enumerate(paras) if PART.match(text, p.ns)), default=None)
+        last_part = max((k for k, p in enumerate(paras) if p.ns in self.marked and PART.match(text, p.ns)),
+                        default=None)
         if last_part is None:
             return None
         for k in range(max(last_part + 1, len(paras) - 3), len(paras)):
@@ -416,14 +429,32 @@ def _next_parts(text: str, p: Para, cuts: list[int]) -> list[int]:
 
 
 def _finish(doc: Document, node: Node, level: int) -> None:
-    """Levels by depth; a container ends where its last child ends; original offsets."""
+    """Levels by depth; a container ends where its last child ends; original offsets.
+
+    Iterative, the leaves (most nodes are sentences) never pushed, and the offsets mapped in
+    one call: a report has a few thousand nodes."""
     node.level = level
-    for c in node.children:
-        _finish(doc, c, level + 1)
+    containers: list[Node] = []  # pre-order
+    below: list[Node] = []
+    stack = [node]
+    while stack:
+        n = stack.pop()
+        containers.append(n)
+        kids, lv = n.children, n.level + 1
+        below.extend(kids)
+        for c in kids:
+            c.level = lv
+            if c.children:
+                stack.append(c)
+    for n in reversed(containers):  # every container after all below it
+        if n.kind != "document":
+            n.nend = max(n.nend, max(map(_NEND, n.children)))
+    nodes = [n for n in below if n.kind != "document"]
     if node.kind != "document":
-        if node.children:
-            node.nend = max(node.nend, max(c.nend for c in node.children))
-        node.start, node.end = doc.to_original(node.nstart, node.nend)
+        nodes.append(node)
+    starts, ends = doc.to_original_spans(list(map(_NSTART, nodes)), list(map(_NEND, nodes)))
+    for n, a, b in zip(nodes, starts, ends):
+        n.start, n.end = a, b
 
 
 def build(doc: Document, given: Given | None = None) -> Outline:

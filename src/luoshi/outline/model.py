@@ -11,7 +11,7 @@ from typing import Iterator
 KINDS = ("document", "part", "section", "paragraph", "item", "sentence")
 
 
-@dataclass
+@dataclass(slots=True)
 class Node:
     """One node of the outline.
 

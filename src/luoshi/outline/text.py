@@ -9,7 +9,6 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
-from operator import methodcaller
 
 SPACE = " \t\u3000\xa0"
 # A line ending in one of these ends its paragraph even in text wrapped at a fixed width.
@@ -194,15 +193,17 @@ def _matched(tokens: list[tuple[str, int]]) -> set[int]:
 
 
 @lru_cache(maxsize=2)
-def _tokens(text: str) -> tuple[list[int], list[str]]:
-    """Positions and characters of every bracket, quote and sentence end of ``text``: one scan of
-    the whole text, from which each sentence split takes its range by bisection (a text is split
-    paragraph by paragraph, heading by heading, and some spans twice)."""
-    pos = list(map(_START, TOKEN.finditer(text)))
-    return pos, list(map(text.__getitem__, pos))
+def _tokens(text: str) -> tuple[list[int], list[int], list[str]]:
+    """The sentence ends of ``text`` (positions), and its brackets and quotes (positions and
+    characters): one scan of the whole text, from which each sentence split takes its range by
+    bisection (a text is split paragraph by paragraph, heading by heading, some spans twice)."""
+    pos = [m.start() for m in TOKEN.finditer(text)]
+    chars = list(map(text.__getitem__, pos))
+    ends = [i for i, c in zip(pos, chars) if c in SENT_END]
+    marks = [(i, c) for i, c in zip(pos, chars) if c not in SENT_END]
+    return ends, [i for i, _ in marks], [c for _, c in marks]
 
 
-_START = methodcaller("start")
 _BLANK = frozenset(SPACE + "\n")
 
 
@@ -214,32 +215,44 @@ def sentences(text: str, ns: int, ne: int) -> tuple[tuple[int, int], ...]:
     glue the rest of a paragraph into one sentence. A quote ending its own sentence (“…。”)
     ends the outer sentence too.
     """
-    pos, chars = _tokens(text)
-    lo, hi = bisect_left(pos, ns), bisect_left(pos, ne)
-    tokens = list(zip(chars[lo:hi], pos[lo:hi]))
-    ok = () if SENT_END.issuperset(chars[lo:hi]) else _matched(tokens)
+    ends, mpos, mchars = _tokens(text)
+    e_lo, e_hi = bisect_left(ends, ns), bisect_left(ends, ne)
+    m_lo, m_hi = bisect_left(mpos, ns), bisect_left(mpos, ne)
+    ok = _matched(list(zip(mchars[m_lo:m_hi], mpos[m_lo:m_hi]))) if m_hi > m_lo else ()
     out: list[tuple[int, int]] = []
-    depth, start, dq_open = 0, ns, False
-    for c, i in tokens:
-        if i < start:
-            continue
-        if c not in SENT_END and i not in ok:
-            continue
-        if c in PAIRS or (c == '"' and not dq_open):
-            depth += 1
-            dq_open = dq_open or c == '"'
-        elif c in CLOSERS or c == '"':
-            depth -= 1
-            dq_open = dq_open and c != '"'
-            if depth == 0 and text[i - 1] in SENT_END:
-                out.append((start, i + 1))
-                start = i + 1
-        elif depth == 0:
-            end = i + 1
-            while end < ne and text[end] in SENT_END:
+    start = ns
+    if not ok:  # no brackets that close: every run of sentence ends ends a sentence
+        k = e_lo
+        while k < e_hi:
+            end = ends[k] + 1
+            k += 1
+            while k < e_hi and ends[k] == end:
                 end += 1
+                k += 1
             out.append((start, end))
             start = end
+    else:
+        tokens = sorted([*((i, ".") for i in ends[e_lo:e_hi]),
+                         *((i, c) for c, i in zip(mchars[m_lo:m_hi], mpos[m_lo:m_hi]) if i in ok)])
+        depth, dq_open = 0, False
+        for i, c in tokens:
+            if i < start:
+                continue
+            if c in PAIRS or (c == '"' and not dq_open):
+                depth += 1
+                dq_open = dq_open or c == '"'
+            elif c in CLOSERS or c == '"':
+                depth -= 1
+                dq_open = dq_open and c != '"'
+                if depth == 0 and text[i - 1] in SENT_END:
+                    out.append((start, i + 1))
+                    start = i + 1
+            elif depth == 0:
+                end = i + 1
+                while end < ne and text[end] in SENT_END:
+                    end += 1
+                out.append((start, end))
+                start = end
     if start < ne:
         out.append((start, ne))
     res = []

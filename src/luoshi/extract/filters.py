@@ -14,11 +14,17 @@ from .quantities import Quantity
 
 HAN = re.compile(r"[\u4e00-\u9fff]")
 DIGIT = re.compile(r"\d")
-THRESHOLD = re.compile(r"(?:及以上|以上|以下|及以下)[\u4e00-\u9fff]")
-THRESHOLD_END = re.compile(r"(?:及以上|以上|以下|及以下)(?:的|和|或|等)")
+_BOUND = r"(?:及以上|以上|以下|及以下)"
+THRESHOLD = re.compile(_BOUND + r"[\u4e00-\u9fff]")
+THRESHOLD_END = re.compile(_BOUND + r"(?:的|和|或|等)")
+LABEL_AFTER = ("级", "号", "型", "期间", "年", "周年")
 STRONG = re.compile(r"强(?:企业|榜|县|市|镇|区|$)")
 RATIO_AFTER = re.compile(r"\s?[:：]\s?\d")
 RATIO_BEFORE = re.compile(r"\d\s?[:：]\s?$")
+# What the four checks of the words after a number (THRESHOLD, LABEL_AFTER, STRONG,
+# RATIO_AFTER) need to find there first: most numbers are followed by none of it, and one match
+# rules the four out (each regex call costs as much as a dozen lines of Python).
+AFTER_CUES = re.compile("|".join([_BOUND, *map(re.escape, LABEL_AFTER), "强", r"\s?[:：]"]))
 
 
 def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clause_end: int) -> str | None:
@@ -27,14 +33,19 @@ def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clau
     if inq[q.start - s0]:
         return "in quotes (a name)"
     before = text[max(s0, q.start - 2):q.start]
-    if before.endswith("第") or before.endswith("前") and q.chinese:
+    last = before[-1:]
+    if last == "第" or last == "前" and q.chinese:
         return "ordinal"
     after = text[q.end:min(s1, q.end + 6)]
-    if q.kind in ("measure", "magnitude") and THRESHOLD.match(after) and not THRESHOLD_END.match(after):
-        return "threshold of a category (亿元以上项目)"
-    if after.startswith(("级", "号", "型", "期间", "年", "周年")) or STRONG.match(after):
-        return "descriptive or label"
-    if RATIO_AFTER.match(after) or RATIO_BEFORE.search(text[max(s0, q.start - 3):q.start]):
+    if AFTER_CUES.match(after):
+        if q.kind in ("measure", "magnitude") and THRESHOLD.match(after) and not THRESHOLD_END.match(after):
+            return "threshold of a category (亿元以上项目)"
+        if after.startswith(LABEL_AFTER) or STRONG.match(after):
+            return "descriptive or label"
+        if RATIO_AFTER.match(after):
+            return "ratio"
+    # a ratio's colon is one of the two characters before the number
+    if (":" in before or "：" in before) and RATIO_BEFORE.search(text[max(s0, q.start - 3):q.start]):
         return "ratio"
     if q.unit.endswith(w["_category_units"]) and HAN.match(after[:1]) \
             and not after.startswith(w["_qa_words"]) and not w["_after_stop_re"].match(after):
@@ -62,6 +73,8 @@ def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clau
     tail = text[q.start:min(clause_end, q.end + 10)]
     if w["_labels_re"].search(tail):
         return "label (a named programme)"
+    if text[q.start] not in w["_name_chars"]:
+        return None  # no name holds the number's first character: none spans the number
     for m in w["_names_re"].finditer(text, max(s0, q.start - 8), min(s1, q.end + 8)):
         if m.start() <= q.start < m.end():
             return "a name (" + m.group(0) + ")"

@@ -87,6 +87,7 @@ def W() -> dict:
     w["_labels_re"] = re.compile("|".join(f"(?:{p})" for p in w["label_patterns"]) or "(?!)")
     w["_nonfigure_after"] = tuple(w["nonfigure_nouns_after"])
     w["_names_re"] = re.compile(_alt(w["names"]))
+    w["_name_chars"] = frozenset("".join(w["names"]))
     # words stripped from the end of an indicator phrase, longest first, with what they say
     tail: list[tuple[str, str]] = []
     for c, ws in w["qualifier_before"].items():

@@ -121,9 +121,11 @@ def leading_places(phrase: str, loose: bool = False) -> tuple[list[str], int]:
     something (a phrase that is only a place name is not a region marker). A name known only
     by its form (宝应县) counts in a list of places, or alone when ``loose`` (after 支持…).
     """
+    rx = _head_re()
+    if phrase[:2] not in rx.by_first and _suffix_re().match(phrase) is None:
+        return [], 0  # most phrases: no known name, nor a name by its form, opens them
     found: list[str] = []
     pos = 0
-    rx = _head_re()
 
     def at(i: int) -> str | None:
         m = rx.match(phrase, i)

@@ -22,6 +22,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import date as Date
 from functools import lru_cache
+from itertools import repeat
+from operator import methodcaller
 
 from .. import gazetteer
 from ..ingest.document import Document
@@ -120,6 +122,7 @@ def _furniture(line: str) -> bool:
     return len(words) > 1 and all(rx.search(w) for w in words)
 
 
+@lru_cache(maxsize=2)  # read by the metadata and the outline of one build (text.forget)
 def header_lines(text: str) -> list[HeaderLine]:
     """The document header: title line(s), date/meeting line, speaker, salutation — and the
     web-page furniture around them (kind ``furniture``).
@@ -267,7 +270,8 @@ def _part_spans(text: str) -> list[tuple[str, int, int]]:
     """(title, start of its body, end of its body) of every part heading line: numbered, or a
     line of its own that heads a part without a number (“十四五”时期发展成就和2025年工作回顾)."""
     found = []
-    for m in _rx()["part_line"].finditer(text):
+    rx = _rx()["part_line"]  # a match lies in one line and starts it: tried at line starts only
+    for m in filter(None, map(rx.match, repeat(text), _line_starts(text))):
         if m.group("n"):  # a heading run into its body ("一、2025年工作回顾过去一年，…"): to its title word
             head = part_head_re().match(text, m.start("n")) if len(m.group(0)) > cues().title_max else None
             found.append(head or m)
@@ -279,6 +283,14 @@ def _part_spans(text: str) -> list[tuple[str, int, int]]:
     found.sort(key=lambda m: m.start())
     ends = [m.start() for m in found[1:]] + [len(text)]
     return [(m.group(0).strip(SPACE), m.end(), e) for m, e in zip(found, ends)]
+
+
+def _line_starts(text: str) -> list[int]:
+    return [0, *map(_END, _NEWLINE.finditer(text))]
+
+
+_NEWLINE = re.compile("\n")
+_END = methodcaller("end")
 
 
 def _first_year(patterns, texts: list[str]) -> int | None:

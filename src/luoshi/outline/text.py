@@ -192,16 +192,26 @@ def _matched(tokens: list[tuple[str, int]]) -> set[int]:
     return ok
 
 
+@dataclass
+class _Marks:
+    """What the sentence splitter reads of a text, found in one scan of the whole text: each
+    split takes its range by bisection (a text is split paragraph by paragraph, heading by
+    heading). ``splits`` keeps the splits made so far by their end, so that a split starting
+    where an earlier one of the same end has a boundary is that one's tail (``sentences``)."""
+
+    ends: list[int]  # positions of the sentence ends
+    mpos: list[int]  # positions of the brackets and quotes …
+    mchars: list[str]  # … and which they are
+    splits: dict[int, list[tuple[int, tuple[tuple[int, int], ...]]]]
+
+
 @lru_cache(maxsize=2)
-def _tokens(text: str) -> tuple[list[int], list[int], list[str]]:
-    """The sentence ends of ``text`` (positions), and its brackets and quotes (positions and
-    characters): one scan of the whole text, from which each sentence split takes its range by
-    bisection (a text is split paragraph by paragraph, heading by heading, some spans twice)."""
+def _marks(text: str) -> _Marks:
     pos = [m.start() for m in TOKEN.finditer(text)]
     chars = list(map(text.__getitem__, pos))
-    ends = [i for i, c in zip(pos, chars) if c in SENT_END]
     marks = [(i, c) for i, c in zip(pos, chars) if c not in SENT_END]
-    return ends, [i for i, _ in marks], [c for _, c in marks]
+    return _Marks([i for i, c in zip(pos, chars) if c in SENT_END], [i for i, _ in marks],
+                  [c for _, c in marks], {})
 
 
 _BLANK = frozenset(SPACE + "\n")
@@ -214,8 +224,24 @@ def sentences(text: str, ns: int, ne: int) -> tuple[tuple[int, int], ...]:
     Brackets and quotes count only when closed within the span, so one stray quote does not
     glue the rest of a paragraph into one sentence. A quote ending its own sentence (“…。”)
     ends the outer sentence too.
+
+    A split starting at a boundary of an earlier split of the same end (a heading's text after
+    its title) is that split's tail: a boundary lies outside every pair of brackets that count,
+    so the pairs after it are the same whether the split starts before it or at it.
     """
-    ends, mpos, mchars = _tokens(text)
+    mk = _marks(text)
+    for x, done in mk.splits.get(ne, ()):
+        if x <= ns:
+            j = bisect_left(done, (ns, -1))
+            if j == 0 or ns >= done[j - 1][1]:  # not inside a sentence of it: between, or blank
+                return done[j:]
+    res = _split(text, ns, ne, mk)
+    mk.splits.setdefault(ne, []).append((ns, res))
+    return res
+
+
+def _split(text: str, ns: int, ne: int, mk: _Marks) -> tuple[tuple[int, int], ...]:
+    ends, mpos, mchars = mk.ends, mk.mpos, mk.mchars
     e_lo, e_hi = bisect_left(ends, ns), bisect_left(ends, ne)
     m_lo, m_hi = bisect_left(mpos, ns), bisect_left(mpos, ne)
     ok = _matched(list(zip(mchars[m_lo:m_hi], mpos[m_lo:m_hi]))) if m_hi > m_lo else ()
@@ -269,9 +295,11 @@ def sentences(text: str, ns: int, ne: int) -> tuple[tuple[int, int], ...]:
 def forget() -> None:
     """Drop the memos of a text (its tokens, sentences and inline part headings): each serves one
     outline build, and a repeated build must do its work again."""
+    from .meta import header_lines
     from .roles import inline_parts
 
-    _tokens.cache_clear()
+    header_lines.cache_clear()
+    _marks.cache_clear()
     sentences.cache_clear()
     inline_parts.cache_clear()
 

@@ -30,6 +30,13 @@ QUOTES = {"“", "《", "「", "『", "‘"}
 HAN = re.compile(r"[\u4e00-\u9fff]")
 MARKER_CHARS = re.compile(r"[.．)）①-⑳]")  # no list number without one of these
 YEAR = re.compile(r"(?:到|至|在|于|截至|截止)?(20\d\d|19\d\d)年(?!代)")
+# compiled once: re.fullmatch(pattern, s) looks the pattern up in re's cache at every call
+CONJ = re.compile(r"\s*(?:和|、|及|与|以及)\s*")
+CONJ_SHORT = re.compile(r"\s*(?:和|、|及|与)\s*")
+LIST_GAP = re.compile(r"\s*[、和及与]\s*")
+CLAUSE_GAP = re.compile(r"\s*[,;，；、]\s*")
+CONJUNCTS = re.compile(r"、|和|及|与")
+NUMBER_NEXT = re.compile(r"\s?(?:\d|[一二两三四五六七八九十百千]+[个家项所处条名位座件台套列])")
 
 
 @dataclass
@@ -111,6 +118,22 @@ def _tail_re() -> tuple[re.Pattern, re.Pattern, dict[str, str]]:
     return re.compile(trie_alt(words) + "$"), re.compile(trie_alt(multi) + "$"), kinds
 
 
+@lru_cache(maxsize=1)
+def _tail_words() -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The words of ``_tail_re`` by their last character, longest first: the longest that ends
+    a phrase is what the regex finds (its leftmost match), for a dict lookup and an endswith or
+    two instead of a search that tries every position."""
+    kinds = _tail_re()[2]
+
+    def by_last(words) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for word in sorted(set(words), key=len, reverse=True):
+            out.setdefault(word[-1], []).append(word)
+        return out
+
+    return by_last(kinds), by_last(x for x in kinds if len(x) > 1 or kinds[x] != "level")
+
+
 def _strip_tail(phrase: str) -> tuple[str, list[str]]:
     """Strip predicate and qualifier words from the end of the words before a number.
 
@@ -118,15 +141,22 @@ def _strip_tail(phrase: str) -> tuple[str, list[str]]:
     """
     said: list[str] = []
     any_re, multi_re, kinds = _tail_re()
-    rx = any_re
+    rx, table = any_re, _tail_words()[0]
     while phrase:
-        m = rx.search(phrase)
-        if not m:
-            break
-        word = m.group(0)
-        phrase = phrase[: m.start()]
+        if phrase[-1] == "\n":  # the regex's $ also matches before a final newline
+            m = rx.search(phrase)
+            if not m:
+                break
+            word, phrase = m.group(0), phrase[: m.start()]
+        else:
+            for word in table.get(phrase[-1], ()):
+                if phrase.endswith(word):
+                    break
+            else:
+                break
+            phrase = phrase[: len(phrase) - len(word)]
         said.append(kinds[word] + "=" + word)
-        rx = multi_re
+        rx, table = multi_re, _tail_words()[1]
     return phrase, said
 
 
@@ -170,7 +200,7 @@ def _starts_with_verb(phrase: str) -> str | None:
 
 def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
     """'城镇和农村居民人均可支配收入', 2 → ['城镇居民人均可支配收入', '农村居民人均可支配收入']."""
-    parts = re.split(r"、|和|及|与", phrase)
+    parts = CONJUNCTS.split(phrase)
     if len(parts) != n or any(not p for p in parts):
         return None
     last = parts[-1]
@@ -201,12 +231,15 @@ def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
 
 
 def _qualifier_after(text: str, pos: int, end: int) -> tuple[str | None, int]:
-    m = W()["_qa_re"].match(text, pos, end)
+    w = W()
+    if pos >= end or text[pos] not in w["_qa_first"]:
+        return None, pos
+    m = w["_qa_re"].match(text, pos, end)
     if m is None:
         return None, pos
     word = m.group(0)
     nxt = text[m.end():min(end, m.end() + 1)]
-    if word in ("多", "余") and HAN.match(nxt) and nxt not in "万亿":
+    if word in ("多", "余") and "\u4e00" <= nxt <= "\u9fff" and nxt not in "万亿":
         return None, pos  # 多 in 多措并举 is no qualifier
     return W()["_qa_map"][word], m.end()
 
@@ -236,15 +269,16 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         i = bisect_right(bounds, pos) - 1  # bisect: a sentence may hold 100,000 clauses
         return (bounds[i], bounds[i + 1]) if 0 <= i < len(bounds) - 1 else (s0, s1)
 
-    quants = []
+    quants: list[tuple[Quantity, int, int]] = []  # with its clause
     for q in found:
         c0, c1 = clause_of(q.start)
         why = not_a_figure(text, q, s0, s1, inq, c1)
         if why is None:
-            quants.extend(_unit_shared_before(text, q, c0))
-            quants.append(q)
+            # the numbers listed before it share its clause: no separator among them
+            quants.extend((x, c0, c1) for x in _unit_shared_before(text, q, c0))
+            quants.append((q, c0, c1))
 
-    starts = [q.start for q in quants]  # in order: where the next figure begins
+    starts = [q.start for q, _, _ in quants]  # in order: where the next figure begins
     drafts: list[Draft] = []
     prev: Draft | None = None
     item_start = s0
@@ -252,8 +286,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     pending_resp: list[Draft] = []
     resp_phrase: tuple[int, int, str] | None = None
     prior = False  # a 分别 list that may take the indicators of the figures before it
-    for q in quants:
-        c0, c1 = clause_of(q.start)
+    for q, c0, c1 in quants:
         if last_clause != c0:
             item_start = c0
             last_clause = c0
@@ -263,13 +296,14 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         comp_after, q_end = _qualifier_after(text, q.end, c1)
         raw_pre = text[item_start:q.start]
         pre = raw_pre
-        if item_start > c0 and not re.fullmatch(r"\s*(?:和|、|及|与|以及)\s*", raw_pre):
+        if item_start > c0 and not CONJ.fullmatch(raw_pre):
             k = max(pre.rfind("、"), pre.rfind("和"))
             if k > 0:  # '4%左右安排、比上年提高1个百分点': the item starts after the 、
                 item_start += k + 1
                 pre = pre[k + 1:]
-        lead_ws = len(pre) - len(pre.lstrip())
-        pre = pre.strip()
+        stripped = pre.lstrip()
+        lead_ws = len(pre) - len(stripped)
+        pre = stripped.rstrip()
         head_stripped, cut = _strip_head(pre)
         ind_start = item_start + lead_ws + cut
         phrase, said = _strip_tail(head_stripped)
@@ -279,10 +313,10 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
             said += more
         d = Draft(q, ind_start, ind_start + len(phrase), phrase)
         d.value = q.value
-        comp_before = _qualifier_before(said)
-        verbs = [s.split("=")[0] for s in said]
+        comp_before = _qualifier_before(said) if said else None
+        verbs = [s.split("=")[0] for s in said] if said else []
         # ---- continuation of an enumeration: '…分别增长4.3%和7.9%'
-        is_cont = prev is not None and "number-first" not in prev.rule and re.fullmatch(r"\s*(?:和|、|及|与|以及)\s*", raw_pre or "x") is not None \
+        is_cont = prev is not None and "number-first" not in prev.rule and CONJ.fullmatch(raw_pre or "x") is not None \
             and (prev.q.unit[-1:] == q.unit[-1:] or prev.q.kind == "magnitude" and q.unit.startswith(prev.q.unit))
         if is_cont and prev is not None:
             if prev.q.unit != q.unit and q.unit.startswith(prev.q.unit):
@@ -334,7 +368,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         for twin in extra:
             twin.span_start, twin.span_end = d.span_start, d.span_end
         if prev is not None and "number-first" in d.rule and "number-first" in prev.rule \
-                and re.fullmatch(r"\s*(?:和|、|及|与)\s*", text[prev.span_end:q.start] or "x") \
+                and CONJ_SHORT.fullmatch(text[prev.span_end:q.start] or "x") \
                 and len(prev.indicator) <= 3 and len(d.indicator) > len(prev.indicator) + 2:
             # '2个团队和3名个人获评…': the first short noun shares the predicate of the last
             prev.indicator += d.indicator[len(prev.indicator):]
@@ -351,7 +385,8 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     for d in drafts:
         if d.indicator[:1] in lead:
             drop_lead_word(d)
-    _complete_list_items(drafts, text)
+    if len(drafts) > 1:
+        _complete_list_items(drafts, text)
     if any(d.region is None for d in drafts):
         sentence_region = _sentence_region(text, s0, s1)
         own = w["_own_region_re"]
@@ -384,7 +419,8 @@ def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int
     发展优势区', '4家企业入选…': number-first), or both ('投入4.8亿元给予人才支持'). Returns the
     end of what the figure spans."""
     q = d.q
-    attr = W()["_attribute_re"].search(phrase) if text.startswith("的", q_end) else None
+    of = text[q_end:q_end + 1] == "的"  # '…1000亿元的…': what follows is the thing
+    attr = W()["_attribute_re"].search(phrase) if of else None
     if attr is not None:
         # '组建总规模1000亿元的省战略性新兴产业投资引导基金': the thing, then its attribute
         thing = _after_phrase(text, q_end + 1, c1, inq, s0, starts)
@@ -393,7 +429,7 @@ def _read_indicator(d: Draft, text: str, phrase: str, ind_start: int, q_end: int
             d.ind_start, d.ind_end = ind_start + attr.start(), thing[1]
             d.rule.append("attribute of the thing after")
             return max(q_end, thing[1])
-    if q.kind == "percent" and text.startswith("的", q_end) and W()["_contribution_re"].fullmatch(phrase):
+    if q.kind == "percent" and of and W()["_contribution_re"].fullmatch(phrase):
         # '贡献了全国24.1%的增量': the share is of the thing after 的
         thing = _after_phrase(text, q_end + 1, c1, inq, s0, starts)
         if thing is not None and thing[1] - thing[0] <= 6:
@@ -524,7 +560,7 @@ def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int,
     i = pos
     while i < end and text[i] in " \t":
         i += 1
-    if i >= end or not (HAN.match(text[i]) or text[i] in "“《\"" or text[i].isalnum()):
+    if i >= end or not ("\u4e00" <= text[i] <= "\u9fff" or text[i] in "“《\"" or text[i].isalnum()):
         return None
     if W()["_after_stop_re"].match(text, i):  # '从1.9万座增加到14.3万座': a predicate, no noun
         return None
@@ -555,7 +591,7 @@ def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int,
 
 
 def _number_follows(text: str, i: int, end: int) -> bool:
-    return bool(re.match(r"\s?(?:\d|[一二两三四五六七八九十百千]+[个家项所处条名位座件台套列])", text[i:min(end, i + 6)]))
+    return bool(NUMBER_NEXT.match(text[i:min(end, i + 6)]))
 
 
 def _previous_clause_object(text: str, bounds: list[int], c0: int) -> tuple[int, int, str] | None:
@@ -590,10 +626,11 @@ def _measure(q: Quantity, verbs: list[str], said: list[str], indicator: str, cla
     if q.kind == "percent":
         if level and not (up or down) or any(s in ("level=提高到", "level=降至", "level=达到") for s in said):
             return "share", value, indicator
-        for noun in w["growth_nouns"]:
-            if indicator.endswith(noun) and len(indicator) > len(noun):
-                neg = noun == "降幅"
-                return "growth", -value if neg else value, indicator[: -len(noun)]
+        if indicator.endswith(w["_growth_nouns"]):
+            for noun in w["growth_nouns"]:
+                if indicator.endswith(noun) and len(indicator) > len(noun):
+                    neg = noun == "降幅"
+                    return "growth", -value if neg else value, indicator[: -len(noun)]
         if up or down:
             return "growth", -value if down else value, indicator
         if "同比" in clause_pre or "比上年" in clause_pre or "较上年" in clause_pre:
@@ -695,7 +732,7 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
             continue
         gap = text[a.span_end:b.ind_start]
         verb = _verb_head(a.indicator)
-        if re.fullmatch(r"\s*[、和及与]\s*", gap) and verb and not _verb_head(b.indicator) \
+        if LIST_GAP.fullmatch(gap) and verb and not _verb_head(b.indicator) \
                 and len(verb) < len(a.indicator):
             b.indicator = verb + b.indicator
             b.rule.append("shares the verb of the list")
@@ -706,7 +743,7 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
             head = None  # '提供“暖心煤”1亿吨，完成“煤改电”78万户': its own thing
         subjectless = head is not None or \
             (len(ind) <= 5 and ind.endswith(tuple(w["subjectless_rates"])))
-        if subjectless and re.fullmatch(r"\s*[,;，；、]\s*", gap) and a.indicator:
+        if subjectless and CLAUSE_GAP.fullmatch(gap) and a.indicator:
             # '诉求142.6万件，响应率100%，解决率95.7%': each rate takes the first subject, once
             subject = a.subject if "subject of the clause before" in a.rule and a.subject \
                 else a.indicator[len(_verb_head(a.indicator)):] or a.indicator

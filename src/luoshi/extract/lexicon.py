@@ -114,8 +114,10 @@ def W() -> dict:
     # words before a bare magnitude that make it a figure (突破3万亿, 超百个), not a description
     w["_magnitude_quals"] = tuple(x for x, _ in w["_qb"]) + ("达到", "达", "跨过", "跨越", "跨入", "迈上", "迈过")
     w["_generic"] = frozenset(w["generic_indicators"])
+    w["_growth_nouns"] = tuple(w["growth_nouns"])
     w["_measure_heads"] = frozenset(w["measure_heads"])
     w["_qa_re"] = re.compile(_alt(x for x, _ in w["_qa"]))
+    w["_qa_first"] = frozenset(x[:1] for x, _ in w["_qa"])  # no word starts elsewhere: no match
     w["_qa_map"] = dict(reversed(w["_qa"]))
     w["_category_units"] = tuple(lexicon().units.get("category_units", ()))
     w["_qa_words"] = tuple(x for x, _ in w["_qa"])

@@ -52,8 +52,8 @@ from .given import Given, resolve_metadata
 from .lexicon import lexicon
 from .meta import header_lines, read_metadata
 from .model import Node, Outline
-from .text import (INLINE_CN, INLINE_PAREN, ITEM_STYLES, LINE_END, PART, SECTION, STRIP_MARKER, Para, cn_int,
-                   first_sentence_end, forget, is_heading_line, paragraphs, sentences, starts_heading)
+from .text import (ITEM_STYLES, LINE_END, PART, SECTION, STRIP_MARKER, Para, cn_int,
+                   first_sentence_end, forget, inline_marks, is_heading_line, paragraphs, sentences, starts_heading)
 
 _NO_MARKER = re.compile("")  # the empty marker of a part heading without a number
 LEAD_MAX = 30  # a themed paragraph's lead sentence is short …
@@ -120,17 +120,16 @@ class _Builder:
 
     def _inline_items(self, a: int, b: int) -> list[int]:
         cands = []
-        found = [*INLINE_CN.finditer(self.text, a, b), *INLINE_PAREN.finditer(self.text, a, b)]
+        found = inline_marks(self.text, a, b)
         if len(found) < 2:
             return []
-        found.sort(key=_START)
-        for m in found:
-            j = m.start()
+        for start, style, num in found:
+            j = start
             while j > a and self.text[j - 1] in " \t\u3000":
                 j -= 1
             if j > a and self.text[j - 1] not in "。;:!?,":
                 continue
-            cands.append(("paren" if m.re is INLINE_PAREN else "cn", cn_int(m.group(1)), m.start()))
+            cands.append((style, cn_int(num), start))
         for k, (style, n, _) in enumerate(cands):
             if n != 1:
                 continue
@@ -353,7 +352,8 @@ class _Builder:
             return
         moved = later(secs[-1])
         if moved and group.children[-1] is secs[-1]:
-            secs[-1].children = [c for c in secs[-1].children if c not in moved]
+            gone = set(map(id, moved))  # by identity: a Node compares by value, field by field
+            secs[-1].children = [c for c in secs[-1].children if id(c) not in gone]
             group.children.extend(moved)
 
 

@@ -44,10 +44,30 @@ STRIP_MARKER = {"dot", "paren", "circled"}
 _HEADING_START = re.compile("|".join(f"(?:{p.pattern})" for p in (PART, SECTION, *ITEM_STYLES.values())))
 # Inline items: these markers, when they follow a clause end ("…。一是…;二是…"), count.
 INLINE = re.compile(rf"([{CN}]+)[是要](?=[\u4e00-\u9fff“])|\((\d{{1,2}})\)")
-# its two halves, each found by the character it opens with (INLINE's alternation is tried at
-# every position); their matches never overlap, so together they find what INLINE finds
-INLINE_CN = re.compile(rf"([{CN}][{CN}]*)[是要](?=[\u4e00-\u9fff“])")
-INLINE_PAREN = re.compile(r"\((\d{1,2})\)")
+# INLINE found fast (an alternation is tried at every position, a literal is looked for): the
+# 是 or 要 after a numeral, and (1)
+_INLINE_CN = tuple(re.compile(rf"{w}(?<=[{CN}]{w})(?=[\u4e00-\u9fff“])") for w in "是要")
+_INLINE_PAREN = re.compile(r"\((\d{1,2})\)")
+_CN = frozenset(CN)
+
+
+def inline_marks(text: str, a: int, b: int) -> list[tuple[int, str, str]]:
+    """(start, "cn" or "paren", its number as written) of every INLINE match in text[a:b], in
+    order. A match of 是/要 starts where the run of numerals before it does (from ``a`` on); the
+    two kinds never overlap, so found apart they are what INLINE finds."""
+    out = []
+    for rx in _INLINE_CN:
+        for m in rx.finditer(text, a, b):
+            j = m.start()
+            if j - 1 < a:
+                continue
+            s = j - 1
+            while s > a and text[s - 1] in _CN:
+                s -= 1
+            out.append((s, "cn", text[s:j]))
+    out.extend((m.start(), "paren", m.group(1)) for m in _INLINE_PAREN.finditer(text, a, b))
+    out.sort()
+    return out
 
 
 def cn_int(s: str) -> int | None:
@@ -245,44 +265,40 @@ def _split(text: str, ns: int, ne: int, mk: _Marks) -> tuple[tuple[int, int], ..
     e_lo, e_hi = bisect_left(ends, ns), bisect_left(ends, ne)
     m_lo, m_hi = bisect_left(mpos, ns), bisect_left(mpos, ne)
     ok = _matched(list(zip(mchars[m_lo:m_hi], mpos[m_lo:m_hi]))) if m_hi > m_lo else ()
+    pairs = [(i, c) for c, i in zip(mchars[m_lo:m_hi], mpos[m_lo:m_hi]) if i in ok] if ok else []
     out: list[tuple[int, int]] = []
-    start = ns
-    if not ok:  # no brackets that close: every run of sentence ends ends a sentence
-        k = e_lo
-        while k < e_hi:
-            end = ends[k] + 1
-            k += 1
-            while k < e_hi and ends[k] == end:
-                end += 1
+    start, k = ns, e_lo
+    depth, dq_open = 0, False
+    for i, c in [*pairs, (ne, "")]:  # the brackets that count, in order; then the span's end
+        if depth:  # sentence ends inside brackets end nothing
+            k = bisect_left(ends, i, k, e_hi)
+        else:  # every run of sentence ends before the bracket ends a sentence
+            while k < e_hi and ends[k] < i:
+                end = ends[k] + 1
                 k += 1
-            out.append((start, end))
-            start = end
-    else:
-        tokens = sorted([*((i, ".") for i in ends[e_lo:e_hi]),
-                         *((i, c) for c, i in zip(mchars[m_lo:m_hi], mpos[m_lo:m_hi]) if i in ok)])
-        depth, dq_open = 0, False
-        for i, c in tokens:
-            if i < start:
-                continue
-            if c in PAIRS or (c == '"' and not dq_open):
-                depth += 1
-                dq_open = dq_open or c == '"'
-            elif c in CLOSERS or c == '"':
-                depth -= 1
-                dq_open = dq_open and c != '"'
-                if depth == 0 and text[i - 1] in SENT_END:
-                    out.append((start, i + 1))
-                    start = i + 1
-            elif depth == 0:
-                end = i + 1
-                while end < ne and text[end] in SENT_END:
+                while k < e_hi and ends[k] == end:
                     end += 1
+                    k += 1
                 out.append((start, end))
                 start = end
-    if start < ne:
-        out.append((start, ne))
+        if not c:
+            break
+        if c in PAIRS or (c == '"' and not dq_open):
+            depth += 1
+            dq_open = dq_open or c == '"'
+        else:  # its closer
+            depth -= 1
+            dq_open = dq_open and c != '"'
+            if depth == 0 and text[i - 1] in SENT_END:  # “…。” ends the outer sentence too
+                out.append((start, i + 1))
+                start = i + 1
     res = []
-    for a, b in out:
+    for a, b in out:  # each ends in a sentence end or a closer: only its start may be blank
+        while text[a] in _BLANK:
+            a += 1
+        res.append((a, b))
+    if start < ne:
+        a, b = start, ne
         while a < b and text[a] in _BLANK:
             a += 1
         while b > a and text[b - 1] in _BLANK:

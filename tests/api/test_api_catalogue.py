@@ -59,3 +59,22 @@ def test_upload_with_a_catalogue(db_url, accounts):
         j = upload(c, tokens["supervisor"], JIANGXI)  # no catalogue of its own: the generic one
         assert j.status_code == 201 and j.json()["catalogue"]["generic"] and j.json()["kept_catalogue"] is None
         assert upload(c, tokens["reporter"], HAIDIAN, (CATALOGUE.name, CATALOGUE.read_bytes())).status_code == 403
+
+
+def test_kept_catalogues_listed_and_removed(db_url, accounts):
+    app = create_app(db_url, settings=Settings(include_web=False))
+    tokens, _ = accounts(app.state.sessions)
+    sup = {"Authorization": f"Bearer {tokens['supervisor']}"}
+    viewer = {"Authorization": f"Bearer {tokens['viewer']}"}
+    with TestClient(app) as c:
+        assert upload(c, tokens["supervisor"], HAIDIAN, (CATALOGUE.name, CATALOGUE.read_bytes())).status_code == 201
+        items = c.get("/api/v1/catalogues", headers=viewer).json()["items"]
+        assert [(k["region"], k["source"], k["in_force"]) for k in items] == [("北京市海淀区", CATALOGUE.name, True)]
+        assert c.get("/api/v1/catalogues", params={"region": "江西省"}, headers=viewer).json()["items"] == []
+        assert c.delete(f"/api/v1/catalogues/{items[0]['id']}", headers=viewer).status_code == 403
+        gone = c.delete(f"/api/v1/catalogues/{items[0]['id']}", headers=sup)
+        assert gone.status_code == 200, gone.text
+        assert gone.json()["removed"]["region"] == "北京市海淀区" and gone.json()["now"] is None
+        assert counts(app.state.sessions)[1] == 0
+        again = c.delete(f"/api/v1/catalogues/{items[0]['id']}", headers=sup)
+        assert again.status_code == 404 and again.json()["error"]["code"] == "not_found"

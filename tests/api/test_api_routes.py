@@ -41,7 +41,8 @@ def _requests(w) -> dict[str, dict]:
                                                                               "reason": "不再列入"}]}},
         "POST /api/v1/users": {"json": {"username": "newbie", "password": "long enough password", "role": "viewer"}},
         "POST /api/v1/tokens": {"json": {"name": "mine"}},
-        "_path": {"report_id": w.report_id, "task_id": w.own, "username": "victim", "token_id": victim_token},
+        "_path": {"report_id": w.report_id, "task_id": w.own, "username": "victim", "token_id": victim_token,
+                  "catalogue_id": 999999},
     }
 
 

@@ -73,3 +73,32 @@ def test_a_bad_catalogue_or_one_of_no_region_changes_nothing(db_url, tmp_path):
             "--level", "district")
     assert r.exit_code == 0, r.stderr
     assert counts(db_url) == (1, 1)
+
+
+def test_catalogues_lists_removes_and_plan_with_db_drafts_with_the_kept_one(db_url):
+    r = run("import", str(HAIDIAN), "--db", db_url, "--departments", str(FIX / "haidian-departments.json"))
+    assert r.exit_code == 0, r.stderr
+
+    drafted = run("plan", str(HAIDIAN), "--db", db_url, "--format", "jsonl")
+    assert drafted.exit_code == 0, drafted.stderr
+    assert "catalogue: haidian-departments.json (kept in the library for 北京市海淀区" in drafted.stderr
+    leads = {u for x in drafted.stdout.splitlines() for u in json.loads(x)["lead_units"]}
+    assert "区发展改革委" in leads and "区发改局" not in leads
+    bare = run("plan", str(HAIDIAN), "--format", "jsonl")  # no library: the generic units
+    assert "区发改局" in {u for x in bare.stdout.splitlines() for u in json.loads(x)["lead_units"]}
+
+    listed = run("catalogues", "--db", db_url, "--format", "json")
+    assert listed.exit_code == 0, listed.stderr
+    rows = [json.loads(x) for x in listed.stdout.splitlines()]
+    assert [(k["region"], k["level"], k["in_force"]) for k in rows] == [("北京市海淀区", "district", True)]
+    assert "in force" in run("catalogues", "--db", db_url).stdout
+    assert run("catalogues", "--db", db_url, "--region", "江西省").stdout == ""
+
+    gone = run("catalogues", "--db", db_url, "--remove", str(rows[0]["id"]))
+    assert gone.exit_code == 0, gone.stderr
+    assert "北京市海淀区 now drafts with luoshi's own catalogues" in gone.stderr
+    assert counts(db_url) == (1, 0)
+    again = run("catalogues", "--db", db_url, "--remove", str(rows[0]["id"]))
+    assert again.exit_code == 2 and f"no kept departments catalogue has id {rows[0]['id']}" in again.stderr
+    after = run("plan", str(HAIDIAN), "--db", db_url, "--format", "jsonl")
+    assert "区发改局" in {u for x in after.stdout.splitlines() for u in json.loads(x)["lead_units"]}

@@ -103,8 +103,32 @@ def test_the_newest_catalogue_of_a_region_is_in_force(sessions):
     with sessions() as s:
         names = C.kept(s, "北京市海淀区", "district").names()
         assert "区科委" in names and "区科信局" not in names
-        assert [c.id for c in C.list_kept(s)][0] == second.id  # the older one stays as history
+        assert [c.info.id for c in C.list_kept(s)][0] == second.id  # the older one stays as history
         assert S.audit_entries(s, entity=C.ENTITY)[-1].before["source"] == HAIDIAN_CAT.name
+
+
+def test_a_list_says_which_is_in_force_and_removing_one_brings_back_the_one_before(sessions):
+    with store.write_transaction(sessions) as s:
+        first = C.keep(s, supplied(HAIDIAN_CAT), S.SYSTEM)
+        second = C.keep(s, supplied(HAIDIAN_CAT, names={"science": "区科委"}), S.SYSTEM)
+    with sessions() as s:
+        listed = C.list_kept(s)
+        assert [(k.info.id, k.in_force, k.replaced_by) for k in listed] == \
+            [(second.id, True, None), (first.id, False, second.id)]
+        assert C.list_kept(s, "北京市朝阳区") == [] and len(C.list_kept(s, "海淀区")) == 2
+    with store.write_transaction(sessions) as s:
+        gone, now = C.remove(s, second.id, S.SYSTEM)
+        assert gone.id == second.id and now is not None and "区科信局" in now.names()
+    with sessions() as s:
+        assert [(k.info.id, k.in_force) for k in C.list_kept(s)] == [(first.id, True)]
+        entry = S.audit_entries(s, entity=C.ENTITY)[-1]
+        assert entry.action == "delete" and entry.before["data"]["units"] and entry.after is None
+    with store.write_transaction(sessions) as s:
+        _, now = C.remove(s, first.id, S.SYSTEM)
+        assert now is None and C.for_report(s, "北京市海淀区", "district").generic
+    with pytest.raises(C.NotKept, match="no kept departments catalogue has id"):
+        with store.write_transaction(sessions) as s:
+            C.remove(s, first.id, S.SYSTEM)
 
 
 # ---------------------------------------------------------------- imported with a report

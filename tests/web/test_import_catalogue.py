@@ -106,6 +106,24 @@ def test_the_preview_and_result_say_which_catalogue_named_the_units(library):
     assert "各设区市人民政府" in again.text
 
 
+def test_kept_catalogues_listed_on_the_import_page_and_removed(library):
+    sessions, app = library
+    c = signed_in(app)
+    assert "资料库还没有保存部门目录" in c.get("/import").text
+    confirm(c, upload(c, JIANGXI, (CATALOGUE.name, CATALOGUE.read_bytes())))
+    page = c.get("/import").text
+    row = re.search(r'<table class="kept">.*?</table>', page, re.S).group(0)
+    assert "江西省" in row and "省级" in row and CATALOGUE.name in row and "使用中" in row
+    cid = re.search(r'action="/import/catalogues/(\d+)/remove"', row).group(1)
+    done = c.post(f"/import/catalogues/{cid}/remove", data={"csrf": csrf(c)})
+    assert done.status_code == 200
+    assert f"已删除江西省的部门目录 {CATALOGUE.name}。江西省的任务草稿改用 luoshi 自带的目录或通用目录" in done.text
+    assert stored(sessions) == (1, 0)
+    again = c.post(f"/import/catalogues/{cid}/remove", data={"csrf": csrf(c)})
+    assert again.status_code == 404 and "该部门目录已删除或不存在" in again.text
+    assert c.post(f"/import/catalogues/{cid}/remove", data={"csrf": "forged"}).status_code in (400, 403)
+
+
 # ---------------------------------------------------------------- in the browser
 
 CHROMIUM = "/usr/bin/chromium"

@@ -7,6 +7,8 @@ import sys
 
 import click
 
+from ..track.cliutil import kept_catalogue
+
 
 @click.command("assign")
 @click.argument("text")
@@ -41,7 +43,7 @@ def command(text: str, departments: str | None, region: str | None, level: str |
         click.echo("luoshi: error: TASK TEXT is empty", err=True)
         sys.exit(2)
     try:
-        deps = (_kept(db_url, region, level) if db_url and not departments else None) \
+        deps = (kept_catalogue(db_url, region, level) if db_url and not departments else None) \
             or load_departments(departments, region=region, level=level)
     except LuoshiError as e:
         click.echo(f"luoshi: error: {e}", err=True)
@@ -61,16 +63,3 @@ def command(text: str, departments: str | None, region: str | None, level: str |
     for r in s.reasons:
         click.echo(f"  - {r}")
 
-
-def _kept(db_url: str, region: str | None, level: str | None):
-    """The catalogue the library at ``db_url`` keeps for the region, or None."""
-    from .. import store
-    from ..cli import _open_db
-    from ..track.catalogues import kept
-
-    _, sessions = _open_db(db_url)
-    try:
-        with sessions() as s:
-            return kept(s, region, level)
-    finally:
-        store.close(sessions)

@@ -30,6 +30,9 @@ def _fail(msg: str, code: int = 2) -> None:
                    "lead_leader, deadline (YYYY-MM-DD), deadline_text, kind.")
 @click.option("--departments", "departments", metavar="PATH", default=None,
               help="Department catalogue for the suggestions [default: the catalogue of the report's region and level — its own file where luoshi has one, else the generic one named for the level].")
+@click.option("--db", "db_url", metavar="URL", default=None,
+              help="A library: the catalogue kept there for the report's region (supplied with an import) "
+                   "wins over luoshi's own [default: none — luoshi's catalogues only].")
 @click.option("--no-suggest", is_flag=True, help="Leave 牵头单位/责任单位 empty (no suggestions).")
 @click.option("--from-division", "division", metavar="DIV", default=None,
               help="A real 分工方案: alone, its items with their own 牵头单位/责任单位/牵头领导/完成时限; "
@@ -37,7 +40,7 @@ def _fail(msg: str, code: int = 2) -> None:
                    "items they match, and a line says how far the draft agreed.")
 @given_options
 def command(file: str, fmt: str, out: str | None, edits_path: str | None,
-            sets: tuple[tuple[str, str], ...], departments: str | None, no_suggest: bool,
+            sets: tuple[tuple[str, str], ...], departments: str | None, db_url: str | None, no_suggest: bool,
             division: str | None, region: str | None, level: str | None, year: int | None, kind: str | None,
             manifest: str | None) -> None:
     """The draft 分工方案 (division-of-labour plan) of a report: numbered tasks with
@@ -76,7 +79,15 @@ def command(file: str, fmt: str, out: str | None, edits_path: str | None,
                 click.echo(f"luoshi: {Path(file).name} is a 分工方案: these are suggestions; "
                            "--from-division reads the units it names", err=True)
             figures = extract_figures(doc, outline)
-            tasks = draft_plan(doc, outline, figures, departments=departments, edits=edits,
+            deps = departments
+            if db_url and not departments and not no_suggest:
+                from ..track.cliutil import kept_catalogue
+
+                meta = outline.metadata or {}
+                deps = kept_catalogue(db_url, meta.get("region"), meta.get("level"))
+                if deps is not None:
+                    click.echo(f"luoshi: catalogue: {deps.source}", err=True)
+            tasks = draft_plan(doc, outline, figures, departments=deps, edits=edits,
                                suggest=not no_suggest)
             if division:
                 agreed = overlay(tasks, figures, items, dfigures)

@@ -26,12 +26,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..errors import LuoshiError
+from ..gazetteer import region_key
 from ..labels import zh
 from ..plan.assign import Departments, catalogue_of, read_catalogue
 from ..plan.catalogues import _same_region, for_region, level_of
 from ..store import DepartmentCatalogue
 from . import audit
-from .actor import Actor
+from .actor import Actor, require
+from .errors import NotFound
 
 ENTITY = "department_catalogue"
 
@@ -177,7 +179,55 @@ def for_report(session: Session, region: str | None, level: str | None) -> Depar
     return kept(session, region, level) or for_region(region, level)
 
 
-def list_kept(session: Session) -> list[CatalogueInfo]:
-    """Every catalogue kept, newest first (older ones of a region are its history)."""
-    rows = session.scalars(select(DepartmentCatalogue).order_by(DepartmentCatalogue.id.desc()))
-    return [CatalogueInfo.of(r) for r in rows]
+@dataclass(frozen=True)
+class Kept:
+    """A kept catalogue as a list shows it: whether it is the one in force for its region and
+    level (the newest), else which newer one replaced it."""
+
+    info: CatalogueInfo
+    in_force: bool
+    replaced_by: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        d = self.info.to_dict()
+        d.pop("new", None)
+        return {**d, "in_force": self.in_force, "replaced_by": self.replaced_by}
+
+
+def list_kept(session: Session, region: str | None = None) -> list[Kept]:
+    """Every catalogue kept (of ``region`` only, when given), newest first; the newest of each
+    region and level is in force, the older ones are its history."""
+    rows = list(session.scalars(select(DepartmentCatalogue).order_by(DepartmentCatalogue.id.desc())))
+    if region and region.strip():
+        want = region_key(region)  # 海淀区 finds 北京市海淀区's
+        rows = [r for r in rows if _same_region(r.region, region.strip()) or region_key(r.region) == want]
+    out: list[Kept] = []
+    newest: list[DepartmentCatalogue] = []  # the first (newest) row of each region and level seen
+    for r in rows:
+        head = next((n for n in newest if _same_region(n.region, r.region)
+                     and level_of(n.region, n.level)[0] == level_of(r.region, r.level)[0]), None)
+        if head is None:
+            newest.append(r)
+        out.append(Kept(CatalogueInfo.of(r), head is None, head.id if head is not None else None))
+    return out
+
+
+class NotKept(NotFound):
+    """No kept catalogue has this id."""
+
+
+def remove(session: Session, catalogue_id: int, actor: Actor) -> tuple[CatalogueInfo, Departments | None]:
+    """Delete a kept catalogue (audited, its whole file in the entry so it can be kept again).
+    Returns it and the catalogue now in force for its region and level — the previous one kept
+    there, or None: luoshi's own catalogues then answer again."""
+    require(session, actor, "admin", "supervisor")
+    row = session.get(DepartmentCatalogue, catalogue_id)
+    if row is None:
+        raise NotKept(f"no kept departments catalogue has id {catalogue_id} (luoshi catalogues lists them)")
+    info = CatalogueInfo.of(row, new=False)
+    audit.record(session, actor, "delete", ENTITY, row.id,
+                 {"region": row.region, "level": row.level, "source": row.source, "sha256": row.sha256,
+                  "units": row.units, "data": row.data}, None)
+    session.delete(row)
+    session.flush()
+    return info, kept(session, info.region, info.level)

@@ -46,6 +46,13 @@ def run(db_url: str | None, fn: Callable[[Any], T], *, write: bool = True) -> T:
     raise AssertionError("unreachable")
 
 
+def kept_catalogue(db_url: str, region: str | None, level: str | None):
+    """The departments catalogue the library at ``db_url`` keeps for the region, or None."""
+    from .catalogues import kept
+
+    return run(db_url, lambda s: kept(s, region, level), write=False)
+
+
 def parse_date(_ctx: Any, _param: Any, value: str | None) -> dt.date | None:
     if value is None:
         return None

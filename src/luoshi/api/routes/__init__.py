@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import meta, publication, reads, reports, tasks, users, versions
+from . import catalogues, meta, publication, reads, reports, tasks, users, versions
 
 router = APIRouter()
-for _m in (meta, reports, publication, versions, tasks, reads, users):
+for _m in (meta, reports, publication, versions, tasks, reads, users, catalogues):
     router.include_router(_m.router)

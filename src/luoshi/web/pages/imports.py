@@ -81,6 +81,22 @@ def catalogue_zh(info: dict[str, Any] | None, supplied: str = "") -> str:
     return f"部门目录：luoshi 自带的{region}目录。"
 
 
+def kept_row(k: Any) -> dict[str, Any]:
+    """A kept catalogue (``track.catalogues.Kept``) as the import page lists it."""
+    i = k.info
+    return {"id": i.id, "region": i.region, "level": zh("level", i.level), "units": i.units, "source": i.source,
+            "date": f"{i.created_at:%Y-%m-%d}" if i.created_at else "",
+            "state": "使用中" if k.in_force else f"已被 {k.replaced_by} 号目录取代"}
+
+
+def removed_zh(gone: Any, now: dict[str, Any] | None) -> str:
+    """The flash after a kept catalogue was removed: what the region drafts with now."""
+    head = f"已删除{gone.region}的部门目录 {gone.source}。"
+    if now:
+        return head + f"{gone.region}的任务草稿改用此前保存的目录（{now.get('source') or ''}）。"
+    return head + f"{gone.region}的任务草稿改用 luoshi 自带的目录或通用目录。"
+
+
 def division_zh(d: dict[str, Any] | None) -> str:
     """The draft-vs-real agreement of a 分工方案's import in one line (for the flash)."""
     if not d:

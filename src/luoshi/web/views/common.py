@@ -161,7 +161,8 @@ def page(fn: Callable[..., Any]) -> Callable[..., Any]:
         if isinstance(e, BadCsrf):
             return error_page(request, 403, "请求未通过安全校验（表单令牌缺失或已失效）。请刷新页面后重试。")
         if isinstance(e, S.TrackError):
-            return error_page(request, CODES.get(type(e), 400), zh_error(e))
+            code = next((c for cls, c in CODES.items() if isinstance(e, cls)), 400)  # subclasses too
+            return error_page(request, code, zh_error(e))
         if isinstance(e, LuoshiError):
             return error_page(request, 400, str(e))
         raise e
@@ -203,6 +204,7 @@ ERRORS_ZH = [
     (re.compile(r"as dropped needs a reason"), "撤销任务需要填写理由"),
     (re.compile(r"is not the current version of its report"), "只能在报告的当前版本上对照"),
     (re.compile(r"no decision to apply"), "请至少为一项任务选择处理方式"),
+    (re.compile(r"no kept departments catalogue has id"), "该部门目录已删除或不存在"),
 ]
 
 

@@ -58,8 +58,24 @@ def import_form(request: Request) -> Response:
 
 def _form(request: Request, status: int = 200, error: str = "", typed: dict[str, str] | None = None) -> Response:
     """The upload form (with what the user typed, after an error)."""
+    kept = read(request, lambda s: catalogues.list_kept(s))
     return render(request, "import.html", status=status, preview=None, error=error, typed=typed or {},
-                  choices=P.metadata_choices())
+                  choices=P.metadata_choices(), kept=[P.kept_row(k) for k in kept])
+
+
+@router.post("/import/catalogues/{catalogue_id}/remove")
+@page
+async def remove_catalogue(request: Request, catalogue_id: int) -> Response:
+    """A kept departments catalogue removed (audited): the one kept before it comes back."""
+    await form_of(request)
+
+    def go() -> Response:
+        with store.write_transaction(sessions(request)) as s:
+            gone, now = catalogues.remove(s, catalogue_id, actor_of(request, s, *MANAGERS))
+        flash(request, P.removed_zh(gone, now.info() if now is not None else None))
+        return RedirectResponse("/import#kept", status_code=303)
+
+    return await run_in_threadpool(go)
 
 
 @router.post("/import")

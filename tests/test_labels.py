@@ -10,6 +10,7 @@ from luoshi import labels
 
 
 def _codes() -> list[tuple[str, str]]:
+    from luoshi.api import errors as api_errors
     from luoshi.link import verdicts
     from luoshi.outline import given
     from luoshi.plan.annotate import plan_words
@@ -31,6 +32,7 @@ def _codes() -> list[tuple[str, str]]:
         *[("assignment_source", c) for c in (division.SUGGESTED, division.DIVISION, division.WORK_REPORT)],
         *[("search_hit", c) for c in search.KINDS], ("actor", SYSTEM.username),
         ("audit_action", division.APPLIED),
+        *[("error_code", c) for c in (*api_errors.CODES.values(), "busy", "bad_file", "bad_catalogue")],
     ]
 
 
@@ -53,3 +55,13 @@ def test_zh_and_definitions():
     assert "0.2个百分点" in labels.definition("verdict_def", "met", rate_pp="0.2", amount_pct="2")
     with pytest.raises(KeyError):
         labels.group("no_such_group")
+
+
+@pytest.mark.parametrize(("message", "code", "words"), [
+    ("anonymous readers may not do this; needs admin or supervisor", "forbidden", "当前账号无权进行此操作"),
+    ("no kept departments catalogue has id 7 (luoshi catalogues lists them)", "not_found", "该部门目录已删除或不存在"),
+    ("task 3 not found", "not_found", "请求的内容不存在"),  # no words of its own: the code's
+    ("something new", None, ""),
+])
+def test_error_words_from_the_message_else_the_code(message: str, code: str | None, words: str):
+    assert labels.error_zh(message, code) == words

@@ -8,6 +8,7 @@ may use it.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from functools import lru_cache
 from importlib import resources
@@ -42,3 +43,17 @@ def definition(name: str, code: Any, **values: Any) -> str:
     """A definition of group ``name`` (e.g. ``verdict_def``) with its settings filled in."""
     text = group(name).get(str(code), "")
     return text.format(**values) if values else text
+
+
+@lru_cache(maxsize=1)
+def _error_patterns() -> tuple[tuple[re.Pattern[str], str], ...]:
+    return tuple((re.compile(k), v) for k, v in group("error_message").items())
+
+
+def error_zh(message: str, code: str | None = None) -> str:
+    """The words a person reads for a service's English error ``message`` ([error_message], the
+    first pattern found in it), else for its ``code`` ([error_code]); "" when neither knows it."""
+    for pat, words in _error_patterns():
+        if pat.search(message):
+            return words
+    return group("error_code").get(code or "", "") if code else ""

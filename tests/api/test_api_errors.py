@@ -12,7 +12,8 @@ from luoshi.cli import main
 
 def shape(r) -> dict:
     body = r.json()
-    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "detail"}, body
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "zh", "detail"}, body
+    assert body["error"]["zh"] and not body["error"]["zh"].isascii(), body  # words a person reads
     return body["error"]
 
 
@@ -20,6 +21,7 @@ def test_error_shape_for_framework_errors(sqlite_url):
     with TestClient(create_app(sqlite_url, settings=Settings(include_web=False))) as c:
         assert c.get("/api/v1/health").json()["ok"] is True
         assert shape(c.get("/no/such/route"))["code"] == "not_found"
+        assert shape(c.get("/no/such/route"))["zh"] == "请求的内容不存在"
         assert shape(c.get("/api/v1/nope"))["code"] == "not_found"
         r = c.get("/api/v1/me")
         assert r.status_code == 401 and shape(r)["code"] == "unauthorized"
@@ -41,6 +43,7 @@ def test_validation_errors_share_the_shape(sqlite_url, accounts):
         r = c.get("/api/v1/tasks", params={"limit": "many"}, headers=h)
         err = shape(r)
         assert r.status_code == 422 and err["code"] == "invalid" and err["detail"][0]["loc"] == ["query", "limit"]
+        assert err["zh"] == "输入有误"
         r = c.post("/api/v1/users", json={"username": "x"}, headers=h)
         assert r.status_code == 422 and {tuple(d["loc"]) for d in shape(r)["detail"]} >= {("body", "password")}
         r = c.post("/api/v1/tasks/1/progress", content=b"{not json", headers={**h, "Content-Type": "application/json"})

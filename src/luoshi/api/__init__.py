@@ -33,7 +33,9 @@ method, 401, 413, 500)::
 
     {"error": {"code": "not_found" | "forbidden" | "conflict" | "invalid" | "unauthorized"
                         | "too_large" | "bad_file" | "method_not_allowed" | "internal" | …,
-               "message": "one human-readable line",
+               "message": "one human-readable line (English)",
+               "zh": "the same for a person, in Chinese (data/labels.toml: the message's own
+                      words where known, else the code's)",
                "detail": <anything JSON, or null>}}
 
 with the HTTP status 404, 403, 409, 422, 401, 413, 400, 405, 500. ``luoshi.api.errors.error_response``

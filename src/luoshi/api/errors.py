@@ -15,6 +15,7 @@ from sqlalchemy.exc import DataError, OperationalError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from ..errors import InputError
+from ..labels import error_zh
 from ..track.audit import plain
 from ..track.errors import Conflict, Forbidden, Invalid, NotFound
 
@@ -37,7 +38,11 @@ class ApiError(Exception):
 
 def error_response(status: int, code: str, message: str, detail: Any = None,
                    headers: dict[str, str] | None = None) -> JSONResponse:
-    body = {"error": {"code": code, "message": message, "detail": jsonable_encoder(plain(detail))}}
+    """The one error body; ``zh`` is what a person reads (the message's words, else the code's:
+    labels.toml [error_message], [error_code]) — a client shows it as it is."""
+    zh = (detail.get("zh") if isinstance(detail, dict) and isinstance(detail.get("zh"), str) else "") \
+        or error_zh(message, code) or error_zh("", "error")
+    body = {"error": {"code": code, "message": message, "zh": zh, "detail": jsonable_encoder(plain(detail))}}
     return JSONResponse(body, status_code=status, headers=headers)
 
 

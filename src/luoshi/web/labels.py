@@ -10,6 +10,7 @@ from ..link.verdicts import fmt, settings
 from ..track.status import definitions as _definitions
 
 _g = _labels.group
+error_zh = _labels.error_zh
 
 ROLES_ZH = _g("user_role")
 ASSIGN_ZH = _g("assignment_role")

@@ -185,27 +185,6 @@ def page(fn: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
-ERRORS_ZH = [
-    (re.compile(r"may not do this; needs (.*)"), "当前账号无权进行此操作"),
-    (re.compile(r"may not report on task"), "只有该任务的牵头或责任单位（或督查室）可以报送进展"),
-    (re.compile(r"reported_on .* is in the future"), "报送日期不能晚于今天"),
-    (re.compile(r"percent complete must be between"), "完成度应在 0 到 100 之间"),
-    (re.compile(r"cannot be compared with the target"), "填写的单位无法与目标的单位换算"),
-    (re.compile(r"each evidence item needs"), "每项佐证材料需要名称和链接"),
-    (re.compile(r"a rating needs a reason"), "评价需要填写理由"),
-    (re.compile(r"level must be one of"), "请选择评价等级"),
-    (re.compile(r"unknown department"), "单位名称不在单位目录中"),
-    (re.compile(r"is disabled or unknown"), "账号已停用"),
-    (re.compile(r"of an earlier version of its report is continued by task"), "该任务属于报告的旧版本，已由新版本的任务承接，请在新任务上操作"),
-    (re.compile(r"of an earlier version of its report was closed as dropped"), "该任务属于报告的旧版本，已撤销，不再接受修改"),
-    (re.compile(r"is not an open task of an earlier version"), "所选的上一版本任务已处理过，或不属于该报告的旧版本"),
-    (re.compile(r"that continues no earlier task"), "所选的新任务已承接其他任务，或不属于该版本"),
-    (re.compile(r"is named to continue two earlier tasks"), "一项新任务只能承接一项上一版本的任务"),
-    (re.compile(r"as dropped needs a reason"), "撤销任务需要填写理由"),
-    (re.compile(r"is not the current version of its report"), "只能在报告的当前版本上对照"),
-    (re.compile(r"no decision to apply"), "请至少为一项任务选择处理方式"),
-    (re.compile(r"no kept departments catalogue has id"), "该部门目录已删除或不存在"),
-]
 
 
 def zh_error(e: Exception) -> str:
@@ -213,10 +192,8 @@ def zh_error(e: Exception) -> str:
         return (f"该任务在您打开页面后已被修改（当前版本 {e.actual}，您看到的是版本 {e.expected}）。"
                 "您填写的内容未保存，已保留在表单中，请核对后重新提交。")
     msg = str(e)
-    for pat, zh in ERRORS_ZH:
-        if pat.search(msg):
-            return f"{zh}。"  # the service's English (with its codes) is no words for people
-    return msg
+    words = L.error_zh(msg)  # the service's English (with its codes) is no words for people
+    return f"{words}。" if words else msg
 
 
 async def form_of(request: Request) -> Any:

@@ -409,6 +409,7 @@ def test_import_preview_says_what_it_would_replace(app):
     r = c.post("/import", data={"csrf": csrf(c, "/import")},
                files={"file": ("辽宁省2024年政府工作报告.txt", shorter, "text/plain")})
     assert r.status_code == 200 and "取代当前版本" in r.text and "194 项任务" in r.text
+    assert "当前版本的 194 项任务将由新版本中原文相同或相近的任务自动承接" in r.text  # they follow (track.versions)
 
 
 def test_refusals_before_routing_are_pages_on_the_web_and_json_on_the_api(app):

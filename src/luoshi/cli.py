@@ -331,4 +331,4 @@ def _register(*names: str) -> None:
 
 
 _register("plan", "assign", "panel", "user", "token", "remind", "tasks", "demo", "serve", "backup", "restore", "search",
-          "audit")
+          "audit", "reread")

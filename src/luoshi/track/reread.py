@@ -52,6 +52,7 @@ from .errors import Invalid, NotFound
 
 KEPT = ("region", "level", "kind", "plan_year", "review_year")  # filed under: never changed here
 READ = ("title", "date", "speaker")  # the reader's, unless given at import
+LOOSE_REASONS = ("no_counterpart", "ambiguous", "figure_gone")  # why a task is not re-anchored
 COMPARED = tuple(f for f in ReportFigure.FIELDS if f != "doc")  # what makes a figure "changed"
 
 

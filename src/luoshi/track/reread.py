@@ -290,6 +290,8 @@ def reread(session: Session, report_id: int, actor: Actor, *, dry_run: bool = Fa
                          [(report_id, i, *q) for i, q in enumerate(p.qualitative)])
     for t in tasks:  # Core, not the ORM: figure_id is frozen there (it is restored, or re-anchored)
         session.execute(update(Task).where(Task.id == t.id).values(**updates[t.id]))
+    if any("section" in u and u["section"] != t.section for t in tasks for u in [updates[t.id]]):
+        search.index_tasks(session, report_id)  # a task's search row names its section
     if out.metadata:
         session.execute(update(Report).where(Report.id == report_id)
                         .values({k: new for k, (_old, new) in out.metadata.items()}))

@@ -221,6 +221,48 @@ def test_a_figure_read_at_another_place_is_followed(sessions, paper):
         assert (f.value, f.unit, f.role) == (t.value, t.unit, "target") and t.start <= f.start < f.end <= t.end
 
 
+def test_read_metadata_follows_the_reader_unless_given(sessions, paper):
+    """Title, date and speaker are the reader's: an older reading's are replaced — unless the
+    import recorded them as given by a person. The filing (region, years) is never changed here."""
+    from luoshi.track import audit
+
+    rid, _ = tracked(sessions, paper)
+    with store.write_transaction(sessions) as s:
+        want = s.get(Report, rid).title
+        s.execute(update(Report).where(Report.id == rid).values(title="——2024年1月23日", speaker=None))
+    got = run(sessions, rid)
+    assert got.metadata["title"] == ["——2024年1月23日", want] and got.metadata["speaker"][1] == "李乐成"
+    with sessions() as s:
+        r = s.get(Report, rid)
+        assert (r.title, r.speaker, r.region, r.plan_year) == (want, "李乐成", "辽宁省", 2024)
+    with store.write_transaction(sessions) as s:  # a person gave the title at import
+        s.execute(update(Report).where(Report.id == rid).values(title="辽宁省政府工作报告（审议稿）"))
+        audit.record(s, S.SYSTEM, "import", "report", rid, None, {"given": {"title": "辽宁省政府工作报告（审议稿）"}})
+    assert "title" not in run(sessions, rid).metadata
+    with sessions() as s:
+        assert s.get(Report, rid).title == "辽宁省政府工作报告（审议稿）"
+
+
+def test_search_finds_a_phrase_across_a_line_break_after_reread(sessions, paper, old_reader):
+    from luoshi.services.search import search
+
+    rid, _ = tracked(sessions, paper)
+    old_reader.undo()
+    doc = luoshi.read_text(paper.read_text("utf-8"))
+    brk = doc.original.index("\n", doc.original.index("各位代表"))
+    brk = doc.original.index("\n", brk + 1)  # a break inside a wrapped paragraph
+    a = doc.to_normalised(brk)
+    phrase = doc.text[a - 3:a + 3]
+
+    def hits():
+        with sessions() as s:
+            return [h for h in search(s, phrase, limit=50) if h.report_id == rid and h.kind == "sentence"]
+
+    assert "\n" not in phrase and not hits()
+    run(sessions, rid)
+    assert hits()
+
+
 def test_unknown_report(sessions):
     with store.write_transaction(sessions) as s, pytest.raises(NotFound):
         reread(s, 99, S.SYSTEM)

@@ -145,3 +145,9 @@ def test_reread(world):
     assert world.post(f"/reports/{world.report_id}/reread").json()["status"] == "unchanged"
     assert world.post("/reports/999999/reread").status_code == 404
     assert world.post(f"/reports/{world.report_id}/reread", "reporter").status_code == 403
+    with store.write_transaction(world.sessions) as s:  # bytes the reader refuses: said, nothing changed
+        s.execute(update(Report).where(Report.id == world.report_id).values(original=" \n"))
+    bad = world.post(f"/reports/{world.report_id}/reread")
+    assert bad.status_code == 422 and "无法重新识读" in bad.json()["error"]["detail"]["zh"]
+    with world.sessions() as s:
+        assert s.get(ReportFigure, fid) is not None

@@ -57,7 +57,15 @@ COMPARED = tuple(f for f in ReportFigure.FIELDS if f != "doc")  # what makes a f
 
 
 class Unreadable(Invalid):
-    """The stored original no longer reads as a report (nothing was changed)."""
+    """The stored original no longer reads as a report (nothing was changed); ``zh`` says so
+    for people."""
+
+    def __init__(self, report: Report, reason: str) -> None:
+        from ..labels import zh
+
+        super().__init__(f"report {report.id} ({report.source}) could not be read again: {reason}; "
+                         "nothing was changed")
+        self.zh = zh("reread_error", "unreadable").format(report=f"{report.id}（{report.source}）")
 
 
 @dataclass(frozen=True)
@@ -157,8 +165,7 @@ def _read(report: Report, given: set[str]) -> tuple[Any, Any, list, Any]:
         figures = luoshi.extract_figures(doc, outline)
         prepared = assemble(doc, outline, figures, source=report.source, sha256=report.sha256)
     except LuoshiError as e:
-        raise Unreadable(f"report {report.id} ({report.source}) could not be read again: {e}; "
-                         "nothing was changed") from e
+        raise Unreadable(report, str(e)) from e
     return doc, outline, figures, prepared
 
 

@@ -203,7 +203,7 @@ class _Undo(Exception):
                      "(admin, supervisor; dry_run: say what would change)")
 def reread_report(request: Request, report_id: DbInt, dry_run: bool = False,
                   actor: Actor = Depends(current_actor)) -> dict[str, Any]:
-    from ...track.reread import reread
+    from ...track.reread import Unreadable, reread
 
     def go(s: Session) -> Any:
         got = reread(s, report_id, actor, dry_run=dry_run)
@@ -215,6 +215,8 @@ def reread_report(request: Request, report_id: DbInt, dry_run: bool = False,
         return out(write(request, go))
     except _Undo as u:
         return out(u.result)
+    except Unreadable as e:  # the reason also in Chinese, for people
+        raise ApiError(422, "invalid", str(e), {"zh": e.zh}) from None
 
 
 @router.get("/reports/{report_id}/plan", summary="The 分工方案 as a file: the tracked tasks, else the draft",

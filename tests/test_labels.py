@@ -17,7 +17,9 @@ def _codes() -> list[tuple[str, str]]:
     from luoshi.services import goals, search
     from luoshi.store.models.tasks import ASSIGNMENT_ROLES
     from luoshi.track import division, tasks
+    from luoshi.outline.meta import TITLE_GAPS
     from luoshi.track.actor import ROLES, SYSTEM
+    from luoshi.track.reread import LOOSE_REASONS
 
     kinds = plan_words()["kinds"]["order"]
     return [
@@ -31,7 +33,8 @@ def _codes() -> list[tuple[str, str]]:
         *[("user_role", c) for c in ROLES], *[("assignment_role", c) for c in ASSIGNMENT_ROLES],
         *[("assignment_source", c) for c in (division.SUGGESTED, division.DIVISION, division.WORK_REPORT)],
         *[("search_hit", c) for c in search.KINDS], ("actor", SYSTEM.username),
-        ("audit_action", division.APPLIED),
+        ("audit_action", division.APPLIED), ("audit_action", "reread"),
+        *[("title_gap", c) for c in TITLE_GAPS], *[("reread_loose", c) for c in LOOSE_REASONS],
         *[("error_code", c) for c in (*api_errors.CODES.values(), "busy", "bad_file", "bad_catalogue")],
     ]
 

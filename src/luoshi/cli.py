@@ -63,9 +63,12 @@ def outline_cmd(file: str, fmt: str, sentences: bool, region: str | None, level:
     ol = build_outline(doc, given(path))
     warn_missing(file, ol.metadata)
     if fmt == "json":
+        from .outline.meta import title_gap
+
         out = {"doc": doc.id, "format": doc.format, "encoding": doc.encoding,
                "traditional": doc.traditional, "length": len(doc.original),
-               "metadata": ol.metadata, "sources": ol.sources, "outline": ol.root.to_dict()}
+               "metadata": ol.metadata, "sources": ol.sources,
+               "title_gap": title_gap(doc, ol.metadata.get("title")), "outline": ol.root.to_dict()}
         click.echo(json.dumps(out, ensure_ascii=False, indent=1))
     else:
         click.echo(render_tree(doc, ol, sentences=sentences))
@@ -331,4 +334,4 @@ def _register(*names: str) -> None:
 
 
 _register("plan", "assign", "panel", "user", "token", "remind", "tasks", "demo", "serve", "backup", "restore", "search",
-          "audit", "catalogues")
+          "audit", "catalogues", "reread")

@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi.testclient import TestClient
 from sqlalchemy import func, select
 
-from luoshi import sample_path
+from luoshi import sample_path, store
 from luoshi.api.app import create_app
 from luoshi.api.settings import Settings
 from luoshi.store import AuditEntry, Report
@@ -117,3 +117,37 @@ def test_upload_and_its_audit_entry_are_one_transaction(db_url, accounts, monkey
         assert upload(c, tokens["supervisor"], "liaoning-2024.txt", sample_path().read_bytes()).status_code == 201
         with app.state.sessions() as s:
             assert s.scalar(select(func.count()).select_from(AuditEntry).where(AuditEntry.action == "import")) == 1
+
+
+def test_reread(world):
+    """POST /reports/{id}/reread: a figure an older reader read with a line break in its
+    indicator is read again (dry run: said, not done); its id and the tasks stay."""
+    from sqlalchemy import select, update
+
+    from luoshi.store import ReportFigure, Task
+
+    with store.write_transaction(world.sessions) as s:
+        f = s.scalars(select(ReportFigure).join(Task, Task.figure_id == ReportFigure.id)
+                      .where(Task.id == world.own)).one()
+        fid, indicator = f.id, f.indicator
+        s.execute(update(ReportFigure).where(ReportFigure.id == fid).values(indicator=indicator[:2] + "\n" + indicator[2:]))
+    dry = world.post(f"/reports/{world.report_id}/reread", params={"dry_run": True})
+    assert dry.status_code == 200, dry.text
+    body = dry.json()
+    assert body["dry_run"] and body["status"] == "reread"
+    assert [c["id"] for c in body["changed"]] == [fid] and body["changed"][0]["fields"]["indicator"][1] == indicator
+    with world.sessions() as s:
+        assert "\n" in s.get(ReportFigure, fid).indicator
+    done = world.post(f"/reports/{world.report_id}/reread")
+    assert done.status_code == 200 and done.json()["status"] == "reread"
+    with world.sessions() as s:
+        assert s.get(ReportFigure, fid).indicator == indicator and s.get(Task, world.own).figure_id == fid
+    assert world.post(f"/reports/{world.report_id}/reread").json()["status"] == "unchanged"
+    assert world.post("/reports/999999/reread").status_code == 404
+    assert world.post(f"/reports/{world.report_id}/reread", "reporter").status_code == 403
+    with store.write_transaction(world.sessions) as s:  # bytes the reader refuses: said, nothing changed
+        s.execute(update(Report).where(Report.id == world.report_id).values(original=" \n"))
+    bad = world.post(f"/reports/{world.report_id}/reread")
+    assert bad.status_code == 422 and "无法重新识读" in bad.json()["error"]["detail"]["zh"]
+    with world.sessions() as s:
+        assert s.get(ReportFigure, fid) is not None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -135,3 +136,25 @@ def test_same_as_reference(original, simplify):
     for i in range(len(doc_offsets)):
         assert offsets[i] == doc_offsets[i]
     assert offsets[1:-1] == doc_offsets[1:-1]
+
+
+def _leftover_cases() -> list[dict]:
+    import json
+    from pathlib import Path
+
+    return json.loads((Path(__file__).parent / "leftover_cases.json").read_text("utf-8"))["cases"]
+
+
+@pytest.mark.parametrize("case", _leftover_cases(), ids=lambda c: c["original"])
+def test_converter_leftovers(case):
+    """A converter's bracketed markers are dropped as furniture, the report's own brackets kept;
+    ``leftovers`` names exactly the dropped spans of the original, and every kept character
+    maps back to its place."""
+    from luoshi.ingest.normalize import leftovers
+
+    doc = read_text(case["original"])
+    assert doc.text == case["text"]
+    spans = leftovers(case["original"])
+    kept = "".join(c for i, c in enumerate(case["original"]) if not any(a <= i < b for a, b in spans))
+    assert kept == case["text"]
+    assert [doc.original[doc.offsets[i]] for i in range(len(doc.text))] == list(doc.text)

@@ -96,3 +96,42 @@ def test_traditional_header():
                     "\u3000\u3000一、2023年工作回顧\n\u3000\u3000過去一年，經濟運行穩中向好，發展質效明顯提升。\n")
     assert read_metadata(doc) == md("2024年遼寧省政府工作報告", "辽宁省", "province", 2023, 2024,
                                     "2024-01-23", "李乐成", "work_report")
+
+
+# Why the title is missing, when it is (outline.meta.title_gap): (id, source, expected gap).
+# Sources are TABLE's ids, "sample:NAME" for a bundled sample, or text.
+GAPS = [
+    ("example", "example", None),
+    ("title-above-the-date-line", "plan-exec-title", None),
+    ("bundled-plan-exec-starts-at-its-date-line", "sample:ln-2024-plan-exec.txt", "date_line_first"),
+    ("date-line-then-speaker", "——2024年1月5日在沈阳市和平区第十八届人民代表大会第四次会议上\n区长　赵　丽\n各位代表：" + BODY,
+     "date_line_first"),
+    ("body-first", "no-header", "no_header"),
+    ("issuer-and-salutation-only", "辽宁省发展和改革委员会\n各位代表:\n受省人民政府委托,向大会提交计划草案,请予审议。\n",
+     "no_title_line"),
+]
+
+
+@pytest.mark.parametrize("source,expected", [row[1:] for row in GAPS], ids=[row[0] for row in GAPS])
+def test_title_gap(source, expected):
+    """A missing title says why — never a date line taken for it; a title in the text has no gap."""
+    from luoshi.outline.meta import title_gap
+
+    rows = {row[0]: row[1] for row in TABLE}
+    if source.startswith("sample:"):
+        doc = luoshi.read(luoshi.sample_path(source.split(":", 1)[1]))
+    else:
+        doc = _doc(rows.get(source, source))
+    title = read_metadata(doc)["title"]
+    assert title_gap(doc, title) == expected
+    assert (title is None) == (expected is not None)
+    if title is not None:
+        assert not title.startswith(("——", "—"))
+
+
+def test_tree_says_the_title_is_missing():
+    from luoshi.outline.render import render_tree
+
+    doc = luoshi.read(luoshi.sample_path("ln-2024-plan-exec.txt"))
+    tree = render_tree(doc, luoshi.build_outline(doc))
+    assert tree.splitlines()[1].startswith("  title: — (none in the text: it begins at its date line")

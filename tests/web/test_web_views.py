@@ -110,6 +110,14 @@ def test_reader_marks_figures_and_shows_details(app):
     assert "地区生产总值" in detail and "5.5%" in detail and "目标" in detail and "/tasks/" in detail
 
 
+def test_reader_hides_converter_leftovers(app):
+    """The example's "[bookmark: _GoBack]" (a docx → txt leftover) stays in the page at its place
+    in the original but is not shown."""
+    page = client(app, "kan").get("/reports/1").text
+    assert page.count("[bookmark: _GoBack]") == 1
+    assert '<span class="leftover" hidden>[bookmark: _GoBack]</span>' in page
+
+
 def test_board_filters_sorts_and_exports(app):
     c = client(app, "kan")
     all_ = c.get("/tasks").text

@@ -12,8 +12,22 @@ from functools import lru_cache
 
 from .document import Offsets
 
-# Debris left by converters: Word bookmarks/comment anchors, zero-width and control characters.
-_ANCHOR = r"\[(?i:bookmark|_?GoBack|comment)[^\]\n]{0,80}\]"
+
+def _leftover_tags() -> list[str]:
+    """The converters' bracketed tag words (data/leftovers.toml)."""
+    import tomllib
+    from importlib import resources
+
+    raw = tomllib.loads((resources.files("luoshi") / "data" / "leftovers.toml").read_text("utf-8"))
+    return [str(t) for t in raw["tags"]]
+
+
+# Debris left by converters, dropped as furniture: bracketed markers where a Word object stood
+# (a tag of data/leftovers.toml, "[bookmark: _GoBack]"; a hidden bookmark's own name, "[_Toc123]";
+# pandoc's empty anchor, "[]{#_GoBack .anchor}"), zero-width and control characters. Each starts
+# with "[", so a text without one skips the search.
+_ANCHOR = (r"\[(?:(?i:%s)\b(?:[:：\s][^\]\n]{0,80})?|_[A-Za-z][A-Za-z0-9_]{0,40})\]|\[\]\{#[^}\n]{1,80}\}"
+           % "|".join(re.escape(t) for t in _leftover_tags()))
 _DEBRIS_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad\x00-\x08\x0e-\x1f\x7f"
 DEBRIS = re.compile(rf"{_ANCHOR}|[{_DEBRIS_CHARS}]")
 ANCHOR = re.compile(_ANCHOR)  # DEBRIS where no debris character occurs: found by its "[", fast
@@ -37,6 +51,12 @@ _CRLF = re.compile("\r\n")
 # Every character a step of ``normalize`` acts on: debris, "[" (of an anchor), CR, the foldable
 _SPECIAL = re.compile("[%s\\[\r%s]" % (_DEBRIS_CHARS, "".join(map(re.escape, _FOLD_MAP))))
 _DEBRIS_ONE = re.compile(f"[{_DEBRIS_CHARS}]")
+
+
+def leftovers(original: str) -> list[tuple[int, int]]:
+    """The spans of ``original`` that are converter leftovers (``ANCHOR``): what ``normalize``
+    drops, for the pages that show the original text to leave out."""
+    return [m.span() for m in ANCHOR.finditer(original)] if "[" in original else []
 
 
 def fold(text: str) -> str:

@@ -653,6 +653,25 @@ def _years(h: _Head, kind: str, date: str | None, doc_year: int | None, body: st
     return review, plan
 
 
+TITLE_GAPS = ("date_line_first", "no_header", "no_title_line")
+
+
+def title_gap(doc: Document, title: str | None) -> str | None:
+    """Why the text gives no title (one of TITLE_GAPS; ``title``: the one ``read_metadata``
+    found), None when it gives one: so that a report whose text was cut below its title says so,
+    rather than showing nothing — or a date line as its title.
+
+    ``date_line_first``: the header begins at its date/meeting line ("——2025年1月16日在…"), which
+    follows the title in a report: the title was above it; ``no_header``: the text begins at its
+    body (a flattened page, an excerpt); ``no_title_line``: a header without a title line."""
+    if title is not None:
+        return None
+    h = _head(doc)
+    if h.flat:
+        return "no_header"
+    return "date_line_first" if h.real[0].kind == "date" else "no_title_line"
+
+
 def read_metadata(doc: Document) -> dict:
     """title, region, level, review_year, plan_year, date (ISO), speaker, kind."""
     h = _head(doc)

@@ -9,10 +9,15 @@ from __future__ import annotations
 import re
 
 from ..ingest.document import Document
+from .meta import title_gap
 from .model import Node, Outline
 
 MARK = {"part": "", "section": "", "paragraph": "¶ ", "item": "• ", "sentence": "· "}
 META_KEYS = ("title", "kind", "region", "level", "review_year", "plan_year", "date", "speaker")
+# why a title is missing (meta.TITLE_GAPS), as the tree says it
+TITLE_GAP = {"date_line_first": "none in the text: it begins at its date line, below where the title stands",
+             "no_header": "none in the text: it begins at its body",
+             "no_title_line": "none in the text: its header has no title line"}
 
 
 def _label(doc: Document, n: Node, width: int) -> str:
@@ -36,6 +41,9 @@ def render_tree(doc: Document, ol: Outline, *, sentences: bool = False, width: i
     lines = [f"{doc.id}  [{doc.format}{', ' + doc.encoding if doc.encoding else ''}"
              f"{', traditional' if doc.traditional else ''}]  {len(doc.original)} chars"]
     lines += [f"  {key}: {md.get(key)}" for key in META_KEYS]
+    gap = title_gap(doc, md.get("title"))
+    if gap:
+        lines[1] = f"  title: — ({TITLE_GAP[gap]}; give it in a manifest's title column)"
     lines.append("")
 
     def walk(node: Node, depth: int) -> None:

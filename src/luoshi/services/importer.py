@@ -157,13 +157,20 @@ def prepare(path: str | os.PathLike[str], overrides: Mapping[str, Any] | None = 
     # the report is filed under (flags, manifest, file name), or a report whose header does not
     # name its region would have figures of no region, invisible to comparisons across regions
     outline = build_outline(doc, Given(dict(overrides or {}), {}, p.name))
-    meta = _metadata(outline.metadata, None)
     figures = extract_figures(doc, outline)  # linked: canonical set by luoshi.link
+    return assemble(doc, outline, figures, source=source or p.name, sha256=sha, relabel=bool(overrides))
+
+
+def assemble(doc: Document, outline: Outline, figures: list[Figure], *, source: str, sha256: str,
+             relabel: bool = False) -> Prepared:
+    """The rows of a report read into ``doc``, ``outline`` and ``figures``: what an import
+    writes, and what ``track.reread`` writes over a stored report's derived rows."""
+    meta = _metadata(outline.metadata, None)
     nodes, index = _node_rows(outline)
-    return Prepared(source=source or p.name, sha256=sha, key=doc_key(meta, doc.id), meta=meta,
+    return Prepared(source=source, sha256=sha256, key=doc_key(meta, doc.id), meta=meta,
                     doc=doc.id, format=doc.format, encoding=doc.encoding, original=doc.original,
                     nodes=nodes, figures=_figure_rows(figures, outline, index),
-                    entries=search.entries_for(doc, outline, figures, index), relabel=bool(overrides),
+                    entries=search.entries_for(doc, outline, figures, index), relabel=relabel,
                     qualitative=qualitative_rows(doc, outline))
 
 

@@ -191,6 +191,34 @@ def create_tasks(request: Request, report_id: DbInt, today: dt.date | None = Non
             "tasks": out(made.created)}
 
 
+class _Undo(Exception):
+    """Raised out of a dry run's transaction so that it rolls back, carrying what it found."""
+
+    def __init__(self, result: Any) -> None:
+        self.result = result
+
+
+@router.post("/reports/{report_id}/reread",
+             summary="Read the stored report again with this luoshi's reader, keeping its tasks and tracking "
+                     "(admin, supervisor; dry_run: say what would change)")
+def reread_report(request: Request, report_id: DbInt, dry_run: bool = False,
+                  actor: Actor = Depends(current_actor)) -> dict[str, Any]:
+    from ...track.reread import Unreadable, reread
+
+    def go(s: Session) -> Any:
+        got = reread(s, report_id, actor, dry_run=dry_run)
+        if dry_run:  # done and undone: what it reports is what a real run does
+            raise _Undo(got)
+        return got
+
+    try:
+        return out(write(request, go))
+    except _Undo as u:
+        return out(u.result)
+    except Unreadable as e:  # the reason also in Chinese, for people
+        raise ApiError(422, "invalid", str(e), {"zh": e.zh}) from None
+
+
 @router.get("/reports/{report_id}/plan", summary="The 分工方案 as a file: the tracked tasks, else the draft",
             response_class=Response,
             responses={200: {"content": {"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {},

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ...ingest.normalize import leftovers
 from ...link import indicator as indicator_info
 from ...services.compare import Comparison, compare, narrowing
 from ...store import Report, ReportFigure, ReportNode, Task
@@ -63,6 +64,9 @@ def reader(s: Session, report: Report, *, task_id: int | None = None, figure_id:
         spans.append(Span(f.start, f.end,
                           f'<a class="fig fig-{role}{on}" id="f-{f.id}" data-fig="{f.id}" '
                           f'href="{link}?fig={f.id}#f-{f.id}">', "</a>", 1))
+    # a converter's leftovers ("[bookmark: _GoBack]") are furniture the reader dropped: kept in
+    # the page (offsets stay those of the original) but not shown
+    spans += [Span(a, b, '<span class="leftover" hidden>', "</span>", 2) for a, b in leftovers(report.original)]
     if hit is not None and 0 <= hit[0] < hit[1] <= len(report.original):
         # outermost (rank -1), so figures and tasks inside it stay marked; the anchor holds even
         # where a task crossing its edge makes the mark give way

@@ -198,11 +198,18 @@ def _starts_with_verb(phrase: str) -> str | None:
     return m.group(0) if m else None
 
 
-def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
-    """'城镇和农村居民人均可支配收入', 2 → ['城镇居民人均可支配收入', '农村居民人均可支配收入']."""
+def _split_conjuncts(phrase: str, n: int, units_differ: bool = False) -> list[str] | None:
+    """'城镇和农村居民人均可支配收入', 2 → ['城镇居民人均可支配收入', '农村居民人均可支配收入'].
+
+    ``units_differ``: the items are counted in different units ('国际友城和外国驻穗总领馆分别增至
+    214对和69家'), so they are different things, each named whole; only a two-character
+    modifier (生猪、家禽年出栏量) still borrows the head of the last."""
     parts = CONJUNCTS.split(phrase)
     if len(parts) != n or any(not p for p in parts):
         return None
+    per = next((h for h in W()["per_heads"] if parts[0].startswith(h) and len(parts[0]) > len(h)), None)
+    if per:  # '每千人托位、养老床位数': the head counts every item
+        return [p if p.startswith("每") else per + p for p in parts]
     last = parts[-1]
     first = parts[0]
     m = W()["_measure_head_re"].search(first)
@@ -216,8 +223,12 @@ def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
         head = first[:-2]
         return [first] + [p if p.startswith(head) else head + p for p in parts[1:]]
     out = []
+    # '接待游客、实现旅游总花费': a last item that opens with a lead verb (实现, 完成) is a verb
+    # and a name of its own, and its tail is no head for the items before it
+    whole = W()["_lead_re"].match(last) is not None
     for p in parts[:-1]:
-        if len(p) < len(last) and not (len(p) >= 3 and p[-1] == last[-1]):
+        if not whole and len(p) < len(last) and not (len(p) >= 3 and p[-1] == last[-1]) \
+                and (len(p) <= 2 or not units_differ):
             # a short modifier borrows the head of the last conjunct: 刑事 + (治安)警情;
             # a name that ends like the last (户厕覆盖率、…处理设施覆盖率) is whole already
             out.append(p + last[len(p):])
@@ -317,7 +328,8 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         verbs = [s.split("=")[0] for s in said] if said else []
         # ---- continuation of an enumeration: '…分别增长4.3%和7.9%'
         is_cont = prev is not None and "number-first" not in prev.rule and CONJ.fullmatch(raw_pre or "x") is not None \
-            and (prev.q.unit[-1:] == q.unit[-1:] or prev.q.kind == "magnitude" and q.unit.startswith(prev.q.unit))
+            and (prev.q.unit[-1:] == q.unit[-1:] or prev.q.kind == "magnitude" and q.unit.startswith(prev.q.unit)
+                 or _next_of_respectively(prev, q, pending_resp, resp_phrase))
         if is_cont and prev is not None:
             if prev.q.unit != q.unit and q.unit.startswith(prev.q.unit):
                 # '分别达1409万、1305万人次': the last number's unit is the list's
@@ -645,6 +657,15 @@ def _measure(q: Quantity, verbs: list[str], said: list[str], indicator: str, cla
     return "amount", value, indicator
 
 
+def _next_of_respectively(prev: Draft, q: Quantity, pending: list[Draft],
+                          phrase: tuple[int, int, str] | None) -> bool:
+    """'每千人托位、养老床位数分别达到4.7个、27.3张': a 分别 list whose items are counted in
+    different units of one kind goes on while its phrase names more items than it has numbers."""
+    if not pending or pending[-1] is not prev or phrase is None or prev.q.kind != q.kind:
+        return False
+    return len(CONJUNCTS.split(phrase[2])) > len(pending)
+
+
 def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | None) -> None:
     """Give each number of '…A和B分别增长x%和y%' its own indicator and place."""
     if not group or phrase is None:
@@ -670,7 +691,7 @@ def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | Non
                 d.indicator = e + ind[len(word):]
                 d.region = d.region or region
             return
-    split = _split_conjuncts(ind, n)
+    split = _split_conjuncts(ind, n, len({d.q.unit for d in group}) > 1)
     if split:
         for d, s in zip(group, split):
             d.indicator = s

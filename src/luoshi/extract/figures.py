@@ -402,11 +402,24 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     if any(d.region is None for d in drafts):
         sentence_region = _sentence_region(text, s0, s1)
         own = w["_own_region_re"]
+        source = None  # the figure a later one borrows its indicator from
         for d in drafts:
-            # '广州白云机场三期…建成投用，…，全省机场旅客吞吐量达1.8亿人次': 全省 is the report's own
-            if d.region is None and sentence_region and not own.search(text, max(s0, d.ind_start - 4), d.ind_start):
-                d.region = sentence_region
+            if d.region is None:
+                if source is not None and any(r in BORROWED for r in d.rule):
+                    # '…，全省机场旅客吞吐量达1.8亿人次、增长8.8%': the growth is of the same thing,
+                    # in the same place
+                    d.region = source.region
+                elif sentence_region and not own.search(text, max(s0, d.ind_start - 4), d.ind_start):
+                    # '广州白云机场三期…建成投用，…，全省机场旅客吞吐量达1.8亿人次': 全省 is the report's own
+                    d.region = sentence_region
+            if "each place" not in d.rule:
+                source = d
     return drafts
+
+
+# rules of a figure that names the thing of the figure before it (see _borrow_indicator)
+BORROWED = frozenset(("inherited indicator", "predicate of the figure before", "subject of the figure before",
+                      "indicator of the figure before", "subject of the clause before"))
 
 
 BARE_LIST = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?、){1,8}$")

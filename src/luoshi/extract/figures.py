@@ -218,6 +218,10 @@ def _split_conjuncts(phrase: str, n: int, units_differ: bool = False) -> list[st
         head = first[: m.start()]
         known = W()["_catalogued"]  # '一般公共预算收入、税收收入': 税收收入 is a name of its own
         return [first] + [p if p.startswith(head) or p in known else head + p for p in parts[1:]]
+    if len(last) <= 3 and len(first) > len(last) + 1 and first[-1] == last[-1]:
+        # '市民服务热线诉求解决率、满意率': rates of the same subject, each as long as the first's
+        head = first[: len(first) - len(last)]
+        return [first] + [p if len(p) > 3 else head + p for p in parts[1:]]
     if len(first) >= len(last) + 3:
         # '生产安全事故起数、死亡人数': later conjuncts share the head of the first
         head = first[:-2]
@@ -231,11 +235,22 @@ def _split_conjuncts(phrase: str, n: int, units_differ: bool = False) -> list[st
                 and (len(p) <= 2 or not units_differ):
             # a short modifier borrows the head of the last conjunct: 刑事 + (治安)警情;
             # a name that ends like the last (户厕覆盖率、…处理设施覆盖率) is whole already
-            out.append(p + last[len(p):])
+            out.append(p + last[_after_shared_end(p, last):])
         else:
             out.append(p)
     out.append(last)
     return out
+
+
+def _after_shared_end(p: str, last: str) -> int:
+    """Where the head that ``p`` borrows starts in ``last``: after the longest end of ``p`` that
+    ``last`` also holds ('先进制造业、高技术制造业增加值': after 制造业), else at ``p``'s length
+    (刑事、治安警情)."""
+    for k in range(len(p), 1, -1):
+        i = last.find(p[-k:])
+        if 0 < i and i + k < len(last):
+            return i + k
+    return len(p)
 
 
 # ---------------------------------------------------------------- the reader

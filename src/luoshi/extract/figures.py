@@ -212,6 +212,10 @@ def _split_conjuncts(phrase: str, n: int, units_differ: bool = False) -> list[st
         return [p if p.startswith("每") else per + p for p in parts]
     last = parts[-1]
     first = parts[0]
+    flow = next((f for f in W()["partner_flows"] if last.endswith(f) and len(last) > len(f)), None)
+    if flow and first.startswith("对") and not any(p.startswith("对") for p in parts[1:]):
+        # '对中亚五国、东盟进出口': trade with each partner
+        return ["对" + p.removeprefix("对") + ("" if p.endswith(flow) else flow) for p in parts]
     m = W()["_measure_head_re"].search(first)
     if m and m.start() > 0 and len(last) <= len(first) - m.start() + 2:
         # '省属企业营业收入、利润', '案件受理数、案损数': the later ones measure the same subject
@@ -622,6 +626,9 @@ def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int,
     if next_number:
         m = W()["_predicate_re"].search(phrase, 1)
         phrase = _strip_tail(phrase[: m.start()] if m else phrase)[0].rstrip("、，,和及与或等 ")
+        if m is None and "、" in phrase:
+            # '3条地铁新线、新增运营里程30公里': after the 、 are the next figure's words
+            phrase = phrase[: phrase.rfind("、")]
     for tail in ("建设", "等", "工作"):
         if phrase.endswith(tail) and len(phrase) > len(tail) + 1:
             phrase = phrase[: -len(tail)]

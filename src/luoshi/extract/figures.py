@@ -207,6 +207,11 @@ def _split_conjuncts(phrase: str, n: int, units_differ: bool = False) -> list[st
     parts = CONJUNCTS.split(phrase)
     if len(parts) != n or any(not p for p in parts):
         return None
+    k = parts[-1].find("等")
+    if 0 < k < len(parts[-1]) - 1:
+        # '食品、石化、医药、信息等产业增加值': each item with the head after 等
+        tail = parts[-1][k + 1:]
+        return [p + tail for p in parts[:-1] + [parts[-1][:k]]]
     per = next((h for h in W()["per_heads"] if parts[0].startswith(h) and len(parts[0]) > len(h)), None)
     if per:  # '每千人托位、养老床位数': the head counts every item
         return [p if p.startswith("每") else per + p for p in parts]
@@ -248,9 +253,9 @@ def _split_conjuncts(phrase: str, n: int, units_differ: bool = False) -> list[st
 
 def _after_shared_end(p: str, last: str) -> int:
     """Where the head that ``p`` borrows starts in ``last``: after the longest end of ``p`` that
-    ``last`` also holds ('先进制造业、高技术制造业增加值': after 制造业), else at ``p``'s length
-    (刑事、治安警情)."""
-    for k in range(len(p), 1, -1):
+    ``last`` also holds ('先进制造业、高技术制造业增加值': after 制造业; '国家级、部级创新平台':
+    after 级), else at ``p``'s length, as if the items were as long (刑事、治安警情)."""
+    for k in range(len(p), 0, -1):
         i = last.find(p[-k:])
         if 0 < i and i + k < len(last):
             return i + k
@@ -314,7 +319,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     item_start = s0
     last_clause = None
     pending_resp: list[Draft] = []
-    resp_phrase: tuple[int, int, str] | None = None
+    resp_phrase: tuple[int, int, str, str, int] | None = None
     prior = False  # a 分别 list that may take the indicators of the figures before it
     for q, c0, c1 in quants:
         if last_clause != c0:
@@ -363,6 +368,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         else:
             q_end = _read_indicator(d, text, phrase, ind_start, q_end, c1, inq, s0, starts)
             # ---- list head: 'A、B、C“新三样”产品出口'
+            listed = (d.indicator, d.ind_start)  # '食品、石化等产业增加值分别增长…' names its items
             k = _trim_list_head(d.indicator)
             if k:
                 d.indicator = d.indicator[k:]
@@ -382,7 +388,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 d.rule.append(f"prior:{len(drafts)}")
                 prior = True
                 pending_resp = [d]
-                resp_phrase = (d.ind_start, d.ind_end, d.indicator)
+                resp_phrase = (d.ind_start, d.ind_end, d.indicator, *listed)
                 d.rule.append("respectively")
             else:
                 if pending_resp:
@@ -693,15 +699,15 @@ def _measure(q: Quantity, verbs: list[str], said: list[str], indicator: str, cla
 
 
 def _next_of_respectively(prev: Draft, q: Quantity, pending: list[Draft],
-                          phrase: tuple[int, int, str] | None) -> bool:
+                          phrase: tuple[int, int, str, str, int] | None) -> bool:
     """'每千人托位、养老床位数分别达到4.7个、27.3张': a 分别 list whose items are counted in
     different units of one kind goes on while its phrase names more items than it has numbers."""
     if not pending or pending[-1] is not prev or phrase is None or prev.q.kind != q.kind:
         return False
-    return len(CONJUNCTS.split(phrase[2])) > len(pending)
+    return len(CONJUNCTS.split(phrase[3])) > len(pending)
 
 
-def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | None) -> None:
+def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str, str, int] | None) -> None:
     """Give each number of '…A和B分别增长x%和y%' its own indicator and place."""
     if not group or phrase is None:
         return
@@ -726,7 +732,13 @@ def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | Non
                 d.indicator = e + ind[len(word):]
                 d.region = d.region or region
             return
-    split = _split_conjuncts(ind, n, len({d.q.unit for d in group}) > 1)
+    differ = len({d.q.unit for d in group}) > 1
+    split = _split_conjuncts(ind, n, differ)
+    if split is None and phrase[4] < phrase[0] and not places:
+        split = _split_conjuncts(phrase[3], n, differ)  # the list before 等 names the items
+        if split:
+            for d in group:
+                d.span_start = min(d.span_start, phrase[4])
     if split:
         for d, s in zip(group, split):
             d.indicator = s

@@ -418,6 +418,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         _resolve_respectively(pending_resp, resp_phrase)
     if prior:
         _respectively_over_prior(drafts)
+        _list_after_respectively(drafts)
     lead = w["_lead_first"]
     for d in drafts:
         if d.indicator[:1] in lead:
@@ -789,6 +790,28 @@ def _respectively_over_prior(drafts: list[Draft]) -> None:
             g.indicator, g.region = b.indicator, b.region or g.region
             g.span_start = min(g.span_start, before[0].span_start)
             g.rule.append("respectively over the figures before")
+
+
+def _list_after_respectively(drafts: list[Draft]) -> None:
+    """'城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%': a list of as many
+    numbers with no words of their own goes on with the items of the 分别 list before it."""
+    for i, d in enumerate(drafts):
+        if "inherited indicator" not in d.rule or i < 2:
+            continue
+        group = [d]
+        for x in drafts[i + 1:]:
+            if "enumeration" not in x.rule or x.span_start != d.span_start:
+                break
+            group.append(x)
+        n = len(group)
+        before = drafts[i - n:i] if n <= i else []
+        if n < 2 or not before or "respectively" not in before[0].rule \
+                or any("enumeration" not in b.rule for b in before[1:]) \
+                or len({b.indicator for b in before}) < n:
+            continue
+        for g, b in zip(group, before):
+            g.indicator, g.region = b.indicator, b.region or g.region
+            g.rule.append("list after a respectively list")
 
 
 def _complete_list_items(drafts: list[Draft], text: str) -> None:

@@ -231,7 +231,7 @@ def _split_conjuncts(phrase: str, n: int, units_differ: bool = False) -> list[st
         # '市民服务热线诉求解决率、满意率': rates of the same subject, each as long as the first's
         head = first[: len(first) - len(last)]
         return [first] + [p if len(p) > 3 else head + p for p in parts[1:]]
-    if len(first) >= len(last) + 3:
+    if len(first) >= len(last) + 3 and first[-1] not in CLOSE:
         # '生产安全事故起数、死亡人数': later conjuncts share the head of the first
         head = first[:-2]
         return [first] + [p if p.startswith(head) else head + p for p in parts[1:]]
@@ -240,7 +240,11 @@ def _split_conjuncts(phrase: str, n: int, units_differ: bool = False) -> list[st
     # and a name of its own, and its tail is no head for the items before it
     whole = W()["_lead_re"].match(last) is not None
     for p in parts[:-1]:
-        if not whole and len(p) < len(last) and not (len(p) >= 3 and p[-1] == last[-1]) \
+        if flow and not p.endswith(flow) and not whole:
+            out.append(p + flow)  # '“新三样”、集成电路出口': the flow of each
+        elif p[-1] in CLOSE:
+            out.append(p)  # a quoted name ('“小巨人”、单项冠军企业') is whole
+        elif not whole and len(p) < len(last) and not (len(p) >= 3 and p[-1] == last[-1]) \
                 and (len(p) <= 2 or not units_differ):
             # a short modifier borrows the head of the last conjunct: 刑事 + (治安)警情;
             # a name that ends like the last (户厕覆盖率、…处理设施覆盖率) is whole already
@@ -321,12 +325,13 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     pending_resp: list[Draft] = []
     resp_phrase: tuple[int, int, str, str, int] | None = None
     prior = False  # a 分别 list that may take the indicators of the figures before it
+    implicit = False  # the pending list has no 分别: it counts only with one number per item
     for q, c0, c1 in quants:
         if last_clause != c0:
             item_start = c0
             last_clause = c0
             if pending_resp:
-                _resolve_respectively(pending_resp, resp_phrase)
+                _resolve_respectively(pending_resp, resp_phrase, implicit)
                 pending_resp, resp_phrase = [], None
         comp_after, q_end = _qualifier_after(text, q.end, c1)
         raw_pre = text[item_start:q.start]
@@ -389,11 +394,16 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 prior = True
                 pending_resp = [d]
                 resp_phrase = (d.ind_start, d.ind_end, d.indicator, *listed)
+                implicit = False
                 d.rule.append("respectively")
             else:
                 if pending_resp:
-                    _resolve_respectively(pending_resp, resp_phrase)
+                    _resolve_respectively(pending_resp, resp_phrase, implicit)
                 pending_resp, resp_phrase = [], None
+                if _names_a_list(d.indicator):
+                    # '每千人床位数、执业医师数增至7.83张、3.57个': one number per item, no 分别
+                    pending_resp, implicit = [d], True
+                    resp_phrase = (d.ind_start, d.ind_end, d.indicator, *listed)
             if not (q.kind == "points" and gap_indicator(d, prev)) \
                     and not (("占" in d.indicator or d.indicator[:2] == "贡献") and share_of_whole(d, prev)):
                 _borrow_indicator(d, prev, text, bounds, c0, s0, pre)
@@ -415,7 +425,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         prev = d
         item_start = q_end
     if pending_resp:
-        _resolve_respectively(pending_resp, resp_phrase)
+        _resolve_respectively(pending_resp, resp_phrase, implicit)
     if prior:
         _respectively_over_prior(drafts)
         _list_after_respectively(drafts)
@@ -708,9 +718,29 @@ def _next_of_respectively(prev: Draft, q: Quantity, pending: list[Draft],
     return len(CONJUNCTS.split(phrase[3])) > len(pending)
 
 
-def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str, str, int] | None) -> None:
-    """Give each number of '…A和B分别增长x%和y%' its own indicator and place."""
+def _thresholds_passed(group: list[Draft]) -> bool:
+    """'进出口总额接连突破8万亿元、9万亿元': rising marks passed one after another, not one per item."""
+    return group[0].comparator == "gt" and all(a.q.unit == b.q.unit and a.value < b.value
+                                              for a, b in zip(group, group[1:]))
+
+
+def _names_a_list(indicator: str) -> bool:
+    """Does the phrase name several things ('A、B', 城乡居民…) that numbers may go to one by one?"""
+    return CONJUNCTS.search(indicator) is not None or indicator.startswith(tuple(W()["contractions"]))
+
+
+def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str, str, int] | None,
+                          implicit: bool = False) -> None:
+    """Give each number of '…A和B分别增长x%和y%' its own indicator and place. ``implicit``: the
+    list has no 分别 ('国内游客人次、总花费增长5.6%、7.5%'); it counts only when it has as many
+    numbers as the phrase names items."""
     if not group or phrase is None:
+        return
+    if implicit and (len(group) < 2 or "each of a list" in group[0].rule
+                     or _thresholds_passed(group)
+                     or len(CONJUNCTS.split(phrase[2])) != len(group)
+                     and not any(phrase[2].startswith(c) and len(e) == len(group)
+                                 for c, e in W()["contractions"].items())):
         return
     for d in group:  # each figure of the list is read from the whole list
         d.span_start = min(x.span_start for x in group)

@@ -231,8 +231,8 @@ def _split_conjuncts(phrase: str, n: int, units_differ: bool = False) -> list[st
         # '市民服务热线诉求解决率、满意率': rates of the same subject, each as long as the first's
         head = first[: len(first) - len(last)]
         return [first] + [p if len(p) > 3 else head + p for p in parts[1:]]
-    if len(first) >= len(last) + 3 and first[-1] not in CLOSE:
-        # '生产安全事故起数、死亡人数': later conjuncts share the head of the first
+    if len(first) >= len(last) + 3 and W()["_measure_head_re"].search(first) and W()["_measure_head_re"].search(last):
+        # '生产安全事故起数、死亡人数': later measures (人数) share the head of the first
         head = first[:-2]
         return [first] + [p if p.startswith(head) else head + p for p in parts[1:]]
     out = []

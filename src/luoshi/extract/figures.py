@@ -737,7 +737,7 @@ def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str, str, 
     if not group or phrase is None:
         return
     if implicit and (len(group) < 2 or "each of a list" in group[0].rule
-                     or _thresholds_passed(group)
+                     or _thresholds_passed(group) or any(r in phrase[2] for r in W()["respectively"])
                      or len(CONJUNCTS.split(phrase[2])) != len(group)
                      and not any(phrase[2].startswith(c) and len(e) == len(group)
                                  for c, e in W()["contractions"].items())):
@@ -826,8 +826,8 @@ def _list_after_respectively(drafts: list[Draft]) -> None:
     """'城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%': a list of as many
     numbers with no words of their own goes on with the items of the 分别 list before it."""
     for i, d in enumerate(drafts):
-        if "inherited indicator" not in d.rule or i < 2:
-            continue
+        if "inherited indicator" not in d.rule or "respectively" in d.rule or i < 2:
+            continue  # a list with its own 分别 is read by _respectively_over_prior
         group = [d]
         for x in drafts[i + 1:]:
             if "enumeration" not in x.rule or x.span_start != d.span_start:

@@ -20,7 +20,8 @@ from .model import Figure
 from .quantities import find_quantities
 
 SENT_END = re.compile(r"[。！？!?；;]+[”’」』)）]*")
-REGION_WORDS = re.compile(r"全省|全市|全区|全县|全州|全旗|我省|我市|我区|我县|本省|本市|全年")
+# after 占 the area is the benchmark of a share (占全省比重), not the report's own: it stays
+REGION_WORDS = re.compile(r"(?<!占)(?:全省|全市|全区|全县|全州|全旗|我省|我市|我区|我县|本省|本市|全年)")
 PART_YEAR = re.compile(r"(20\d\d|19\d\d)年")
 LOOKBACK = 1000  # characters of a sentence read before a figure for its role and year
 HEAD_CHARS = 300  # the head of a document: its title and date line

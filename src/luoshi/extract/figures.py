@@ -198,33 +198,72 @@ def _starts_with_verb(phrase: str) -> str | None:
     return m.group(0) if m else None
 
 
-def _split_conjuncts(phrase: str, n: int) -> list[str] | None:
-    """'城镇和农村居民人均可支配收入', 2 → ['城镇居民人均可支配收入', '农村居民人均可支配收入']."""
+def _split_conjuncts(phrase: str, n: int, units_differ: bool = False) -> list[str] | None:
+    """'城镇和农村居民人均可支配收入', 2 → ['城镇居民人均可支配收入', '农村居民人均可支配收入'].
+
+    ``units_differ``: the items are counted in different units ('国际友城和外国驻穗总领馆分别增至
+    214对和69家'), so they are different things, each named whole; only a two-character
+    modifier (生猪、家禽年出栏量) still borrows the head of the last."""
     parts = CONJUNCTS.split(phrase)
     if len(parts) != n or any(not p for p in parts):
         return None
+    k = parts[-1].find("等")
+    if 0 < k < len(parts[-1]) - 1:
+        # '食品、石化、医药、信息等产业增加值': each item with the head after 等
+        tail = parts[-1][k + 1:]
+        return [p + tail for p in parts[:-1] + [parts[-1][:k]]]
+    per = next((h for h in W()["per_heads"] if parts[0].startswith(h) and len(parts[0]) > len(h)), None)
+    if per:  # '每千人托位、养老床位数': the head counts every item
+        return [p if p.startswith("每") else per + p for p in parts]
     last = parts[-1]
     first = parts[0]
+    flow = next((f for f in W()["partner_flows"] if last.endswith(f) and len(last) > len(f)), None)
+    if flow and first.startswith("对") and not any(p.startswith("对") for p in parts[1:]):
+        # '对中亚五国、东盟进出口': trade with each partner
+        return ["对" + p.removeprefix("对") + ("" if p.endswith(flow) else flow) for p in parts]
     m = W()["_measure_head_re"].search(first)
     if m and m.start() > 0 and len(last) <= len(first) - m.start() + 2:
         # '省属企业营业收入、利润', '案件受理数、案损数': the later ones measure the same subject
         head = first[: m.start()]
         known = W()["_catalogued"]  # '一般公共预算收入、税收收入': 税收收入 is a name of its own
         return [first] + [p if p.startswith(head) or p in known else head + p for p in parts[1:]]
-    if len(first) >= len(last) + 3:
-        # '生产安全事故起数、死亡人数': later conjuncts share the head of the first
+    if len(last) <= 3 and len(first) > len(last) + 1 and first[-1] == last[-1]:
+        # '市民服务热线诉求解决率、满意率': rates of the same subject, each as long as the first's
+        head = first[: len(first) - len(last)]
+        return [first] + [p if len(p) > 3 else head + p for p in parts[1:]]
+    if len(first) >= len(last) + 3 and W()["_measure_head_re"].search(first) and W()["_measure_head_re"].search(last):
+        # '生产安全事故起数、死亡人数': later measures (人数) share the head of the first
         head = first[:-2]
         return [first] + [p if p.startswith(head) else head + p for p in parts[1:]]
     out = []
+    # '接待游客、实现旅游总花费': a last item that opens with a lead verb (实现, 完成) is a verb
+    # and a name of its own, and its tail is no head for the items before it
+    whole = W()["_lead_re"].match(last) is not None
     for p in parts[:-1]:
-        if len(p) < len(last) and not (len(p) >= 3 and p[-1] == last[-1]):
+        if flow and not p.endswith(flow) and not whole:
+            out.append(p + flow)  # '“新三样”、集成电路出口': the flow of each
+        elif p[-1] in CLOSE:
+            out.append(p)  # a quoted name ('“小巨人”、单项冠军企业') is whole
+        elif not whole and len(p) < len(last) and not (len(p) >= 3 and p[-1] == last[-1]) \
+                and (len(p) <= 2 or not units_differ):
             # a short modifier borrows the head of the last conjunct: 刑事 + (治安)警情;
             # a name that ends like the last (户厕覆盖率、…处理设施覆盖率) is whole already
-            out.append(p + last[len(p):])
+            out.append(p + last[_after_shared_end(p, last):])
         else:
             out.append(p)
     out.append(last)
     return out
+
+
+def _after_shared_end(p: str, last: str) -> int:
+    """Where the head that ``p`` borrows starts in ``last``: after the longest end of ``p`` that
+    ``last`` also holds ('先进制造业、高技术制造业增加值': after 制造业; '国家级、部级创新平台':
+    after 级), else at ``p``'s length, as if the items were as long (刑事、治安警情)."""
+    for k in range(len(p), 0, -1):
+        i = last.find(p[-k:])
+        if 0 < i and i + k < len(last):
+            return i + k
+    return len(p)
 
 
 # ---------------------------------------------------------------- the reader
@@ -284,14 +323,15 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     item_start = s0
     last_clause = None
     pending_resp: list[Draft] = []
-    resp_phrase: tuple[int, int, str] | None = None
+    resp_phrase: tuple[int, int, str, str, int] | None = None
     prior = False  # a 分别 list that may take the indicators of the figures before it
+    implicit = False  # the pending list has no 分别: it counts only with one number per item
     for q, c0, c1 in quants:
         if last_clause != c0:
             item_start = c0
             last_clause = c0
             if pending_resp:
-                _resolve_respectively(pending_resp, resp_phrase)
+                _resolve_respectively(pending_resp, resp_phrase, implicit)
                 pending_resp, resp_phrase = [], None
         comp_after, q_end = _qualifier_after(text, q.end, c1)
         raw_pre = text[item_start:q.start]
@@ -317,7 +357,8 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         verbs = [s.split("=")[0] for s in said] if said else []
         # ---- continuation of an enumeration: '…分别增长4.3%和7.9%'
         is_cont = prev is not None and "number-first" not in prev.rule and CONJ.fullmatch(raw_pre or "x") is not None \
-            and (prev.q.unit[-1:] == q.unit[-1:] or prev.q.kind == "magnitude" and q.unit.startswith(prev.q.unit))
+            and (prev.q.unit[-1:] == q.unit[-1:] or prev.q.kind == "magnitude" and q.unit.startswith(prev.q.unit)
+                 or _next_of_respectively(prev, q, pending_resp, resp_phrase))
         if is_cont and prev is not None:
             if prev.q.unit != q.unit and q.unit.startswith(prev.q.unit):
                 # '分别达1409万、1305万人次': the last number's unit is the list's
@@ -332,6 +373,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         else:
             q_end = _read_indicator(d, text, phrase, ind_start, q_end, c1, inq, s0, starts)
             # ---- list head: 'A、B、C“新三样”产品出口'
+            listed = (d.indicator, d.ind_start)  # '食品、石化等产业增加值分别增长…' names its items
             k = _trim_list_head(d.indicator)
             if k:
                 d.indicator = d.indicator[k:]
@@ -351,12 +393,17 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 d.rule.append(f"prior:{len(drafts)}")
                 prior = True
                 pending_resp = [d]
-                resp_phrase = (d.ind_start, d.ind_end, d.indicator)
+                resp_phrase = (d.ind_start, d.ind_end, d.indicator, *listed)
+                implicit = False
                 d.rule.append("respectively")
             else:
                 if pending_resp:
-                    _resolve_respectively(pending_resp, resp_phrase)
+                    _resolve_respectively(pending_resp, resp_phrase, implicit)
                 pending_resp, resp_phrase = [], None
+                if _names_a_list(d.indicator):
+                    # '每千人床位数、执业医师数增至7.83张、3.57个': one number per item, no 分别
+                    pending_resp, implicit = [d], True
+                    resp_phrase = (d.ind_start, d.ind_end, d.indicator, *listed)
             if not (q.kind == "points" and gap_indicator(d, prev)) \
                     and not (("占" in d.indicator or d.indicator[:2] == "贡献") and share_of_whole(d, prev)):
                 _borrow_indicator(d, prev, text, bounds, c0, s0, pre)
@@ -378,9 +425,10 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         prev = d
         item_start = q_end
     if pending_resp:
-        _resolve_respectively(pending_resp, resp_phrase)
+        _resolve_respectively(pending_resp, resp_phrase, implicit)
     if prior:
         _respectively_over_prior(drafts)
+        _list_after_respectively(drafts)
     lead = w["_lead_first"]
     for d in drafts:
         if d.indicator[:1] in lead:
@@ -390,11 +438,24 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     if any(d.region is None for d in drafts):
         sentence_region = _sentence_region(text, s0, s1)
         own = w["_own_region_re"]
+        source = None  # the figure a later one borrows its indicator from
         for d in drafts:
-            # '广州白云机场三期…建成投用，…，全省机场旅客吞吐量达1.8亿人次': 全省 is the report's own
-            if d.region is None and sentence_region and not own.search(text, max(s0, d.ind_start - 4), d.ind_start):
-                d.region = sentence_region
+            if d.region is None:
+                if source is not None and any(r in BORROWED for r in d.rule):
+                    # '…，全省机场旅客吞吐量达1.8亿人次、增长8.8%': the growth is of the same thing,
+                    # in the same place
+                    d.region = source.region
+                elif sentence_region and not own.search(text, max(s0, d.ind_start - 4), d.ind_start):
+                    # '广州白云机场三期…建成投用，…，全省机场旅客吞吐量达1.8亿人次': 全省 is the report's own
+                    d.region = sentence_region
+            if "each place" not in d.rule:
+                source = d
     return drafts
+
+
+# rules of a figure that names the thing of the figure before it (see _borrow_indicator)
+BORROWED = frozenset(("inherited indicator", "predicate of the figure before", "subject of the figure before",
+                      "indicator of the figure before", "subject of the clause before"))
 
 
 BARE_LIST = re.compile(r"(?<![\d.])(?:\d+(?:\.\d+)?、){1,8}$")
@@ -582,6 +643,9 @@ def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int,
     if next_number:
         m = W()["_predicate_re"].search(phrase, 1)
         phrase = _strip_tail(phrase[: m.start()] if m else phrase)[0].rstrip("、，,和及与或等 ")
+        if m is None and "、" in phrase:
+            # '3条地铁新线、新增运营里程30公里': after the 、 are the next figure's words
+            phrase = phrase[: phrase.rfind("、")]
     for tail in ("建设", "等", "工作"):
         if phrase.endswith(tail) and len(phrase) > len(tail) + 1:
             phrase = phrase[: -len(tail)]
@@ -645,9 +709,38 @@ def _measure(q: Quantity, verbs: list[str], said: list[str], indicator: str, cla
     return "amount", value, indicator
 
 
-def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | None) -> None:
-    """Give each number of '…A和B分别增长x%和y%' its own indicator and place."""
+def _next_of_respectively(prev: Draft, q: Quantity, pending: list[Draft],
+                          phrase: tuple[int, int, str, str, int] | None) -> bool:
+    """'每千人托位、养老床位数分别达到4.7个、27.3张': a 分别 list whose items are counted in
+    different units of one kind goes on while its phrase names more items than it has numbers."""
+    if not pending or pending[-1] is not prev or phrase is None or prev.q.kind != q.kind:
+        return False
+    return len(CONJUNCTS.split(phrase[3])) > len(pending)
+
+
+def _thresholds_passed(group: list[Draft]) -> bool:
+    """'进出口总额接连突破8万亿元、9万亿元': rising marks passed one after another, not one per item."""
+    return group[0].comparator == "gt" and all(a.q.unit == b.q.unit and a.value < b.value
+                                              for a, b in zip(group, group[1:]))
+
+
+def _names_a_list(indicator: str) -> bool:
+    """Does the phrase name several things ('A、B', 城乡居民…) that numbers may go to one by one?"""
+    return CONJUNCTS.search(indicator) is not None or indicator.startswith(tuple(W()["contractions"]))
+
+
+def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str, str, int] | None,
+                          implicit: bool = False) -> None:
+    """Give each number of '…A和B分别增长x%和y%' its own indicator and place. ``implicit``: the
+    list has no 分别 ('国内游客人次、总花费增长5.6%、7.5%'); it counts only when it has as many
+    numbers as the phrase names items."""
     if not group or phrase is None:
+        return
+    if implicit and (len(group) < 2 or "each of a list" in group[0].rule
+                     or _thresholds_passed(group) or any(r in phrase[2] for r in W()["respectively"])
+                     or len(CONJUNCTS.split(phrase[2])) != len(group)
+                     and not any(phrase[2].startswith(c) and len(e) == len(group)
+                                 for c, e in W()["contractions"].items())):
         return
     for d in group:  # each figure of the list is read from the whole list
         d.span_start = min(x.span_start for x in group)
@@ -670,7 +763,13 @@ def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | Non
                 d.indicator = e + ind[len(word):]
                 d.region = d.region or region
             return
-    split = _split_conjuncts(ind, n)
+    differ = len({d.q.unit for d in group}) > 1
+    split = _split_conjuncts(ind, n, differ)
+    if split is None and phrase[4] < phrase[0] and not places:
+        split = _split_conjuncts(phrase[3], n, differ)  # the list before 等 names the items
+        if split:
+            for d in group:
+                d.span_start = min(d.span_start, phrase[4])
     if split:
         for d, s in zip(group, split):
             d.indicator = s
@@ -721,6 +820,28 @@ def _respectively_over_prior(drafts: list[Draft]) -> None:
             g.indicator, g.region = b.indicator, b.region or g.region
             g.span_start = min(g.span_start, before[0].span_start)
             g.rule.append("respectively over the figures before")
+
+
+def _list_after_respectively(drafts: list[Draft]) -> None:
+    """'城乡居民人均可支配收入分别达6.9万元、3.4万元，增长4.2%、5.3%': a list of as many
+    numbers with no words of their own goes on with the items of the 分别 list before it."""
+    for i, d in enumerate(drafts):
+        if "inherited indicator" not in d.rule or "respectively" in d.rule or i < 2:
+            continue  # a list with its own 分别 is read by _respectively_over_prior
+        group = [d]
+        for x in drafts[i + 1:]:
+            if "enumeration" not in x.rule or x.span_start != d.span_start:
+                break
+            group.append(x)
+        n = len(group)
+        before = drafts[i - n:i] if n <= i else []
+        if n < 2 or not before or "respectively" not in before[0].rule \
+                or any("enumeration" not in b.rule for b in before[1:]) \
+                or len({b.indicator for b in before}) < n:
+            continue
+        for g, b in zip(group, before):
+            g.indicator, g.region = b.indicator, b.region or g.region
+            g.rule.append("list after a respectively list")
 
 
 def _complete_list_items(drafts: list[Draft], text: str) -> None:

@@ -118,6 +118,28 @@ def _split_cn(cn: str) -> tuple[str, str]:
     return cn, ""
 
 
+@lru_cache(maxsize=1)
+def _alternatives_re() -> re.Pattern:
+    """'2813.8万辆(艘、架、列)次': classifiers in brackets after a classifier are its alternatives,
+    and a 次 after them counts the trips of any; the whole is one unit. One alternative and no
+    次 ('155.4万套(间)') is a note on the count: the unit stays 万套, the note is in the span."""
+    cls = trie_alt(lexicon().units["classifier"])
+    return re.compile(rf"[(（]({cls}(?:、{cls})*)[)）](次?)")
+
+
+def _with_alternatives(text: str, unit: str, pos: int, end: int) -> tuple[str, int]:
+    """What the unit gains from its bracketed alternatives (written with full-width brackets, as
+    a Chinese text writes them), and where the quantity ends."""
+    if pos >= end or text[pos] not in "(（" or _kind(unit) != "classifier":
+        return "", pos
+    m = _alternatives_re().match(text, pos, end)
+    if m is None:
+        return "", pos
+    if not m.group(2) and "、" not in m.group(1):
+        return "", m.end()
+    return f"（{m.group(1)}）{m.group(2)}", m.end()
+
+
 def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Quantity]:
     """Every number with a unit or magnitude in text[start:end]."""
     end = len(text) if end is None else end
@@ -155,7 +177,8 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 continue
             unit_word = unit or ""
             kind = kinds.get(unit_word, "measure") if unit_word else "magnitude"
-            out.append(Quantity(m.start(), m.end(), value, mag_word + unit_word, kind, True, bare,
+            more, q_end = _with_alternatives(text, unit_word, m.end(), end) if unit_word else ("", m.end())
+            out.append(Quantity(m.start(), q_end, value, mag_word + unit_word + more, kind, True, bare,
                                 None, yu or yu2 or None))
             continue
         value = float(ar) if "," not in ar else parse_arabic(ar)  # most have no thousands comma
@@ -170,6 +193,7 @@ def find_quantities(text: str, start: int = 0, end: int | None = None) -> list[Q
                 if not full_unit:
                     continue
                 vmax = None
-        out.append(Quantity(m.start(), m.end(), value, full_unit, kind, False, False, vmax,
+        more, q_end = _with_alternatives(text, unit_word, m.end(), end) if unit_word else ("", m.end())
+        out.append(Quantity(m.start(), q_end, value, full_unit + more, kind, False, False, vmax,
                             yu or yu2 or None))
     return out

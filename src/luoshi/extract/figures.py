@@ -252,10 +252,12 @@ def _qualifier_before(said: list[str]) -> str | None:
     return None
 
 
-def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None = None) -> list[Draft]:
+def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None = None,
+                     region: str | None = None) -> list[Draft]:
     """Read the figures of one sentence text[s0:s1] (normalised offsets).
 
     ``found``: the sentence's quantities when the caller scanned the whole text already.
+    ``region``: the report's region, whose counties it names by short name (新民 in 辽宁省's).
     """
     w = W()
     if found is None:
@@ -291,7 +293,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
             item_start = c0
             last_clause = c0
             if pending_resp:
-                _resolve_respectively(pending_resp, resp_phrase)
+                _resolve_respectively(pending_resp, resp_phrase, region)
                 pending_resp, resp_phrase = [], None
         comp_after, q_end = _qualifier_after(text, q.end, c1)
         raw_pre = text[item_start:q.start]
@@ -355,14 +357,14 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 d.rule.append("respectively")
             else:
                 if pending_resp:
-                    _resolve_respectively(pending_resp, resp_phrase)
+                    _resolve_respectively(pending_resp, resp_phrase, region)
                 pending_resp, resp_phrase = [], None
             if not (q.kind == "points" and gap_indicator(d, prev)) \
                     and not (("占" in d.indicator or d.indicator[:2] == "贡献") and share_of_whole(d, prev)):
                 _borrow_indicator(d, prev, text, bounds, c0, s0, pre)
             if d.measure == "amount":
                 change_of_level(d, pre)
-        extra = _place(d, prev, said) or ("、" in d.indicator and each_of_list(d)) or []
+        extra = _place(d, prev, said, region) or ("、" in d.indicator and each_of_list(d)) or []
         d.span_start = min(d.span_start, q.start)
         d.span_end = q_end
         for twin in extra:
@@ -378,7 +380,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         prev = d
         item_start = q_end
     if pending_resp:
-        _resolve_respectively(pending_resp, resp_phrase)
+        _resolve_respectively(pending_resp, resp_phrase, region)
     if prior:
         _respectively_over_prior(drafts)
     lead = w["_lead_first"]
@@ -388,7 +390,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     if len(drafts) > 1:
         _complete_list_items(drafts, text)
     if any(d.region is None for d in drafts):
-        sentence_region = _sentence_region(text, s0, s1)
+        sentence_region = _sentence_region(text, s0, s1, region)
         own = w["_own_region_re"]
         for d in drafts:
             # '广州白云机场三期…建成投用，…，全省机场旅客吞吐量达1.8亿人次': 全省 is the report's own
@@ -516,15 +518,15 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         d.rule.append("indicator from previous clause" if not bare else "verb with object from previous clause")
 
 
-def _place(d: Draft, prev: Draft | None, said: list[str]) -> list[Draft]:
+def _place(d: Draft, prev: Draft | None, said: list[str], region: str | None = None) -> list[Draft]:
     """The region named at the head of the indicator ('沈阳、大连地区生产总值', '支持江都区…');
     '宜都市、枝江市…均突破800亿元' gives one more figure per further place (returned)."""
     vcut = strip_place_verb(d.indicator)
-    places, pcut = leading_places(d.indicator[vcut:], loose=vcut > 0)
+    places, pcut = leading_places(d.indicator[vcut:], vcut > 0, region)
     if not places:
         if prev is not None and d.rule and d.rule[0] == "enumeration":
             d.region = prev.region
-        elif prev is not None and whole_place(d.indicator):
+        elif prev is not None and whole_place(d.indicator, region):
             # '沈阳地区生产总值增长5%，大连增长6%': the same indicator, another place
             d.region, d.indicator = d.indicator, prev.indicator
             d.rule.append("another place, same indicator")
@@ -645,7 +647,8 @@ def _measure(q: Quantity, verbs: list[str], said: list[str], indicator: str, cla
     return "amount", value, indicator
 
 
-def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | None) -> None:
+def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | None,
+                          within: str | None = None) -> None:
     """Give each number of '…A和B分别增长x%和y%' its own indicator and place."""
     if not group or phrase is None:
         return
@@ -654,7 +657,7 @@ def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str] | Non
         d.span_end = max(x.span_end for x in group)
     n = len(group)
     ind = phrase[2]
-    places, pcut = leading_places(ind)
+    places, pcut = leading_places(ind, within=within)
     if len(places) == n:
         rest = ind[pcut:].lstrip("、和及与的")
         for d, p in zip(group, places):
@@ -757,11 +760,11 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
                 b.rule.append("subject of the clause before")
 
 
-def _sentence_region(text: str, s0: int, s1: int) -> str | None:
+def _sentence_region(text: str, s0: int, s1: int, within: str | None = None) -> str | None:
     """A place that opens the sentence ('辽西承接…', '《沈阳都市圈发展规划》获批实施，…')."""
     head = text[s0:s1].lstrip(" 《“")
     head = head[strip_place_verb(head):]
-    places, cut = leading_places(head)
+    places, cut = leading_places(head, within=within)
     if len(places) == 1:
         return places[0]
     return None

@@ -761,10 +761,16 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
 
 
 def _sentence_region(text: str, s0: int, s1: int, within: str | None = None) -> str | None:
-    """A place that opens the sentence ('辽西承接…', '《沈阳都市圈发展规划》获批实施，…')."""
+    """A place that opens the sentence ('辽西承接…', '《沈阳都市圈发展规划》获批实施，…'), unless
+    a later clause opens with another ('浦江上山遗址获评…，绍兴越国…，德清…': one place each)."""
     head = text[s0:s1].lstrip(" 《“")
     head = head[strip_place_verb(head):]
     places, cut = leading_places(head, within=within)
-    if len(places) == 1:
-        return places[0]
-    return None
+    if len(places) != 1:
+        return None
+    for m in SEPARATORS.finditer(text, s0, s1):
+        clause = text[m.end():s1].lstrip(" 《“")
+        other, _ = leading_places(clause[strip_place_verb(clause):], within=within)
+        if other and other[0] != places[0]:
+            return None
+    return places[0]

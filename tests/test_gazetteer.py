@@ -70,6 +70,13 @@ def test_county_short_names_only_inside_the_report_region():
     assert G.names()["深圳"] == (G.get("440300"),)
 
 
+def test_provinces_are_the_34_province_level_regions():
+    """The outline reads its provinces and their short names from here (outline/lexicon.py)."""
+    names = [d.name for d in G.provinces()]
+    assert len(names) == 34 and {d.level for d in G.provinces()} == {"province"}
+    assert {"北京市", "内蒙古自治区", "台湾省", "澳门特别行政区"} <= set(names) and "苏鲁交界" not in names
+
+
 def test_every_county_rolls_up_to_a_city_or_its_province():
     idx = G._index().by_code
     counties = [d for d in idx.values() if d.level in ("county", "district")]

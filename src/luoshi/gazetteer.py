@@ -50,8 +50,8 @@ _PROVINCE_SUFFIX = re.compile(r"(?:省|市|壮族自治区|回族自治区|维�
 _CITY_SUFFIX = re.compile(r"(?:地区|盟|市)$")
 # a county's: 沈北新区 → 沈北, 神农架林区 → 神农架, 六枝特区 → 六枝; banners (旗) keep their name
 _COUNTY_SUFFIX = re.compile(r"(?:新区|林区|特区|县|市|区)$")
-# rows of the source table that are no place (澳门特别行政区直辖, 海域)
-_NOT_A_PLACE = re.compile(r"(?:直辖|海域)$")
+# rows of the source table that are no place (澳门特别行政区直辖, 海域, the border strip 苏鲁交界)
+_NOT_A_PLACE = re.compile(r"(?:直辖|海域|交界)$")
 
 LEVELS = ("province", "city", "county", "district")
 
@@ -254,6 +254,12 @@ def chain(d: Division) -> tuple[Division, ...]:
     while (up := parent(out[-1])) is not None:
         out.append(up)
     return tuple(reversed(out))
+
+
+def provinces() -> list[Division]:
+    """The province-level divisions (provinces, autonomous regions, municipalities, 香港, 澳门,
+    台湾), in code order."""
+    return [d for c, d in sorted(_index().by_code.items()) if d.level == "province"]
 
 
 def county_names() -> list[str]:

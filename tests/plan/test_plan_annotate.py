@@ -72,6 +72,9 @@ def test_places_of_the_report_region_by_short_name():
     assert places_in("扎实推进共同富裕,发展新兴产业", "黑龙江省") == []
     assert places_in("以西安区域科技创新中心建设为牵引", "陕西省") == ["西安"]
     assert places_in("江都区、仪征市地区生产总值分别增长", "扬州市") == ["江都区", "仪征市"]
+    # 县镇村 (counties, towns, villages) opens at the 县: no 浮山县 inside 罗浮山 (guangdong-2026)
+    assert places_in("持续推进环南昆山—罗浮山县镇村高质量发展引领区", "广东省") == []
+    assert places_in("支持浮山县农村产业发展", "山西省") == ["浮山县"]
     # a route between places keeps its own suffix
     assert projects_in("开工建设沪乍杭铁路、诸暨至嵊州高速公路等项目", "浙江省") == [
         "沪乍杭铁路", "诸暨至嵊州高速公路"]

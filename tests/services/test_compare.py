@@ -193,3 +193,32 @@ def test_qualitative_targets_are_stored_at_import_and_backfilled(sessions, monke
     with sessions() as s:  # uncached (the library's stamp did not move): the table is what is read
         rows = _compare(s, indicator=None, region=None, year=None, tolerance=None)
         assert rows and [c for c in rows if c.measure == "rule"] == []
+
+
+SHARED_NAME = """{year}年{region}政府工作报告
+各位代表：
+一、{last}年工作回顾
+　　过去一年，朝阳区地区生产总值增长{actual}%。
+二、{year}年工作安排
+　　今年主要预期目标是：朝阳区地区生产总值增长{target}%左右。
+"""
+
+
+def test_a_district_name_two_provinces_share_keys_by_its_report(sessions, tmp_path):
+    """朝阳区 in a Beijing report is Beijing's, in a Jilin report 长春's: a Beijing target is
+    judged by Beijing's actual only, and found under 北京市朝阳区."""
+    for doc, region, year, actual, target in [("bj-2024", "北京市", 2024, 5.2, 6),
+                                              ("bj-2025", "北京市", 2025, 5.5, 6),
+                                              ("jl-2025", "吉林省", 2025, 7, 7)]:
+        f = tmp_path / f"{doc}.txt"
+        f.write_text(SHARED_NAME.format(year=year, last=year - 1, region=region, actual=actual,
+                                        target=target), encoding="utf-8")
+        import_file(sessions, f)
+    with sessions() as s:
+        rows = [r for r in compare(s, indicator="gdp", year=2024) if r.target_source.doc == "bj-2024"]
+        assert len(rows) == 1
+        (bj,) = rows
+        assert (bj.actual_source.doc, bj.actual_value, bj.verdict) == ("bj-2025", 5.5, "missed")
+        assert [o.doc for o in bj.other_actuals] == []  # not 长春's 朝阳区 (jl-2025)
+        assert [r.target_source.doc for r in compare(s, region="北京市朝阳区", year=2024)] == ["bj-2024"]
+        assert [r.target_source.doc for r in compare(s, region="长春市朝阳区", year=2025)] == ["jl-2025"]

@@ -242,3 +242,14 @@ def test_parent_of_counties_of_every_province(region, level, parent):
     from luoshi.services.panel import parent_of
 
     assert parent_of(region, level) == parent
+
+
+@pytest.mark.parametrize("region,within,parent", [
+    ("朝阳区", "北京市", ("北京市", "province")),  # read in a Beijing report
+    ("朝阳区", "吉林省", ("长春市", "city")),      # read in a Jilin report
+    ("朝阳区", "辽宁省", None),                    # Liaoning has 朝阳市, no 朝阳区
+])
+def test_parent_of_a_shared_name_in_its_report_region(region, within, parent):
+    from luoshi.services.panel import parent_of
+
+    assert parent_of(region, "district", within) == parent

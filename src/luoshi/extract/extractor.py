@@ -192,7 +192,7 @@ def extract_figures(doc: Document, ol=None) -> list[Figure]:
     for k in sorted(found_in.keys() | colons):  # only the sentences with a number or a colon
         s0, s1 = spans[k]
         found = found_in.get(k)
-        drafts = sentence_figures(text, s0, s1, found) if found else []
+        drafts = sentence_figures(text, s0, s1, found, region) if found else []
         if k in colons:
             drafts += ratio_drafts(text, s0, s1)
         if drafts:

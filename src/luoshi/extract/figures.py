@@ -291,10 +291,12 @@ def _qualifier_before(said: list[str]) -> str | None:
     return None
 
 
-def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None = None) -> list[Draft]:
+def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None = None,
+                     region: str | None = None) -> list[Draft]:
     """Read the figures of one sentence text[s0:s1] (normalised offsets).
 
     ``found``: the sentence's quantities when the caller scanned the whole text already.
+    ``region``: the report's region, whose counties it names by short name (新民 in 辽宁省's).
     """
     w = W()
     if found is None:
@@ -331,7 +333,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
             item_start = c0
             last_clause = c0
             if pending_resp:
-                _resolve_respectively(pending_resp, resp_phrase, implicit)
+                _resolve_respectively(pending_resp, resp_phrase, implicit, region)
                 pending_resp, resp_phrase = [], None
         comp_after, q_end = _qualifier_after(text, q.end, c1)
         raw_pre = text[item_start:q.start]
@@ -398,7 +400,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 d.rule.append("respectively")
             else:
                 if pending_resp:
-                    _resolve_respectively(pending_resp, resp_phrase, implicit)
+                    _resolve_respectively(pending_resp, resp_phrase, implicit, region)
                 pending_resp, resp_phrase = [], None
                 if _names_a_list(d.indicator):
                     # '每千人床位数、执业医师数增至7.83张、3.57个': one number per item, no 分别
@@ -409,7 +411,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
                 _borrow_indicator(d, prev, text, bounds, c0, s0, pre)
             if d.measure == "amount":
                 change_of_level(d, pre)
-        extra = _place(d, prev, said) or ("、" in d.indicator and each_of_list(d)) or []
+        extra = _place(d, prev, said, region) or ("、" in d.indicator and each_of_list(d)) or []
         d.span_start = min(d.span_start, q.start)
         d.span_end = q_end
         for twin in extra:
@@ -425,7 +427,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
         prev = d
         item_start = q_end
     if pending_resp:
-        _resolve_respectively(pending_resp, resp_phrase, implicit)
+        _resolve_respectively(pending_resp, resp_phrase, implicit, region)
     if prior:
         _respectively_over_prior(drafts)
         _list_after_respectively(drafts)
@@ -436,7 +438,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     if len(drafts) > 1:
         _complete_list_items(drafts, text)
     if any(d.region is None for d in drafts):
-        sentence_region = _sentence_region(text, s0, s1)
+        sentence_region = _sentence_region(text, s0, s1, region)
         own = w["_own_region_re"]
         source = None  # the figure a later one borrows its indicator from
         for d in drafts:
@@ -577,15 +579,15 @@ def _borrow_indicator(d: Draft, prev: Draft | None, text: str, bounds: list[int]
         d.rule.append("indicator from previous clause" if not bare else "verb with object from previous clause")
 
 
-def _place(d: Draft, prev: Draft | None, said: list[str]) -> list[Draft]:
+def _place(d: Draft, prev: Draft | None, said: list[str], region: str | None = None) -> list[Draft]:
     """The region named at the head of the indicator ('沈阳、大连地区生产总值', '支持江都区…');
     '宜都市、枝江市…均突破800亿元' gives one more figure per further place (returned)."""
     vcut = strip_place_verb(d.indicator)
-    places, pcut = leading_places(d.indicator[vcut:], loose=vcut > 0)
+    places, pcut = leading_places(d.indicator[vcut:], vcut > 0, region)
     if not places:
         if prev is not None and d.rule and d.rule[0] == "enumeration":
             d.region = prev.region
-        elif prev is not None and whole_place(d.indicator):
+        elif prev is not None and whole_place(d.indicator, region):
             # '沈阳地区生产总值增长5%，大连增长6%': the same indicator, another place
             d.region, d.indicator = d.indicator, prev.indicator
             d.rule.append("another place, same indicator")
@@ -730,10 +732,11 @@ def _names_a_list(indicator: str) -> bool:
 
 
 def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str, str, int] | None,
-                          implicit: bool = False) -> None:
-    """Give each number of '…A和B分别增长x%和y%' its own indicator and place. ``implicit``: the
-    list has no 分别 ('国内游客人次、总花费增长5.6%、7.5%'); it counts only when it has as many
-    numbers as the phrase names items."""
+                          implicit: bool = False, within: str | None = None) -> None:
+    """Give each number of '…A和B分别增长x%和y%' its own indicator and place (``within``: the
+    report's region, whose county short names are places). ``implicit``: the list has no 分别
+    ('国内游客人次、总花费增长5.6%、7.5%'); it counts only when it has as many numbers as the
+    phrase names items."""
     if not group or phrase is None:
         return
     if implicit and (len(group) < 2 or "each of a list" in group[0].rule
@@ -747,7 +750,7 @@ def _resolve_respectively(group: list[Draft], phrase: tuple[int, int, str, str, 
         d.span_end = max(x.span_end for x in group)
     n = len(group)
     ind = phrase[2]
-    places, pcut = leading_places(ind)
+    places, pcut = leading_places(ind, within=within)
     if len(places) == n:
         rest = ind[pcut:].lstrip("、和及与的")
         for d, p in zip(group, places):
@@ -878,11 +881,17 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
                 b.rule.append("subject of the clause before")
 
 
-def _sentence_region(text: str, s0: int, s1: int) -> str | None:
-    """A place that opens the sentence ('辽西承接…', '《沈阳都市圈发展规划》获批实施，…')."""
+def _sentence_region(text: str, s0: int, s1: int, within: str | None = None) -> str | None:
+    """A place that opens the sentence ('辽西承接…', '《沈阳都市圈发展规划》获批实施，…'), unless
+    a later clause opens with another ('浦江上山遗址获评…，绍兴越国…，德清…': one place each)."""
     head = text[s0:s1].lstrip(" 《“")
     head = head[strip_place_verb(head):]
-    places, cut = leading_places(head)
-    if len(places) == 1:
-        return places[0]
-    return None
+    places, cut = leading_places(head, within=within)
+    if len(places) != 1:
+        return None
+    for m in SEPARATORS.finditer(text, s0, s1):
+        clause = text[m.end():s1].lstrip(" 《“")
+        other, _ = leading_places(clause[strip_place_verb(clause):], within=within)
+        if other and other[0] != places[0]:
+            return None
+    return places[0]

@@ -13,11 +13,13 @@ AREA_SUFFIX = r"(?:都市圈|经济区|经济带|城市群|示范区|新区|自�
 
 
 @lru_cache(maxsize=1)
-def _names() -> tuple[frozenset[str], frozenset[str]]:
+def _base_names() -> tuple[frozenset[str], frozenset[str]]:
+    """The names known in any report: provinces, cities, areas and zones with their short names,
+    and every county and district by its full name; and the short names that are ordinary words."""
     p = lexicon().places
     names: set[str] = set()
     ambiguous = set(p.get("ambiguous_short", []))
-    for key in ("provinces", "cities", "counties_liaoning", "districts", "areas"):
+    for key in ("provinces", "cities", "districts", "areas"):
         for e in p.get(key, []):
             names.add(e["name"])
             short = e.get("short")
@@ -29,6 +31,19 @@ def _names() -> tuple[frozenset[str], frozenset[str]]:
     names.update(n for n in gazetteer.county_names()
                  if n not in ambiguous and not (len(n) == 2 and n.endswith("区")))
     return frozenset(names), frozenset(ambiguous)
+
+
+@lru_cache(maxsize=64)
+def _names(within: str | None = None) -> frozenset[str]:
+    """The names known in a report of ``within``: those of any report, and the short names of
+    the region's own counties and districts (新民 in a 辽宁省 report) — elsewhere a county's
+    short name is an ordinary word too often to count (the gazetteer's ``names`` adds them only
+    inside the region)."""
+    base, ambiguous = _base_names()
+    if not within:
+        return base
+    own = set(gazetteer.names(within)).difference(gazetteer.names())
+    return base | {n for n in own if n not in ambiguous and not gazetteer.ordinary(n)}
 
 
 class _HeadMatcher:
@@ -66,8 +81,16 @@ class _Match:
 
 
 @lru_cache(maxsize=1)
-def _head_re() -> _HeadMatcher:
-    return _HeadMatcher(_names()[0])
+def _any_region() -> _HeadMatcher:
+    return _HeadMatcher(_base_names()[0])
+
+
+@lru_cache(maxsize=64)
+def _head_re(within: str | None = None) -> _HeadMatcher:
+    """The matcher of a report of ``within``, built once per region (a region without county
+    short names of its own shares the matcher of no region)."""
+    names = _names(within)
+    return _any_region() if names == _base_names()[0] else _HeadMatcher(names)
 
 
 @lru_cache(maxsize=1)
@@ -114,14 +137,15 @@ def _place_verb_re() -> re.Pattern:
     return re.compile("|".join(map(re.escape, verbs)) + "|")
 
 
-def leading_places(phrase: str, loose: bool = False) -> tuple[list[str], int]:
+def leading_places(phrase: str, loose: bool = False, within: str | None = None) -> tuple[list[str], int]:
     """Places listed at the start of ``phrase`` and where the rest begins.
 
     '沈阳、大连地区生产总值' → (['沈阳', '大连'], 5). A single place must be followed by
     something (a phrase that is only a place name is not a region marker). A name known only
     by its form (宝应县) counts in a list of places, or alone when ``loose`` (after 支持…).
+    ``within``: the report's region, whose counties are known by short name too (新民).
     """
-    rx = _head_re()
+    rx = _head_re(within)
     if phrase[:2] not in rx.by_first and _suffix_re().match(phrase) is None:
         return [], 0  # most phrases: no known name, nor a name by its form, opens them
     found: list[str] = []
@@ -159,9 +183,9 @@ def leading_places(phrase: str, loose: bool = False) -> tuple[list[str], int]:
     return found, pos
 
 
-def whole_place(phrase: str) -> str | None:
+def whole_place(phrase: str, within: str | None = None) -> str | None:
     """The phrase when it is nothing but one known place ('…，大连增长6%': 大连), else None."""
-    m = _head_re().match(phrase)
+    m = _head_re(within).match(phrase)
     if m is None:
         return None
     name = m.group(0)

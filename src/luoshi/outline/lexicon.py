@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 
+from .. import gazetteer
+
 
 @dataclass(frozen=True)
 class Lexicon:
@@ -77,14 +79,16 @@ def lexicon() -> Lexicon:
         body_strong=tuple(rg["body_strong"]),
         body_weak=tuple(rg["body_weak"]),
         role_levels=tuple((r, lv) for r, lv in rg["role_levels"]),
-        provinces=frozenset(rg["provinces"]),
+        # the province-level regions and their short names (贵州, 内蒙古): the gazetteer's, not a
+        # second list (a report that says only 全省 is read in the province its text names most)
+        provinces=frozenset(d.name for d in gazetteer.provinces()),
         furniture=re.compile("|".join(f"(?:{p})" for p in hd["furniture"])),
         furniture_labels=frozenset(hd["furniture_labels"]),
         breadcrumb=frozenset(hd["breadcrumb"]),
         title_words=tuple(hd["title_words"]),
         author_kinds=tuple((a, k) for a, k in hd["author_kinds"]),
         docno_types=tuple(sorted(hd["docno_types"], key=len, reverse=True)),
-        province_short=dict(rg["province_short"]),
+        province_short={s: d.name for d in gazetteer.provinces() for s in d.shorts},
         generic_names=frozenset(rg["generic_names"]),
         level_words=dict(rg["level_words"]),
         scope_words=dict(rg["scope_words"]),

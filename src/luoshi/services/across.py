@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from .. import link
 from ..link.verdicts import fmt
 from .compare import (TARGET_RANK, Comparison, FigureRow, Source, _figures, _pick, _Reports, _source, compare,
-                      is_period_result, period_results, region_key)
+                      is_period_result, period_results, place_key, region_key)
 
 COMPARATOR_PREFIX = {"gt": "超过", "lt": "低于"}
 COMPARATOR_SUFFIX = {"approx": "左右", "ge": "以上", "le": "以内"}
@@ -109,14 +109,14 @@ def _choose(group: list[Comparison], reports: _Reports) -> tuple[Comparison, lis
 
 
 def _region(c: Comparison, reports: _Reports) -> str:
-    return region_key(c.region or reports[c.target_source.report_id].region) or "—"
+    return place_key(c.region, reports[c.target_source.report_id].region) or "—"
 
 
 def _own(c: Comparison, reports: _Reports) -> bool:
     """A target the place's own government set: stated in a report of that place (a province's
     report setting a target for one of its cities is the province's plan, not the city's target)."""
     own = reports[c.target_source.report_id].region
-    return not own or not c.region or region_key(own) == region_key(c.region)
+    return not own or not c.region or region_key(own) == place_key(c.region, own)
 
 
 def in_scope(region: str, *, within: str | None = None, level: str | None = None) -> bool:
@@ -186,7 +186,7 @@ def _actuals(session: Session, reports: _Reports, indicator: str, measure: str |
     rows = [f for f in rows if f.id not in periods]
     by: dict[str, list[FigureRow]] = {}
     for f in rows:
-        by.setdefault(region_key(f.region or reports[f.report_id].region), []).append(f)
+        by.setdefault(place_key(f.region, reports[f.report_id].region), []).append(f)
     out = {}
     for region, cands in by.items():
         chosen, _ = _pick(cands, reports)

@@ -33,6 +33,22 @@ region_key = gazetteer.region_key
 region_names = gazetteer.region_names
 
 
+def place_key(region: str | None, report_region: str | None) -> str:
+    """The key of the place a figure is about: the region it names read in its report's region
+    (朝阳区 in a 北京市 report keys 北京市朝阳区 — not 长春's, nor 辽宁's 朝阳), else the report's."""
+    return region_key(region or report_region, report_region)
+
+
+def _written_names(region: str) -> list[str]:
+    """Every name with the key of ``region`` and the names a report of the place's own region
+    writes it by (北京市朝阳区: also 朝阳区, 朝阳): the rows to read, keyed by ``place_key`` after."""
+    names = set(region_names(region))
+    d = gazetteer.resolve(region_key(region))
+    if d is not None:
+        names |= {d.name, *d.shorts}
+    return sorted(names)
+
+
 def is_period_result(f: Any) -> bool:
     """A growth figure averaged over several years (十四五 年均增长5.2%): it neither is an annual
     target nor judges one (verdicts.toml ``[goals] average_cues``)."""
@@ -105,7 +121,7 @@ def _figures(session: Session, *, canonical: str | None = None, region: str | No
         q = q.where(ReportFigure.year == year)
     by_index = canonical is None and region is not None and bool(region_key(region))
     if region is not None and region_key(region):
-        q = q.where(ReportFigure.region.in_(region_names(region)))
+        q = q.where(ReportFigure.region.in_(_written_names(region)))
     if by_index:
         lib = _library(session)
         q = q.where(or_(ReportFigure.canonical.in_(lib.canonicals), ReportFigure.canonical.is_(None)))
@@ -218,24 +234,25 @@ def compare(session: Session, *, indicator: str | None = None, region: str | Non
 def _compare(session: Session, *, indicator: str | None, region: str | None, year: int | None,
              tolerance: float | None) -> list[Comparison]:
     targets = [f for f in _figures(session, canonical=indicator, region=region, year=year, role="target")
-               if f.canonical and f.year is not None
-               and (region is None or region_key(f.region) == region_key(region))]
+               if f.canonical and f.year is not None]
     actual_rows = [f for role in ("actual", "estimate")
                    for f in _figures(session, canonical=indicator, region=region, year=year, role=role)
                    if f.canonical and not is_period_result(f)]
     reports = _Reports(session)
     reports.need({f.report_id for f in targets} | {f.report_id for f in actual_rows})
+    if region is not None:
+        targets = [f for f in targets if place_key(f.region, reports[f.report_id].region) == region_key(region)]
     periods = period_results(session, actual_rows, reports)
     actual_rows = [f for f in actual_rows if f.id not in periods]
     by_key: dict[tuple, list[FigureRow]] = {}
     for f in actual_rows:
-        by_key.setdefault((f.canonical, f.measure, region_key(f.region or reports[f.report_id].region), f.year),
+        by_key.setdefault((f.canonical, f.measure, place_key(f.region, reports[f.report_id].region), f.year),
                           []).append(f)
     out: list[Comparison] = []
     for t, also in _stated_once(targets, reports):
         rep = reports[t.report_id]
         place = t.region or rep.region
-        cands = [a for a in by_key.get((t.canonical, t.measure, region_key(place), t.year), [])
+        cands = [a for a in by_key.get((t.canonical, t.measure, place_key(t.region, rep.region), t.year), [])
                  if a.report_id != t.report_id]
         chosen, others = _pick(cands, reports)
         target_fig = t.to_figure()
@@ -251,7 +268,7 @@ def _compare(session: Session, *, indicator: str | None, region: str | None, yea
             other_actuals=[_source(o, reports[o.report_id]) for o in others],
             other_sources=[_source(o, reports[o.report_id]) for o in also]))
     if indicator is None:
-        out.extend(_qualitative(session, actual_rows, region=region, year=year))
+        out.extend(_qualitative(session, actual_rows, reports, region=region, year=year))
     out.sort(key=lambda c: (c.year or 0, region_key(c.region), c.target_source.report_id,
                             c.target_source.start))
     return out
@@ -269,7 +286,7 @@ def _stated_once(targets: list[FigureRow], reports: _Reports) -> list[tuple[Figu
     Returns (the leading statement, the others) pairs."""
     groups: dict[tuple, list[FigureRow]] = {}
     for t in targets:
-        place = region_key(t.region or reports[t.report_id].region)
+        place = place_key(t.region, reports[t.report_id].region)
         groups.setdefault((place, t.canonical, t.measure, t.year, t.value, t.value_max, t.comparator, t.unit),
                           []).append(t)
     for group in groups.values():
@@ -298,7 +315,7 @@ def _qualitative_targets(session: Session, reps: list[Report]) -> dict[int, list
     return out
 
 
-def _qualitative(session: Session, actual_rows: list[FigureRow], *, region: str | None,
+def _qualitative(session: Session, actual_rows: list[FigureRow], reports: _Reports, *, region: str | None,
                  year: int | None) -> list[Comparison]:
     """Targets without a number that a written rule can judge (income growth vs GDP growth).
 
@@ -317,12 +334,12 @@ def _qualitative(session: Session, actual_rows: list[FigureRow], *, region: str 
     same: dict[tuple, list[Comparison]] = {}
     by_place: dict[tuple[int | None, str], list[FigureRow]] = {}
     for a in actual_rows:
-        by_place.setdefault((a.year, region_key(a.region)), []).append(a)
+        by_place.setdefault((a.year, place_key(a.region, reports[a.report_id].region)), []).append(a)
     for r in reps:
         found = found_by[r.id]
         if not found:
             continue
-        actuals = [a.to_figure() for a in by_place.get((r.plan_year, region_key(r.region)), ())
+        actuals = [a.to_figure() for a in by_place.get((r.plan_year, place_key(None, r.region)), ())
                    if a.report_id != r.id]
         index = link.index_actuals(actuals, region=None, year=r.plan_year)
         for qt, text in found:

@@ -30,7 +30,7 @@ from .. import labels, link
 from ..link.verdicts import MET, RATE_UNITS, fmt
 from .across import region_order, target_text
 from .compare import (FigureRow, Source, _figures, _pick, _Reports, _source, is_period_result, period_results,
-                      region_key)
+                      place_key, region_key)
 
 ON_TRACK, BEHIND, REACHED, IN_PROGRESS, NO_DATA = "on_track", "behind", "reached", "in_progress", "no_data"
 STATUS_ZH = labels.group("goal_status")  # the words people read: data/labels.toml
@@ -95,7 +95,7 @@ def goals(session: Session, *, indicator: str | None = None, region: str | None 
         multi = rep.plan_year is not None and f.year > rep.plan_year
         if not (multi or is_period_result(f)):
             continue
-        place = region_key(f.region or rep.region)
+        place = place_key(f.region, rep.region)
         if region is not None and place != region_key(region):
             continue
         found.setdefault((place, f.canonical, f.measure, f.year), []).append((f, rep))
@@ -148,7 +148,7 @@ class _Actuals:
         periods = period_results(self.session, rows, self.reports)
         for a in rows:
             if a.id not in periods:
-                place = region_key(a.region or self.reports[a.report_id].region)
+                place = place_key(a.region, self.reports[a.report_id].region)
                 self.by.setdefault((place, cid, a.measure, a.year), []).append(a)
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.orm import Session
 from .. import gazetteer, link
 from ..ingest import Document
 from ..store import Report, ReportFigure, current_figures, current_reports
-from .compare import compare, region_key
+from .compare import compare, place_key, region_key
 
 LEVELS = ("national", "province", "city", "county", "district")
 NATIONAL = "全国"
@@ -144,17 +144,18 @@ def _level_rank(level: str | None) -> int:
 
 # ---------------------------------------------------------------- gazetteer: who is whose parent
 
-def parent_of(region: str | None, level: str | None) -> tuple[str, str] | None:
+def parent_of(region: str | None, level: str | None, within: str | None = None) -> tuple[str, str] | None:
     """(parent region, its level): the nation for a province, the province of a city (or of a
     county-level unit its province runs directly, 仙桃市), the city of a county or district of
     any province (the gazetteer; a name two places share, such as 朝阳区, only when written with
-    its city: 北京市朝阳区); None for the nation or a place the gazetteer does not know."""
+    its city, 北京市朝阳区, or read in the report's region ``within``); None for the nation or a
+    place the gazetteer does not know."""
     if not region or level == "national":
         return None
     if level == "province":
         return NATIONAL, "national"
     if level in ("city", "county", "district"):
-        d = gazetteer.resolve(region)
+        d = gazetteer.resolve(region, within)
         up = gazetteer.parent(d) if d is not None and d.level != "province" else None
         if up is not None:
             return up.name, up.level
@@ -164,7 +165,7 @@ def parent_of(region: str | None, level: str | None) -> tuple[str, str] | None:
 def _level_of(region: str | None, report: Report) -> str | None:
     """The report's level, unless the figure names another place: then the gazetteer's (read
     in the report's own region: 朝阳区 in a Beijing report is Beijing's)."""
-    if region is None or region_key(region) == region_key(report.region):
+    if region is None or place_key(region, report.region) == region_key(report.region):
         return report.level
     if region == NATIONAL:
         return "national"
@@ -234,8 +235,9 @@ def _convert(value: float, unit_from: str, unit_to: str, cid: str | None) -> flo
         return None
 
 
-def _place(row: PanelRow) -> tuple[str, str | None]:
-    return region_key(row.region), row.level
+def _place(row: PanelRow, reports: dict[int, Report]) -> tuple[str, str | None]:
+    """The row's place, read in its report's region (朝阳区 of a Beijing report is Beijing's)."""
+    return place_key(row.region, reports[row.report_id].region), row.level
 
 
 def _ident(row: PanelRow) -> str:
@@ -295,8 +297,8 @@ def target_panel(session: Session, *, year: int | None = None, indicator: str | 
             regional_sum_exceeds_national=None, regional_sum_gap=None, report_id=r.id, doc=r.doc,
             text=c.target_source.text, start=c.target_source.start, end=c.target_source.end))
 
-    _flag_repeated(rows)
-    _flag_amplified(rows)
+    _flag_repeated(rows, reports)
+    _flag_amplified(rows, reports)
     _flag_equal(rows)
     _flag_regional_sum(rows, session, reports)
     out = [x for x in rows if (year is None or x.year == year)
@@ -318,27 +320,27 @@ def _same_target(a: PanelRow, b: PanelRow) -> bool:
             and (vm is None or abs(vm - a.value_max) < _EPS))
 
 
-def _flag_repeated(rows: list[PanelRow]) -> None:
+def _flag_repeated(rows: list[PanelRow], reports: dict[int, Report]) -> None:
     by: dict[tuple, list[PanelRow]] = {}
     for x in rows:
-        by.setdefault((*_place(x), x.year, _ident(x), x.measure), []).append(x)
+        by.setdefault((*_place(x, reports), x.year, _ident(x), x.measure), []).append(x)
     for x in rows:
         if x.year is None:
             continue
-        prev = by.get((*_place(x), x.year - 1, _ident(x), x.measure))
+        prev = by.get((*_place(x, reports), x.year - 1, _ident(x), x.measure))
         if prev:
             x.repeated_unchanged = any(_same_target(x, p) for p in prev)
 
 
-def _flag_amplified(rows: list[PanelRow]) -> None:
+def _flag_amplified(rows: list[PanelRow], reports: dict[int, Report]) -> None:
     by: dict[tuple, list[PanelRow]] = {}
     for x in rows:
         if x.specific and x.canonical:
-            by.setdefault((*_place(x), x.year, x.canonical, x.measure), []).append(x)
+            by.setdefault((*_place(x, reports), x.year, x.canonical, x.measure), []).append(x)
     for x in rows:
         if not (x.specific and x.canonical and x.measure in INTENSIVE and x.value is not None):
             continue
-        parent = parent_of(x.region, x.level)
+        parent = parent_of(x.region, x.level, reports[x.report_id].region)
         if parent is None:
             continue
         x.parent_region = parent[0]

@@ -599,6 +599,12 @@ def _place(d: Draft, prev: Draft | None, said: list[str]) -> list[Draft]:
             d.region, d.indicator = d.indicator, prev.indicator
             d.rule.append("another place, same indicator")
         return []
+    subject = d.indicator[vcut + pcut:max(0, d.q.start - d.ind_start)]
+    if "subject+number+object" in d.rule and ("、" in subject or len(places) > 1 and not subject.strip("、和及与的")):
+        # '长春、白山2个城市…', '绍兴黄酒、金华火腿、西湖龙井茶3个历史经典产业': the number counts
+        # the items listed, a place among them: the figure is the report's own, named whole
+        d.indicator = d.indicator[vcut:]
+        return []
     d.region = places[0]
     d.indicator = d.indicator[pcut + vcut:].lstrip("、和及与的")
     if len(places) < 2:

@@ -21,7 +21,7 @@ from ..ingest.normalize import to_simplified_label
 from .filters import not_a_figure
 from .lexicon import W, trie_alt
 from .naming import MAX_TEXT, change_of_level, drop_lead_word, each_of_list, gap_indicator, share_of_whole
-from .places import leading_places, strip_place_verb, whole_place
+from .places import AREA_SUFFIX, leading_places, strip_place_verb, whole_place
 from .quantities import Quantity, find_quantities
 
 CLAUSE_SEP = set(",;:，；：")
@@ -36,6 +36,7 @@ CONJ_SHORT = re.compile(r"\s*(?:和|、|及|与)\s*")
 LIST_GAP = re.compile(r"\s*[、和及与]\s*")
 CLAUSE_GAP = re.compile(r"\s*[,;，；、]\s*")
 CONJUNCTS = re.compile(r"、|和|及|与")
+AREA_RE = re.compile(AREA_SUFFIX + "$")
 NUMBER_NEXT = re.compile(r"\s?(?:\d|[一二两三四五六七八九十百千]+[个家项所处条名位座件台套列])")
 
 
@@ -263,6 +264,14 @@ def _after_shared_end(p: str, last: str) -> int:
         i = last.find(p[-k:])
         if 0 < i and i + k < len(last):
             return i + k
+    # items of different length ('集成电路、工业机器人产量', '蔬菜、小浆果设施产量占比'): a cut at
+    # ``p``'s length falls inside the last item's own words when it leaves one character before
+    # the measure the last names (人产量), or several (果设施产量占比), or runs past it; the head
+    # then starts at that measure (产量). The cut stands where it leaves one two-character word
+    # (磷化工、新材料产业产值) or gives a name the catalogue knows (城镇、农村居民人均可支配收入).
+    m = W()["_measure_head_in_re"].search(last, 1)
+    if m and m.start() - len(p) not in (0, 2) and p + last[len(p):] not in W()["_catalogued"]:
+        return m.start()
     return len(p)
 
 
@@ -438,7 +447,7 @@ def sentence_figures(text: str, s0: int, s1: int, found: list[Quantity] | None =
     if len(drafts) > 1:
         _complete_list_items(drafts, text)
     if any(d.region is None for d in drafts):
-        sentence_region = _sentence_region(text, s0, s1, region)
+        sentence_region = _sentence_region(text, s0, s1, drafts, region)
         own = w["_own_region_re"]
         source = None  # the figure a later one borrows its indicator from
         for d in drafts:
@@ -591,6 +600,12 @@ def _place(d: Draft, prev: Draft | None, said: list[str], region: str | None = N
             # '沈阳地区生产总值增长5%，大连增长6%': the same indicator, another place
             d.region, d.indicator = d.indicator, prev.indicator
             d.rule.append("another place, same indicator")
+        return []
+    subject = d.indicator[vcut + pcut:max(0, d.q.start - d.ind_start)]
+    if "subject+number+object" in d.rule and ("、" in subject or len(places) > 1 and not subject.strip("、和及与的")):
+        # '长春、白山2个城市…', '绍兴黄酒、金华火腿、西湖龙井茶3个历史经典产业': the number counts
+        # the items listed, a place among them: the figure is the report's own, named whole
+        d.indicator = d.indicator[vcut:]
         return []
     d.region = places[0]
     d.indicator = d.indicator[pcut + vcut:].lstrip("、和及与的")
@@ -881,11 +896,22 @@ def _complete_list_items(drafts: list[Draft], text: str) -> None:
                 b.rule.append("subject of the clause before")
 
 
-def _sentence_region(text: str, s0: int, s1: int, within: str | None = None) -> str | None:
-    """A place that opens the sentence ('辽西承接…', '《沈阳都市圈发展规划》获批实施，…'), unless
-    a later clause opens with another ('浦江上山遗址获评…，绍兴越国…，德清…': one place each)."""
-    head = text[s0:s1].lstrip(" 《“")
-    head = head[strip_place_verb(head):]
+def _sentence_region(text: str, s0: int, s1: int, drafts: list[Draft] = (),
+                     within: str | None = None) -> str | None:
+    """A place that opens the sentence ('辽西承接…', '《沈阳都市圈发展规划》获批实施，…'), in the
+    report's region ``within`` (its county short names are places).
+
+    Not when a later clause opens with another place ('浦江上山遗址获评…，绍兴越国…，德清…': one
+    place each).
+    Not a place that only names one thing of its opening clause: an example before 等 or of a
+    list of places' things ('揭阳中石油炼化一体化等23个项目', '延安苹果、汉中中药材入选…'), or a
+    city that is only part of a name in a clause of no figure ('漳州核电一期投入商业运行，…，工业
+    投资增长6.1%': the investment is the report's own). An area (都市圈, 新区, 经济圈…) that opens
+    a clause is the subject of what follows ('雄安新区日新月异，…，5300多栋楼宇拔地而起')."""
+    lead = len(text[s0:s1]) - len(text[s0:s1].lstrip(" 《“"))
+    head = text[s0 + lead:s1]
+    verb = strip_place_verb(head)
+    head = head[verb:]
     places, cut = leading_places(head, within=within)
     if len(places) != 1:
         return None
@@ -894,4 +920,31 @@ def _sentence_region(text: str, s0: int, s1: int, within: str | None = None) -> 
         other, _ = leading_places(clause[strip_place_verb(clause):], within=within)
         if other and other[0] != places[0]:
             return None
+    at = s0 + lead + verb + cut  # where the words after the place begin
+    sep = SEPARATORS.search(text, at, s1)
+    end = sep.start() if sep else s1
+    first = min((d.q.start for d in drafts if d.q.start >= at), default=s1)
+    opening = text[at:min(end, first)]
+    if "等" in opening or any(leading_places(opening[k + 1:], within=within)[0] for k, ch in enumerate(opening) if ch == "、"):
+        return None
+    if first >= end and not _is_area(places[0]):
+        return None
     return places[0]
+
+
+def _is_area(place: str) -> bool:
+    """A named area larger or other than a city (都市圈, 新区, 城市群, 京津冀…): see places.json."""
+    return place in _area_names() or AREA_RE.search(place) is not None
+
+
+@lru_cache(maxsize=1)
+def _area_names() -> frozenset[str]:
+    from .lexicon import lexicon
+
+    p = lexicon().places
+    names = set()
+    for e in p.get("areas", []):
+        names.add(e["name"])
+        short = e.get("short")
+        names.update([short] if isinstance(short, str) else short or [])
+    return frozenset(names)

@@ -50,6 +50,10 @@ def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clau
     if q.unit.endswith(w["_category_units"]) and HAN.match(after[:1]) \
             and not after.startswith(w["_qa_words"]) and not w["_after_stop_re"].match(after):
         return "a group (0—6岁儿童)"
+    if q.kind == "measure" and after.startswith(w["_inner_bounds"]):
+        k = next(len(b) for b in w["_inner_bounds"] if after.startswith(b))
+        if HAN.match(after[k:k + 1]) and DIGIT.search(text, q.end, clause_end):
+            return "a bound inside the indicator (50米内换乘比例)"
     if text[clause_end - 1:clause_end] in (":", "：") and q.kind == "classifier" \
             and not DIGIT.search(text, q.end, clause_end):
         return "introduces a list (做好以下10个方面工作：)"

@@ -86,6 +86,7 @@ def W() -> dict:
     # one search for all the label patterns (a quantity that names a programme), not one each
     w["_labels_re"] = re.compile("|".join(f"(?:{p})" for p in w["label_patterns"]) or "(?!)")
     w["_nonfigure_after"] = tuple(w["nonfigure_nouns_after"])
+    w["_inner_bounds"] = tuple(sorted(w["inner_bounds"], key=len, reverse=True))
     w["_names_re"] = re.compile(_alt(w["names"]))
     w["_name_chars"] = frozenset("".join(w["names"]))
     # words stripped from the end of an indicator phrase, longest first, with what they say
@@ -123,6 +124,7 @@ def W() -> dict:
     w["_qa_words"] = tuple(x for x, _ in w["_qa"])
     w["_own_region_re"] = re.compile(f"(?:{_alt(region_words())})$")
     w["_measure_head_re"] = re.compile(f"(?:{_alt(w['measure_heads'])})$")
+    w["_measure_head_in_re"] = re.compile(_alt(w["measure_heads"]))
     w["_cumulative_re"] = re.compile(_alt(w["cumulative_words"]))
     w["_lead_first"] = frozenset(x[0] for x in w["lead_words"])
     w["_subjectless_re"] = re.compile(_alt(w["subjectless_heads"]))

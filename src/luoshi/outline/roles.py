@@ -58,6 +58,7 @@ class Cues:
     actual: re.Pattern
     bases: re.Pattern
     target_in_review: re.Pattern
+    dated_past: re.Pattern
     reported: re.Pattern
     weak: re.Pattern
     announced: re.Pattern
@@ -88,7 +89,7 @@ def cues() -> Cues:
         title_max=int(pt["title_max"]),
         annex=re.compile("(?:" + "|".join(pt["annex"]) + r")\s*$"),
         estimate=_alt(st["estimate"]), actual=_alt(st["actual"]), bases=_alt(st["bases"]),
-        target_in_review=_alt(st["target_in_review"]),
+        target_in_review=_alt(st["target_in_review"]), dated_past=_alt(st["dated_past"]),
         reported=_alt(st["reported"]), weak=_alt(st["weak"]), announced=_alt(st["announced"]),
         results=_alt(fy["results"]), goals=_alt(fy["goals"]), annual=_alt(fy["annual"]),
         period_part=_alt(fy["period_part"]), coming_period=_alt(fy["coming_period"]),
@@ -359,6 +360,8 @@ def _explicit(role: str, year: int | None, before: str, years: Years,
     if not ys:
         return role, year, why
     y = int(ys[-1])
+    if role == "target" and years.plan and y < years.plan and cues().dated_past.search(before):
+        return "actual", y, why + ", dated past event"
     if role == "target" and years.plan and y >= years.plan:
         return role, y, why + ", explicit year"
     if role != "target" and (years.review is None or y <= years.review):

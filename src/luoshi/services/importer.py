@@ -188,8 +188,20 @@ def allocate_ids(session: Session, table: str, n: int) -> list[int]:
     if session.get_bind().dialect.name == "postgresql":
         q = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
         return [int(x) for x in session.scalars(q, {"t": table, "n": n})]
-    top = session.connection().exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar() or 0
+    # the next free id of each table, asked once per transaction: every insert into these
+    # tables allocates here, so the rest of a batch of reports needs no query
+    conn, tx = session.connection(), session.get_transaction()
+    held = session.info.get(_NEXT_IDS)
+    if held is None or held[0] is not tx:
+        held = session.info[_NEXT_IDS] = (tx, {})
+    top = held[1].get(table)
+    if top is None:
+        top = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar() or 0
+    held[1][table] = top + n
     return list(range(top + 1, top + 1 + n))
+
+
+_NEXT_IDS = "luoshi_next_ids"  # session.info: (transaction, {table: last id allocated})
 
 
 def executemany(session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:

@@ -20,6 +20,9 @@ from packaging.utils import canonicalize_name
 from packaging.version import Version
 
 ROOT = Path(__file__).resolve().parents[1]
+# the extras the lock is compiled with (the Makefile's `lock`: --extra test); `bench` (the
+# benchmark's peer library) stays out of it on purpose
+LOCKED_EXTRAS = ("test",)
 PIN = re.compile(r"^([A-Za-z0-9][A-Za-z0-9._-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$")
 
 
@@ -39,8 +42,8 @@ def locked() -> dict[str, tuple[Version, Marker | None]]:
 def declared() -> list[Requirement]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     rows = list(project["dependencies"])
-    for extra in project.get("optional-dependencies", {}).values():
-        rows += extra
+    for extra in LOCKED_EXTRAS:
+        rows += project.get("optional-dependencies", {}).get(extra, [])
     return [Requirement(r) for r in rows]
 
 

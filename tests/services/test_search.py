@@ -90,6 +90,27 @@ def test_short_words_use_like(lib):
     assert len(search(lib, "城镇 就业", limit=500)) < len(hits)
 
 
+def test_latin_letters_match_in_any_case_past_the_first_chunk(sessions, tmp_path):
+    """Words of three characters or more go to SQLite's trigram index past the first chunk of
+    reports: it holds the lowercased text as written (0012: no case folding of its own), so a
+    query in any case finds every report, those it reads through the index included."""
+    from luoshi.services.search import FIRST_CHUNK
+
+    n = FIRST_CHUNK + 4
+    for i in range(n):
+        p = tmp_path / f"note-{i:02d}.txt"
+        p.write_text(f"第{i + 1}号通报\n全区GDP增长5%，数字经济占GDP比重达到{10 + i}%。\n", "utf-8")
+        assert import_file(sessions, p).status == "imported"
+    with sessions() as s:
+        found = {q: key(search(s, q, limit=500)) for q in ("gdp", "GDP", "Gdp", "ｇｄｐ")}
+        assert len({r[1] for r in found["gdp"]}) == n  # every report, not only the first chunk
+        assert all(v == found["gdp"] for v in found.values())
+        if s.bind.dialect.name == "sqlite":  # the index agrees with the rows it indexes
+            indexed = s.scalar(text("SELECT count(*) FROM search_fts WHERE search_fts MATCH '\"gdp\"'"))
+            rows = s.scalar(select(func.count()).select_from(SearchEntry).where(SearchEntry.text.like("%gdp%")))
+            assert indexed == rows > 0
+
+
 def test_like_wildcards_are_literal(lib):
     assert search(lib, "_", limit=500) == []
     pct = search(lib, "%", limit=500)

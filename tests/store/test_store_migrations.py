@@ -29,7 +29,8 @@ TABLES = {"reports", "outline_nodes", "figures",
           "department_catalogues",
           # 0010, which task of a newer report version continues which (tests/track/test_versions.py)
           "task_lineage"}
-FTS5 = {"search_fts", "search_fts_data", "search_fts_idx", "search_fts_docsize", "search_fts_config"}
+FTS5 = {"search_fts", "search_fts_data", "search_fts_idx", "search_fts_config"}
+DOCSIZE = "search_fts_docsize"  # FTS5's row sizes: kept until 0012 (columnsize=0)
 
 
 def tables(engine) -> set[str]:
@@ -37,13 +38,18 @@ def tables(engine) -> set[str]:
     names = set(inspect(engine).get_table_names())
     if engine.dialect.name == "sqlite":
         assert FTS5 <= names
-        names -= FTS5
+        names -= FTS5 | {DOCSIZE}
     return names
 
 
 def fts_hashsize(engine) -> int:
     with engine.connect() as conn:
         return conn.execute(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'")).scalar_one()
+
+
+def fts_sql(engine) -> str:
+    with engine.connect() as conn:
+        return conn.execute(text("SELECT sql FROM sqlite_master WHERE name = 'search_fts'")).scalar_one()
 
 
 def head() -> str:
@@ -72,7 +78,12 @@ def test_upgrade_from_empty_to_head(db_url):
         if engine.dialect.name == "sqlite":  # 0008: a bulk import's batch is one FTS5 segment
             assert fts_hashsize(engine) == 32 * 1024 * 1024
         store.upgrade(engine)  # again: nothing to do
-        if engine.dialect.name == "sqlite":
+        if engine.dialect.name == "sqlite":  # 0012: no row sizes, no case folding in the index
+            assert "columnsize=0" in fts_sql(engine) and "case_sensitive 1" in fts_sql(engine)
+            assert DOCSIZE not in inspect(engine).get_table_names()
+            command.downgrade(alembic_config(engine), "0011")
+            assert "columnsize" not in fts_sql(engine) and DOCSIZE in inspect(engine).get_table_names()
+            assert fts_hashsize(engine) == 32 * 1024 * 1024
             command.downgrade(alembic_config(engine), "0007")
             assert fts_hashsize(engine) == 1024 * 1024  # FTS5's default again
             store.upgrade(engine)

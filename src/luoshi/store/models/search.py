@@ -2,7 +2,8 @@
 (full-width folded, traditional → simplified, lowercased) so that one query finds every script.
 
 The rows are plain; the index over ``text`` is per backend and lives in the migration only:
-on SQLite an FTS5 table with the trigram tokenizer (``search_fts``, external content: rows are
+on SQLite an FTS5 table with the trigram tokenizer (``search_fts``, external content, no row sizes
+and no case folding of its own — the text is lowercased already, migration 0012 — rows are
 added to it by luoshi.services.search, removed by a trigger — also on ON DELETE CASCADE from
 reports); on PostgreSQL a GIN index with pg_trgm's ``gin_trgm_ops``. ``UNMANAGED`` names them so that schema comparisons skip them.
 """

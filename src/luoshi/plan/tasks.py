@@ -98,7 +98,8 @@ def target_intro(doc: Document, parts: list[Node]) -> tuple[Node | None, int, re
         if part is not None and part.flags.get("role") == "review":
             continue
         lo = part.nstart if part is not None else max([e for _, e in bounds if e <= m.start()], default=0)
-        head = text[max(lo, *(text.rfind(c, lo, m.start()) + 1 for c in "。!！")):m.start()]
+        # the sentence up to the intro: not the part's title above it (“十五五”时期主要目标和2026年…)
+        head = text[max(lo, *(text.rfind(c, lo, m.start()) + 1 for c in "。!！\n")):m.start()]
         if any(w in head for w in period):
             continue
         hi = part.nend if part is not None else min([a for a, _ in bounds if a > m.start()], default=len(text))
@@ -158,6 +159,28 @@ def _is_plan_part(part: Node, intro_part: Node | None) -> bool:
     return part.flags.get("role") == "plan" or part is intro_part or (
         part.flags.get("role") != "review"
         and any(c.flags.get("main_targets") for c in (part, *part.children)))
+
+
+def _is_five_year(doc: Document, part: Node, plan_year: int) -> bool:
+    """A part of the five-year period's goals and tasks (see [parts] in data/plan.toml): by its
+    title, unless the title names the plan year too, or by its first paragraph's opening."""
+    w = plan_words()["parts"]
+    title = part.title or ""
+    if plan_year and f"{plan_year}年" in title:
+        return False
+    if re.search(w["five_year_title"], title):
+        return True
+    first = next((c for c in part.children if c.kind != "sentence"), None)
+    return first is not None and re.match(w["five_year_body"], doc.text[first.nstart:first.nend].lstrip()) is not None
+
+
+def _year_parts(doc: Document, outline: Outline, parts: list[Node], keep: Node | None) -> list[Node]:
+    """The plan parts without those of the five-year period, when another one is the year's (a
+    five-year outline on its own keeps its parts); the part of the year's targets stays."""
+    meta = outline.metadata or {}
+    year = int(meta.get("plan_year") or meta.get("year") or 0)
+    year_parts = [p for p in parts if p is keep or not _is_five_year(doc, p, year)]
+    return year_parts if year_parts and len(year_parts) < len(parts) else parts
 
 
 # ------------------------------------------------------------------ work items
@@ -432,6 +455,8 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
     division = (outline.metadata or {}).get("kind") == "division"
     plan_parts = [p for p in outline.parts if _is_plan_part(p, found[0] if found else None)
                   or (division and p.flags.get("role") != "review")]
+    if not division:
+        plan_parts = _year_parts(doc, outline, plan_parts, found[0] if found else None)
     skipped: list[tuple[int, int, str]] = []
     pieces = _main_target_pieces(doc, plan_parts)
     if found is not None and found[0] is None and pieces and not plan_parts:

@@ -20,7 +20,7 @@ from functools import lru_cache
 from ..ingest import Document
 from ..outline.model import Node, Outline
 from ..outline.text import first_sentence_end, sentences
-from .annotate import deadline_of, has_verb, kind_of, opens_with_verb, places_in, projects_in
+from .annotate import deadline_of, has_action_verb, has_verb, kind_of, opens_with_verb, places_in, projects_in
 from .lexicon import plan_words
 from .model import Task, task_key
 
@@ -98,8 +98,10 @@ def target_intro(doc: Document, parts: list[Node]) -> tuple[Node | None, int, re
         if part is not None and part.flags.get("role") == "review":
             continue
         lo = part.nstart if part is not None else max([e for _, e in bounds if e <= m.start()], default=0)
-        # the sentence up to the intro: not the part's title above it (“十五五”时期主要目标和2026年…)
-        head = text[max(lo, *(text.rfind(c, lo, m.start()) + 1 for c in "。!！\n")):m.start()]
+        if part is not None:  # the sentence up to the intro, not the part's title above it
+            lo = max([lo] + [c.nend for c in part.children if c.kind == "sentence" and c.flags.get("heading")
+                             and c.nend <= m.start()])
+        head = text[max(lo, *(text.rfind(c, lo, m.start()) + 1 for c in "。!！")):m.start()]
         if any(w in head for w in period):
             continue
         hi = part.nend if part is not None else min([a for a, _ in bounds if a > m.start()], default=len(text))
@@ -247,8 +249,19 @@ def _is_lead(s: str) -> bool:
     """A short goal sentence (推动民营经济实现大发展。) that the next sentence carries out."""
     w = plan_words()["leads"]
     body = s.rstrip("。!！?？")
+    if _is_short(s, int(w.get("head_chars", 0))) and has_action_verb(body):
+        return True
     return (_is_short(s, int(w["max_chars"])) and body.endswith(tuple(w["goal_endings"]))
             and not body.startswith(tuple(w.get("not_starts", []))))
+
+
+def _is_tail(s: str) -> bool:
+    """A short figure of no named thing, without an action verb (产值突破1300亿元。): the end of the
+    sentence before."""
+    w = plan_words()["leads"]
+    body = s.rstrip("。!！?？")
+    return (len(body) <= int(w.get("tail_chars", 0)) and body.startswith(tuple(w.get("tail_starts", [])))
+            and not re.search(r"[,;:]", body) and not has_action_verb(body))
 
 
 def _clauses(text: str, ns: int, ne: int) -> list[tuple[int, int]]:
@@ -282,9 +295,17 @@ def _run_pieces(doc: Document, sents: list[Node], section: tuple[str, ...],
     """Pieces of a run of sentences of one paragraph (headings and leads already removed)."""
     text = doc.text
     limit = int(plan_words()["leads"]["max_chars"])
+    lists = plan_words()["lists"]
+    closing, definition = tuple(lists["closing_starts"]), tuple(lists.get("definition_words", []))
     units: list[tuple[int, int, int, bool]] = []  # (ns, ne, sentence index, whole sentence)
     for k, s in enumerate(sents):
         body = text[s.nstart:s.nend]
+        if body.lstrip().startswith(closing):  # 各位代表！…让我们…: the rest is the appeal
+            skipped.extend((x.nstart, x.nend, "closing") for x in sents[k:])
+            break
+        if any(d in body for d in definition):
+            skipped.append((s.nstart, s.nend, "definition"))
+            continue
         if not has_verb(body):
             skipped.append((s.nstart, s.nend, "no verb"))
             continue
@@ -300,6 +321,11 @@ def _run_pieces(doc: Document, sents: list[Node], section: tuple[str, ...],
             b = nxt[1]
             i += 1
         a, b = _trim(text, a, b)
+        if (whole and out and i > 0 and units[i - 1][2] == k - 1 and units[i - 1][3]
+                and _is_tail(text[a:b])):
+            out[-1].nend = b  # 产值突破1300亿元。 ends the sentence before it
+            i += 1
+            continue
         a = _strip_marker(text, a, b)
         while b > a and text[b - 1] in ",;、:":
             b -= 1  # a clause cut at ";" ends without it

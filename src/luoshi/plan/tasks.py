@@ -296,11 +296,11 @@ def _run_pieces(doc: Document, sents: list[Node], section: tuple[str, ...],
     text = doc.text
     limit = int(plan_words()["leads"]["max_chars"])
     lists = plan_words()["lists"]
-    closing, definition = tuple(lists["closing_starts"]), tuple(lists.get("definition_words", []))
+    closing, definition = tuple(lists.get("appeal_starts", [])), tuple(lists.get("definition_words", []))
     units: list[tuple[int, int, int, bool]] = []  # (ns, ne, sentence index, whole sentence)
     for k, s in enumerate(sents):
         body = text[s.nstart:s.nend]
-        if body.lstrip().startswith(closing):  # 各位代表！…让我们…: the rest is the appeal
+        if closing and body.lstrip().startswith(closing):  # 让我们…: the rest is the appeal
             skipped.extend((x.nstart, x.nend, "closing") for x in sents[k:])
             break
         if any(d in body for d in definition):

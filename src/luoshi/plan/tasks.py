@@ -290,6 +290,14 @@ def _clauses(text: str, ns: int, ne: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in merged]
 
 
+def _opens_note(text: str, start: int, body: str) -> bool:
+    """The body of a report's note: "指…" on the line after "13.“标准海”:"."""
+    opens = tuple(plan_words()["lists"].get("definition_opens", []))
+    if not opens or not body.lstrip().startswith(opens):
+        return False
+    return text[:start].rstrip(" \t\u3000").endswith("\n") and text[:start].rstrip().endswith(":")
+
+
 def _run_pieces(doc: Document, sents: list[Node], section: tuple[str, ...],
                 skipped: list[tuple[int, int, str]]) -> list[Piece]:
     """Pieces of a run of sentences of one paragraph (headings and leads already removed)."""
@@ -303,7 +311,7 @@ def _run_pieces(doc: Document, sents: list[Node], section: tuple[str, ...],
         if closing and body.lstrip().startswith(closing):  # 让我们…: the rest is the appeal
             skipped.extend((x.nstart, x.nend, "closing") for x in sents[k:])
             break
-        if any(d in body for d in definition):
+        if any(d in body for d in definition) or _opens_note(text, s.nstart, body):
             skipped.append((s.nstart, s.nend, "definition"))
             continue
         if not has_verb(body):

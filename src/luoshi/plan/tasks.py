@@ -305,10 +305,12 @@ def _run_pieces(doc: Document, sents: list[Node], section: tuple[str, ...],
     limit = int(plan_words()["leads"]["max_chars"])
     lists = plan_words()["lists"]
     closing, definition = tuple(lists.get("appeal_starts", [])), tuple(lists.get("definition_words", []))
+    appeal = tuple(lists.get("appeal_words", []))
     units: list[tuple[int, int, int, bool]] = []  # (ns, ne, sentence index, whole sentence)
     for k, s in enumerate(sents):
         body = text[s.nstart:s.nend]
-        if closing and body.lstrip().startswith(closing):  # 让我们…: the rest is the appeal
+        if (closing and body.lstrip().startswith(closing)) or any(w in body for w in appeal):
+            # 让我们…团结在…: the rest is the appeal
             skipped.extend((x.nstart, x.nend, "closing") for x in sents[k:])
             break
         if any(d in body for d in definition) or _opens_note(text, s.nstart, body):
@@ -530,7 +532,20 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
                 pieces += _block_pieces(doc, c, (), skipped)
             else:
                 skipped.append((c.nstart, c.nend, "preamble"))
+    notes = _notes_start(doc.text)
+    if notes is not None:
+        skipped += [(p.nstart, p.nend, "notes") for p in pieces if p.nstart >= notes]
+        pieces = [p for p in pieces if p.nstart < notes]
     return Segmentation(pieces, skipped)
+
+
+def _notes_start(text: str) -> int | None:
+    """Where the report's notes begin: a line that is only 名词解释 (or the like), else None."""
+    heads = plan_words()["lists"].get("notes_headings", [])
+    if not heads:
+        return None
+    m = re.search(r"^[ \t\u3000]*(?:%s)[ \t\u3000]*:?[ \t\u3000]*$" % "|".join(map(re.escape, heads)), text, re.M)
+    return m.start() if m else None
 
 
 # ------------------------------------------------------------------ tasks

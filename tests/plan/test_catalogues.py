@@ -171,3 +171,24 @@ def test_real_report_tasks_get_leads_of_their_own_region_and_level(meta):
         "自治区" if meta["region"].endswith("自治区") else "省"
     leads = [u for t in tasks for u in t.lead_units]
     assert sum(u.startswith(prefix) for u in leads) / len(leads) >= 0.9
+
+
+@pytest.mark.skipif(not _meta(), reason="needs ../shared/real")
+@pytest.mark.parametrize("meta", _meta(), ids=lambda m: m["doc"])
+def test_real_report_tasks_are_the_years_work(meta):
+    """The twelve 2026 reports each have a part of the 十五五 period's goals before the year's
+    work: none of their tasks lies in it (unless its title names the plan year too), and none is
+    a note of the report (名词解释, "…是指…") or its closing appeal (让我们…)."""
+    from luoshi import build_outline
+    from luoshi.plan.tasks import build_tasks
+
+    doc = luoshi.read(SHARED / "docs" / f"{meta['doc']}.txt")
+    outline = build_outline(doc)
+    year = int(outline.metadata.get("plan_year") or 0)
+    five = [(p.nstart, p.nend) for p in outline.parts
+            if re.search(r"十[一二三四五六七八九]五[”\"]?(?:时期|发展)", p.title or "") and f"{year}年" not in (p.title or "")]
+    tasks = build_tasks(doc, outline)
+    assert tasks
+    for t in tasks:
+        assert not any(a <= t.nstart < b for a, b in five), t.text
+        assert "是指" not in t.text and not t.text.startswith("让我们"), t.text

@@ -31,6 +31,11 @@ def has_verb(text: str) -> bool:
     return bool(action.search(text) or target.search(text))
 
 
+def has_action_verb(text: str) -> bool:
+    """An action verb anywhere (a target verb with its number alone is no action)."""
+    return bool(_verb_res()[0].search(text))
+
+
 def opens_with_verb(text: str) -> bool:
     """The text opens with an action verb, after at most a short adverb (大力实施, 持续推进)."""
     action, _ = _verb_res()

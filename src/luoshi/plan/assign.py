@@ -384,7 +384,7 @@ def suggest(text: str, *, figures: Iterable[Any] = (), places: Iterable[str] = (
                 supported.append(i)
 
     ranked = sorted((i for i in range(n) if score[i] > 0 and deps.units[i].kind != "local"),
-                    key=lambda i: (-score[i], i))
+                    key=lambda i: (-score[i], -len(why[i]), i))  # a tie: more phrases matched lead
     lead: list[int] = ranked[:1]
     if len(ranked) > 1 and score[ranked[1]] >= CO_LEAD * score[ranked[0]]:
         lead.append(ranked[1])

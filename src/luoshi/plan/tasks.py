@@ -20,7 +20,7 @@ from functools import lru_cache
 from ..ingest import Document
 from ..outline.model import Node, Outline
 from ..outline.text import first_sentence_end, sentences
-from .annotate import deadline_of, has_verb, kind_of, opens_with_verb, places_in, projects_in
+from .annotate import deadline_of, has_action_verb, has_verb, kind_of, opens_with_verb, places_in, projects_in
 from .lexicon import plan_words
 from .model import Task, task_key
 
@@ -98,6 +98,9 @@ def target_intro(doc: Document, parts: list[Node]) -> tuple[Node | None, int, re
         if part is not None and part.flags.get("role") == "review":
             continue
         lo = part.nstart if part is not None else max([e for _, e in bounds if e <= m.start()], default=0)
+        if part is not None:  # the sentence up to the intro, not the part's title above it
+            lo = max([lo] + [c.nend for c in part.children if c.kind == "sentence" and c.flags.get("heading")
+                             and c.nend <= m.start()])
         head = text[max(lo, *(text.rfind(c, lo, m.start()) + 1 for c in "。!！")):m.start()]
         if any(w in head for w in period):
             continue
@@ -158,6 +161,28 @@ def _is_plan_part(part: Node, intro_part: Node | None) -> bool:
     return part.flags.get("role") == "plan" or part is intro_part or (
         part.flags.get("role") != "review"
         and any(c.flags.get("main_targets") for c in (part, *part.children)))
+
+
+def _is_five_year(doc: Document, part: Node, plan_year: int) -> bool:
+    """A part of the five-year period's goals and tasks (see [parts] in data/plan.toml): by its
+    title, unless the title names the plan year too, or by its first paragraph's opening."""
+    w = plan_words()["parts"]
+    title = part.title or ""
+    if plan_year and f"{plan_year}年" in title:
+        return False
+    if re.search(w["five_year_title"], title):
+        return True
+    first = next((c for c in part.children if c.kind != "sentence"), None)
+    return first is not None and re.match(w["five_year_body"], doc.text[first.nstart:first.nend].lstrip()) is not None
+
+
+def _year_parts(doc: Document, outline: Outline, parts: list[Node], keep: Node | None) -> list[Node]:
+    """The plan parts without those of the five-year period, when another one is the year's (a
+    five-year outline on its own keeps its parts); the part of the year's targets stays."""
+    meta = outline.metadata or {}
+    year = int(meta.get("plan_year") or meta.get("year") or 0)
+    year_parts = [p for p in parts if p is keep or not _is_five_year(doc, p, year)]
+    return year_parts if year_parts and len(year_parts) < len(parts) else parts
 
 
 # ------------------------------------------------------------------ work items
@@ -224,8 +249,19 @@ def _is_lead(s: str) -> bool:
     """A short goal sentence (推动民营经济实现大发展。) that the next sentence carries out."""
     w = plan_words()["leads"]
     body = s.rstrip("。!！?？")
+    if _is_short(s, int(w.get("head_chars", 0))) and has_action_verb(body):
+        return True
     return (_is_short(s, int(w["max_chars"])) and body.endswith(tuple(w["goal_endings"]))
             and not body.startswith(tuple(w.get("not_starts", []))))
+
+
+def _is_tail(s: str) -> bool:
+    """A short figure of no named thing, without an action verb (产值突破1300亿元。): the end of the
+    sentence before."""
+    w = plan_words()["leads"]
+    body = s.rstrip("。!！?？")
+    return (len(body) <= int(w.get("tail_chars", 0)) and body.startswith(tuple(w.get("tail_starts", [])))
+            and not re.search(r"[,;:]", body) and not has_action_verb(body))
 
 
 def _clauses(text: str, ns: int, ne: int) -> list[tuple[int, int]]:
@@ -254,14 +290,32 @@ def _clauses(text: str, ns: int, ne: int) -> list[tuple[int, int]]:
     return [(s, e) for s, e in merged]
 
 
+def _opens_note(text: str, start: int, body: str) -> bool:
+    """The body of a report's note: "指…" on the line after "13.“标准海”:"."""
+    opens = tuple(plan_words()["lists"].get("definition_opens", []))
+    if not opens or not body.lstrip().startswith(opens):
+        return False
+    return text[:start].rstrip(" \t\u3000").endswith("\n") and text[:start].rstrip().endswith(":")
+
+
 def _run_pieces(doc: Document, sents: list[Node], section: tuple[str, ...],
                 skipped: list[tuple[int, int, str]]) -> list[Piece]:
     """Pieces of a run of sentences of one paragraph (headings and leads already removed)."""
     text = doc.text
     limit = int(plan_words()["leads"]["max_chars"])
+    lists = plan_words()["lists"]
+    closing, definition = tuple(lists.get("appeal_starts", [])), tuple(lists.get("definition_words", []))
+    appeal = tuple(lists.get("appeal_words", []))
     units: list[tuple[int, int, int, bool]] = []  # (ns, ne, sentence index, whole sentence)
     for k, s in enumerate(sents):
         body = text[s.nstart:s.nend]
+        if (closing and body.lstrip().startswith(closing)) or any(w in body for w in appeal):
+            # 让我们…团结在…: the rest is the appeal
+            skipped.extend((x.nstart, x.nend, "closing") for x in sents[k:])
+            break
+        if any(d in body for d in definition) or _opens_note(text, s.nstart, body):
+            skipped.append((s.nstart, s.nend, "definition"))
+            continue
         if not has_verb(body):
             skipped.append((s.nstart, s.nend, "no verb"))
             continue
@@ -277,6 +331,11 @@ def _run_pieces(doc: Document, sents: list[Node], section: tuple[str, ...],
             b = nxt[1]
             i += 1
         a, b = _trim(text, a, b)
+        if (whole and out and i > 0 and units[i - 1][2] == k - 1 and units[i - 1][3]
+                and _is_tail(text[a:b])):
+            out[-1].nend = b  # 产值突破1300亿元。 ends the sentence before it
+            i += 1
+            continue
         a = _strip_marker(text, a, b)
         while b > a and text[b - 1] in ",;、:":
             b -= 1  # a clause cut at ";" ends without it
@@ -432,6 +491,8 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
     division = (outline.metadata or {}).get("kind") == "division"
     plan_parts = [p for p in outline.parts if _is_plan_part(p, found[0] if found else None)
                   or (division and p.flags.get("role") != "review")]
+    if not division:
+        plan_parts = _year_parts(doc, outline, plan_parts, found[0] if found else None)
     skipped: list[tuple[int, int, str]] = []
     pieces = _main_target_pieces(doc, plan_parts)
     if found is not None and found[0] is None and pieces and not plan_parts:
@@ -471,7 +532,20 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
                 pieces += _block_pieces(doc, c, (), skipped)
             else:
                 skipped.append((c.nstart, c.nend, "preamble"))
+    notes = _notes_start(doc.text)
+    if notes is not None:
+        skipped += [(p.nstart, p.nend, "notes") for p in pieces if p.nstart >= notes]
+        pieces = [p for p in pieces if p.nstart < notes]
     return Segmentation(pieces, skipped)
+
+
+def _notes_start(text: str) -> int | None:
+    """Where the report's notes begin: a line that is only 名词解释 (or the like), else None."""
+    heads = plan_words()["lists"].get("notes_headings", [])
+    if not heads:
+        return None
+    m = re.search(r"^[ \t\u3000]*(?:%s)[ \t\u3000]*:?[ \t\u3000]*$" % "|".join(map(re.escape, heads)), text, re.M)
+    return m.start() if m else None
 
 
 # ------------------------------------------------------------------ tasks

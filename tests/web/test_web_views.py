@@ -349,7 +349,7 @@ def test_error_pages_are_html_outside_the_api(app):
     for path in ("/api/v1/nosuchroute", "/api/v1/tasks/999999", "/api/nothing"):
         r = anon.get(path, headers={"Authorization": "Bearer nope"} if "tasks" in path else {})
         assert r.headers["content-type"] == "application/json", path
-        assert set(r.json()["error"]) == {"code", "message", "detail"}, path
+        assert set(r.json()["error"]) == {"code", "message", "zh", "detail"}, path
     r = client(app, "admin").get("/api/v1/tasks/999999")
     assert r.status_code == 404 and r.json()["error"]["code"] == "not_found"
 

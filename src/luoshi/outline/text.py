@@ -20,6 +20,7 @@ CLAUSE = re.compile(r"[,，;；]")
 PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "（": "）", "[": "]", "【": "】",
          "《": "》", "〔": "〕", "{": "}"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
+_PARTNER = {**PAIRS, '"': '"'}  # an opener's closer (a straight quote closes itself)
 TOKEN = re.compile(r'[“”‘’「」『』()（）\[\]【】《》〔〕{}"。!?;！？；]')
 
 CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -264,8 +265,14 @@ def _split(text: str, ns: int, ne: int, mk: _Marks) -> tuple[tuple[int, int], ..
     ends, mpos, mchars = mk.ends, mk.mpos, mk.mchars
     e_lo, e_hi = bisect_left(ends, ns), bisect_left(ends, ne)
     m_lo, m_hi = bisect_left(mpos, ns), bisect_left(mpos, ne)
-    ok = _matched(list(zip(mchars[m_lo:m_hi], mpos[m_lo:m_hi]))) if m_hi > m_lo else ()
-    pairs = [(i, c) for c, i in zip(mchars[m_lo:m_hi], mpos[m_lo:m_hi]) if i in ok] if ok else []
+    pairs: list[tuple[int, str]] = []
+    if m_hi > m_lo:
+        chars = mchars[m_lo:m_hi]
+        if not (m_hi - m_lo) % 2 and list(map(_PARTNER.get, chars[::2])) == chars[1::2]:
+            pairs = list(zip(mpos[m_lo:m_hi], chars))  # “…” (…) “…”: each closes the one before
+        else:
+            ok = _matched(list(zip(chars, mpos[m_lo:m_hi])))
+            pairs = [(i, c) for c, i in zip(chars, mpos[m_lo:m_hi]) if i in ok]
     out: list[tuple[int, int]] = []
     start, k = ns, e_lo
     depth, dq_open = 0, False

@@ -9,6 +9,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, count
+from operator import add
 
 SPACE = " \t\u3000\xa0"
 # A line ending in one of these ends its paragraph even in text wrapped at a fixed width.
@@ -21,7 +23,8 @@ PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "（"
          "《": "》", "〔": "〕", "{": "}"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
 _PARTNER = {**PAIRS, '"': '"'}  # an opener's closer (a straight quote closes itself)
-TOKEN = re.compile(r'[“”‘’「」『』()（）\[\]【】《》〔〕{}"。!?;！？；]')
+# what the sentence splitter reads: brackets, quotes and sentence ends, 。 apart (see _marks)
+_TOKEN_NOT_DOT = re.compile(r'[“”‘’「」『』()（）\[\]【】《》〔〕{}"!?;！？；]')
 
 CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
@@ -228,10 +231,14 @@ class _Marks:
 
 @lru_cache(maxsize=2)
 def _marks(text: str) -> _Marks:
-    pos = [m.start() for m in TOKEN.finditer(text)]
+    """The 。 (most of the tokens) are found by splitting the text at them, their positions
+    summed from the pieces' lengths with no Python step per 。; the other tokens by a pattern."""
+    pieces = text.split("。")
+    dots = list(map(add, accumulate(map(len, pieces[:-1])), count()))
+    pos = [m.start() for m in _TOKEN_NOT_DOT.finditer(text)]
     chars = list(map(text.__getitem__, pos))
     marks = [(i, c) for i, c in zip(pos, chars) if c not in SENT_END]
-    return _Marks([i for i, c in zip(pos, chars) if c in SENT_END], [i for i, _ in marks],
+    return _Marks(sorted(dots + [i for i, c in zip(pos, chars) if c in SENT_END]), [i for i, _ in marks],
                   [c for _, c in marks], {})
 
 

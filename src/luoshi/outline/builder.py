@@ -86,7 +86,8 @@ class _Builder:
              **flags) -> Node:
         t = ""
         if title and title[1] > title[0]:
-            t = _BREAK.sub("", self.doc.original_span(*title)).strip()
+            t = self.doc.original_span(*title)
+            t = (_BREAK.sub("", t) if "\n" in t else t).strip()  # a title broken over lines joined
         # original offsets are set once the tree is done (_finish), when the spans are final
         return Node(kind, t, 0, 0, 0, ns, ne, flags={k: v for k, v in flags.items() if v} if flags else {})
 

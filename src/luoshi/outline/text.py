@@ -55,21 +55,33 @@ _INLINE_PAREN = re.compile(r"\((\d{1,2})\)")
 _CN = frozenset(CN)
 
 
+@lru_cache(maxsize=2)
+def _inline_all(text: str) -> tuple[list[int], list[int], list[re.Match]]:
+    """The 是/要 of ``_INLINE_CN`` and the (n) of the whole text, found once: a text is asked
+    paragraph by paragraph, and each search has its cost however short the paragraph."""
+    cn = sorted(m.start() for rx in _INLINE_CN for m in rx.finditer(text))
+    parens = list(_INLINE_PAREN.finditer(text))
+    return cn, [m.start() for m in parens], parens
+
+
 def inline_marks(text: str, a: int, b: int) -> list[tuple[int, str, str]]:
     """(start, "cn" or "paren", its number as written) of every INLINE match in text[a:b], in
     order. A match of 是/要 starts where the run of numerals before it does (from ``a`` on); the
-    two kinds never overlap, so found apart they are what INLINE finds."""
+    two kinds never overlap, so found apart they are what INLINE finds.
+
+    Taken from the whole text's (``_inline_all``): a 是/要 counts from a + 1 on (a numeral before
+    it) up to b - 2 (the character after it inside the span); a (n) counts if it lies inside."""
+    cn, pstarts, parens = _inline_all(text)
     out = []
-    for rx in _INLINE_CN:
-        for m in rx.finditer(text, a, b):
-            j = m.start()
-            if j - 1 < a:
-                continue
-            s = j - 1
-            while s > a and text[s - 1] in _CN:
-                s -= 1
-            out.append((s, "cn", text[s:j]))
-    out.extend((m.start(), "paren", m.group(1)) for m in _INLINE_PAREN.finditer(text, a, b))
+    for j in cn[bisect_left(cn, a + 1):bisect_left(cn, b - 1)]:
+        s = j - 1
+        while s > a and text[s - 1] in _CN:
+            s -= 1
+        out.append((s, "cn", text[s:j]))
+    for m in parens[bisect_left(pstarts, a):]:
+        if m.end() > b:
+            break
+        out.append((m.start(), "paren", m.group(1)))
     out.sort()
     return out
 
@@ -330,6 +342,7 @@ def forget() -> None:
 
     header_lines.cache_clear()
     _marks.cache_clear()
+    _inline_all.cache_clear()
     sentences.cache_clear()
     inline_parts.cache_clear()
 

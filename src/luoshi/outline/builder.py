@@ -450,7 +450,7 @@ def _finish(doc: Document, node: Node, level: int) -> None:
     for n in reversed(containers):  # every container after all below it
         if n.kind != "document":
             n.nend = max(n.nend, max(map(_NEND, n.children)))
-    nodes = [n for n in below if n.kind != "document"]
+    nodes = below  # every node under ``node``: a document is only ever the root
     if node.kind != "document":
         nodes.append(node)
     starts, ends = doc.to_original_spans(list(map(_NSTART, nodes)), list(map(_NEND, nodes)))

@@ -63,6 +63,8 @@ BAD: dict[str, tuple[str, bytes, str]] = {
     "fullwidth-blank": ("blank2.txt", "　　\n　\n".encode(), "empty"),
     "utf16-blank": ("blank3.txt", "  \n".encode("utf-16"), "empty"),
     "random": ("random.txt", bytes(RNG.randrange(256) for _ in range(4096)), "binary"),
+    # valid UTF-8, but a third of it control characters: not a text
+    "control-chars": ("nuls.txt", ("全省地区生产总值增长5%。" + "\x00" * 10).encode() * 50, "binary"),
     "png": ("image.txt", PNG, "PNG"),
     "elf": ("program.txt", ELF, "ELF"),
     "docx-not-zip": ("fake.docx", "一、这不是Word文件".encode(), "not a zip"),
@@ -102,6 +104,14 @@ def expect(path: Path, words: str, **kw) -> InputError:
 @pytest.mark.parametrize("key", sorted(BAD))
 def test_bad_files(bad_files, key):
     expect(bad_files[key], BAD[key][2])
+
+
+def test_few_control_characters_are_debris(tmp_path):
+    """Under 1% control characters: a text with debris, read as UTF-8 and the debris dropped."""
+    p = tmp_path / "debris.txt"
+    p.write_bytes(("全省地区生产总值增长5%。" * 20 + "\x00").encode() * 20)
+    doc = read(p)
+    assert doc.encoding == "utf-8" and "\x00" not in doc.text and doc.original.count("\x00") == 20
 
 
 def test_truncated_pdf(files, tmp_path):

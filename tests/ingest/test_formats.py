@@ -154,3 +154,20 @@ def test_docx_zip_bomb(files, monkeypatch):
     monkeypatch.setattr(readers, "MAX_UNZIPPED", 1000)
     with pytest.raises(luoshi.InputError, match="unpacks to more than"):
         read(files["docx"])
+
+
+
+@pytest.mark.parametrize("name", ["gb18030", "docx"])
+def test_hash_of_the_bytes_parsed_when_asked(files, tmp_path, name):
+    """The hash is taken when first asked, of the bytes that were parsed: a file changed after
+    the read does not change it; a text read from memory has none."""
+    import hashlib
+
+    data = files[name].read_bytes()
+    p = tmp_path / files[name].name
+    p.write_bytes(data)
+    doc = read(p)
+    p.write_bytes(b"changed after the read")
+    assert doc.sha256 == hashlib.sha256(data).hexdigest()
+    assert doc.sha256 == hashlib.sha256(data).hexdigest()  # asked again: the same
+    assert luoshi.read_text(doc.original).sha256 is None

@@ -6,7 +6,6 @@ Every failure a user can cause raises ``InputError`` (file + reason), never a tr
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from pathlib import Path
@@ -63,7 +62,7 @@ def read(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
     Checks run cheapest first and before reading a byte: existence, kind of file, extension,
     size (``max_bytes``, else env LUOSHI_MAX_BYTES, else 20 MB). The size is checked again on
     what is read, since at most limit + 1 bytes are read. ``Document.sha256`` is the hash of
-    exactly the bytes that were parsed.
+    exactly the bytes that were parsed (kept in ``Document.data``, hashed when first asked).
     """
     p = Path(path)
     limit = size_limit() if max_bytes is None else max_bytes
@@ -97,6 +96,6 @@ def read(path: str | os.PathLike, *, max_bytes: int | None = None) -> Document:
         raise InputError(p, "empty file")
     original, encoding = READERS[ext](data, p)
     doc = read_text(original, safe_id(p.stem), fmt=ext.lstrip("."), source=str(p), encoding=encoding)
-    doc.sha256 = hashlib.sha256(data).hexdigest()
+    doc.data = data
     return doc
 

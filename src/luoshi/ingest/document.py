@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from bisect import bisect_right
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -95,7 +96,16 @@ class Document:
     encoding: str | None = None
     traditional: bool = False
     metadata: dict = field(default_factory=dict)
-    sha256: str | None = None  # of the file's bytes that were parsed (``read``); None from text
+    data: bytes | None = field(default=None, repr=False, compare=False)  # the bytes parsed (``read``)
+    _sha256: str | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def sha256(self) -> str | None:
+        """SHA-256 of the file's bytes that were parsed (``read``); None from text. Computed when
+        first asked: only an import files it, and hashing costs as much as reading the text."""
+        if self._sha256 is None and self.data is not None:
+            self._sha256 = hashlib.sha256(self.data).hexdigest()
+        return self._sha256
 
     def to_original(self, start: int, end: int) -> tuple[int, int]:
         """Map a normalised span [start, end) to (a, b) with ``original[a:b]`` its exact source.

@@ -48,9 +48,32 @@ _FOLDABLE = re.compile("[%s]" % "".join(re.escape(c) for c in _FOLD_MAP))
 _FW_COMMA = re.compile("\uff0c(?=\\d)")
 _DIGIT = re.compile(r"\d")
 _CRLF = re.compile("\r\n")
-# Every character a step of ``normalize`` acts on: debris, "[" (of an anchor), CR, the foldable
-_SPECIAL = re.compile("[%s\\[\r%s]" % (_DEBRIS_CHARS, "".join(map(re.escape, _FOLD_MAP))))
+# Characters a decoding that makes sense has few of: control, private-use, replacement, surrogate
+# (the reader's check, ``readers.decode_text``)
+NOT_TEXT = "\x00-\x08\x0e-\x1f\ue000-\uf8ff\ufffd\ud800-\udfff"
+# Foldable characters that nearly every report has, thousands of times (，（）；：！): each is
+# looked for alone, since ``c in text`` stops at the first one, where a scan collecting them all
+# costs more for their matches than for reading the text
+COMMON = "\uff0c\uff08\uff09\uff1b\uff1a\uff01"
+# Every other character a step of ``normalize`` acts on: debris, "[" (of an anchor), CR, the
+# rarer foldable ones; and the characters of NOT_TEXT, so that one scan serves both
+_RARE = re.compile("[%s\\[\r%s%s]" % (_DEBRIS_CHARS, "".join(re.escape(c) for c in _FOLD_MAP if c not in COMMON),
+                                      NOT_TEXT))
 _DEBRIS_ONE = re.compile(f"[{_DEBRIS_CHARS}]")
+_last: tuple[str, list[str]] = ("", [])
+
+
+def rare_chars(text: str) -> list[str]:
+    """Every occurrence, in order, of the characters of ``_RARE`` in ``text``: the reader's check
+    of its decoding and ``normalize`` ask it of the same text, which is scanned once (the last
+    text's answer is kept, by identity)."""
+    global _last
+    last = _last
+    if last[0] is text:
+        return last[1]
+    found = _RARE.findall(text)
+    _last = (text, found)
+    return found
 
 
 def leftovers(original: str) -> list[tuple[int, int]]:
@@ -217,9 +240,10 @@ def normalize(original: str, *, simplify: bool | None = None) -> tuple[str, Offs
     traditional text; True/False forces the conversion on or off.
 
     One scan finds which of the characters any step acts on occur at all (a report has a dozen
-    of them, most of the time no debris and no CR), and each step runs only for those.
+    of them, most of the time no debris and no CR), and each step runs only for those. The scan
+    is the reader's (``rare_chars``), so the text is read once for both.
     """
-    present = set(_SPECIAL.findall(original))
+    present = {*rare_chars(original), *(c for c in COMMON if c in original)}
     text, runs = original, [(0, len(original))] if original else []
     # 1. drop debris
     if any(_DEBRIS_ONE.match(c) for c in present):

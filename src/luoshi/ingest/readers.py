@@ -20,6 +20,7 @@ from statistics import median
 from typing import Callable, NamedTuple
 
 from ..errors import InputError
+from .normalize import NOT_TEXT, rare_chars
 
 Reader = Callable[[bytes, object], "tuple[str, str | None]"]
 
@@ -58,14 +59,15 @@ def _sniff(data: bytes) -> str | None:
     return None
 
 
-_NOT_TEXT = re.compile("[\x00-\x08\x0e-\x1f\ue000-\uf8ff\ufffd\ud800-\udfff]")
+_NOT_TEXT = re.compile(f"[{NOT_TEXT}]")
 
 
 def _is_texty(text: str) -> bool:
-    """Few control, private-use or replacement characters: a decoding that makes sense."""
+    """Few control, private-use or replacement characters: a decoding that makes sense. They are
+    counted among the characters ``normalize`` looks for, found in the same scan."""
     if not text:
         return True
-    return len(_NOT_TEXT.findall(text)) / len(text) < 0.01
+    return sum(1 for c in rare_chars(text) if _NOT_TEXT.match(c)) / len(text) < 0.01
 
 
 def decode_text(data: bytes, path: object) -> tuple[str, str]:

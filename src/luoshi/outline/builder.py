@@ -86,7 +86,8 @@ class _Builder:
              **flags) -> Node:
         t = ""
         if title and title[1] > title[0]:
-            t = _BREAK.sub("", self.doc.original_span(*title)).strip()
+            t = self.doc.original_span(*title)
+            t = (_BREAK.sub("", t) if "\n" in t else t).strip()  # a title broken over lines joined
         # original offsets are set once the tree is done (_finish), when the spans are final
         return Node(kind, t, 0, 0, 0, ns, ne, flags={k: v for k, v in flags.items() if v} if flags else {})
 
@@ -449,7 +450,7 @@ def _finish(doc: Document, node: Node, level: int) -> None:
     for n in reversed(containers):  # every container after all below it
         if n.kind != "document":
             n.nend = max(n.nend, max(map(_NEND, n.children)))
-    nodes = [n for n in below if n.kind != "document"]
+    nodes = below  # every node under ``node``: a document is only ever the root
     if node.kind != "document":
         nodes.append(node)
     starts, ends = doc.to_original_spans(list(map(_NSTART, nodes)), list(map(_NEND, nodes)))

@@ -9,6 +9,8 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate, count
+from operator import add
 
 SPACE = " \t\u3000\xa0"
 # A line ending in one of these ends its paragraph even in text wrapped at a fixed width.
@@ -20,7 +22,9 @@ CLAUSE = re.compile(r"[,，;；]")
 PAIRS = {"“": "”", "‘": "’", "「": "」", "『": "』", "(": ")", "（": "）", "[": "]", "【": "】",
          "《": "》", "〔": "〕", "{": "}"}
 CLOSERS = {v: k for k, v in PAIRS.items()}
-TOKEN = re.compile(r'[“”‘’「」『』()（）\[\]【】《》〔〕{}"。!?;！？；]')
+_PARTNER = {**PAIRS, '"': '"'}  # an opener's closer (a straight quote closes itself)
+# what the sentence splitter reads: brackets, quotes and sentence ends, 。 apart (see _marks)
+_TOKEN_NOT_DOT = re.compile(r'[“”‘’「」『』()（）\[\]【】《》〔〕{}"!?;！？；]')
 
 CN_DIGITS = {"〇": 0, "零": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
              "七": 7, "八": 8, "九": 9}
@@ -51,21 +55,33 @@ _INLINE_PAREN = re.compile(r"\((\d{1,2})\)")
 _CN = frozenset(CN)
 
 
+@lru_cache(maxsize=2)
+def _inline_all(text: str) -> tuple[list[int], list[int], list[re.Match]]:
+    """The 是/要 of ``_INLINE_CN`` and the (n) of the whole text, found once: a text is asked
+    paragraph by paragraph, and each search has its cost however short the paragraph."""
+    cn = sorted(m.start() for rx in _INLINE_CN for m in rx.finditer(text))
+    parens = list(_INLINE_PAREN.finditer(text))
+    return cn, [m.start() for m in parens], parens
+
+
 def inline_marks(text: str, a: int, b: int) -> list[tuple[int, str, str]]:
     """(start, "cn" or "paren", its number as written) of every INLINE match in text[a:b], in
     order. A match of 是/要 starts where the run of numerals before it does (from ``a`` on); the
-    two kinds never overlap, so found apart they are what INLINE finds."""
+    two kinds never overlap, so found apart they are what INLINE finds.
+
+    Taken from the whole text's (``_inline_all``): a 是/要 counts from a + 1 on (a numeral before
+    it) up to b - 2 (the character after it inside the span); a (n) counts if it lies inside."""
+    cn, pstarts, parens = _inline_all(text)
     out = []
-    for rx in _INLINE_CN:
-        for m in rx.finditer(text, a, b):
-            j = m.start()
-            if j - 1 < a:
-                continue
-            s = j - 1
-            while s > a and text[s - 1] in _CN:
-                s -= 1
-            out.append((s, "cn", text[s:j]))
-    out.extend((m.start(), "paren", m.group(1)) for m in _INLINE_PAREN.finditer(text, a, b))
+    for j in cn[bisect_left(cn, a + 1):bisect_left(cn, b - 1)]:
+        s = j - 1
+        while s > a and text[s - 1] in _CN:
+            s -= 1
+        out.append((s, "cn", text[s:j]))
+    for m in parens[bisect_left(pstarts, a):]:
+        if m.end() > b:
+            break
+        out.append((m.start(), "paren", m.group(1)))
     out.sort()
     return out
 
@@ -227,10 +243,14 @@ class _Marks:
 
 @lru_cache(maxsize=2)
 def _marks(text: str) -> _Marks:
-    pos = [m.start() for m in TOKEN.finditer(text)]
+    """The 。 (most of the tokens) are found by splitting the text at them, their positions
+    summed from the pieces' lengths with no Python step per 。; the other tokens by a pattern."""
+    pieces = text.split("。")
+    dots = list(map(add, accumulate(map(len, pieces[:-1])), count()))
+    pos = [m.start() for m in _TOKEN_NOT_DOT.finditer(text)]
     chars = list(map(text.__getitem__, pos))
     marks = [(i, c) for i, c in zip(pos, chars) if c not in SENT_END]
-    return _Marks([i for i, c in zip(pos, chars) if c in SENT_END], [i for i, _ in marks],
+    return _Marks(sorted(dots + [i for i, c in zip(pos, chars) if c in SENT_END]), [i for i, _ in marks],
                   [c for _, c in marks], {})
 
 
@@ -264,8 +284,14 @@ def _split(text: str, ns: int, ne: int, mk: _Marks) -> tuple[tuple[int, int], ..
     ends, mpos, mchars = mk.ends, mk.mpos, mk.mchars
     e_lo, e_hi = bisect_left(ends, ns), bisect_left(ends, ne)
     m_lo, m_hi = bisect_left(mpos, ns), bisect_left(mpos, ne)
-    ok = _matched(list(zip(mchars[m_lo:m_hi], mpos[m_lo:m_hi]))) if m_hi > m_lo else ()
-    pairs = [(i, c) for c, i in zip(mchars[m_lo:m_hi], mpos[m_lo:m_hi]) if i in ok] if ok else []
+    pairs: list[tuple[int, str]] = []
+    if m_hi > m_lo:
+        chars = mchars[m_lo:m_hi]
+        if not (m_hi - m_lo) % 2 and list(map(_PARTNER.get, chars[::2])) == chars[1::2]:
+            pairs = list(zip(mpos[m_lo:m_hi], chars))  # “…” (…) “…”: each closes the one before
+        else:
+            ok = _matched(list(zip(chars, mpos[m_lo:m_hi])))
+            pairs = [(i, c) for c, i in zip(chars, mpos[m_lo:m_hi]) if i in ok]
     out: list[tuple[int, int]] = []
     start, k = ns, e_lo
     depth, dq_open = 0, False
@@ -316,6 +342,7 @@ def forget() -> None:
 
     header_lines.cache_clear()
     _marks.cache_clear()
+    _inline_all.cache_clear()
     sentences.cache_clear()
     inline_parts.cache_clear()
 

@@ -48,7 +48,7 @@ class DocContext:
     kind: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A figure being read: positions are normalised offsets."""
 

@@ -49,7 +49,7 @@ class DocContext:
     kind: str | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Draft:
     """A figure being read: positions are normalised offsets."""
 
@@ -642,20 +642,22 @@ def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int,
         return None
     if W()["_after_stop_re"].match(text, i):  # '从1.9万座增加到14.3万座': a predicate, no noun
         return None
-    j = i
-    next_number = False
     k = bisect_right(figure_starts, i) if figure_starts else 0
     stop = figure_starts[k] if figure_starts and k < len(figure_starts) else -1
-    while j < end:
-        ch = text[j]
-        if ch in "、和及与" and not inq[j - s0] and _number_follows(text, j + 1, end):
+    # up to the next figure ('1596个重大项目完成投资1.5万亿元': its words), or a stop
+    # character before it: a regex visits the characters, not a Python loop
+    limit = stop if 0 <= stop < end else end
+    j = i
+    while True:
+        m = AFTER_STOPS.search(text, j, limit)
+        if m is None:
+            j = limit
             break
-        if ch in "。;,":
-            break
-        if j == stop:
-            next_number = True  # '1596个重大项目完成投资1.5万亿元': the next figure's words
+        j = m.start()
+        if text[j] in "。;," or not inq[j - s0] and _number_follows(text, j + 1, end):
             break
         j += 1
+    next_number = limit < end and j == limit
     phrase = text[i:j].rstrip()
     if next_number:
         m = W()["_predicate_re"].search(phrase, 1)
@@ -669,6 +671,9 @@ def _after_phrase(text: str, pos: int, end: int, inq: list[bool], s0: int,
     if not phrase:
         return None
     return i, i + len(phrase)
+
+
+AFTER_STOPS = re.compile("[、和及与。;,]")
 
 
 def _number_follows(text: str, i: int, end: int) -> bool:

@@ -75,7 +75,7 @@ def not_a_figure(text: str, q: Quantity, s0: int, s1: int, inq: list[bool], clau
             if not before.endswith(quals) or not ends:
                 return "descriptive magnitude"
     tail = text[q.start:min(clause_end, q.end + 10)]
-    if w["_labels_re"].search(tail):
+    if w["_labels_at_re"].match(tail) or w["_labels_re"].search(tail):
         return "label (a named programme)"
     if text[q.start] not in w["_name_chars"]:
         return None  # no name holds the number's first character: none spans the number

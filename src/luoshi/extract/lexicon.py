@@ -45,6 +45,32 @@ def lexicon() -> Lexicon:
 alt = _alt
 
 
+def _anchored(pattern: str) -> bool:
+    """Does ``pattern`` match only at the start ('^…' with no '|' outside a group or class)?"""
+    if not pattern.startswith("^"):
+        return False
+    depth, i, in_class = 0, 1, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if in_class:
+            in_class = ch != "]"
+        elif ch == "[":
+            in_class = True
+            if pattern[i + 1:i + 2] == "]":  # '[]…]': the first ] is a member
+                i += 1
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+        elif ch == "|" and depth == 0:
+            return False
+        i += 1
+    return True
+
+
 def trie_alt(words, guards: dict | None = None) -> str:
     """A regex matching any of ``words``, longest first, written as a trie ('元(?:/(?:月|年))?'):
     the engine tries one branch per character instead of every word in turn. ``guards`` maps a
@@ -84,7 +110,12 @@ def W() -> dict:
     w["_qa"] = lexicon().qualifier_after()
     w["_classifier"] = set(lexicon().units["classifier"])
     # one search for all the label patterns (a quantity that names a programme), not one each
-    w["_labels_re"] = re.compile("|".join(f"(?:{p})" for p in w["label_patterns"]) or "(?!)")
+    # those anchored at the number ('^三项制度') need one try there (match), not one at every
+    # character of the words after it (search)
+    anchored = [p for p in w["label_patterns"] if _anchored(p)]
+    w["_labels_at_re"] = re.compile("|".join(f"(?:{p})" for p in anchored) or "(?!)")
+    w["_labels_re"] = re.compile("|".join(f"(?:{p})" for p in w["label_patterns"] if p not in anchored)
+                                 or "(?!)")
     w["_nonfigure_after"] = tuple(w["nonfigure_nouns_after"])
     w["_inner_bounds"] = tuple(sorted(w["inner_bounds"], key=len, reverse=True))
     w["_names_re"] = re.compile(_alt(w["names"]))

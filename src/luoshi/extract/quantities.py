@@ -17,7 +17,7 @@ ARABIC = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 CN = f"[{CN_CHARS}]+"
 
 
-@dataclass
+@dataclass(slots=True)
 class Quantity:
     start: int  # normalised span of number … unit (qualifiers inside, e.g. 余, included)
     end: int

@@ -11,6 +11,7 @@ compilation are not counted. Needs Debian's valgrind.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -38,7 +39,9 @@ def _work(stage: str, n: int, path: str | None) -> None:
 def _count(stage: str, n: int, path: str | None) -> int:
     cmd = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, __file__,
            "--work", stage, str(n)] + ([path] if path else [])
-    err = subprocess.run(cmd, capture_output=True, text=True, check=True).stderr
+    # a fixed hash seed: set and dict orders (and so the work done) are the same in every run
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    err = subprocess.run(cmd, capture_output=True, text=True, check=True, env=env).stderr
     return int(re.search(r"Collected : (\d+)", err).group(1))
 
 

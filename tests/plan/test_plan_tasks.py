@@ -56,6 +56,12 @@ COUNTS = {
     "（八）增进民生福祉，在保障和改善民生上攻坚突破 / 实施健康辽宁行动": 7,
     "（八）增进民生福祉，在保障和改善民生上攻坚突破 / 推动文体旅融合发展": 6,
     "（八）增进民生福祉，在保障和改善民生上攻坚突破": 4,
+    # 三、全面加强政府自身建设: the government's own work is the year's work too
+    "一要建设更强担当的有为政府": 3,
+    "二要建设更实作风的效能政府": 2,
+    "三要建设更高水平的法治政府": 4,
+    "四要建设更高质量的数字政府": 2,
+    "五要建设更严要求的廉洁政府": 2,
 }
 
 # the only sentences of the plan part's sections that are no task: rhetoric without a verb
@@ -65,7 +71,7 @@ VERBLESS = ["向短板要增量,向差距要潜能,向劣势求突破。"]
 def test_counts_per_section(sample_tasks):
     got = Counter(t.section_title for t in sample_tasks)
     assert dict(got) == COUNTS
-    assert len(sample_tasks) == sum(COUNTS.values()) == 194
+    assert len(sample_tasks) == sum(COUNTS.values()) == 207
     # sections in report order, tasks numbered through from 1
     assert [t.number for t in sample_tasks] == list(range(1, len(sample_tasks) + 1))
     order = list(dict.fromkeys(t.section_title for t in sample_tasks))

@@ -338,6 +338,15 @@ class _Builder:
             role = roles.body_role(text, part.nstart, part.nend)
             part.flags["role"] = role or "other"
             part.flags["role_from"] = "body" if role else "none"
+        for part in self.undecided:  # a body opening with the period (“十五五”时期是…): its part
+            body = next((c.nstart for c in part.children if not c.flags.get("heading")), None)
+            end = (body is not None and part.flags["role"] != "review"
+                   and roles.period_opened(text, body, self.md.get("plan_year")))
+            if end:
+                part.flags["period"] = end
+                for n in part.walk():  # its 主要目标 are the period's, not the year's
+                    n.flags.pop("main_targets", None)
+                    n.flags.pop("general_requirements", None)
         for part in self.root.children:  # a body of results overrules a title's words
             if (part.kind == "part" and part.flags.get("role") == "plan" and "role_from" not in part.flags
                     and roles.reports_results(part.title, text, part.nstart, part.nend)):

@@ -68,6 +68,7 @@ class Cues:
     goals: re.Pattern
     annual: re.Pattern
     period_part: re.Pattern
+    period_opening: re.Pattern
     coming_period: re.Pattern
     goal_years: tuple[re.Pattern, ...]
     periods: dict[str, int]
@@ -95,7 +96,8 @@ def cues() -> Cues:
         target_in_review=_alt(st["target_in_review"]), dated_past=_alt(st["dated_past"]),
         reported=_alt(st["reported"]), weak=_alt(st["weak"]), announced=_alt(st["announced"]),
         results=_alt(fy["results"]), goals=_alt(fy["goals"]), annual=_alt(fy["annual"]),
-        period_part=_alt(fy["period_part"]), coming_period=_alt(fy["coming_period"]),
+        period_part=_alt(fy["period_part"]), period_opening=_alt(fy["period_opening"]),
+        coming_period=_alt(fy["coming_period"]),
         goal_years=tuple(re.compile(p) for p in fy["goal_year"]),
         periods={k: int(v) for k, v in raw["periods"].items()},
     )
@@ -370,6 +372,14 @@ def period_end(title: str, plan_year: int | None) -> int | None:
     if not _period_part(title, plan_year):
         return None
     return _goal_year(title, plan_year)
+
+
+def period_opened(text: str, start: int, plan_year: int | None) -> int | None:
+    """The end year of the period a part's body opens with (“十五五”时期是…), else None."""
+    m = cues().period_opening.match(text, start)
+    if m is None:
+        return None
+    return _goal_year(text[start:start + 40], plan_year)
 
 
 @lru_cache(maxsize=256)

@@ -17,7 +17,7 @@ def test_reports_outline_figures(shared):
     w = shared
     items = ok(w.get("/reports", "viewer"))["items"]
     ex = next(r for r in items if r["id"] == w.report_id)
-    assert (ex["region"], ex["plan_year"], ex["tasks"]) == ("辽宁省", 2024, 194) and ex["figures"] > 100
+    assert (ex["region"], ex["plan_year"], ex["tasks"]) == ("辽宁省", 2024, 207) and ex["figures"] > 100
     assert ok(w.get("/reports", "viewer", params={"year": 1999}))["items"] == []
     tree = ok(w.get(f"/reports/{w.report_id}/outline", "viewer"))
     assert tree["outline"][0]["kind"] == "document" and tree["outline"][0]["children"]
@@ -43,13 +43,13 @@ def test_reports_outline_figures(shared):
 def test_tasks_list_filters_sort_pages(shared):
     w = shared
     all_ = ok(w.get("/tasks", "viewer", params={"report": w.report_id, "limit": 1000}))
-    assert all_["total"] == 194 and [t["number"] for t in all_["items"]] == list(range(1, 195))
+    assert all_["total"] == 207 and [t["number"] for t in all_["items"]] == list(range(1, 208))
     p = ok(w.get("/tasks", "viewer", params={"report": w.report_id, "limit": 10, "offset": 20}))
-    assert (p["total"], p["limit"], p["offset"], [t["number"] for t in p["items"]]) == (194, 10, 20, list(range(21, 31)))
+    assert (p["total"], p["limit"], p["offset"], [t["number"] for t in p["items"]]) == (207, 10, 20, list(range(21, 31)))
     targets = ok(w.get("/tasks", "viewer", params={"kind": "target", "limit": 1000}))
     assert targets["total"] >= 10 and all(t["kind"] == "target" for t in targets["items"])
     fgw = ok(w.get("/tasks", "viewer", params={"department": "省发展改革委", "limit": 1000}))
-    assert 0 < fgw["total"] < 194
+    assert 0 < fgw["total"] < 207
     assert all(any(a["department"] == "省发展改革委" for a in t["assignments"]) for t in fgw["items"])
     sec = ok(w.get("/tasks", "viewer", params={"section": "主要预期目标", "limit": 1000}))
     assert sec["total"] >= 10 and all("主要预期目标" in t["section"] for t in sec["items"])
@@ -57,9 +57,9 @@ def test_tasks_list_filters_sort_pages(shared):
     assert q["total"] >= 1 and all("粮食" in t["text"] for t in q["items"])
     rng = ok(w.get("/tasks", "viewer", params={"deadline_from": "2024-01-01", "deadline_to": "2024-06-30", "limit": 1000}))
     assert all("2024-01-01" <= t["deadline"] <= "2024-06-30" for t in rng["items"])
-    assert rng["total"] < 194
+    assert rng["total"] < 207
     silent = ok(w.get("/tasks", "viewer", params={"reported": "no_update", "today": "2024-02-01", "limit": 1}))
-    assert silent["total"] == 194 - _reported(w)
+    assert silent["total"] == 207 - _reported(w)
     none = ok(w.get("/tasks", "viewer", params={"reported": ["completed"], "schedule": ["overdue"]}))
     assert none["total"] == 0
     desc = ok(w.get("/tasks", "viewer", params={"sort": "-deadline", "limit": 1000}))["items"]
@@ -94,7 +94,7 @@ def test_task_detail_has_axes_definitions_history(shared):
 def test_rollups_reminders_compare_search(shared):
     w = shared
     ro = ok(w.get(f"/reports/{w.report_id}/rollups", "viewer", params={"today": "2024-03-31"}))
-    assert ro["whole"]["tasks"] == 194 and sum(ro["whole"]["counts"]["reported"].values()) == 194
+    assert ro["whole"]["tasks"] == 207 and sum(ro["whole"]["counts"]["reported"].values()) == 207
     assert ro["by_section"] and ro["by_department"]
     rem = ok(w.get("/reminders", "viewer", params={"today": "2024-06-20", "days": 15}))["items"]
     assert rem and all({"department", "due_soon", "overdue", "silent"} <= set(g) for g in rem)

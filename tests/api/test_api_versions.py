@@ -20,7 +20,7 @@ def test_a_new_version_takes_over_and_a_supervisor_settles(world):
     got = r.json()
     assert got["status"] == "replaced"
     assert {k: got["followed"][k] for k in ("by_key", "by_wording", "pending", "new")} == {
-        "by_key": 193, "by_wording": 0, "pending": 1, "new": 1}
+        "by_key": 206, "by_wording": 0, "pending": 1, "new": 1}
     v2 = got["report_id"]
 
     left = w.get(f"/reports/{v2}/unmatched", "viewer").json()

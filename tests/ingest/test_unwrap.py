@@ -3,7 +3,9 @@ its own is left alone; every character still maps to its original position."""
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -193,3 +195,16 @@ def test_joining_only_drops_breaks(paras, width, indent, ragged):
     assert all(a < b for a, b in zip(doc.offsets, doc.offsets[1:]))
     assert all(text[o] == c or (c, text[o]) == (" ", "\n") for o, c in zip(doc.offsets, doc.text))
     assert all(text[i] in " \n" for i in set(range(len(text))) - set(doc.offsets))
+
+
+TOKEN_CASES = json.loads((Path(__file__).parent / "token_line_cases.json").read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("case", TOKEN_CASES, ids=[c["id"] for c in TOKEN_CASES])
+def test_a_token_broken_over_lines_is_joined(case):
+    """A line that is only a number-like token ("PM\\n2.5\\n浓度", a web page's break) joins the
+    lines around it when they read on as one phrase; its characters keep their places."""
+    doc = read_text(case["text"])
+    assert doc.text == case["joined"]
+    for k, ch in enumerate(doc.text):
+        assert doc.original[doc.offsets[k]] == ch or ch in ",()" or ch == " "

@@ -61,7 +61,7 @@ def kids(node: Node, kind: str) -> list[Node]:
 def test_parts_and_roles(example):
     parts = example.parts
     assert [p.title for p in parts] == ["一、2023年工作回顾", "二、2024年工作安排", "三、全面加强政府自身建设"]
-    assert [p.flags["role"] for p in parts] == ["review", "plan", "other"]
+    assert [p.flags["role"] for p in parts] == ["review", "plan", "plan"]
     assert all(p.level == 1 for p in parts)
 
 

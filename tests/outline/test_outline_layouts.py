@@ -54,7 +54,7 @@ def test_city_headings_on_their_own_lines():
     # the number of a numbered item is not part of its sentences
     assert doc.original[first.children[0].start:first.children[0].end] == "扩大有效投资。"
     assert [n.kind for n in ol.nodes() if n.flags.get("main_targets")] == ["paragraph"]
-    assert p3.flags["role"] == "other"
+    assert p3.flags["role"] == "plan"  # 政府自身建设: the year's work
     assert ol.root.children[-1].flags == {"closing": True}
 
 

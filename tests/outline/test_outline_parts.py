@@ -1,5 +1,5 @@
 """Parts found by what they do: numbered and unnumbered headings, headings inside a flattened
-line, an annex's list, and the role of a part whose title does not tell (part_cases.json)."""
+line, an annex's list, the back matter (附件, 名词解释), the closing address, the five-year period's part, and the role of a part whose title does not tell (part_cases.json)."""
 
 from __future__ import annotations
 
@@ -16,8 +16,17 @@ CASES = json.loads((Path(__file__).parent / "part_cases.json").read_text(encodin
 
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_parts(case):
-    ol = build(read_text(case["text"], "case"))
+    doc = read_text(case["text"], "case")
+    ol = build(doc)
     assert [[p.title, p.flags["role"]] for p in ol.parts] == case["parts"]
+    if "closing" in case:  # the closing address: the words it opens with, or none
+        closing = [n for n in ol.root.children if n.flags.get("closing")]
+        assert (doc.original[closing[0].start:closing[0].start + len(case["closing"] or "")] if closing else None) == case["closing"]
+    if "period" in case:  # a part of the five-year period's goals: the period's end year
+        assert [p.flags.get("period") for p in ol.parts] == case["period"]
+    if "main_targets" in case:  # the year's 主要预期目标, never the period's 主要目标
+        assert [p.title for p in ol.parts if any(n.flags.get("main_targets") for n in p.walk())] \
+            == case["main_targets"]
 
 
 # inline part headings: (text, the headings found, as matched)

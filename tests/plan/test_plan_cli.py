@@ -21,7 +21,7 @@ def test_jsonl_without_suggestions():
     r = run("--format", "jsonl", "--no-suggest")
     assert r.exit_code == 0, r.output
     recs = [json.loads(x) for x in r.stdout.splitlines()]
-    assert len(recs) == 194 and recs[0]["task"] == "地区生产总值增长5.5%左右"
+    assert len(recs) == 207 and recs[0]["task"] == "地区生产总值增长5.5%左右"
     assert all(rec["lead_units"] == [] for rec in recs)
 
 
@@ -31,7 +31,7 @@ def test_table_to_file(tmp_path):
     assert r.exit_code == 0
     text = out.read_text(encoding="utf-8")
     assert text.startswith("辽宁省2024年《政府工作报告》重点工作分工方案（草案）")
-    assert "194．" in text
+    assert "207．" in text
 
 
 @pytest.mark.parametrize("fmt", ["xlsx", "docx"])
@@ -40,7 +40,7 @@ def test_binary_formats(tmp_path, fmt):
     r = run("--no-suggest", "--format", fmt, "--out", str(out))
     assert r.exit_code == 0, r.output
     assert out.stat().st_size > 5000
-    assert "wrote 194 tasks" in r.stderr
+    assert "wrote 207 tasks" in r.stderr
 
 
 def test_set_records_and_regeneration_keeps_it(tmp_path):
@@ -101,7 +101,7 @@ def test_draft_plan_asks_for_a_suggestion_per_task(monkeypatch, sample):
     monkeypatch.setattr(draft, "_assign", lambda: fake)
     doc, outline, figures = sample
     tasks = draft.draft_plan(doc, outline, figures)
-    assert len(calls) == len(tasks) == 194
+    assert len(calls) == len(tasks) == 207
     assert all(t.lead_units == ["省甲厅"] and t.confidence == 0.5 for t in tasks)
     text, figs, places, deps = calls[0]
     assert text == "地区生产总值增长5.5%左右" and figs[0].indicator == "地区生产总值"
@@ -120,6 +120,6 @@ def test_missing_engine_is_a_clear_error(monkeypatch, sample):
     monkeypatch.setattr(draft, "_assign", missing)
     with pytest.raises(luoshi.LuoshiError, match="suggestions"):
         draft.draft_plan(*sample)
-    assert len(draft.draft_plan(*sample, suggest=False)) == 194
+    assert len(draft.draft_plan(*sample, suggest=False)) == 207
     r = run("--format", "jsonl")
     assert r.exit_code == 1 and "--no-suggest" not in r.stdout and "suggestions" in r.stderr

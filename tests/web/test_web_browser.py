@@ -128,7 +128,7 @@ def test_reader_figure_details(login, live_server):
 def test_board_filter_and_pages(login, live_server):
     page = login("kan")
     page.goto(live_server + "/tasks?report=1")
-    assert "共 194 项任务" in page.inner_text("#result-count")
+    assert "共 207 项任务" in page.inner_text("#result-count")
     page.select_option("select[name=status]", "reported:completed")
     page.click("form.filters button[type=submit]")
     page.wait_for_url(re.compile(r"status=reported%3Acompleted"))

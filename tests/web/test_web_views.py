@@ -121,7 +121,7 @@ def test_reader_hides_converter_leftovers(app):
 def test_board_filters_sorts_and_exports(app):
     c = client(app, "kan")
     all_ = c.get("/tasks").text
-    assert "共 194 项任务" in all_
+    assert "共 207 项任务" in all_
     done = c.get("/tasks", params={"status": "reported:completed"}).text
     assert "共 1 项任务" in done and "一般公共预算收入增长5%" in done
     found = c.get("/tasks", params={"q": "粮食"}).text
@@ -247,7 +247,7 @@ def test_exports(app):
     tasks = c.get("/exports/tasks.csv?report=1")
     assert tasks.text.lstrip("\ufeff").startswith("序号,任务,类型,所属部分,牵头单位,")
     assert "filename*=UTF-8''" + quote("2024年辽宁省政府工作报告-任务及状态.csv") in tasks.headers["content-disposition"]
-    assert len(c.get("/exports/tasks.json?report=1").json()) == 194
+    assert len(c.get("/exports/tasks.json?report=1").json()) == 207
     b = c.get("/bulletin?report=1").text
     assert "督查通报" in b and 'href="/static/print.css"' in b
 
@@ -416,8 +416,8 @@ def test_import_preview_says_what_it_would_replace(app):
     shorter = sample_path().read_text("utf-8")[:3000].encode("utf-8")  # a new version of the same report
     r = c.post("/import", data={"csrf": csrf(c, "/import")},
                files={"file": ("辽宁省2024年政府工作报告.txt", shorter, "text/plain")})
-    assert r.status_code == 200 and "取代当前版本" in r.text and "194 项任务" in r.text
-    assert "当前版本的 194 项任务将由新版本中原文相同或相近的任务自动承接" in r.text  # they follow (track.versions)
+    assert r.status_code == 200 and "取代当前版本" in r.text and "207 项任务" in r.text
+    assert "当前版本的 207 项任务将由新版本中原文相同或相近的任务自动承接" in r.text  # they follow (track.versions)
 
 
 def test_refusals_before_routing_are_pages_on_the_web_and_json_on_the_api(app):
@@ -533,7 +533,7 @@ def test_overview_counts_are_rendered_once_per_rollup_and_follow_a_write(many_re
 
     def totals() -> list[int]:
         page = c.get("/?report=1&axis=reported").text
-        foot = re.search(r'<tfoot><tr><th scope="row">合计</th><td>194</td>(.*?)</tr></tfoot>', page, re.S)
+        foot = re.search(r'<tfoot><tr><th scope="row">合计</th><td>207</td>(.*?)</tr></tfoot>', page, re.S)
         return [int(n) for n in re.findall(r"<td>(\d+)</td>", foot.group(1))]
 
     key = (1, dt.date.today(), "reported")
@@ -547,7 +547,7 @@ def test_overview_counts_are_rendered_once_per_rollup_and_follow_a_write(many_re
         S.report_progress(s, task.id, S.ProgressInput(dt.date(2024, 6, 30), "completed", "已完成", percent=100),
                           S.SYSTEM, None)
     after = totals()
-    assert kept_html(key) is not kept and sum(after) == sum(before) == 194
+    assert kept_html(key) is not kept and sum(after) == sum(before) == 207
     assert after != before  # one task moved to 已完成
     assert c.get("/?report=1&axis=schedule").status_code == 200 and views._COUNTS.latest(engine, (1, dt.date.today(), "schedule")) is not None
 
@@ -622,7 +622,7 @@ def test_library_page_is_narrowed_and_paged(many_reports, make_app, monkeypatch)
     one = c.get("/reports", params={"region": "甘肃省", "year": 2001}).text
     assert re.findall(r'<tr><td><a href="/reports/(\d+)">', one) == [str(report_id_of(many_reports[1], "甘肃省", 2001))]
     tracked = c.get("/reports", params={"tracked": "1"}).text
-    assert re.findall(r'<tr><td><a href="/reports/(\d+)">', tracked) == ["1"] and 'href="/?report=1">194</a>' in tracked
+    assert re.findall(r'<tr><td><a href="/reports/(\d+)">', tracked) == ["1"] and 'href="/?report=1">207</a>' in tracked
     words = c.get("/reports", params={"q": "2019年 政府工作报告"}).text
     assert "3 份报告符合条件" in words
     assert "没有符合条件的报告" in c.get("/reports", params={"q": "不存在的地方"}).text

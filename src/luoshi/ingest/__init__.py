@@ -14,7 +14,7 @@ from ..errors import InputError, LuoshiError
 from .document import Document
 from .normalize import normalize
 from .readers import READERS
-from .unwrap import unwrap
+from .unwrap import join_tokens, unwrap
 
 __all__ = ["Document", "read", "read_text", "size_limit", "MAX_BYTES", "SUPPORTED"]
 
@@ -50,6 +50,7 @@ def read_text(original: str, doc_id: str = "document", *, fmt: str = "txt",
     """Build a Document from text already in memory (used by tests, notebooks and the web)."""
     text, offsets, trad = normalize(original)
     text, offsets = unwrap(text, offsets)  # text copied out of a PDF: its lines joined back
+    text, offsets = join_tokens(text, offsets)  # a token a web page broke over lines ("PM\n2.5\n浓度")
     if not text.strip():
         raise InputError(source or doc_id, "empty document (no text)")
     return Document(id=doc_id, original=original, text=text, offsets=offsets, format=fmt,

@@ -175,3 +175,51 @@ def unwrap(text: str, offsets: Sequence[int]) -> tuple[str, Sequence[int]]:
     pieces.append(text[at:])
     offs.extend(src[at:])
     return "".join(pieces), offs
+
+
+# A line that is only a number or a number-like token ("2.5", "PM", "10%"): a web page may break
+# a token over lines ("PM\n2.5\n浓度"), and the line "2.5" would read as a list item.
+_TOKEN_LINE = re.compile(r"\n[ \t\u3000\xa0]*([A-Za-z0-9][A-Za-z0-9.%+\-/]{0,7})[ \t\u3000\xa0]*(?=\n)")
+
+
+def join_tokens(text: str, offsets: Sequence[int]) -> tuple[str, Sequence[int]]:
+    """Join a line that is only a number-like token to the lines around it when they read on as
+    one phrase: the line before ends mid-clause (no stop, no cut-off comma), the line after is no
+    heading, and the token is no list number ("2.") and, unless it continues a Latin word or a
+    number ("PM" then "2.5"), no page number. As ``unwrap``, joining only deletes the breaks
+    (two Latin words keep one as a space), so every character keeps its original position."""
+    cuts: list[tuple[int, int]] = []  # text[a:b] deleted
+    for m in _TOKEN_LINE.finditer(text):
+        a = m.start()  # the break before the token line
+        p0 = text.rfind("\n", 0, a) + 1
+        prev = text[p0:a].rstrip(SPACE)
+        nl = text.find("\n", m.end() + 1)
+        nxt_start = m.end() + 1
+        nxt = text[nxt_start:nl if nl >= 0 else len(text)]
+        body = nxt.lstrip(SPACE)
+        token = m.group(1)
+        if (not prev or not body or _ends(text, p0, p0 + len(prev)) or prev[-1] in CUT_END
+                or HEADING.match(token) or HEADING.match(body[:12])):
+            continue
+        if not (prev[-1].isascii() and prev[-1].isalnum()) and PAGE_NO.match(token):
+            continue
+        for b, c in ((p0 + len(prev), m.start(1)), (m.end(1), nxt_start + len(nxt) - len(body))):
+            if not cuts or b >= cuts[-1][1]:  # two token lines in a row share a break
+                cuts.append((b, c))
+    if not cuts:
+        return text, offsets
+    src = offsets if isinstance(offsets, list) else list(offsets)
+    pieces: list[str] = []
+    offs: list[int] = []
+    at = 0
+    for b, c in cuts:
+        pieces.append(text[at:b])
+        offs.extend(src[at:b])
+        if _latin(text[b - 1]) and _latin(text[c]):
+            nl = text.index("\n", b, c)
+            pieces.append(" ")
+            offs.append(src[nl])
+        at = c
+    pieces.append(text[at:])
+    offs.extend(src[at:])
+    return "".join(pieces), offs

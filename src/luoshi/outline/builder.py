@@ -36,7 +36,11 @@ A report flattened into one line has its part headings found inside the line ("�
 工作回顾 过去一年…"); after a line 附件/附件1, numbered lines are the annex's list, not parts.
 
 Flags: {"main_targets": True} on the paragraph (or section) of 主要预期目标, {"general_requirements":
-True} on the 总体要求 paragraph; word lists in data/outline.toml.
+True} on the 总体要求 paragraph (the year's: not in the five-year period's part); word lists in
+data/outline.toml. A part titled for the five-year period (二、“十五五”时期主要目标任务) carries
+{"period": 2030}, the period's end year. After the parts, a line 附件1 or 名词解释 opens a part of
+the back matter, {"role": "annex"} or {"role": "notes"}; the closing address before it is the
+last 各位代表… paragraph that no heading or list item follows.
 """
 
 from __future__ import annotations
@@ -171,6 +175,12 @@ class _Builder:
         part = self.part()
         return part.flags.get("role") if part else None
 
+    def flags_here(self, role: str | None) -> bool:
+        """主要预期目标 and 总体要求 are the year's: not flagged in a review, in the five-year
+        period's part (its "主要目标" are the period's) or in the back matter."""
+        part = self.part()
+        return role not in ("review", "annex", "notes") and not (part is not None and "period" in part.flags)
+
     def heading(self, kind: str, p: Para, m: re.Match, parent: Node) -> Node:
         tend = first_sentence_end(self.text, m.end(), p.ne)
         node = self.node(kind, p.ns, p.ne, (p.ns, tend))
@@ -180,9 +190,12 @@ class _Builder:
             node.flags["role"] = role or "other"
             if role is None:
                 self.undecided.append(node)
+            end = role != "review" and roles.period_end(ntitle, self.md.get("plan_year"))
+            if end:  # a part of the five-year period's goals: its figures are of its end year
+                node.flags["period"] = end
         role = node.flags["role"] if kind == "part" else self.role()
         for flag, words in lexicon().heading_flags.items():
-            if role != "review" and any(w in ntitle for w in words):
+            if self.flags_here(role) and "period" not in node.flags and any(w in ntitle for w in words):
                 node.flags[flag] = True
         if tend > m.end():
             node.children.append(self.node("sentence", m.end(), tend, heading=True))
@@ -207,7 +220,7 @@ class _Builder:
             title = (a, b) if themed else None
         if title:
             flags["themed"] = True
-        if self.role() != "review":
+        if self.flags_here(self.role()):
             for flag, rx in lexicon().paragraph_flags.items():
                 if rx.search(text, p.ns, min(p.ne, p.ns + 120)):
                     flags[flag] = True
@@ -269,16 +282,19 @@ class _Builder:
         # paragraphs opening with a part, section or item marker: one match each, and the
         # marker's own pattern is tried only on them
         self.marked = {p.ns for p in paras if starts_heading(text, p.ns)}
-        closing = self.closing_index(paras)
+        back = self.back_index(paras)
+        closing = self.closing_index(paras, back)
         i = 0
         while i < len(paras):
             p = paras[i]
             i += 1
-            if p.ns in heads or (closing is not None and i - 1 >= closing):
+            if p.ns in heads or (closing is not None and closing <= i - 1 < back):
                 flags = {"header": heads.get(p.ns), "closing": i - 1 == closing}
                 node = self.node("paragraph", p.ns, p.ne, **flags)
                 self.add_sentences(node, p.ns, p.ne)
                 self.root.children.append(node)
+                continue
+            if i - 1 >= back and self.back_part(p, roles.back_matter(text[p.ns:p.first_line_end])):
                 continue
             if roles.is_annex(text[p.ns:p.first_line_end]):
                 self.in_annex = True
@@ -323,23 +339,72 @@ class _Builder:
             role = roles.body_role(text, part.nstart, part.nend)
             part.flags["role"] = role or "other"
             part.flags["role_from"] = "body" if role else "none"
+        for part in self.undecided:  # a body opening with the period (“十五五”时期是…): its part
+            body = next((c.nstart for c in part.children if not c.flags.get("heading")), None)
+            end = (body is not None and part.flags["role"] != "review"
+                   and roles.period_opened(text, body, self.md.get("plan_year")))
+            if end:
+                part.flags["period"] = end
+                for n in part.walk():  # its 主要目标 are the period's, not the year's
+                    n.flags.pop("main_targets", None)
+                    n.flags.pop("general_requirements", None)
         for part in self.root.children:  # a body of results overrules a title's words
             if (part.kind == "part" and part.flags.get("role") == "plan" and "role_from" not in part.flags
                     and roles.reports_results(part.title, text, part.nstart, part.nend)):
                 part.flags["role"], part.flags["role_from"] = "review", "body"
         return self.root
 
-    def closing_index(self, paras: list[Para]) -> int | None:
-        """The closing address: one of the last three paragraphs, after the last part heading."""
+    def back_index(self, paras: list[Para]) -> int:
+        """Where the back matter (附件…, 名词解释) starts: its first line after a part heading;
+        len(paras) when there is none (a notice whose 附件 is the whole plan has no part before)."""
+        text, seen = self.text, False
+        for k, p in enumerate(paras):
+            if seen and roles.back_matter(text[p.ns:p.first_line_end]):
+                return k
+            seen = seen or (p.ns in self.marked and PART.match(text, p.ns) is not None) or (
+                p.ne == p.first_line_end and roles.is_unnumbered_heading(text[p.ns:p.ne]))
+        return len(paras)
+
+    def closing_index(self, paras: list[Para], back: int) -> int | None:
+        """The closing address: after the last part heading, the last paragraph opening with a
+        closing word ("各位代表！…") among the last three before the back matter (page furniture
+        after it aside) that no heading or list item follows ("各位代表！今年我们要…" then "1.…"
+        is the work it announces)."""
         text, words = self.text, lexicon().closing
-        last_part = max((k for k, p in enumerate(paras) if p.ns in self.marked and PART.match(text, p.ns)),
+        last_part = max((k for k, p in enumerate(paras[:back]) if p.ns in self.marked and PART.match(text, p.ns)),
                         default=None)
         if last_part is None:
             return None
-        for k in range(max(last_part + 1, len(paras) - 3), len(paras)):
+        end = back
+        while end > last_part + 1 and _furniture(text, paras[end - 1]):
+            end -= 1
+        found = None
+        for k in range(max(last_part + 1, end - 3), end):
             if text.startswith(words, paras[k].ns):
-                return k
-        return None
+                found = k if found is None or k > found else found
+            elif paras[k].ns in self.marked:
+                found = None  # a heading or an item after it: it was no closing
+        return found
+
+    def back_part(self, p: Para, kind: str | None) -> bool:
+        """A line 附件1 / 名词解释 after the report's parts opens a part of role ``kind``
+        (annex / notes), titled by that line: its numbered lines are its list, not plan work.
+        附件2 with 名词解释 on its next line is the notes."""
+        if kind is None:
+            return False
+        text = self.text
+        nxt = text.find("\n", p.first_line_end + 1, p.ne)
+        if kind == "annex" and p.ne > p.first_line_end and roles.back_matter(
+                text[p.first_line_end + 1:nxt if nxt >= 0 else p.ne]) == "notes":
+            kind = "notes"
+        self.in_annex = True
+        self.stack = [self.root]
+        node = self.node("part", p.ns, p.ne, (p.ns, p.first_line_end), role=kind)
+        node.children.append(self.node("sentence", p.ns, p.first_line_end, heading=True))
+        self.fill(node, p.first_line_end, p.ne)
+        self.root.children.append(node)
+        self.stack.append(node)
+        return True
 
     def settle_sections(self, group: Node) -> None:
         """One-paragraph sections: what follows the last one belongs to the group (see module doc)."""
@@ -356,6 +421,14 @@ class _Builder:
             gone = set(map(id, moved))  # by identity: a Node compares by value, field by field
             secs[-1].children = [c for c in secs[-1].children if id(c) not in gone]
             group.children.extend(moved)
+
+
+_SHORT = 30  # page furniture after the closing: a short line with no stop ("打印本页", "分享到:")
+
+
+def _furniture(text: str, p: Para) -> bool:
+    """A short paragraph with no sentence stop: page furniture, not the report's text."""
+    return p.ne - p.ns <= _SHORT and not any(c in text[p.ns:p.ne] for c in "。!?！？")
 
 
 # a (一) section heading after a sentence's end, inside a flattened paragraph

@@ -17,7 +17,7 @@ from .. import gazetteer
 
 @dataclass(frozen=True)
 class Lexicon:
-    part_roles: dict[str, tuple[str, ...]]
+    part_roles: tuple[tuple[str, tuple[str, ...]], ...]  # (role, title words), tried in order
     paragraph_flags: dict[str, re.Pattern]
     heading_flags: dict[str, tuple[str, ...]]
     kinds: dict[str, tuple[str, ...]]
@@ -59,7 +59,8 @@ def lexicon() -> Lexicon:
     raw = tomllib.loads((resources.files("luoshi") / "data" / "outline.toml").read_text("utf-8"))
     hd, rg, yr = raw["header"], raw["regions"], raw["years"]
     return Lexicon(
-        part_roles={k: tuple(v) for k, v in raw["part_roles"].items()},
+        # a list's key is its role, up to a "_" ("plan_own": a plan list tried before review)
+        part_roles=tuple((k.split("_")[0], tuple(v)) for k, v in raw["part_roles"].items()),
         paragraph_flags={k: re.compile("|".join(v)) for k, v in raw["paragraph_flags"].items()},
         heading_flags={k: tuple(v) for k, v in raw["heading_flags"].items()},
         kinds={k: tuple(v) for k, v in raw["kinds"].items()},
@@ -102,7 +103,7 @@ def lexicon() -> Lexicon:
 def part_role(title: str, review_year: int | None = None, plan_year: int | None = None) -> str:
     """review / plan / other for a part title (normalised text); years break a tie of no words."""
     lx = lexicon()
-    for role, words in lx.part_roles.items():
+    for role, words in lx.part_roles:
         if any(w in title for w in words):
             return role
     years = {int(y) for y in re.findall(r"(\d{4})年", title)}

@@ -22,7 +22,8 @@ class Node:
     as ``"main_targets"`` (the paragraph of 主要预期目标), ``"themed"`` (a paragraph with a lead
     sentence), ``"heading"`` (the sentence of a part or section heading), ``"header"`` and
     ``"closing"`` (lines of the document header and the closing address) and the role of a part
-    (``"role"``: ``"review"`` / ``"plan"`` / ``"other"``). ``level`` is the depth in the tree
+    (``"role"``: ``"review"`` / ``"plan"`` / ``"other"``, or ``"annex"`` / ``"notes"`` for the back
+    matter after the report: 附件…, 名词解释). ``level`` is the depth in the tree
     (document 0).
     """
 

@@ -5,10 +5,11 @@ A figure's role is read in this order, the first that tells wins:
 1. the document kind: a 分工方案 (``division``) sets targets of its year, a statistical bulletin
    (``bulletin``) reports actuals of its year, whatever its parts are called;
 2. 预计 before the figure makes an estimate (of the reviewed year);
-3. the part: a review part reports actuals, a plan part (and 政府自身建设, "other") sets
-   targets. A part is a review or a plan by its title (``outline.toml [part_roles]``), else by
-   the year in its title, else by what its body does (``part_role`` below), so "一、一年接着一年
-   干，…取得新进展新成效" over a body of results is a review;
+3. the part: a review part reports actuals, a plan part (and an annex, 民生实事, and a part
+   of no clear role, "other") sets targets; the notes (名词解释) say what is, actuals. A part
+   is a review or a plan by its title (``outline.toml [part_roles]``), else by the year in its
+   title, else by what its body does (``part_role`` below), so "一、一年接着一年干，…取得新进展
+   新成效" over a body of results is a review;
 4. inside a part, the sentence: 去年/一年来… report the past even in a plan part; five-year
    results (过去五年, 这五年, “十四五”时期…) are actuals of the reviewed year; five-year goals
    (十五五, 今后五年, 纲要, 到2030年) are targets of the period's end year, never the plan year's;
@@ -54,6 +55,7 @@ class Cues:
     inline_title_max: int
     inline_words: tuple[str, ...]
     annex: re.Pattern
+    notes: re.Pattern
     estimate: re.Pattern
     actual: re.Pattern
     bases: re.Pattern
@@ -66,6 +68,7 @@ class Cues:
     goals: re.Pattern
     annual: re.Pattern
     period_part: re.Pattern
+    period_opening: re.Pattern
     coming_period: re.Pattern
     goal_years: tuple[re.Pattern, ...]
     periods: dict[str, int]
@@ -88,11 +91,13 @@ def cues() -> Cues:
         inline_title_max=int(pt["inline_title_max"]), inline_words=tuple(pt["inline_words"]),
         title_max=int(pt["title_max"]),
         annex=re.compile("(?:" + "|".join(pt["annex"]) + r")\s*$"),
+        notes=re.compile("(?:" + "|".join(pt["notes"]) + r")\s*$"),
         estimate=_alt(st["estimate"]), actual=_alt(st["actual"]), bases=_alt(st["bases"]),
         target_in_review=_alt(st["target_in_review"]), dated_past=_alt(st["dated_past"]),
         reported=_alt(st["reported"]), weak=_alt(st["weak"]), announced=_alt(st["announced"]),
         results=_alt(fy["results"]), goals=_alt(fy["goals"]), annual=_alt(fy["annual"]),
-        period_part=_alt(fy["period_part"]), coming_period=_alt(fy["coming_period"]),
+        period_part=_alt(fy["period_part"]), period_opening=_alt(fy["period_opening"]),
+        coming_period=_alt(fy["coming_period"]),
         goal_years=tuple(re.compile(p) for p in fy["goal_year"]),
         periods={k: int(v) for k, v in raw["periods"].items()},
     )
@@ -112,7 +117,7 @@ def title_role(title: str, review_year: int | None = None, plan_year: int | None
 
     if len(title) > cues().title_max:
         return None
-    for role, words in lexicon().part_roles.items():
+    for role, words in lexicon().part_roles:
         if any(w in title for w in words):
             return role
     years = {int(y) for y in _YEARS.findall(title)}
@@ -173,7 +178,7 @@ def _part_title() -> str:
     from .lexicon import lexicon
 
     c = cues()
-    words = sorted({w for ws in lexicon().part_roles.values() for w in ws} | set(c.inline_words),
+    words = sorted({w for _, ws in lexicon().part_roles for w in ws} | set(c.inline_words),
                    key=len, reverse=True)
     return r"、[^。!?！？,，;；\s]{0,%d}(?:%s)" % (c.inline_title_max, "|".join(map(re.escape, words)))
 
@@ -225,6 +230,15 @@ def inline_parts(text: str) -> list[re.Match]:
 def is_annex(line: str) -> bool:
     """附件 / 附件1: what follows is an annex, its numbered lines are a list, not parts."""
     return cues().annex.match(line.strip()) is not None
+
+
+def back_matter(line: str) -> str | None:
+    """"annex" for a line 附件 / 附件1, "notes" for a line 名词解释: the report's back matter,
+    which after its parts is a part of its own with that role; else None."""
+    line = line.strip()
+    if cues().annex.match(line):
+        return "annex"
+    return "notes" if cues().notes.match(line) else None
 
 
 # ---------------------------------------------------------------- sentences
@@ -321,8 +335,10 @@ def decide(before: str, part: str | None, kind: str | None, years: Years,
         return _explicit("estimate", years.review, before, years, "预计")
     if part == "review":
         role, why = "actual", "part"
-    elif part in ("plan", "other"):  # 政府自身建设 and parts of no clear role belong to the plan
-        role, why = "target", "part"
+    elif part == "notes":  # a glossary says what a term is (thresholds, past events): no target
+        role, why = "actual", "part: notes"
+    elif part in ("plan", "other", "annex"):  # parts of no clear role and an annex (民生实事)
+        role, why = "target", "part"  # belong to the plan
     else:
         cue = neighbour_cue(sentence or before, years) or carry or weak_cue(sentence or before)
         role = ("actual" if cue in ("actual", "result") else "target") if cue else default
@@ -366,6 +382,25 @@ def _simplified(headings: str) -> str:
 def _period_part(title: str, plan_year: int | None) -> bool:
     """A part titled for a five-year period, not for the plan year (memo: asked per figure)."""
     return cues().period_part.search(title) is not None and not _annual_title(title, plan_year)
+
+
+def period_end(title: str, plan_year: int | None) -> int | None:
+    """The end year of the five-year period a plan part is titled for (二、“十五五”时期主要目标任务:
+    2030; not a period before the plan year), None for any other part, and for one titled for
+    the plan year too ("“十五五”时期主要
+    目标和2026年重点工作": the year's work is in it)."""
+    title = _simplified(title)
+    if not _period_part(title, plan_year):
+        return None
+    return _goal_year(title, plan_year)
+
+
+def period_opened(text: str, start: int, plan_year: int | None) -> int | None:
+    """The end year of the period a part's body opens with (“十五五”时期是…), else None."""
+    m = cues().period_opening.match(text, start)
+    if m is None:
+        return None
+    return _goal_year(text[start:start + 40], plan_year)
 
 
 @lru_cache(maxsize=256)

@@ -192,3 +192,21 @@ def test_real_report_tasks_are_the_years_work(meta):
     for t in tasks:
         assert not any(a <= t.nstart < b for a, b in five), t.text
         assert "是指" not in t.text and not t.text.startswith("让我们"), t.text
+
+
+@pytest.mark.skipif(not _meta(), reason="needs ../shared/real")
+def test_an_annex_of_the_years_livelihood_projects_is_tasks():
+    """附件: 民生实事 listed after the report are commitments of the year, drafted as tasks; a notes
+    part (名词解释) is not."""
+    from luoshi import build_outline
+    from luoshi.plan.tasks import build_tasks
+
+    doc = luoshi.read(SHARED / "docs" / "neimenggu-2026-report.txt")
+    outline = build_outline(doc)
+    annex = [(p.nstart, p.nend) for p in outline.parts if p.flags.get("role") == "annex"]
+    notes = [(p.nstart, p.nend) for p in outline.parts if p.flags.get("role") == "notes"]
+    assert annex
+    tasks = build_tasks(doc, outline)
+    inside = [t for t in tasks if any(a <= t.nstart < b for a, b in annex)]
+    assert len(inside) >= 10 and any("牵头单位" in t.text for t in inside)
+    assert not [t for t in tasks if any(a <= t.nstart < b for a, b in notes)]

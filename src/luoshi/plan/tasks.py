@@ -157,8 +157,9 @@ def _main_target_pieces(doc: Document, parts: list[Node]) -> list[Piece]:
 
 def _is_plan_part(part: Node, intro_part: Node | None) -> bool:
     """A part the outline calls the plan, or one that announces the year's main targets (only
-    a plan does), whatever its title says."""
-    return part.flags.get("role") == "plan" or part is intro_part or (
+    a plan does), whatever its title says; or an annex (附件: the year's 民生实事 listed after
+    the report, often with their own 牵头单位 — commitments a supervision office tracks)."""
+    return part.flags.get("role") in ("plan", "annex") or part is intro_part or (
         part.flags.get("role") != "review"
         and any(c.flags.get("main_targets") for c in (part, *part.children)))
 

@@ -203,13 +203,19 @@ def test_variant_metadata(variant, doc):
 def test_variant_parts(variant, doc):
     """The parts and their roles are those of the report as published; an excerpt keeps the
     first of them. A heading with no number ("“十四五”时期发展成就和…") cannot be told from the
-    text around it once the report is flattened into one line."""
+    text around it once the report is flattened into one line, nor can the back matter."""
     _scorer()
     if variant.startswith("targets"):
         pytest.skip("two paragraphs from the middle of a part")
-    want = [role for _, role in _run("original", doc)[2]["parts"]]
-    if "flat" in variant and any(not PART_NUMBER.match(t) for t, _ in _run("original", doc)[2]["parts"]):
-        pytest.skip("a part heading with no number, flattened")
+    parts = _run("original", doc)[2]["parts"]
+    if "flat" in variant:
+        # the back matter after the report (附件, 名词解释: roles annex and notes) is found by its
+        # lines, which a flattened text has lost; the report's own parts must still be right
+        while parts and parts[-1][1] in ("annex", "notes"):
+            parts = parts[:-1]
+        if any(not PART_NUMBER.match(t) for t, _ in parts):
+            pytest.skip("a part heading with no number, flattened")
+    want = [role for _, role in parts]
     got = [role for _, role in _run(variant, doc)[2]["parts"]]
     assert got == (want[:len(got)] if "excerpt" in variant else want)
 

@@ -37,20 +37,8 @@ from luoshi.store.db import alembic_config
 from luoshi.track import services as S
 
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def wrap(original: str, width: int) -> str:
-    """Each paragraph in lines of ``width`` characters, the first indented (as in the tests)."""
-    out = []
-    for para in original.split("\n"):
-        body, i = para.strip("\u3000 \r"), 0
-        while i < len(body):
-            j = min(len(body), i + width)
-            while j < len(body) and j - 1 > i and body[j - 1].isascii() and body[j].isascii():
-                j -= 1
-            out.append(("\u3000\u3000" if i == 0 else "") + body[i:j])
-            i = j
-    return "\n".join(out) + "\n"
+sys.path.insert(0, str(ROOT / "tests" / "extract"))
+from textvariants import pdf_lines  # noqa: E402
 
 
 def texts() -> list[Path]:
@@ -67,7 +55,7 @@ def build(url: str, folder: Path, n: int, wrapped: int, migration) -> object:
     paths = []
     for i, src in enumerate(sources[:wrapped]):
         p = folder / f"w{i}-{src.name}"
-        p.write_text(wrap(src.read_text("utf-8"), 30 + i % 3 * 8), "utf-8")
+        p.write_text(pdf_lines(src.read_text("utf-8"), 30 + i % 3 * 8), "utf-8")
         paths.append(p)
     paths += sources[wrapped:wrapped + 3]
     join = luoshi.ingest.unwrap

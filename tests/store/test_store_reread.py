@@ -10,6 +10,7 @@ in agreement. Each test runs on SQLite and on PostgreSQL.
 from __future__ import annotations
 
 import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -30,6 +31,8 @@ from luoshi.track import services as S
 from luoshi.track.division import division_tasks
 
 ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "tests" / "extract"))
+from textvariants import pdf_lines  # noqa: E402
 SAMPLE = luoshi.sample_path()
 REPORT = ROOT / "tests" / "plan" / "fixtures" / "jiangxi-2024-report-excerpt.txt"
 DIVISION = ROOT / "tests" / "corpus" / "province-2024-task-division.txt"
@@ -42,25 +45,9 @@ MIGRATION = next(s for s in SCRIPTS.walk_revisions() if hasattr(s.module, "_coul
 PREV = MIGRATION.down_revision
 
 
-def wrap(original: str, width: int, indent: str = "\u3000\u3000") -> str:
-    """Each paragraph broken into lines of ``width`` characters, its first line indented, never
-    inside a run of ASCII (5.3%, CBA) — text as copied out of a PDF."""
-    out = []
-    for para in original.split("\n"):
-        body = para.strip("\u3000 \r")
-        i = 0
-        while i < len(body):
-            j = min(len(body), i + width)
-            while j < len(body) and j - 1 > i and body[j - 1].isascii() and body[j].isascii():
-                j -= 1
-            out.append((indent if i == 0 else "") + body[i:j])
-            i = j
-    return "\n".join(out) + "\n"
-
-
 def wrapped(tmp_path: Path, source: Path, width: int, name: str | None = None) -> Path:
     p = tmp_path / (name or source.name)
-    p.write_text(wrap(source.read_text("utf-8"), width), "utf-8")
+    p.write_text(pdf_lines(source.read_text("utf-8"), width), "utf-8")
     return p
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import sys
 from pathlib import Path
 
 import pytest
@@ -27,29 +28,16 @@ from luoshi.track import services as S
 from luoshi.track.errors import NotFound
 from luoshi.track.reread import Unreadable, reread
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "extract"))
+from textvariants import pdf_lines  # noqa: E402
+
 SAMPLE = luoshi.sample_path()
-
-
-def wrap(original: str, width: int) -> str:
-    """Each paragraph broken into lines of ``width`` characters (never inside a run of ASCII):
-    text as copied out of a PDF."""
-    out = []
-    for para in original.split("\n"):
-        body = para.strip("\u3000 \r")
-        i = 0
-        while i < len(body):
-            j = min(len(body), i + width)
-            while j < len(body) and j - 1 > i and body[j - 1].isascii() and body[j].isascii():
-                j -= 1
-            out.append(("\u3000\u3000" if i == 0 else "") + body[i:j])
-            i = j
-    return "\n".join(out) + "\n"
 
 
 @pytest.fixture
 def paper(tmp_path: Path) -> Path:
     p = tmp_path / "liaoning-2024.txt"
-    p.write_text(wrap(SAMPLE.read_text("utf-8"), 38), "utf-8")
+    p.write_text(pdf_lines(SAMPLE.read_text("utf-8"), 38), "utf-8")
     return p
 
 

@@ -21,7 +21,7 @@ from ..ingest.normalize import to_simplified_label
 from .filters import not_a_figure
 from .lexicon import W, trie_alt
 from .naming import MAX_TEXT, change_of_level, drop_lead_word, each_of_list, gap_indicator, share_of_whole
-from .places import AREA_SUFFIX, leading_places, strip_place_verb, whole_place
+from .places import is_area, leading_places, strip_place_verb, whole_place
 from .quantities import Quantity, find_quantities
 
 CLAUSE_SEP = set(",;:，；：")
@@ -36,7 +36,6 @@ CONJ_SHORT = re.compile(r"\s*(?:和|、|及|与)\s*")
 LIST_GAP = re.compile(r"\s*[、和及与]\s*")
 CLAUSE_GAP = re.compile(r"\s*[,;，；、]\s*")
 CONJUNCTS = re.compile(r"、|和|及|与")
-AREA_RE = re.compile(AREA_SUFFIX + "$")
 NUMBER_NEXT = re.compile(r"\s?(?:\d|[一二两三四五六七八九十百千]+[个家项所处条名位座件台套列])")
 
 
@@ -932,24 +931,7 @@ def _sentence_region(text: str, s0: int, s1: int, drafts: list[Draft] = (),
     opening = text[at:min(end, first)]
     if "等" in opening or any(leading_places(opening[k + 1:], within=within)[0] for k, ch in enumerate(opening) if ch == "、"):
         return None
-    if first >= end and not _is_area(places[0]):
+    if first >= end and not is_area(places[0]):
         return None
     return places[0]
 
-
-def _is_area(place: str) -> bool:
-    """A named area larger or other than a city (都市圈, 新区, 城市群, 京津冀…): see places.json."""
-    return place in _area_names() or AREA_RE.search(place) is not None
-
-
-@lru_cache(maxsize=1)
-def _area_names() -> frozenset[str]:
-    from .lexicon import lexicon
-
-    p = lexicon().places
-    names = set()
-    for e in p.get("areas", []):
-        names.add(e["name"])
-        short = e.get("short")
-        names.update([short] if isinstance(short, str) else short or [])
-    return frozenset(names)

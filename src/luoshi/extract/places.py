@@ -12,6 +12,26 @@ from .lexicon import lexicon, region_words  # noqa: F401 (re-exported)
 AREA_SUFFIX = r"(?:都市圈|经济区|经济带|城市群|示范区|新区|自贸区|自贸试验区|片区|开发区|高新区)"
 
 
+def _forms(entry: dict) -> list[str]:
+    """An entry of places.json: its name, then its short names (one or a list)."""
+    short = entry.get("short")
+    return [entry["name"], *([short] if isinstance(short, str) else short or [])]
+
+
+@lru_cache(maxsize=1)
+def _area_forms() -> frozenset[str]:
+    return frozenset(f for e in lexicon().places.get("areas", []) for f in _forms(e))
+
+
+_AREA_END = re.compile(AREA_SUFFIX + "$")
+
+
+def is_area(place: str) -> bool:
+    """A named area larger or other than a city (都市圈, 新区, 城市群, 京津冀…): places.json's
+    areas, or a name ending in an area suffix."""
+    return place in _area_forms() or _AREA_END.search(place) is not None
+
+
 @lru_cache(maxsize=1)
 def _base_names() -> tuple[frozenset[str], frozenset[str]]:
     """The names known in any report: provinces, cities, areas and zones with their short names,
@@ -22,10 +42,7 @@ def _base_names() -> tuple[frozenset[str], frozenset[str]]:
     for key in ("provinces", "cities", "districts", "areas"):
         for e in p.get(key, []):
             names.add(e["name"])
-            short = e.get("short")
-            for s in ([short] if isinstance(short, str) else short or []):
-                if s and len(s) >= 2 and s not in ambiguous:
-                    names.add(s)
+            names.update(x for x in _forms(e)[1:] if x and len(x) >= 2 and x not in ambiguous)
     # every county and district of the country by its full name (歙县, 额尔古纳市, 南山区) — but
     # not the two-character 区 names that are ordinary words too (城区, 郊区, 矿区)
     names.update(n for n in gazetteer.county_names()

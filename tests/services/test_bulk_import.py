@@ -414,3 +414,26 @@ def test_hashing_reads_no_more_than_the_limit_whatever_stat_says(tmp_path, monke
     assert bulk._sha256(f) is None and sum(read) == 4097
     monkeypatch.setenv("LUOSHI_MAX_BYTES", "5000")
     assert bulk._sha256(f) == hashlib.sha256(b"x" * 5000).hexdigest()
+
+
+def test_workers_take_this_process_settings_as_they_are_now(sessions, tmp_path, monkeypatch):
+    """Workers come from a fork server that outlives one run: a size limit set after it started,
+    and relative paths from the working directory of now, still hold in them."""
+    monkeypatch.setattr(bulk, "POOL_MIN", 2)
+    first = tmp_path / "first"
+    first.mkdir()
+    for i in range(2):
+        (first / f"r{i}.txt").write_text(variant(i), "utf-8")
+    summary, _ = run(sessions, first, workers=2)  # the fork server is running from here on
+    assert summary.counts["imported"] == 2
+    later = tmp_path / "later"
+    later.mkdir()
+    (later / "small.txt").write_text(variant(2)[:3000], "utf-8")
+    (later / "big.txt").write_text(variant(3), "utf-8")
+    monkeypatch.chdir(later)
+    monkeypatch.setenv("LUOSHI_MAX_BYTES", "20000")
+    items = bulk.plan([("small.txt", Path("small.txt")), ("big.txt", Path("big.txt"))])
+    summary = bulk.import_files(sessions, items, workers=2)
+    assert summary.counts["imported"] == 1 and summary.counts["failed"] == 1
+    (bad,) = summary.failures
+    assert bad.label == "big.txt" and bad.bad_input

@@ -42,9 +42,13 @@ def tables(engine) -> set[str]:
     return names
 
 
-def fts_hashsize(engine) -> int:
+def fts_config(engine, key: str) -> int | None:
     with engine.connect() as conn:
-        return conn.execute(text("SELECT v FROM search_fts_config WHERE k = 'hashsize'")).scalar_one()
+        return conn.execute(text("SELECT v FROM search_fts_config WHERE k = :k"), {"k": key}).scalar()
+
+
+def fts_hashsize(engine) -> int | None:
+    return fts_config(engine, "hashsize")
 
 
 def fts_sql(engine) -> str:
@@ -78,6 +82,13 @@ def test_upgrade_from_empty_to_head(db_url):
         if engine.dialect.name == "sqlite":  # 0008: a bulk import's batch is one FTS5 segment
             assert fts_hashsize(engine) == 32 * 1024 * 1024
         store.upgrade(engine)  # again: nothing to do
+        if engine.dialect.name == "sqlite":  # 0013: segments merged eight at a time
+            assert fts_config(engine, "automerge") == 8
+            command.downgrade(alembic_config(engine), "0012")
+            assert fts_config(engine, "automerge") in (None, 4)  # FTS5's default
+            assert fts_hashsize(engine) == 32 * 1024 * 1024
+            store.upgrade(engine)
+            assert fts_config(engine, "automerge") == 8
         if engine.dialect.name == "sqlite":  # 0012: no row sizes, no case folding in the index
             assert "columnsize=0" in fts_sql(engine) and "case_sensitive 1" in fts_sql(engine)
             assert DOCSIZE not in inspect(engine).get_table_names()

@@ -11,14 +11,16 @@ order of versions of one report does not depend on which worker finished first.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import signal
 import time
 from collections import deque
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.context import BaseContext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -145,6 +147,21 @@ def _known(factory: sessionmaker[Session], sha: str, overrides: Mapping[str, Any
         return ImportResult("unchanged", r.id, n, r.version, r.doc_key, r.region, r.plan_year)
 
 
+def _hashed(factory: sessionmaker[Session], items: Sequence[Item]) -> Iterator[tuple[Item, str | None, bool]]:
+    """Each item with its file's hash and whether the library holds those bytes: hashed and
+    looked up LOOKAHEAD files at a time, one query for many (a query a file cost the single
+    writer process as much as a tenth of a report's write)."""
+    for i in range(0, len(items), LOOKAHEAD):
+        chunk = items[i:i + LOOKAHEAD]
+        shas = [_sha256(item.path) for item in chunk]
+        with factory() as s:
+            stored = set(s.scalars(select(Report.sha256).where(Report.sha256.in_({x for x in shas if x}))))
+        yield from ((item, sha, sha in stored) for item, sha in zip(chunk, shas))
+
+
+LOOKAHEAD = 256
+
+
 def _stored(v: Any) -> Any:
     """A metadata value as a column holds it (a manifest's date is text, the column's a date)."""
     return v.isoformat() if hasattr(v, "isoformat") else None if v in (None, "") else str(v)
@@ -166,12 +183,46 @@ def _prepare(path: str, overrides: Mapping[str, Any], source: str) -> Prepared |
         return _Failed(f"{path}: {type(e).__name__}: {e}", False)
 
 
-def _worker_init() -> None:
+def _worker_init(env: Mapping[str, str], cwd: str, nice: int) -> None:
     """Workers leave Ctrl-C to the parent, which stops them once the current write is done, and
-    yield the CPU to it: the single writer is the bottleneck, parsers only need to keep ahead."""
+    yield the CPU to it: the single writer is the bottleneck, parsers only need to keep ahead.
+    A worker forked from the fork server takes this process's settings (LUOSHI_* variables such
+    as the size limits, the working directory) as they are now, not as when that server
+    started; its collector skips what the server loaded (``gc.freeze``) and runs less often: a
+    parse makes many objects and leaves few cycles."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    if WORKER_NICE and hasattr(os, "nice"):
-        os.nice(WORKER_NICE)
+    for k in [k for k in os.environ if k.startswith("LUOSHI_") and k not in env]:
+        del os.environ[k]
+    os.environ.update(env)
+    os.chdir(cwd)
+    gc.freeze()
+    gc.set_threshold(*WORKER_GC)
+    if nice and hasattr(os, "nice"):
+        os.nice(nice)
+
+
+WORKER_GC = (20_000, 20, 100)  # gc thresholds in a worker (Python's default: 700, 10, 10)
+
+
+def _context() -> BaseContext:
+    """Where workers come from: a fork server that has imported luoshi and parsed a sample
+    (``services.warm``), so a worker starts warm in milliseconds instead of importing and
+    loading the data files for most of a second; spawn where there is no fork server (Windows)."""
+    import multiprocessing
+
+    if "forkserver" not in multiprocessing.get_all_start_methods():
+        return multiprocessing.get_context("spawn")
+    ctx = multiprocessing.get_context("forkserver")
+    ctx.set_forkserver_preload(["luoshi.services.warm"])
+    return ctx
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    # spawn or forkserver: workers start clean (no copy of this process's database connections
+    # or threads)
+    env = {k: v for k, v in os.environ.items() if k.startswith("LUOSHI_")}
+    return ProcessPoolExecutor(workers, mp_context=_context(), initializer=_worker_init,
+                               initargs=(env, os.getcwd(), WORKER_NICE))
 
 
 @dataclass
@@ -182,14 +233,6 @@ class _Job:
     known: ImportResult | None = None
     first: str | None = None  # label of the earlier file with the same bytes
     attempts: int = 1
-
-
-def _pool(workers: int) -> ProcessPoolExecutor:
-    import multiprocessing
-
-    # spawn: workers start clean (no copy of this process's database connections or threads)
-    return ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init)
 
 
 def writers_for(factory: sessionmaker[Session], workers: int) -> int:
@@ -231,15 +274,15 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
     queue: deque[_Job] = deque()
     seen: dict[str, str] = {}
     done: dict[str, Outcome] = {}
-    todo = iter(items)
+    todo = _hashed(factory, items)
 
-    def dispatch(item: Item) -> _Job:
-        sha = _sha256(item.path)
+    def dispatch(hashed: tuple[Item, str | None, bool]) -> _Job:
+        item, sha, stored = hashed
         if sha is not None:
             if sha in seen:
                 return _Job(item, "duplicate", first=seen[sha])
             seen[sha] = item.label
-            known = _known(factory, sha, item.overrides)
+            known = _known(factory, sha, item.overrides) if stored else None
             if known is not None:
                 return _Job(item, "known", known=known)
         job = _Job(item, "parse")
@@ -353,8 +396,8 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
 
     try:
         while True:
-            while len(queue) < window and (item := next(todo, None)) is not None:
-                queue.append(dispatch(item))
+            while len(queue) < window and (nxt := next(todo, None)) is not None:
+                queue.append(dispatch(nxt))
             if not queue:
                 break
             job = queue.popleft()

@@ -20,6 +20,7 @@ from bisect import bisect_right
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
+from itertools import repeat
 from typing import Any
 
 from sqlalchemy import and_, case, delete, func, literal_column, or_, select, text
@@ -83,25 +84,31 @@ def entries_for(doc: Document, outline: Outline, figures: Sequence[Figure],
     """Search rows of one parsed report: a row per sentence (with the roles and indicators of
     the figures in it) and per figure, each ``(ref, *ENTRY_COLUMNS)``. ``ref`` is the node's
     index (``index`` maps ``id(Node)`` to it) or the figure's position; the writer turns both
-    into ids."""
+    into ids. One walk with a stack and the text lowercased once: this runs in every import's
+    parse, for every sentence."""
     rows: list[tuple] = []
     starts = [f.nstart for f in figures]  # figures come in text order
-
-    def walk(node, path: list[str], label: str) -> None:
+    low = doc.text.lower()
+    if len(low) != len(doc.text):  # a character whose lowercase is longer: lowercase span by span
+        low = None
+    labelled = ("part", "section", "paragraph")
+    stack: list[tuple[Any, tuple[str, ...], str]] = [(outline.root, (), "")]
+    while stack:
+        node, path, label = stack.pop()
         if node.kind == "sentence":
             lo, hi = bisect_right(starts, node.nstart - 1), bisect_right(starts, node.nend - 1)
-            inside = figures[lo:hi]
-            rows.append((index[id(node)], "sentence", doc.text[node.nstart:node.nend].lower(), label,
-                         node.start, node.end, _tags(f.role for f in inside) if inside else "",
-                         _tags(f.canonical for f in inside) if inside else ""))
-            return
-        if node.kind in ("part", "section", "paragraph") and node.title:
-            path = [*path, node.title]
+            text = low[node.nstart:node.nend] if low is not None else doc.text[node.nstart:node.nend].lower()
+            if lo == hi:
+                rows.append((index[id(node)], "sentence", text, label, node.start, node.end, "", ""))
+            else:
+                inside = figures[lo:hi]
+                rows.append((index[id(node)], "sentence", text, label, node.start, node.end,
+                             _tags(f.role for f in inside), _tags(f.canonical for f in inside)))
+            continue
+        if node.title and node.kind in labelled:
+            path = (*path, node.title)
             label = " / ".join(path)
-        for c in node.children:
-            walk(c, path, label)
-
-    walk(outline.root, [], "")
+        stack.extend((c, path, label) for c in reversed(node.children))
     for i, f in enumerate(figures):
         t = doc.text[f.nstart:f.nend]
         rows.append((i, "figure", (t if f.indicator in t else f"{f.indicator} {t}").lower(), f.section, f.start,
@@ -111,29 +118,45 @@ def entries_for(doc: Document, outline: Outline, figures: Sequence[Figure],
 
 def add_entries(session: Session, report_id: int, entries: Sequence[tuple],
                 node_ids: Sequence[int], figure_ids: Sequence[int]) -> None:
-    """Insert a report's rows (from ``entries_for``) in the caller's transaction."""
-    _insert(session, [(report_id, (node_ids if e[1] == "sentence" else figure_ids)[e[0]], *e[1:])
-                      for e in entries])
+    """Insert a report's rows (from ``entries_for``: its sentences, then its figures) in the
+    caller's transaction."""
+    if not entries:
+        return
+    refs, kinds, *rest = zip(*entries)
+    n = kinds.count("sentence")
+    if kinds[:n].count("sentence") == n:  # as entries_for makes them: ids mapped in C, no loop
+        ref_ids = [*map(dict(enumerate(node_ids)).get, refs[:n]), *map(dict(enumerate(figure_ids)).get, refs[n:])]
+    else:
+        ref_ids = [(node_ids if k == "sentence" else figure_ids)[r] for r, k in zip(refs, kinds)]
+    _insert_columns(session, len(entries), report_id, ref_ids, [kinds, *rest])
 
 
 def _insert(session: Session, rows: list[tuple]) -> None:
-    """Rows ``(report_id, ref_id, *ENTRY_COLUMNS)`` into search_entries and, on SQLite, into
-    the FTS5 index: explicitly, because an FTS5 insert from a per-row trigger costs several
-    times more than one executemany."""
+    """Rows ``(report_id, ref_id, *ENTRY_COLUMNS)`` into the index (see ``_insert_columns``)."""
+    if rows:
+        _, ref_ids, *columns = zip(*rows)
+        _insert_columns(session, len(rows), rows[0][0], ref_ids, columns)
+
+
+def _insert_columns(session: Session, n: int, report_id: int, ref_ids: Sequence[int | None],
+                    columns: Sequence[Sequence[Any]]) -> None:
+    """``n`` entries of one report, given column by column (ENTRY_COLUMNS), into search_entries
+    and, on SQLite, into the FTS5 index: explicitly, because an FTS5 insert from a per-row
+    trigger costs several times more than one executemany."""
     from .importer import allocate_ids, executemany
 
-    if not rows:
+    if not n:
         return
-    ids = allocate_ids(session, "search_entries", len(rows))
+    ids = allocate_ids(session, "search_entries", n)
     executemany(session, "search_entries", ("id", "report_id", "ref_id", *ENTRY_COLUMNS),
-                [(i, *r) for i, r in zip(ids, rows)])
+                list(zip(ids, repeat(report_id), ref_ids, *columns)))
     if session.get_bind().dialect.name == "sqlite":
-        fts = [(i, r[3]) for i, r in zip(ids, rows)]
+        fts = zip(ids, columns[ENTRY_COLUMNS.index("text")])
         pending = session.info.get(_PENDING)
         if pending is not None:
             pending.extend(fts)
         else:
-            executemany(session, FTS_TABLE, ("rowid", "text"), fts)
+            executemany(session, FTS_TABLE, ("rowid", "text"), list(fts))
 
 
 _PENDING = "luoshi_fts_pending"

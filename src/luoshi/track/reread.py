@@ -289,9 +289,7 @@ def reread(session: Session, report_id: int, actor: Actor, *, dry_run: bool = Fa
     session.execute(update(ReportNode).where(ReportNode.report_id == report_id).values(parent_id=None))
     session.execute(delete(ReportNode).where(ReportNode.report_id == report_id))
     node_ids = importer._insert_outline(session, report_id, p)
-    importer.executemany(session, "figures", ("id", "report_id", "node_id", "ord", *importer.FIGURE_COLUMNS),
-                         [(figure_ids[i], report_id, None if f[0] is None else node_ids[f[0]], i, *f[1:])
-                          for i, f in enumerate(p.figures)])
+    importer.insert_figures(session, report_id, p, node_ids, figure_ids)
     search.add_entries(session, report_id, p.entries, node_ids, figure_ids)
     importer.executemany(session, "qualitative_targets", ("report_id", "ord", *importer.QUALITATIVE_COLUMNS),
                          [(report_id, i, *q) for i, q in enumerate(p.qualitative)])

@@ -166,7 +166,7 @@ def show(label: str, r: dict[str, float]) -> None:
     print(f"{label:<11} {r['workers']:>2.0f} workers {r['reports']:>5.0f} reports  {r['figures']:>7.0f} figures  "
           f"{r['total_s']:>7.2f} s  {r['reports_per_s']:>6.1f} reports/s  {r['figures_per_s']:>6.0f} figures/s  "
           f"DB {r['db_bytes'] / 1e6:>7.1f} MB  search p50 {r['p50_ms']:>6.1f} ms  p95 {r['p95_ms']:>6.1f} ms  "
-          f"CPU a report: writer {r['writer_ms']:.1f} ms, parse {r['parse_ms']:.1f} ms", flush=True)
+          f"CPU a report: writer {r['writer_ms']:.1f} ms, the rest {r['parse_ms']:.1f} ms", flush=True)
 
 
 def sqlite_size(path: Path) -> Callable[[], int]:

@@ -10,12 +10,14 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import sessionmaker
 
 import luoshi
 from luoshi.cli import main
 from luoshi.errors import LuoshiError
 from luoshi.services import bulk, importer
 from luoshi.store import Report, ReportFigure, ReportNode, SearchEntry
+from luoshi.track import services as S
 
 SAMPLE = luoshi.sample_path()
 PROVINCES = [("吉林省", "吉林"), ("河北省", "河北"), ("山西省", "山西"), ("江苏省", "江苏")]
@@ -437,3 +439,37 @@ def test_workers_take_this_process_settings_as_they_are_now(sessions, tmp_path, 
     assert summary.counts["imported"] == 1 and summary.counts["failed"] == 1
     (bad,) = summary.failures
     assert bad.label == "big.txt" and bad.bad_input
+
+
+def test_a_bulk_load_leaves_every_reference_whole_and_foreign_keys_on(sqlite_url, tmp_path):
+    """Batches are written without SQLite's per-row foreign-key lookups (their ids are made in
+    the transaction): every reference still holds afterwards — reports, outlines, figures,
+    search entries, a 分工方案's tasks — and the connection checks foreign keys again."""
+    from luoshi import store
+
+    root = folder(tmp_path)
+    corpus = Path(__file__).resolve().parent.parent / "corpus"
+    for name in ("province-2024-task-division.txt", "city-2024-work-report.txt"):
+        (root / name).write_bytes((corpus / name).read_bytes())
+    engine = store.create(sqlite_url, pool_size=1, max_overflow=0)  # one connection: the bulk one
+    try:
+        store.upgrade(engine)
+        factory = sessionmaker(engine, expire_on_commit=False)
+        summary, seen = run(factory, root)
+        assert summary.counts["imported"] == 6
+        first = next(o.result for o in seen if Path(o.label).name == "r0.txt")
+        with factory.begin() as s:  # a tracked report …
+            assert S.tasks_from_report(s, first.report_id, S.SYSTEM).created
+        nxt = tmp_path / "next"
+        nxt.mkdir()
+        (nxt / "r0-v2.txt").write_text(variant(0).replace("。", "。\n", 1), "utf-8")
+        (nxt / "r5.txt").write_text(SAMPLE.read_text("utf-8").replace("辽宁", "浙江"), "utf-8")
+        summary, seen = run(factory, nxt)  # … whose next version comes in a batch: tasks follow
+        assert summary.counts["imported"] + summary.counts["replaced"] == 2, (summary.counts, summary.failures)
+        assert next(o.result for o in seen if o.status == "replaced").followed
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+            assert conn.exec_driver_sql("PRAGMA foreign_key_check").all() == []
+            assert conn.exec_driver_sql("SELECT count(*) FROM tasks").scalar() > 0
+    finally:
+        engine.dispose()

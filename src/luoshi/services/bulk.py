@@ -37,8 +37,9 @@ from . import importer
 from .importer import ImportResult, Prepared
 
 LEVELS = given.LEVELS
-# fewer files than this are parsed in this process: starting a worker (a fresh interpreter that
-# imports luoshi) costs about a second, some 25 parses
+# fewer files than this are parsed in this process: the first pool of a process starts the fork
+# server (a fresh interpreter that imports luoshi and parses a sample, see _context), most of a
+# second, some 25 parses
 POOL_MIN = 16
 # parsed reports are written BATCH at a time (or what BATCH_SECONDS gathered) in one transaction:
 # on SQLite the commit and the search index's flush of its pending terms (one segment a batch,
@@ -47,6 +48,7 @@ POOL_MIN = 16
 # instructions than 32 (callgrind, README "Import")
 BATCH = 64
 BATCH_SECONDS = 2.0
+TAIL_MIN = 8  # the smallest of the last batches (see import_files)
 WORKER_NICE = int(os.environ.get("LUOSHI_WORKER_NICE", "10"))  # see _worker_init
 # the manifest and the flags are the outline package's (shared with outline, extract and plan)
 read_manifest, overrides_from, MANIFEST_COLUMNS = given.read_manifest, given.overrides_from, given.MANIFEST_COLUMNS
@@ -394,18 +396,26 @@ def import_files(factory: sessionmaker[Session], items: Sequence[Item], *, worke
         if stop is not None:
             raise stop
 
+    exhausted = False
     try:
         while True:
-            while len(queue) < window and (nxt := next(todo, None)) is not None:
-                queue.append(dispatch(nxt))
+            while not exhausted and len(queue) < window:
+                nxt = next(todo, None)
+                if nxt is None:
+                    exhausted = True
+                else:
+                    queue.append(dispatch(nxt))
             if not queue:
                 break
             job = queue.popleft()
             if not held:
                 started = time.monotonic()
             held.append(job)
-            if (sum(j.kind == "parse" for j in held) >= BATCH or time.monotonic() - started >= BATCH_SECONDS
-                    or not queue):
+            parsing = sum(j.kind == "parse" for j in held)
+            # the last files go in smaller batches, half of what is left each: the workers parse
+            # the rest while one is written, instead of idling through a last whole batch's write
+            limit = BATCH if not exhausted else min(BATCH, max(TAIL_MIN, (parsing + len(queue)) // 2))
+            if parsing >= limit or time.monotonic() - started >= BATCH_SECONDS or not queue:
                 flush()
         if held:
             flush()

@@ -360,7 +360,7 @@ def write_many(session_factory: sessionmaker[Session], prepared: Sequence[Prepar
     inserted last, in one statement) halves the cost of a bulk import. Callers that need a
     failure pinned to one file retry the batch one report at a time (see services.bulk).
     """
-    with write_transaction(session_factory) as session:
+    with write_transaction(session_factory, bulk=True) as session:
         if session.get_bind().dialect.name == "sqlite":
             session.connection().exec_driver_sql(f"PRAGMA cache_size=-{BULK_CACHE_KIB}")
         with search.deferred_index(session):

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 import luoshi
 from luoshi.cli import main
 from luoshi.plan.division import read_division
-from luoshi.plan.division_fields import read_fields, split_units
+from luoshi.plan.division_fields import read_fields, resolve_units, split_units, stated_fields
 from luoshi.plan.division_match import Item, agreement, bigrams, item_of, match, overlay
 from luoshi.plan.draft import draft_plan
 
@@ -139,3 +139,38 @@ def test_deadline_fields(row):
 def test_cli_says_a_division_read_as_a_report_gets_suggestions():
     r = CliRunner().invoke(main, ["plan", str(DIVISION), "--format", "jsonl"])
     assert r.exit_code == 0 and "--from-division reads the units it names" in r.stderr
+
+
+# Inner Mongolia's 2026 report, its annex of 民生实事 (normalised: "：" is ":", "（" is "(")
+ANNEX = ("1.通过“以工代赈”发放“三北”工程、高标准农田建设劳务报酬20亿元以上;扩大失业保险、工伤保险覆盖面,"
+         "提高城乡居民养老保险基础养老金标准(牵头单位:农牧厅、林草局、人社厅)。\n"
+         "2.实现城镇新增就业18万人以上,发布就业岗位50万个以上(牵头单位:人社厅)。\n"
+         "3.将学生意外伤害责任保险从义务教育阶段扩大到高中阶段。\n")
+
+
+def _span(text: str, words: str) -> tuple[int, int]:
+    a = text.index(words)
+    return a, a + len(words)
+
+
+@pytest.mark.parametrize("text, task, lead", [
+    (ANNEX, "通过“以工代赈”发放“三北”工程、高标准农田建设劳务报酬20亿元以上", ["农牧厅", "林草局", "人社厅"]),
+    (ANNEX, "扩大失业保险、工伤保险覆盖面", ["农牧厅", "林草局", "人社厅"]),
+    (ANNEX, "实现城镇新增就业18万人以上", ["人社厅"]),
+    (ANNEX, "将学生意外伤害责任保险从义务教育阶段扩大到高中阶段", None),  # names none: the next item's are not its
+    ("建成养老床位7000张(牵头单位:民政厅);新建托位2000个(牵头单位:卫健委)。", "新建托位2000个", ["卫健委"]),
+    ("建成养老床位7000张(牵头单位:民政厅);新建托位2000个(牵头单位:卫健委)。", "建成养老床位7000张", ["民政厅"]),
+    ("建成养老床位7000张。(牵头单位:民政厅;责任单位:各盟市)\n", "建成养老床位7000张", ["民政厅"]),
+    ("建成养老床位7000张。新建托位2000个(牵头单位:卫健委)。", "建成养老床位7000张", None),
+])
+def test_a_reports_own_units_for_a_task(text, task, lead):
+    f = stated_fields(text, *_span(text, task))
+    assert (f.lead if f.found else None) == lead
+
+
+def test_a_short_name_without_its_prefix_is_a_unit_of_the_reports_own_level():
+    from luoshi.plan.assign import load_departments
+
+    deps = load_departments(region="内蒙古自治区", level="province")
+    assert resolve_units(["人社厅", "交通厅", "公安部", "国家发展改革委", "红十字会"], deps) == [
+        "自治区人力资源社会保障厅", "自治区交通运输厅", "公安部", "国家发展改革委", "红十字会"]

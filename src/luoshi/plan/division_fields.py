@@ -184,21 +184,53 @@ def fields_end(text: str, a: int, b: int) -> int:
     return b
 
 
+def stated_fields(text: str, a: int, b: int) -> Fields:
+    """The fields a report writes for the task at text[a:b] itself — a work report's annex of
+    民生实事 closes each item with "(牵头单位:人社厅、教育厅)" —: the first annotation from the
+    task's start to the end of its sentence, or right after that end ("…。(牵头单位:…)"). It
+    covers each task of its sentence: "A;B(牵头单位:X)。" gives X to A and to B, while
+    "A(牵头单位:X);B(牵头单位:Y)" gives each its own. ``text`` is normalised (NFKC)."""
+    ends = division_words()["units"]["sentence_ends"]
+    stop = next((j for j in range(b, len(text)) if text[j] in ends), len(text))
+    after = stop + 1
+    while after < len(text) and text[after] in " \t":
+        after += 1
+    if after < len(text) and text[after] == "(" and _field_re().match(text, after + 1):
+        close = text.find(")", after)
+        stop = close if close >= 0 else len(text)
+    m = _field_re().search(text, a, stop)
+    if m is None:
+        return Fields()
+    bracket = text.rfind("(", a, m.start())
+    close = _value_end(text, m.start(), len(text), ")") if bracket >= 0 else stop
+    return read_fields(text, m.start(), close)
+
+
 # ------------------------------------------------------------------ units
 
 def resolve_units(names: Iterable[str], departments: Any) -> list[str]:
     """Each unit as the region's catalogue names it (find it by name, full name or alias; then
     the catalogue's own reading of a plan's short names, 市发改委 → 市发展改革委, when it keeps the
-    level's prefix); as written when no catalogue knows it."""
-    from .catalogues import find_unit
+    level's prefix); as written when no catalogue knows it.
+
+    A short name without the level's prefix — 人社厅, 交通厅 in a province's report — is a unit
+    of the document's own government (自治区人力资源社会保障厅), not the national one that bears
+    the same alias; only a unit's full name (公安部, 国家发展改革委) names another level."""
+    from .catalogues import find_unit, level_of, prefixes
 
     out: list[str] = []
     region = getattr(departments, "region", "") or None
     level = getattr(departments, "level", "") or None
+    prefix = prefixes(region or "", *level_of(region, level))[0] if departments is not None else ""
     for n in names:
         name = n
         hit = find_unit(n, region, level) if region else None
-        if hit is not None and (not hit[1] or hit[1] == region or not region):
+        named = hit is not None and n in (hit[0].name, hit[0].full_name)
+        own = (departments.resolve(prefix + n) if prefix and not named and not n.startswith(prefix)
+               and not (hit is not None and hit[1] == region) else "")
+        if own:
+            name = own
+        elif hit is not None and (not hit[1] or hit[1] == region or not region):
             name = hit[0].name
         elif departments is not None:
             r = departments.resolve(n)

@@ -201,18 +201,25 @@ def test_real_report_tasks_are_the_years_work(meta):
 
 
 @pytest.mark.skipif(not _meta(), reason="needs ../shared/real")
-def test_an_annex_of_the_years_livelihood_projects_is_tasks():
-    """附件: 民生实事 listed after the report are commitments of the year, drafted as tasks; a notes
-    part (名词解释) is not."""
+@pytest.mark.parametrize("meta", _meta(), ids=lambda m: m["doc"])
+def test_an_annex_of_the_years_livelihood_projects_is_tasks(meta):
+    """附件: 民生实事 listed after the report are commitments of the year, drafted as tasks — as
+    numbered items (1.…(牵头单位:…)) or as 一、 headings each with its paragraph (Guangdong) —
+    and what introduces them is not; a notes part (名词解释) is not either."""
     from luoshi import build_outline
-    from luoshi.plan.tasks import build_tasks
+    from luoshi.plan.tasks import _marker_re, build_tasks
 
-    doc = luoshi.read(SHARED / "docs" / "neimenggu-2026-report.txt")
+    doc = luoshi.read(SHARED / "docs" / f"{meta['doc']}.txt")
     outline = build_outline(doc)
-    annex = [(p.nstart, p.nend) for p in outline.parts if p.flags.get("role") == "annex"]
+    annexes = [p for p in outline.parts if p.flags.get("role") == "annex"]
     notes = [(p.nstart, p.nend) for p in outline.parts if p.flags.get("role") == "notes"]
-    assert annex
     tasks = build_tasks(doc, outline)
-    inside = [t for t in tasks if any(a <= t.nstart < b for a, b in annex)]
-    assert len(inside) >= 10 and any("牵头单位" in t.text for t in inside)
+    for part in annexes:
+        numbered = [c for c in part.children if c.kind != "sentence"
+                    and _marker_re().match(doc.text[c.nstart:c.nend].lstrip())]
+        if not numbered:
+            continue
+        inside = [t for t in tasks if part.nstart <= t.nstart < part.nend]
+        assert len(inside) >= len(numbered), part.title
+        assert all(t.nstart >= numbered[0].nstart for t in inside), part.title  # not its introduction
     assert not [t for t in tasks if any(a <= t.nstart < b for a, b in notes)]

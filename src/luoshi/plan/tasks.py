@@ -509,8 +509,14 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
                 continue
         sectioned = any(c.kind == "section" for c in part.children)
         # without sections, what follows the year's targets is work (政策取向: 赤字率…, 专项债…);
-        # before them, or in a part without targets (a five-year review), only verb-led themes
+        # before them, or in a part without targets (a five-year review), only verb-led themes;
+        # in an annex, what follows its first numbered item
         work_from = next((c.nend for c in part.children if c.flags.get("main_targets")), None)
+        if part.flags.get("role") == "annex" and not sectioned:
+            # an annex listing the year's 民生实事 (一、… headings, each with its paragraph of
+            # work): work from its first numbered paragraph on; what comes before introduces it
+            work_from = next((c.nstart for c in part.children if c.kind != "sentence"
+                              and _marker_re().match(doc.text[c.nstart:c.nend].lstrip())), work_from)
         dash_targets = False  # inside a "——经济增长。…" list right after the targets' intro
         for c in part.children:
             body = doc.text[c.nstart:c.nend].lstrip()

@@ -256,6 +256,14 @@ def chain(d: Division) -> tuple[Division, ...]:
     return tuple(reversed(out))
 
 
+def cities_of(region: str) -> list[Division]:
+    """The city tier (``city_tier``) of the province ``region``; [] for another place or none."""
+    prov = resolve(region)
+    if prov is None or prov.level != "province":
+        return []
+    return [d for d in city_tier() if d.province_code == prov.code]
+
+
 def provinces() -> list[Division]:
     """The province-level divisions (provinces, autonomous regions, municipalities, 香港, 澳门,
     台湾), in code order."""

@@ -223,3 +223,19 @@ def test_an_annex_of_the_years_livelihood_projects_is_tasks(meta):
         assert len(inside) >= len(numbered), part.title
         assert all(t.nstart >= numbered[0].nstart for t in inside), part.title  # not its introduction
     assert not [t for t in tasks if any(a <= t.nstart < b for a, b in notes)]
+
+
+@pytest.mark.parametrize("region, name", [
+    ("内蒙古自治区", "各盟市人民政府"),  # 盟 and 市
+    ("四川省", "各市（州）人民政府"),  # 自治州 too
+    ("江西省", "各市人民政府"),  # only cities
+    ("黑龙江省", "各市（地）人民政府（行署）"),  # 大兴安岭地区
+    ("新疆维吾尔自治区", "各州、市（地）人民政府（行署）"),
+    ("海南省", "各市、县、自治县人民政府"),  # counties under the province
+    (None, "各市（州）人民政府"),  # no region: the level's default
+])
+def test_the_cities_of_a_province_are_addressed_as_its_places_are_named(region, name):
+    deps = load_departments(region=region, level="province")
+    (local,) = [u for u in deps.units if u.kind == "local"]
+    assert local.name == name
+    assert "各市（州）人民政府" in (local.name, *local.aliases)  # a plan's usual words still find it

@@ -183,9 +183,28 @@ def _generic_units(region: str, level: str, sub: str) -> tuple[dict[str, dict[st
     for u in units.values():  # a unit does not support what it leads
         u["supports"] = [c for c in u["supports"] if c not in u["indicators"]]
     loc = g["local"][level]
-    local = {"name": loc["name"], "kind": "local", "aliases": list(loc.get("aliases", [])),
+    name, others = _local_name(loc, region)
+    local = {"name": name, "kind": "local", "aliases": [*others, *(a for a in loc.get("aliases", []) if a != name)],
              "places": list(loc["places"]), "supports": list(loc.get("supports", []))}
     return units, local
+
+
+def _local_name(loc: dict[str, Any], region: str) -> tuple[str, list[str]]:
+    """(name, the other names) of the level's collective unit for ``region``: a province is
+    addressed by the kinds of its prefecture-level places — 各盟市 where it has 盟, 各市（州） where
+    it has 州, 各市 where it has only 市 (``by_places`` in generic.json); the level's default
+    without a region or a rule that fits."""
+    from ..gazetteer import cities_of
+
+    rules = loc.get("by_places") or []
+    names = [loc["name"], *(r["name"] for r in rules)]
+    name = loc["name"]
+    if rules and region:
+        ends = {e for r in rules for e in r["has"]}
+        kinds = {e for d in cities_of(region) for e in ends if d.name.endswith(e)}
+        if kinds:
+            name = next((r["name"] for r in rules if set(r["has"]) <= kinds), name)
+    return name, [n for n in dict.fromkeys(names) if n != name]
 
 
 def _build(units: dict[str, dict[str, Any]], local: dict[str, Any], extra: list[dict[str, Any]],

@@ -911,7 +911,9 @@ def _sentence_region(text: str, s0: int, s1: int, drafts: list[Draft] = (),
     list of places' things ('揭阳中石油炼化一体化等23个项目', '延安苹果、汉中中药材入选…'), or a
     city that is only part of a name in a clause of no figure ('漳州核电一期投入商业运行，…，工业
     投资增长6.1%': the investment is the report's own). An area (都市圈, 新区, 经济圈…) that opens
-    a clause is the subject of what follows ('雄安新区日新月异，…，5300多栋楼宇拔地而起')."""
+    a clause is the subject of what follows ('雄安新区日新月异，…，5300多栋楼宇拔地而起') — unless a
+    verb opens it, making the area its object ('加快大湾区高水平人才高地建设，9位科学家增选为两院院士':
+    the scientists are the report's own)."""
     lead = len(text[s0:s1]) - len(text[s0:s1].lstrip(" 《“"))
     head = text[s0 + lead:s1]
     verb = strip_place_verb(head)
@@ -931,7 +933,7 @@ def _sentence_region(text: str, s0: int, s1: int, drafts: list[Draft] = (),
     opening = text[at:min(end, first)]
     if "等" in opening or any(leading_places(opening[k + 1:], within=within)[0] for k, ch in enumerate(opening) if ch == "、"):
         return None
-    if first >= end and not is_area(places[0]):
+    if first >= end and (verb or not is_area(places[0])):  # 加快大湾区…建设: the verb's object
         return None
     return places[0]
 

@@ -204,8 +204,9 @@ def test_real_report_tasks_are_the_years_work(meta):
 @pytest.mark.parametrize("meta", _meta(), ids=lambda m: m["doc"])
 def test_an_annex_of_the_years_livelihood_projects_is_tasks(meta):
     """附件: 民生实事 listed after the report are commitments of the year, drafted as tasks — as
-    numbered items (1.…(牵头单位:…)) or as 一、 headings each with its paragraph (Guangdong) —
-    and what introduces them is not; a notes part (名词解释) is not either."""
+    numbered items (1.…(牵头单位:…)) or as 一、 headings each with its paragraph (Guangdong: the
+    heading is the section of the paragraph's tasks) — and what introduces them is not; a notes
+    part (名词解释) is not either."""
     from luoshi import build_outline
     from luoshi.plan.tasks import _marker_re, build_tasks
 
@@ -222,6 +223,12 @@ def test_an_annex_of_the_years_livelihood_projects_is_tasks(meta):
         inside = [t for t in tasks if part.nstart <= t.nstart < part.nend]
         assert len(inside) >= len(numbered), part.title
         assert all(t.nstart >= numbered[0].nstart for t in inside), part.title  # not its introduction
+        heads = [c for c in numbered if c.kind == "paragraph"
+                 and re.fullmatch(r"[一二三四五六七八九十]+、[^\d\n]+", doc.text[c.nstart:c.nend].strip())]
+        for head in heads:  # 一、… with its paragraph after
+            under = [t for t in inside if t.nstart >= head.nend][:1]
+            assert not [t for t in inside if head.nstart <= t.nstart < head.nend], head.title
+            assert under and under[0].section[-1] in doc.text[head.nstart:head.nend], head.title
     assert not [t for t in tasks if any(a <= t.nstart < b for a, b in notes)]
 
 

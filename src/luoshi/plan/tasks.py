@@ -472,6 +472,16 @@ def _unstructured_pieces(doc: Document, a: int, b: int, skipped: list[tuple[int,
     return out + _run_pieces(doc, run, path, skipped)
 
 
+def _annex_heading(doc: Document, node: Node) -> bool:
+    """A paragraph of an annex that is only a numbered heading ("一、提高低保…保障水平。") with no
+    number of its own: the paragraphs after it are its work, it is their section."""
+    if node.kind != "paragraph" or len(node.children) != 1:
+        return False
+    text = doc.text[node.nstart:node.nend].strip()
+    m = _marker_re().match(text)
+    return bool(m) and m.end() < len(text) and not re.search(r"\d", text[m.end():])
+
+
 def _is_closing(text: str) -> bool:
     """The closing appeal (各位代表，…让我们…奋斗！) is no work, even with a verb in it."""
     return text.lstrip().startswith(tuple(plan_words()["lists"]["closing_starts"]))
@@ -518,7 +528,13 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
             work_from = next((c.nstart for c in part.children if c.kind != "sentence"
                               and _marker_re().match(doc.text[c.nstart:c.nend].lstrip())), work_from)
         dash_targets = False  # inside a "——经济增长。…" list right after the targets' intro
+        annex = part.flags.get("role") == "annex" and not sectioned
+        path: tuple[str, ...] = ()  # in an annex: the 一、 heading of the paragraphs that follow
         for c in part.children:
+            if annex and work_from is not None and c.nstart >= work_from and _annex_heading(doc, c):
+                skipped.append((c.nstart, c.nend, "heading"))
+                path = (_strip_title(doc.text[_strip_marker(doc.text, c.nstart, c.nend):c.nend]),)
+                continue
             body = doc.text[c.nstart:c.nend].lstrip()
             dash_targets = (c.kind != "section" and body.startswith("——")
                             and (dash_targets or bool(c.flags.get("main_targets")) or _follows_targets(part, c)))
@@ -536,7 +552,7 @@ def segment(doc: Document, outline: Outline) -> Segmentation:
             elif c.kind == "item" or division or (not sectioned and work_from is not None and c.nstart >= work_from) or (
                     c.flags.get("themed") and c.title and opens_with_verb(
                     doc.text[c.nstart:c.nend])):
-                pieces += _block_pieces(doc, c, (), skipped)
+                pieces += _block_pieces(doc, c, path, skipped)
             else:
                 skipped.append((c.nstart, c.nend, "preamble"))
     notes = _notes_start(doc.text)

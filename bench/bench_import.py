@@ -122,6 +122,9 @@ def run(url: str, files: list[Path], size: Callable[[], int], workers: int) -> d
         figures, p50, p95 = search_latency(factory)
     finally:
         store.close(factory)
+    writer = c1.user + c1.system - c0.user - c0.system
+    rest = (m1 - m0 - writer if m0 is not None and m1 is not None
+            else c1.children_user + c1.children_system - c0.children_user - c0.children_system)
     return {"workers": workers, "reports": len(files), "figures": figures, "total_s": total,
             "reports_per_s": len(files) / total, "figures_per_s": figures / total,
             "db_bytes": size(), "p50_ms": p50, "p95_ms": p95,
@@ -129,11 +132,7 @@ def run(url: str, files: list[Path], size: Callable[[], int], workers: int) -> d
             # workers, forked by a fork server that outlives the run, so not this process's
             # children; the fork server's warm-up included) — on a quiet machine that is all
             # theirs; without /proc/stat, this process's reaped children (spawned workers)
-            "writer_ms": (c1.user + c1.system - c0.user - c0.system) * 1000 / len(files),
-            "parse_ms": ((m1 - m0 if m0 is not None and m1 is not None
-                          else c1.children_user + c1.children_system - c0.children_user - c0.children_system)
-                         - (c1.user + c1.system - c0.user - c0.system if m0 is not None and m1 is not None else 0))
-            * 1000 / len(files)}
+            "writer_ms": writer * 1000 / len(files), "parse_ms": rest * 1000 / len(files)}
 
 
 def machine_cpu() -> float | None:

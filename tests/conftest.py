@@ -75,3 +75,13 @@ def plan_exec() -> Path:
             pytest.fail(f"{p} is missing on CI")
         pytest.skip("../shared is not beside this checkout")
     return p
+
+
+@pytest.fixture
+def old_reader(monkeypatch):
+    """luoshi's reader before wrapped lines were joined (``normalize`` alone), for re-reading
+    tests; ``.undo()`` gives today's reader back (and whatever else the test patched before)."""
+    import luoshi.ingest
+
+    monkeypatch.setattr(luoshi.ingest, "unwrap", lambda t, offsets: (t, offsets))
+    return monkeypatch

@@ -20,7 +20,6 @@ from sqlalchemy import text
 from sqlalchemy.orm import sessionmaker
 
 import luoshi
-import luoshi.ingest
 from luoshi import store
 from luoshi.ingest.normalize import normalize
 from luoshi.services.importer import import_file
@@ -49,14 +48,6 @@ def wrapped(tmp_path: Path, source: Path, width: int, name: str | None = None) -
     p = tmp_path / (name or source.name)
     p.write_text(pdf_lines(source.read_text("utf-8"), width), "utf-8")
     return p
-
-
-@pytest.fixture
-def old_reader(monkeypatch):
-    """luoshi's reader before the join: ``normalize`` alone. ``.undo()`` restores the reader
-    (and whatever else the test patched before)."""
-    monkeypatch.setattr(luoshi.ingest, "unwrap", lambda t, offsets: (t, offsets))
-    return monkeypatch
 
 
 # ------------------------------------------------------------------ what a library holds

@@ -19,7 +19,6 @@ from sqlalchemy import select, text, update
 from sqlalchemy.orm import sessionmaker
 
 import luoshi
-import luoshi.ingest
 from luoshi import store
 from luoshi.cli import main
 from luoshi.services.importer import import_file
@@ -39,13 +38,6 @@ def paper(tmp_path: Path) -> Path:
     p = tmp_path / "liaoning-2024.txt"
     p.write_text(pdf_lines(SAMPLE.read_text("utf-8"), 38), "utf-8")
     return p
-
-
-@pytest.fixture
-def old_reader(monkeypatch):
-    """luoshi's reader before lines were joined; ``.undo()`` gives today's back."""
-    monkeypatch.setattr(luoshi.ingest, "unwrap", lambda t, offsets: (t, offsets))
-    return monkeypatch
 
 
 ROWS = {
